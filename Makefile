@@ -1,0 +1,47 @@
+# Sauda: `make run` starts everything; `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+export PATH := $(HOME)/.local/bin:$(PATH)
+
+.PHONY: help uv deps infra topics run stop test lint bench-ingest schemas clean
+
+help:
+	@echo "make run    - install what is missing, start Kafka, Postgres and every service, print a demo key"
+	@echo "make test   - install what is missing, start a private Kafka and Postgres, run lint and every test"
+	@echo "make stop   - stop the dev Kafka and Postgres that make run started"
+	@echo "make bench-ingest - ingest benchmark against a running stack"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || { echo "installing uv from PyPI"; \
+	  python3 -m pip install --user --quiet uv 2>/dev/null || python3 -m pip install --quiet uv; }
+
+deps: uv
+	@uv sync --all-packages --frozen --quiet
+
+infra: deps
+	@bash deploy/scripts/infra.sh up
+
+topics: deps
+	@uv run --frozen sauda topics create
+
+run: deps
+	@bash deploy/scripts/run.sh
+
+stop:
+	@bash deploy/scripts/infra.sh down
+
+test: deps
+	@bash deploy/scripts/test.sh
+
+lint: deps
+	@uv run --frozen ruff check .
+	@uv run --frozen ruff format --check .
+	@uv run --frozen mypy libs/contracts/src libs/runtime/src services/*/src
+
+schemas: deps
+	@uv run --frozen sauda schemas schemas-out
+
+bench-ingest: deps
+	@uv run --frozen python bench/ingest.py
+
+clean: stop
+	rm -rf .state

@@ -1,0 +1,34 @@
+"""The envelope every topic message wears: ids, type, version, time, tenant and tracing."""
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Contract(BaseModel):
+    """Base of every wire model: immutable, and unknown fields are an error, not a surprise."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Envelope(Contract):
+    """Fields shared by every command, event and rejection; subclasses add `type` and `body`."""
+
+    event_id: UUID = Field(description="Unique id of this message; consumers drop repeats by it.")
+    type: str = Field(description="Message type name, e.g. `OrderPlaced`.")
+    schema_version: int = Field(default=1, ge=1, description="Version of this type's body schema.")
+    occurred_at: datetime = Field(description="When the fact happened (UTC, ISO 8601).")
+    business_id: UUID = Field(description="The tenant (merchant business) this message belongs to.")
+    correlation_id: str = Field(
+        max_length=200,
+        description="Id of the request that started this chain (taken from `X-Request-ID`).",
+    )
+    causation_id: str | None = Field(
+        default=None,
+        max_length=200,
+        description="`event_id` of the message that directly caused this one, if any.",
+    )
+
+    def to_bytes(self) -> bytes:
+        return self.model_dump_json().encode()

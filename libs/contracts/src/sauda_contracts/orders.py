@@ -1,0 +1,242 @@
+"""Order commands, events and rejections, and the order FSM's table of allowed transitions."""
+
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import (
+    BeforeValidator,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    TypeAdapter,
+)
+
+from sauda_contracts.envelope import Contract, Envelope
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+
+
+class OrderSource(StrEnum):
+    INGEST = "ingest"
+    WHATSAPP = "whatsapp"
+
+
+class Actor(StrEnum):
+    """Who moved an order: shown in its history."""
+
+    STORE = "store"
+    MERCHANT = "merchant"
+    CUSTOMER = "customer"
+    PAYMENT = "payment"
+    SYSTEM = "system"
+
+
+S = OrderStatus
+# The order's whole life in one table. `returned` (a COD parcel that came back) is Sauda's own.
+ALLOWED_TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.PENDING: frozenset({S.CONFIRMED, S.CANCELLED}),
+    S.CONFIRMED: frozenset({S.SHIPPED, S.CANCELLED}),
+    S.SHIPPED: frozenset({S.DELIVERED, S.RETURNED}),
+    S.DELIVERED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.RETURNED: frozenset(),
+}
+FINAL_STATUSES = frozenset(s for s, nxt in ALLOWED_TRANSITIONS.items() if not nxt)
+
+
+def _normalize_phone(value: object) -> object:
+    # Stores send "+92 300-1234567" as often as "923001234567"; keep digits only.
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch.isdigit() or ch.isalpha())
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Phone = Annotated[
+    str,
+    BeforeValidator(_normalize_phone),
+    StringConstraints(pattern=r"^[1-9][0-9]{7,14}$"),
+    Field(
+        description="Customer's WhatsApp number in international format, digits only "
+        "(country code first, e.g. 923001234567).",
+        examples=["923001234567"],
+    ),
+]
+
+
+def _money_json(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=14, decimal_places=2),
+    PlainSerializer(_money_json, return_type=int | float, when_used="json"),
+]
+
+
+class LineItem(Contract):
+    name: str = Field(min_length=1, max_length=200, description="Product name as the store shows it.")
+    qty: int = Field(ge=1, le=10_000, description="Quantity ordered (at least 1).")
+    price: Money = Field(description="Unit price in the order's currency (not negative).")
+    sku: str | None = Field(default=None, max_length=100, description="Store's SKU, if any.")
+
+
+class Customer(Contract):
+    phone: Phone
+    name: str | None = Field(default=None, max_length=200, description="Customer's name.")
+    consent: bool = Field(
+        default=False,
+        description="Whether the customer agreed to WhatsApp messages about this order.",
+    )
+
+
+class PlaceOrderBody(Contract):
+    order_id: UUID = Field(description="Deterministic order id (UUIDv5 of business + idempotency key).")
+    order_number: str = Field(max_length=40, description="Per-business order number, e.g. ORD-000042.")
+    source: OrderSource = Field(description="Where the order came from: `ingest` or `whatsapp`.")
+    customer: Customer
+    items: tuple[LineItem, ...] = Field(min_length=1, max_length=200, description="Line items.")
+    total: Money = Field(description="Order total in `currency`.")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code.")
+    external_order_id: str | None = Field(
+        default=None, max_length=200, description="The store's own order id."
+    )
+    idempotency_key: str = Field(max_length=200, description="The key the store sent with the order.")
+    actor: Actor = Field(description="Who placed the order.")
+
+
+class ChangeOrderStatusBody(Contract):
+    order_id: UUID = Field(description="Order to move.")
+    status: OrderStatus = Field(description="Requested next status.")
+    actor: Actor = Field(description="Who asks for the change.")
+    reason: str | None = Field(default=None, max_length=500, description="Why, shown in history.")
+
+
+class OrderPlacedBody(PlaceOrderBody):
+    version: Literal[1] = Field(default=1, description="Order version after this event (always 1).")
+    status: Literal[OrderStatus.PENDING] = Field(
+        default=OrderStatus.PENDING, description="Status after this event."
+    )
+
+
+class OrderStatusChangedBody(Contract):
+    order_id: UUID = Field(description="The order.")
+    version: int = Field(ge=2, description="Order version after this event.")
+    status: OrderStatus = Field(description="Status after this event.")
+    previous_status: OrderStatus = Field(description="Status before this event.")
+    actor: Actor = Field(description="Who moved the order.")
+    reason: str | None = Field(default=None, max_length=500, description="Why, if given.")
+
+
+class RejectionCode(StrEnum):
+    INVALID_TRANSITION = "invalid_transition"
+    ORDER_NOT_FOUND = "order_not_found"
+
+
+class RejectionBody(Contract):
+    order_id: UUID = Field(description="Order the rejected command named.")
+    command_id: UUID = Field(description="`event_id` of the rejected command.")
+    command_type: str = Field(description="Type of the rejected command.")
+    code: RejectionCode = Field(description="Machine-readable reason.")
+    message: str = Field(description="Human-readable reason.")
+    current_status: OrderStatus | None = Field(description="Order's status when rejected.")
+    requested_status: OrderStatus | None = Field(default=None, description="Status asked for.")
+    allowed_next: tuple[OrderStatus, ...] = Field(
+        default=(), description="Statuses the order may move to from its current one."
+    )
+
+
+# --- commands (topic orders.commands.v1, key = order id) ---
+
+
+class PlaceOrder(Envelope):
+    type: Literal["PlaceOrder"] = "PlaceOrder"
+    body: PlaceOrderBody
+
+
+class ChangeOrderStatus(Envelope):
+    type: Literal["ChangeOrderStatus"] = "ChangeOrderStatus"
+    body: ChangeOrderStatusBody
+
+
+OrderCommand = Annotated[PlaceOrder | ChangeOrderStatus, Field(discriminator="type")]
+
+
+# --- events (topic orders.events.v1, key = order id) ---
+
+
+class OrderPlaced(Envelope):
+    type: Literal["OrderPlaced"] = "OrderPlaced"
+    body: OrderPlacedBody
+
+
+class OrderConfirmed(Envelope):
+    type: Literal["OrderConfirmed"] = "OrderConfirmed"
+    body: OrderStatusChangedBody
+
+
+class OrderShipped(Envelope):
+    type: Literal["OrderShipped"] = "OrderShipped"
+    body: OrderStatusChangedBody
+
+
+class OrderDelivered(Envelope):
+    type: Literal["OrderDelivered"] = "OrderDelivered"
+    body: OrderStatusChangedBody
+
+
+class OrderCancelled(Envelope):
+    type: Literal["OrderCancelled"] = "OrderCancelled"
+    body: OrderStatusChangedBody
+
+
+class OrderReturned(Envelope):
+    type: Literal["OrderReturned"] = "OrderReturned"
+    body: OrderStatusChangedBody
+
+
+StatusEvent = OrderConfirmed | OrderShipped | OrderDelivered | OrderCancelled | OrderReturned
+OrderEvent = Annotated[OrderPlaced | StatusEvent, Field(discriminator="type")]
+
+STATUS_EVENT_TYPES: dict[OrderStatus, type[StatusEvent]] = {
+    S.CONFIRMED: OrderConfirmed,
+    S.SHIPPED: OrderShipped,
+    S.DELIVERED: OrderDelivered,
+    S.CANCELLED: OrderCancelled,
+    S.RETURNED: OrderReturned,
+}
+
+
+# --- rejections (topic orders.rejections.v1, key = order id) ---
+
+
+class OrderCommandRejected(Envelope):
+    type: Literal["OrderCommandRejected"] = "OrderCommandRejected"
+    body: RejectionBody
+
+
+_commands: TypeAdapter[PlaceOrder | ChangeOrderStatus] = TypeAdapter(OrderCommand)
+_events: TypeAdapter[OrderPlaced | StatusEvent] = TypeAdapter(OrderEvent)
+
+
+def parse_order_command(raw: bytes | str) -> PlaceOrder | ChangeOrderStatus:
+    return _commands.validate_json(raw)
+
+
+def parse_order_event(raw: bytes | str) -> OrderPlaced | StatusEvent:
+    return _events.validate_json(raw)
+
+
+def parse_order_rejection(raw: bytes | str) -> OrderCommandRejected:
+    return OrderCommandRejected.model_validate_json(raw)

@@ -1,0 +1,93 @@
+"""Contracts: the seed body parses, bad input names its field, messages round-trip, schemas export."""
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from pydantic import ValidationError
+
+from sauda_contracts import TOPICS, OrderStatus, Topic, parse_order_command, parse_order_event
+from sauda_contracts.api import IngestRequest
+from sauda_contracts.orders import ChangeOrderStatus, OrderConfirmed
+from sauda_contracts.schemas import MODELS, write_schemas
+
+SEED = {
+    "event_type": "order_created",
+    "idempotency_key": "order-abc-123",
+    "customer": {"phone": "923001234567", "name": "Ali Khan", "consent": True},
+    "order": {"items": [{"name": "Widget Pro", "qty": 2, "price": 1500}], "total": 3000,
+              "external_order_id": "WC-456"},
+}
+
+
+def test_the_seed_body_is_accepted() -> None:
+    request = IngestRequest.model_validate(SEED)
+    assert request.customer.phone == "923001234567"
+    assert request.order.items[0].qty == 2
+
+
+def test_phone_formatting_is_normalised() -> None:
+    body = {**SEED, "customer": {**SEED["customer"], "phone": "+92 300-1234567"}}
+    assert IngestRequest.model_validate(body).customer.phone == "923001234567"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"order": {"items": []}}, ("order", "items")),
+        ({"order": {"items": [{"name": "x", "qty": 0, "price": 1}]}}, ("order", "items", 0, "qty")),
+        ({"order": {"items": [{"name": "x", "qty": 1, "price": -5}]}}, ("order", "items", 0, "price")),
+        ({"customer": {"name": "no phone"}}, ("customer", "phone")),
+        ({"customer": {"phone": "12ab"}}, ("customer", "phone")),
+        ({"event_type": "order_deleted"}, ("event_type",)),
+        ({"surprise": 1}, ("surprise",)),
+    ],
+)
+def test_bad_input_names_the_offending_field(change: dict[str, object], field: tuple[object, ...]) -> None:
+    with pytest.raises(ValidationError) as bad:
+        IngestRequest.model_validate({**SEED, **change})
+    assert bad.value.errors()[0]["loc"] == field
+
+
+def test_messages_round_trip_through_their_wire_form() -> None:
+    common = {"event_id": uuid4(), "occurred_at": datetime.now(UTC), "business_id": uuid4(),
+              "correlation_id": "req-1"}
+    command = ChangeOrderStatus.model_validate(
+        {**common, "body": {"order_id": uuid4(), "status": "shipped", "actor": "merchant"}})
+    assert parse_order_command(command.to_bytes()) == command
+    event = OrderConfirmed.model_validate({**common, "body": {
+        "order_id": uuid4(), "version": 2, "status": "confirmed", "previous_status": "pending",
+        "actor": "customer"}})
+    assert parse_order_event(event.to_bytes()) == event
+    wire = json.loads(event.to_bytes())
+    assert set(wire) == {"event_id", "type", "schema_version", "occurred_at", "business_id",
+                         "correlation_id", "causation_id", "body"}
+
+
+def test_unknown_message_types_are_refused() -> None:
+    with pytest.raises(ValidationError):
+        parse_order_event(b'{"type": "OrderTeleported"}')
+
+
+def test_every_topic_is_versioned_and_order_topics_have_twelve_partitions() -> None:
+    specs = {s.name: s for s in TOPICS}
+    assert set(specs) == {t.value for t in Topic}
+    for name in (Topic.ORDERS_COMMANDS, Topic.ORDERS_EVENTS, Topic.ORDERS_REJECTIONS):
+        assert specs[name].partitions == 12
+    assert specs[Topic.ORDERS_EVENTS].config["retention.ms"] == "-1"
+
+
+def test_every_status_has_an_event_type() -> None:
+    from sauda_contracts import STATUS_EVENT_TYPES
+
+    assert set(STATUS_EVENT_TYPES) == set(OrderStatus) - {OrderStatus.PENDING}
+
+
+def test_schemas_are_written_for_every_model(tmp_path: Path) -> None:
+    paths = write_schemas(tmp_path)
+    assert len(paths) == len(MODELS)
+    schema = json.loads((tmp_path / "IngestRequest.schema.json").read_text())
+    assert "idempotency_key" in schema["properties"]
+    assert schema["properties"]["idempotency_key"]["description"]

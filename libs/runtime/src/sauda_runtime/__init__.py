@@ -1,0 +1,1 @@
+"""Plumbing shared by every Sauda service: logs, Postgres, Kafka, the outbox relay, health."""

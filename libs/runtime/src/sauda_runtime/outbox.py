@@ -1,0 +1,98 @@
+"""Transactional outbox: rows written in a service's own transaction, published to Kafka after commit."""
+
+import asyncio
+import hashlib
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from sauda_runtime.logging import get_logger
+
+log = get_logger(__name__)
+
+OUTBOX_DDL = """
+CREATE TABLE IF NOT EXISTS outbox (
+    id bigserial PRIMARY KEY,
+    topic text NOT NULL,
+    key bytea NOT NULL,
+    value bytea NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+"""
+
+
+async def add_to_outbox(
+    conn: asyncpg.Connection, rows: list[tuple[str, bytes, bytes]]
+) -> None:
+    """Queue (topic, key, value) rows inside the caller's transaction."""
+    if rows:
+        await conn.executemany("INSERT INTO outbox (topic, key, value) VALUES ($1, $2, $3)", rows)
+
+
+class OutboxRelay:
+    """Publishes outbox rows in id order, then deletes them.
+
+    `ordered=True` lets one relay at a time publish (a transaction advisory lock), so a key's
+    records reach Kafka in the order they were written even with several processes running.
+    A crash between send and delete republishes a batch: consumers drop repeats by event id.
+    """
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        producer: AIOKafkaProducer,
+        *,
+        name: str,
+        ordered: bool,
+        batch_size: int = 1000,
+        idle_poll: float = 0.5,
+    ) -> None:
+        self._pool = pool
+        self._producer = producer
+        self._ordered = ordered
+        self._batch = batch_size
+        self._idle = idle_poll
+        self._wakeup = asyncio.Event()
+        self._lock_key = int.from_bytes(hashlib.sha256(f"outbox:{name}".encode()).digest()[:8], "big", signed=True)
+        self.published = 0
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), timeout=self._idle)
+            except TimeoutError:
+                pass
+            self._wakeup.clear()
+            try:
+                while await self.publish_batch() == self._batch:
+                    pass
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # Kafka or Postgres away: keep the rows, try again later
+                log.warning("outbox_publish_failed", error=repr(exc))
+                await asyncio.sleep(1.0)
+
+    async def publish_batch(self) -> int:
+        async with self._pool.acquire() as conn, conn.transaction():
+            if self._ordered:
+                got = await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", self._lock_key)
+                if not got:
+                    self._wakeup.set()  # the other relay is busy; look again shortly
+                    await asyncio.sleep(0.02)
+                    return 0
+            rows = await conn.fetch(
+                "SELECT id, topic, key, value FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+                self._batch,
+            )
+            if not rows:
+                return 0
+            futures = [
+                await self._producer.send(r["topic"], value=r["value"], key=r["key"]) for r in rows
+            ]
+            await asyncio.gather(*futures)
+            await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows])
+        self.published += len(rows)
+        return len(rows)

@@ -1,0 +1,68 @@
+"""Running a consumer service: its health/metrics HTTP port, its background tasks, clean stop."""
+
+import asyncio
+import signal
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from sauda_runtime.logging import get_logger
+
+log = get_logger(__name__)
+
+ReadyCheck = Callable[[], Awaitable[object]]
+
+
+def health_app(service: str, checks: dict[str, ReadyCheck]) -> FastAPI:
+    """`/healthz` (process alive), `/readyz` (every dependency answers), `/metrics` (Prometheus)."""
+    app = FastAPI(title=f"sauda {service} health", docs_url=None, redoc_url=None, openapi_url=None)
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": service}
+
+    @app.get("/readyz")
+    async def readyz() -> JSONResponse:
+        failures = {}
+        for name, check in checks.items():
+            try:
+                await asyncio.wait_for(check(), timeout=2.0)
+            except Exception as exc:
+                failures[name] = repr(exc)
+        code = 503 if failures else 200
+        return JSONResponse({"ready": not failures, "service": service, "failures": failures}, code)
+
+    @app.get("/metrics")
+    async def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return app
+
+
+def http_server(app: Any, host: str, port: int) -> uvicorn.Server:
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+    return server
+
+
+async def run_until_stopped(tasks: list[Coroutine[Any, Any, object]]) -> None:
+    """Run the tasks until SIGTERM/SIGINT or until one of them fails; then cancel the rest."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    running = [asyncio.create_task(t) for t in tasks]
+    stopper = asyncio.create_task(stop.wait())
+    done, _ = await asyncio.wait([*running, stopper], return_when=asyncio.FIRST_COMPLETED)
+    for task in running:
+        task.cancel()
+    stopper.cancel()
+    for task in done:
+        if task is not stopper and not task.cancelled() and task.exception():
+            log.error("task_failed", error=repr(task.exception()))
+    await asyncio.gather(*running, return_exceptions=True)

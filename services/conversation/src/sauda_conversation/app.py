@@ -1,0 +1,1 @@
+"""app of conversation: not built yet (see the project's issues)."""

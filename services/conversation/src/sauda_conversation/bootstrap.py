@@ -1,0 +1,1 @@
+"""bootstrap of conversation: not built yet (see the project's issues)."""

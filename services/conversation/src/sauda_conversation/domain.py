@@ -1,0 +1,1 @@
+"""domain of conversation: not built yet (see the project's issues)."""

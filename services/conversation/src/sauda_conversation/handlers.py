@@ -1,0 +1,1 @@
+"""handlers of conversation: not built yet (see the project's issues)."""

@@ -1,0 +1,1 @@
+"""settings of conversation: not built yet (see the project's issues)."""

@@ -1,0 +1,1 @@
+"""Adapters: the gateway's Postgres stores, the query view projection, Kafka publishing."""

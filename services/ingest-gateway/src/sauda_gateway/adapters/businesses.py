@@ -1,0 +1,73 @@
+"""Businesses and their API keys (hashes only) in the gateway schema."""
+
+import time
+from dataclasses import dataclass
+from uuid import UUID
+
+import asyncpg
+
+from sauda_gateway.domain import hash_api_key, order_sequence_name
+
+
+@dataclass(frozen=True)
+class Business:
+    business_id: UUID
+    name: str
+    plan: str
+
+
+class BusinessStore:
+    def __init__(self, pool: asyncpg.Pool, *, cache_seconds: float = 30.0) -> None:
+        self._pool = pool
+        self._cache: dict[str, tuple[float, Business]] = {}
+        self._ttl = cache_seconds
+
+    async def create(self, business_id: UUID, name: str, plan: str, raw_key: str) -> Business:
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO businesses (business_id, name, plan) VALUES ($1, $2, $3)",
+                business_id, name, plan,
+            )
+            await conn.execute(
+                "INSERT INTO api_keys (key_hash, business_id, prefix) VALUES ($1, $2, $3)",
+                hash_api_key(raw_key), business_id, raw_key[:12],
+            )
+            # A sequence per business: numbering never serialises two businesses' ingests.
+            await conn.execute(f'CREATE SEQUENCE "{order_sequence_name(business_id)}"')
+        return Business(business_id, name, plan)
+
+    async def by_api_key(self, raw_key: str) -> Business | None:
+        key_hash = hash_api_key(raw_key)
+        now = time.monotonic()
+        cached = self._cache.get(key_hash)
+        if cached and cached[0] > now:
+            return cached[1]
+        row = await self._pool.fetchrow(
+            "SELECT b.business_id, b.name, b.plan FROM api_keys k "
+            "JOIN businesses b USING (business_id) WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
+            key_hash,
+        )
+        if row is None:
+            return None
+        business = Business(**dict(row))
+        self._cache[key_hash] = (now + self._ttl, business)
+        return business
+
+    async def get(self, business_id: UUID) -> Business | None:
+        row = await self._pool.fetchrow(
+            "SELECT business_id, name, plan FROM businesses WHERE business_id = $1", business_id
+        )
+        return Business(**dict(row)) if row else None
+
+    async def first_named(self, name: str) -> Business | None:
+        row = await self._pool.fetchrow(
+            "SELECT business_id, name, plan FROM businesses WHERE name = $1 ORDER BY created_at LIMIT 1",
+            name,
+        )
+        return Business(**dict(row)) if row else None
+
+    async def add_key(self, business_id: UUID, raw_key: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO api_keys (key_hash, business_id, prefix) VALUES ($1, $2, $3)",
+            hash_api_key(raw_key), business_id, raw_key[:12],
+        )

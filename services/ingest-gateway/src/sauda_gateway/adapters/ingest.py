@@ -1,0 +1,51 @@
+"""Idempotent order intake: the request record, its order number and its outbox row, in one transaction."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from uuid import UUID
+
+import asyncpg
+
+from sauda_contracts import PlaceOrder, Topic
+from sauda_gateway.domain import format_order_number, order_sequence_name
+from sauda_runtime.outbox import add_to_outbox
+
+
+@dataclass(frozen=True)
+class IngestRecord:
+    order_id: UUID
+    order_number: str
+    body_hash: str
+
+
+class IngestStore:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def record(
+        self,
+        *,
+        business_id: UUID,
+        idempotency_key: str,
+        order_id: UUID,
+        body_hash: str,
+        command_for: Callable[[str], PlaceOrder],
+    ) -> tuple[bool, IngestRecord]:
+        """Record a new request and queue its command: (True, record); a used key: (False, earlier)."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            # nextval runs before the conflict check, so a repeated key leaves a gap in numbering.
+            seq = await conn.fetchval(
+                "INSERT INTO ingest_requests (business_id, idempotency_key, order_id, order_seq, body_hash) "
+                "VALUES ($1, $2, $3, nextval($4::regclass), $5) ON CONFLICT DO NOTHING RETURNING order_seq",
+                business_id, idempotency_key, order_id, order_sequence_name(business_id), body_hash,
+            )
+            if seq is None:
+                row = await conn.fetchrow(
+                    "SELECT order_id, order_seq, body_hash FROM ingest_requests "
+                    "WHERE business_id = $1 AND idempotency_key = $2",
+                    business_id, idempotency_key,
+                )
+                return False, IngestRecord(row["order_id"], format_order_number(row["order_seq"]), row["body_hash"])
+            command = command_for(format_order_number(seq))
+            await add_to_outbox(conn, [(Topic.ORDERS_COMMANDS, str(order_id).encode(), command.to_bytes())])
+            return True, IngestRecord(order_id, command.body.order_number, body_hash)

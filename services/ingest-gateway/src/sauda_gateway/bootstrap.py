@@ -1,0 +1,92 @@
+"""The one place the gateway's objects are built: pools, producer, relay, view subscriber, the app."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import asyncio
+import asyncpg
+from fastapi import FastAPI
+
+from sauda_gateway.adapters.businesses import BusinessStore
+from sauda_gateway.adapters.ingest import IngestStore
+from sauda_gateway.adapters.outcomes import OutcomeWaiter
+from sauda_gateway.adapters.view import OrderView
+from sauda_gateway.app import (
+    CorrelationMiddleware,
+    JsonBodyMiddleware,
+    health,
+    install_error_handlers,
+    router,
+)
+from sauda_gateway.deps import Container
+from sauda_gateway.projector import TOPICS, on_order_stream
+from sauda_gateway.settings import GatewaySettings
+from sauda_runtime.consumer import make_broker, subscribe_batch
+from sauda_runtime.db import create_pool, migrate
+from sauda_runtime.kafka import make_producer, wait_for_kafka
+from sauda_runtime.logging import configure_logging, get_logger
+from sauda_runtime.outbox import OutboxRelay
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def outcome_channel(schema: str) -> str:
+    return f"{schema}_command_outcomes"
+
+
+async def open_pool(settings: GatewaySettings) -> asyncpg.Pool:
+    pool = await create_pool(settings.database_url, settings.gateway_db_schema, size=settings.db_pool_size)
+    await migrate(pool, settings.gateway_db_schema, MIGRATIONS)
+    return pool
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+    configure_logging("ingest-gateway", settings.log_level)
+    log = get_logger(__name__)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await wait_for_kafka(settings.kafka_bootstrap_servers)
+        pool = await open_pool(settings)
+        producer = make_producer(settings.kafka_bootstrap_servers, "sauda-gateway")
+        await producer.start()
+        relay = OutboxRelay(pool, producer, name="gateway", ordered=False)
+        channel = outcome_channel(settings.gateway_db_schema)
+        waiter = OutcomeWaiter(pool, settings.database_url, channel)
+        await waiter.start()
+        broker = make_broker(settings.kafka_bootstrap_servers, "sauda-gateway-view")
+        subscribe_batch(broker, TOPICS, group_id=settings.gateway_view_group_id,
+                        handler=on_order_stream(pool, channel=channel))
+        await broker.start()
+        relay_task = asyncio.create_task(relay.run())
+        app.state.container = Container(
+            settings=settings, pool=pool, producer=producer,
+            businesses=BusinessStore(pool, cache_seconds=settings.api_key_cache_seconds),
+            ingest=IngestStore(pool), view=OrderView(pool), waiter=waiter, relay=relay,
+        )
+        log.info("gateway_started", port=settings.gateway_port)
+        try:
+            yield
+        finally:
+            relay_task.cancel()
+            await asyncio.gather(relay_task, return_exceptions=True)
+            await broker.stop()
+            await waiter.stop()
+            await producer.stop()
+            await pool.close()
+            log.info("gateway_stopped")
+
+    app = FastAPI(
+        title="Sauda API",
+        version="1.0",
+        description="Sauda: WhatsApp COD order confirmation for online stores.",
+        lifespan=lifespan,
+    )
+    app.include_router(router)
+    app.include_router(health)
+    install_error_handlers(app)
+    app.add_middleware(JsonBodyMiddleware)
+    app.add_middleware(CorrelationMiddleware)
+    return app

@@ -1,0 +1,71 @@
+"""Shared request dependencies: the wired services, the caller's business, the correlation id."""
+
+from dataclasses import dataclass
+from typing import Annotated
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from fastapi import Depends, Request
+from structlog.contextvars import bind_contextvars, get_contextvars
+
+from sauda_gateway.adapters.businesses import Business, BusinessStore
+from sauda_gateway.adapters.ingest import IngestStore
+from sauda_gateway.adapters.outcomes import OutcomeWaiter
+from sauda_gateway.adapters.view import OrderView
+from sauda_gateway.handlers import ApiProblem
+from sauda_gateway.settings import GatewaySettings
+from sauda_runtime.outbox import OutboxRelay
+
+
+@dataclass
+class Container:
+    settings: GatewaySettings
+    pool: asyncpg.Pool
+    producer: AIOKafkaProducer
+    businesses: BusinessStore
+    ingest: IngestStore
+    view: OrderView
+    waiter: OutcomeWaiter
+    relay: OutboxRelay
+
+
+def container(request: Request) -> Container:
+    return request.app.state.container  # type: ignore[no-any-return]
+
+
+ContainerDep = Annotated[Container, Depends(container)]
+
+# Header names of the stores Sauda stands in for, so their integrations work unchanged.
+_KEY_HEADERS = ("x-api-key", "x-botaura-key", "x-guest-id")
+
+
+def _presented_key(request: Request) -> str | None:
+    for name in _KEY_HEADERS:
+        if value := request.headers.get(name):
+            return value.strip()
+    auth = request.headers.get("authorization", "")
+    scheme, _, token = auth.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+async def current_business(request: Request, c: ContainerDep) -> Business:
+    raw = _presented_key(request)
+    if not raw:
+        raise ApiProblem(401, "missing_api_key", "send your API key in the X-API-Key header", field="X-API-Key")
+    business = await c.businesses.by_api_key(raw)
+    if business is None:
+        raise ApiProblem(401, "invalid_api_key", "this API key is not valid", field="X-API-Key")
+    bind_contextvars(business_id=str(business.business_id))
+    return business
+
+
+BusinessDep = Annotated[Business, Depends(current_business)]
+
+
+def correlation_id() -> str:
+    return str(get_contextvars().get("correlation_id", ""))
+
+
+CorrelationDep = Annotated[str, Depends(correlation_id)]

@@ -1,0 +1,193 @@
+"""Gateway use cases: create a business, ingest an order, change its status, fold the event stream."""
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from sauda_contracts import (
+    ALLOWED_TRANSITIONS,
+    Actor,
+    ChangeOrderStatus,
+    ChangeOrderStatusBody,
+    OrderCommandRejected,
+    OrderPlaced,
+    OrderSource,
+    OrderStatus,
+    PlaceOrder,
+    PlaceOrderBody,
+    StatusEvent,
+    Topic,
+)
+from sauda_contracts.api import IngestRequest, StatusChangeRequest
+from sauda_gateway.adapters.businesses import Business, BusinessStore
+from sauda_gateway.adapters.ingest import IngestStore
+from sauda_gateway.adapters.outcomes import OutcomeWaiter
+from sauda_gateway.adapters.view import OrderView, ViewWriter, record_outcomes
+from sauda_gateway.domain import order_id_for, place_command_id, request_fingerprint
+from sauda_runtime.logging import get_logger
+
+log = get_logger(__name__)
+
+
+class ApiProblem(Exception):
+    """A request Sauda refuses, with the status, stable code, message and field the client sees."""
+
+    def __init__(
+        self, status: int, code: str, message: str, *, field: str | None = None,
+        details: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+        self.field, self.details, self.headers = field, details, headers
+
+
+def new_api_key() -> str:
+    return "sk_sauda_" + secrets.token_urlsafe(32)
+
+
+async def create_business(store: BusinessStore, *, name: str, plan: str) -> tuple[Business, str]:
+    raw_key = new_api_key()
+    business = await store.create(uuid4(), name, plan, raw_key)
+    return business, raw_key
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    created: bool  # False: the ledger has not answered yet (202)
+    order_id: UUID
+    order_number: str
+
+
+async def ingest_order(
+    request: IngestRequest,
+    *,
+    business: Business,
+    correlation_id: str,
+    store: IngestStore,
+    waiter: OutcomeWaiter,
+    wake_relay: Any,
+    wait_seconds: float,
+) -> IngestResult:
+    order_id = order_id_for(business.business_id, request.idempotency_key)
+    fingerprint = request_fingerprint(request)
+    now = datetime.now(UTC)
+    command_id = place_command_id(order_id)
+    order = request.order
+    total = order.total if order.total is not None else sum((i.price * i.qty for i in order.items))
+
+    def command_for(order_number: str) -> PlaceOrder:
+        return PlaceOrder(
+            event_id=command_id,
+            occurred_at=now,
+            business_id=business.business_id,
+            correlation_id=correlation_id,
+            body=PlaceOrderBody(
+                order_id=order_id,
+                order_number=order_number,
+                source=OrderSource.INGEST,
+                customer=request.customer,
+                items=order.items,
+                total=total,
+                currency=order.currency,
+                external_order_id=order.external_order_id,
+                idempotency_key=request.idempotency_key,
+                actor=Actor.STORE,
+            ),
+        )
+
+    is_new, record = await store.record(
+        business_id=business.business_id,
+        idempotency_key=request.idempotency_key,
+        order_id=order_id,
+        body_hash=fingerprint,
+        command_for=command_for,
+    )
+    if not is_new:
+        same = record.body_hash == fingerprint
+        raise ApiProblem(
+            409,
+            "duplicate_idempotency_key" if same else "idempotency_key_reused",
+            "an order with this idempotency_key already exists"
+            if same
+            else "this idempotency_key was already used with a different request body",
+            field="idempotency_key",
+            details={"order_id": str(record.order_id), "order_number": record.order_number},
+        )
+    wake_relay()
+    log.info("order_accepted", order_id=str(order_id), order_number=record.order_number)
+    outcome = await waiter.wait(command_id, wait_seconds)
+    return IngestResult(outcome is not None, order_id, record.order_number)
+
+
+@dataclass(frozen=True)
+class StatusChangeResult:
+    applied: bool  # False: queued, the ledger has not answered yet (202)
+    order: dict[str, Any] | None
+    command_id: UUID
+
+
+async def change_status(
+    order_id: UUID,
+    request: StatusChangeRequest,
+    *,
+    business: Business,
+    correlation_id: str,
+    view: OrderView,
+    producer: AIOKafkaProducer,
+    waiter: OutcomeWaiter,
+    wait_seconds: float,
+    actor: Actor = Actor.MERCHANT,
+) -> StatusChangeResult:
+    current = await view.get(business.business_id, order_id)
+    if current is None:
+        raise ApiProblem(404, "order_not_found", "no such order", field="order_id")
+    command = ChangeOrderStatus(
+        event_id=uuid4(),
+        occurred_at=datetime.now(UTC),
+        business_id=business.business_id,
+        correlation_id=correlation_id,
+        body=ChangeOrderStatusBody(order_id=order_id, status=request.status, actor=actor, reason=request.reason),
+    )
+    try:
+        await producer.send_and_wait(Topic.ORDERS_COMMANDS, command.to_bytes(), key=str(order_id).encode())
+    except KafkaError as exc:
+        raise ApiProblem(503, "broker_unavailable", "the order could not be queued; retry shortly") from exc
+    log.info("status_change_requested", order_id=str(order_id), status=request.status.value)
+    outcome = await waiter.wait(command.event_id, wait_seconds)
+    if outcome is None:
+        return StatusChangeResult(False, None, command.event_id)
+    if outcome["outcome"] == "rejected":
+        rejection = outcome["payload"]
+        current_status = rejection.get("current_status")
+        raise ApiProblem(
+            409 if rejection["code"] == "invalid_transition" else 404,
+            rejection["code"],
+            rejection["message"],
+            field="status",
+            details={"current_status": current_status, "allowed": rejection.get("allowed_next", [])},
+        )
+    return StatusChangeResult(True, await view.get(business.business_id, order_id), command.event_id)
+
+
+def allowed_next(status: str) -> list[str]:
+    return sorted(ALLOWED_TRANSITIONS[OrderStatus(status)])
+
+
+async def project_order_stream(
+    conn: asyncpg.Connection,
+    *,
+    events: Sequence[OrderPlaced | StatusEvent],
+    rejections: Sequence[OrderCommandRejected],
+    writer: ViewWriter,
+    channel: str,
+) -> None:
+    """Fold a batch into the view and record the outcomes, in the caller's transaction."""
+    await writer.apply(conn, events)
+    await record_outcomes(conn, events, rejections, channel)

@@ -1,0 +1,1 @@
+"""Adapters of notifier (none yet)."""

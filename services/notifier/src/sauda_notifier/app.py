@@ -1,0 +1,1 @@
+"""app of notifier: not built yet (see the project's issues)."""

@@ -1,0 +1,1 @@
+"""bootstrap of notifier: not built yet (see the project's issues)."""

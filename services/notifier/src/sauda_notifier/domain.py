@@ -1,0 +1,1 @@
+"""domain of notifier: not built yet (see the project's issues)."""

@@ -1,0 +1,1 @@
+"""handlers of notifier: not built yet (see the project's issues)."""

@@ -1,0 +1,1 @@
+"""settings of notifier: not built yet (see the project's issues)."""

@@ -1,0 +1,1 @@
+"""Sauda order ledger: the order aggregate, its FSM and the event log."""

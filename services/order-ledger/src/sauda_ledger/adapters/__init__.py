@@ -1,0 +1,1 @@
+"""Adapters: the ledger's Postgres store."""

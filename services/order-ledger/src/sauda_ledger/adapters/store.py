@@ -1,0 +1,118 @@
+"""The ledger's Postgres store: load order states, append events, record commands, fill the outbox."""
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Protocol
+from uuid import UUID
+
+import asyncpg
+import orjson
+
+from sauda_contracts import OrderCommandRejected, Topic
+from sauda_ledger.domain import OrderEvent, OrderState
+from sauda_runtime.outbox import add_to_outbox
+
+
+class ConcurrencyConflict(Exception):
+    """Another writer appended the same (order_id, version) first: reload and decide again."""
+
+
+class LedgerUnitOfWork(Protocol):
+    async def processed_ids(self, command_ids: Iterable[UUID]) -> set[UUID]: ...
+
+    async def load(self, order_ids: Iterable[UUID]) -> dict[UUID, OrderState]: ...
+
+    async def record(
+        self,
+        *,
+        events: list[OrderEvent],
+        rejections: list[OrderCommandRejected],
+        states: dict[UUID, OrderState],
+        processed: dict[UUID, UUID],
+    ) -> None: ...
+
+
+class EventStore(Protocol):
+    def unit_of_work(self) -> AbstractAsyncContextManager[LedgerUnitOfWork]: ...
+
+
+class PgUnitOfWork:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def processed_ids(self, command_ids: Iterable[UUID]) -> set[UUID]:
+        rows = await self._conn.fetch(
+            "SELECT command_id FROM processed_commands WHERE command_id = ANY($1::uuid[])",
+            list(command_ids),
+        )
+        return {r["command_id"] for r in rows}
+
+    async def load(self, order_ids: Iterable[UUID]) -> dict[UUID, OrderState]:
+        rows = await self._conn.fetch(
+            "SELECT order_id, business_id, status, version FROM orders WHERE order_id = ANY($1::uuid[])",
+            list(order_ids),
+        )
+        return {r["order_id"]: OrderState(**dict(r)) for r in rows}
+
+    async def record(
+        self,
+        *,
+        events: list[OrderEvent],
+        rejections: list[OrderCommandRejected],
+        states: dict[UUID, OrderState],
+        processed: dict[UUID, UUID],
+    ) -> None:
+        conn = self._conn
+        try:
+            await conn.executemany(
+                "INSERT INTO events (order_id, version, event_id, type, business_id, payload) "
+                "VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
+                [
+                    (e.body.order_id, e.body.version, e.event_id, e.type, e.business_id,
+                     orjson.loads(e.model_dump_json()))
+                    for e in events
+                ],
+            )
+        except asyncpg.UniqueViolationError as exc:
+            raise ConcurrencyConflict(str(exc)) from exc
+        await conn.executemany(
+            "INSERT INTO orders (order_id, business_id, status, version) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, "
+            "version = EXCLUDED.version, updated_at = now()",
+            [(s.order_id, s.business_id, s.status, s.version) for s in states.values()],
+        )
+        await conn.executemany(
+            "INSERT INTO rejections (command_id, order_id, business_id, code, message, payload) "
+            "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING",
+            [
+                (r.body.command_id, r.body.order_id, r.business_id, r.body.code, r.body.message,
+                 orjson.loads(r.model_dump_json()))
+                for r in rejections
+            ],
+        )
+        await conn.executemany(
+            "INSERT INTO processed_commands (command_id, order_id) VALUES ($1, $2)",
+            list(processed.items()),
+        )
+        await add_to_outbox(
+            conn,
+            [(Topic.ORDERS_EVENTS, str(e.body.order_id).encode(), e.to_bytes()) for e in events]
+            + [(Topic.ORDERS_REJECTIONS, str(r.body.order_id).encode(), r.to_bytes()) for r in rejections],
+        )
+
+
+class PgEventStore:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[PgUnitOfWork]:
+        async with self._pool.acquire() as conn, conn.transaction():
+            yield PgUnitOfWork(conn)
+
+    async def record_poison(self, topic: str, partition: int, offset: int, error: str, raw: bytes) -> None:
+        await self._pool.execute(
+            "INSERT INTO poison_messages (topic, partition, \"offset\", error, raw) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+            topic, partition, offset, error[:2000], raw,
+        )

@@ -1,0 +1,58 @@
+"""The one place the ledger's objects are built and started."""
+
+from pathlib import Path
+
+from sauda_ledger.adapters.store import PgEventStore
+from sauda_ledger.app import TOPICS, on_order_commands
+from sauda_ledger.settings import LedgerSettings
+from sauda_runtime.consumer import make_broker, subscribe_batch
+from sauda_runtime.db import create_pool, migrate
+from sauda_runtime.kafka import make_producer, wait_for_kafka
+from sauda_runtime.logging import configure_logging, get_logger
+from sauda_runtime.outbox import OutboxRelay
+from sauda_runtime.service import health_app, http_server, run_until_stopped
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+async def main(settings: LedgerSettings | None = None) -> None:
+    settings = settings or LedgerSettings()
+    configure_logging("order-ledger", settings.log_level)
+    log = get_logger(__name__)
+    await wait_for_kafka(settings.kafka_bootstrap_servers)
+    pool = await create_pool(settings.database_url, settings.ledger_db_schema, size=settings.db_pool_size)
+    await migrate(pool, settings.ledger_db_schema, MIGRATIONS)
+    producer = make_producer(settings.kafka_bootstrap_servers, "sauda-ledger-outbox")
+    await producer.start()
+    store = PgEventStore(pool)
+    relay = OutboxRelay(pool, producer, name="ledger", ordered=True)
+
+    broker = make_broker(settings.kafka_bootstrap_servers, "sauda-ledger")
+    subscribe_batch(
+        broker,
+        TOPICS,
+        group_id=settings.ledger_group_id,
+        handler=on_order_commands(store=store, relay=relay),
+        max_records=settings.ledger_batch_size,
+    )
+
+    async def db_ready() -> object:
+        return await pool.fetchval("SELECT 1")
+
+    async def kafka_ready() -> object:
+        return await producer.client.fetch_all_metadata()
+
+    health = http_server(
+        health_app("order-ledger", {"postgres": db_ready, "kafka": kafka_ready}),
+        "127.0.0.1",
+        settings.ledger_health_port,
+    )
+    await broker.start()
+    log.info("ledger_started", health_port=settings.ledger_health_port)
+    try:
+        await run_until_stopped([relay.run(), health.serve()])
+    finally:
+        await broker.stop()
+        await producer.stop()
+        await pool.close()
+        log.info("ledger_stopped")

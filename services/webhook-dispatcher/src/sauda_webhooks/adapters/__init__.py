@@ -1,0 +1,1 @@
+"""Adapters of webhook-dispatcher (none yet)."""

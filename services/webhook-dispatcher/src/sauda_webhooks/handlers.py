@@ -1,0 +1,1 @@
+"""handlers of webhook-dispatcher: not built yet (see the project's issues)."""

@@ -1,0 +1,1 @@
+"""settings of webhook-dispatcher: not built yet (see the project's issues)."""
