@@ -28,7 +28,9 @@ fetch() {
   [[ -d $JARS ]] && return 0
   command -v mvn >/dev/null || die "mvn not found (apt-get install -y maven)"
   mkdir -p "$(dirname "$JARS")"
-  # Download into a temp folder and rename it, so a killed fetch never leaves a half folder.
+  # Download into a temp folder and rename it, so a killed fetch never leaves a half folder
+  # (only a temp one, swept here once it is surely abandoned).
+  find "$(dirname "$JARS")" -maxdepth 1 -name 'kafka-*.tmp.*' -mmin +60 -exec rm -rf {} +
   FETCH_TMP=$(mktemp -d "$JARS.tmp.XXXXXX")
   trap 'rm -rf "$FETCH_TMP"' EXIT
   # Output kept for failures only (Debian's mvn 3.8 prints stray colour codes even with -q).
@@ -101,6 +103,7 @@ start() {
     # Already ours (or still starting from an earlier call): just wait until it answers.
     answering && return 0
   else
+    local p
     for p in "$PORT" "$CPORT"; do
       port_open "$p" && die "port $p is taken by another process; set KAFKA_PORT / KAFKA_CONTROLLER_PORT"
     done
@@ -147,7 +150,8 @@ case ${1:-} in
   jars) fetch; echo "$JARS" ;;
   start) start ;;
   stop) stop ;;
-  status) answering && echo "kafka answering on 127.0.0.1:$PORT" || { echo "kafka not answering on 127.0.0.1:$PORT"; exit 1; } ;;
+  status)
+    if answering; then echo "kafka answering on 127.0.0.1:$PORT"; else echo "kafka not answering on 127.0.0.1:$PORT"; exit 1; fi ;;
   reset) stop; rm -rf "$KDIR" ;;
   # e.g. kafka.sh topics --create --topic t --partitions 3
   topics) shift; fetch; "${CLI_JAVA[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PORT" "$@" ;;

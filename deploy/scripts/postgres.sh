@@ -18,12 +18,14 @@ die() { echo "postgres.sh: $*" >&2; exit 1; }
 install() {
   compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null && return 0
   ((EUID == 0)) || die "PostgreSQL is not installed; run as root: $0 install"
-  DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  local out
+  out=$(export DEBIAN_FRONTEND=noninteractive
+        { apt-get update -qq && apt-get install -y -qq postgresql; } 2>&1) ||
+    { echo "$out" >&2; die "apt-get install postgresql failed"; }
 }
 
 # Debian keeps the server binaries off PATH; take the newest installed major version.
-pgbin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+pgbin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true; }
 BIN=$(pgbin)
 
 # The server refuses to run as root, so as root every server-side command runs as `postgres`.
@@ -50,11 +52,16 @@ start() {
   BIN=$(pgbin)
   mkdir -p "$STATE"
   # Parallel test workers may all call start: one creates the cluster, the others wait.
+  # (The server must not inherit fd 9, or it would hold the lock for its whole life.)
   exec 9>"$STATE/pg.lock"
   flock 9
   choose_data_dir
   DATA=$(data_dir)
-  if ! running; then
+  if running; then
+    local on
+    on=$(sed -n 4p "$DATA/postmaster.pid")
+    [[ $on == "$PORT" ]] || die "this cluster already runs on port $on; stop it first"
+  else
     "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PORT" && die "port $PORT is taken by another server; set PG_PORT"
     if [[ ! -f $DATA/PG_VERSION ]]; then
       rm -rf "$DATA" && mkdir -p "$DATA" && chmod 700 "$DATA"
@@ -67,7 +74,7 @@ start() {
     local opts="-c listen_addresses=127.0.0.1 -c port=$PORT -c max_connections=200"
     opts+=" -c unix_socket_directories='$DATA'"
     [[ ${PG_FAST:-} == 1 ]] && opts+=" -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    as_pg "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -o "$opts" -w -t 60 start >/dev/null 2>&1 ||
+    as_pg "$BIN/pg_ctl" -D "$DATA" -l "$DATA/server.log" -o "$opts" -w -t 60 start >/dev/null 2>&1 9>&- ||
       { tail -n 50 "$DATA/server.log" >&2; die "server did not start on port $PORT"; }
   fi
   local deadline=$((SECONDS + 60))
@@ -89,7 +96,8 @@ case ${1:-} in
   install) install ;;
   start) start ;;
   stop) stop ;;
-  status) running && echo "postgres running on 127.0.0.1:$PORT ($DATA)" || { echo "postgres not running"; exit 1; } ;;
+  status)
+    if running; then echo "postgres running ($DATA)"; else echo "postgres not running"; exit 1; fi ;;
   url) echo "$URL" ;;
   reset) stop; rm -rf "$DATA" "$STATE/pg.path" "$STATE/pg-initdb.log" ;;
   *) echo "usage: $0 install|start|stop|status|url|reset" >&2; exit 2 ;;

@@ -17,9 +17,8 @@ import httpx
 import orjson
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from sauda_contracts import TOPICS, Topic
-from sauda_runtime.kafka import ensure_topics
+from sauda_runtime.kafka import ensure_topics, partitions_of
 
 T = TypeVar("T")
 
@@ -42,8 +41,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def eventually(check: Callable[[], Awaitable[T | None]], *, timeout: float = 30.0,
-                     every: float = 0.1, what: str = "condition") -> T:
+async def eventually(
+    check: Callable[[], Awaitable[T | None]],
+    *,
+    timeout: float = 30.0,
+    every: float = 0.1,
+    what: str = "condition",
+) -> T:
     """Poll `check` until it returns something truthy, or fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout
     last: Any = None
@@ -58,18 +62,22 @@ async def eventually(check: Callable[[], Awaitable[T | None]], *, timeout: float
 class Service:
     """One Sauda process, started the way `make run` starts it, logging to a file."""
 
-    def __init__(self, name: str, module: str, env: dict[str, str], ready_url: str, logs: Path) -> None:
+    def __init__(
+        self, name: str, module: str, env: dict[str, str], ready_url: str, logs: Path
+    ) -> None:
         self.name, self.module, self.env, self.ready_url = name, module, env, ready_url
         self.log_path = logs / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         log = self.log_path.open("ab")
-        self.proc = subprocess.Popen([sys.executable, "-m", self.module], env=self.env,
-                                     stdout=log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", self.module], env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
 
     async def ready(self, timeout: float = 60.0) -> None:
         async with httpx.AsyncClient() as http:
+
             async def up() -> bool:
                 assert self.proc is not None
                 if self.proc.poll() is not None:
@@ -78,6 +86,7 @@ class Service:
                     return (await http.get(self.ready_url, timeout=2)).status_code == 200
                 except httpx.HTTPError:
                     return False
+
             await eventually(up, timeout=timeout, every=0.2, what=f"{self.name} to be ready")
 
     def kill(self, sig: int = signal.SIGKILL) -> None:
@@ -103,10 +112,20 @@ class Stack:
         gateway_port, ledger_port = free_port(), free_port()
         base = {**os.environ, "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
         self.gateway_url = f"http://127.0.0.1:{gateway_port}"
-        self.ledger = Service("order-ledger", "sauda_ledger", {**base, "LEDGER_HEALTH_PORT": str(ledger_port)},
-                              f"http://127.0.0.1:{ledger_port}/readyz", tmp)
-        self.gateway = Service("ingest-gateway", "sauda_gateway", {**base, "GATEWAY_PORT": str(gateway_port)},
-                               f"{self.gateway_url}/readyz", tmp)
+        self.ledger = Service(
+            "order-ledger",
+            "sauda_ledger",
+            {**base, "LEDGER_HEALTH_PORT": str(ledger_port)},
+            f"http://127.0.0.1:{ledger_port}/readyz",
+            tmp,
+        )
+        self.gateway = Service(
+            "ingest-gateway",
+            "sauda_gateway",
+            {**base, "GATEWAY_PORT": str(gateway_port)},
+            f"{self.gateway_url}/readyz",
+            tmp,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -141,8 +160,17 @@ async def client(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
 
 async def _create_business(stack: Stack, name: str) -> dict[str, str]:
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "sauda_gateway.cli", "business", "create", "--name", name, "--plan", "business",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        sys.executable,
+        "-m",
+        "sauda_gateway.cli",
+        "business",
+        "create",
+        "--name",
+        name,
+        "--plan",
+        "business",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     out, err = await proc.communicate()
     assert proc.returncode == 0, err.decode()
@@ -166,8 +194,12 @@ def seed_body(key: str | None = None, **order: Any) -> dict[str, Any]:
         "event_type": "order_created",
         "idempotency_key": key or f"order-{uuid.uuid4().hex}",
         "customer": {"phone": "923001234567", "name": "Ali Khan", "consent": True},
-        "order": {"items": [{"name": "Widget Pro", "qty": 2, "price": 1500}], "total": 3000,
-                  "external_order_id": "WC-456", **order},
+        "order": {
+            "items": [{"name": "Widget Pro", "qty": 2, "price": 1500}],
+            "total": 3000,
+            "external_order_id": "WC-456",
+            **order,
+        },
     }
 
 
@@ -178,15 +210,17 @@ def seed() -> Callable[..., dict[str, Any]]:
 
 async def read_topic(bootstrap: str, topic: str) -> list[Any]:
     """Every record of a topic, from offset 0 to its current end, as any Kafka client would."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None
+    )
     await consumer.start()
     try:
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        parts = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)]
         consumer.assign(parts)
         await consumer.seek_to_beginning(*parts)
         end = await consumer.end_offsets(parts)
         records: list[Any] = []
-        while any(await consumer.position(tp) < end[tp] for tp in parts):
+        while any([await consumer.position(tp) < end[tp] for tp in parts]):
             for tp, batch in (await consumer.getmany(timeout_ms=1000, max_records=5000)).items():
                 records.extend(r for r in batch if r.offset < end[tp])
         return records

@@ -13,7 +13,9 @@ def auth(business: dict[str, str]) -> H:
     return {"X-API-Key": business["api_key"]}
 
 
-async def test_seed_order_is_created_listed_and_shown_in_detail(client: httpx.AsyncClient, business, seed) -> None:
+async def test_seed_order_is_created_listed_and_shown_in_detail(
+    client: httpx.AsyncClient, business, seed
+) -> None:
     body = seed()
     created = await client.post("/api/v1/events/ingest", json=body, headers=auth(business))
     assert created.status_code == 201, created.text
@@ -37,15 +39,23 @@ async def test_seed_order_is_created_listed_and_shown_in_detail(client: httpx.As
     assert [(h["status"], h["actor"]) for h in detail["history"]] == [("pending", "store")]
 
 
-async def test_order_numbers_count_up_per_business(client: httpx.AsyncClient, business, make_business, seed) -> None:
+async def test_order_numbers_count_up_per_business(
+    client: httpx.AsyncClient, business, make_business, seed
+) -> None:
     first = (await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))).json()
-    second = (await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))).json()
-    other = (await client.post("/api/v1/events/ingest", json=seed(), headers=auth(await make_business()))).json()
+    second = (
+        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))
+    ).json()
+    other = (
+        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(await make_business()))
+    ).json()
     assert (first["order_number"], second["order_number"]) == ("ORD-000001", "ORD-000002")
     assert other["order_number"] == "ORD-000001"
 
 
-async def test_a_repeated_key_is_409_with_the_same_order_and_no_second_order(client, business, seed) -> None:
+async def test_a_repeated_key_is_409_with_the_same_order_and_no_second_order(
+    client, business, seed
+) -> None:
     body = seed()
     first = await client.post("/api/v1/events/ingest", json=body, headers=auth(business))
     again = await client.post("/api/v1/events/ingest", json=body, headers=auth(business))
@@ -73,18 +83,52 @@ def _without(body: dict[str, Any], *path: str) -> dict[str, Any]:
 
 BAD_BODIES = [
     ("empty items", lambda b: b["order"].update(items=[]), "invalid_field", "order.items"),
-    ("qty below 1", lambda b: b["order"]["items"][0].update(qty=0), "invalid_field", "order.items.0.qty"),
-    ("negative price", lambda b: b["order"]["items"][0].update(price=-1), "invalid_field", "order.items.0.price"),
-    ("missing phone", lambda b: _without(b, "customer", "phone"), "missing_field", "customer.phone"),
-    ("bad phone", lambda b: b["customer"].update(phone="call me"), "invalid_field", "customer.phone"),
-    ("unknown event type", lambda b: b.update(event_type="order_exploded"), "unsupported_event_type", "event_type"),
+    (
+        "qty below 1",
+        lambda b: b["order"]["items"][0].update(qty=0),
+        "invalid_field",
+        "order.items.0.qty",
+    ),
+    (
+        "negative price",
+        lambda b: b["order"]["items"][0].update(price=-1),
+        "invalid_field",
+        "order.items.0.price",
+    ),
+    (
+        "missing phone",
+        lambda b: _without(b, "customer", "phone"),
+        "missing_field",
+        "customer.phone",
+    ),
+    (
+        "bad phone",
+        lambda b: b["customer"].update(phone="call me"),
+        "invalid_field",
+        "customer.phone",
+    ),
+    (
+        "unknown event type",
+        lambda b: b.update(event_type="order_exploded"),
+        "unsupported_event_type",
+        "event_type",
+    ),
     ("missing key", lambda b: _without(b, "idempotency_key"), "missing_field", "idempotency_key"),
-    ("text qty", lambda b: b["order"]["items"][0].update(qty="two"), "invalid_field", "order.items.0.qty"),
+    (
+        "text qty",
+        lambda b: b["order"]["items"][0].update(qty="two"),
+        "invalid_field",
+        "order.items.0.qty",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("case", "spoil", "code", "field"), BAD_BODIES, ids=[c[0] for c in BAD_BODIES])
-async def test_bad_bodies_get_400_naming_the_field(client, business, seed, case, spoil, code, field) -> None:
+@pytest.mark.parametrize(
+    ("case", "spoil", "code", "field"), BAD_BODIES, ids=[c[0] for c in BAD_BODIES]
+)
+async def test_bad_bodies_get_400_naming_the_field(
+    client, business, seed, case, spoil, code, field
+) -> None:
     body = seed()
     spoil(body)
     response = await client.post("/api/v1/events/ingest", json=body, headers=auth(business))
@@ -97,50 +141,80 @@ async def test_bad_bodies_get_400_naming_the_field(client, business, seed, case,
 
 
 async def test_malformed_json_and_bad_paging_are_400(client, business) -> None:
-    broken = await client.post("/api/v1/events/ingest", content=b'{"event_type": ', headers=auth(business))
+    broken = await client.post(
+        "/api/v1/events/ingest", content=b'{"event_type": ', headers=auth(business)
+    )
     assert broken.status_code == 400 and broken.json()["code"] == "invalid_json"
-    for query, field in (("limit=0", "limit"), ("limit=201", "limit"), ("offset=-1", "offset"),
-                         ("status=lost", "status"), ("source=fax", "source")):
+    for query, field in (
+        ("limit=0", "limit"),
+        ("limit=201", "limit"),
+        ("offset=-1", "offset"),
+        ("status=lost", "status"),
+        ("source=fax", "source"),
+    ):
         response = await client.get(f"/api/v1/orders?{query}", headers=auth(business))
         assert response.status_code == 400, query
         assert response.json()["field"] == field
 
 
-async def test_missing_and_unknown_keys_are_401_and_every_alias_header_works(client, business) -> None:
+async def test_missing_and_unknown_keys_are_401_and_every_alias_header_works(
+    client, business
+) -> None:
     missing = await client.get("/api/v1/orders")
     assert missing.status_code == 401 and missing.json()["code"] == "missing_api_key"
     unknown = await client.get("/api/v1/orders", headers={"X-API-Key": "sk_sauda_nope"})
     assert unknown.status_code == 401 and unknown.json()["code"] == "invalid_api_key"
     key = business["api_key"]
-    for headers in ({"X-API-Key": key}, {"Authorization": f"Bearer {key}"}, {"X-Botaura-Key": key},
-                    {"x-guest-id": key}):
+    for headers in (
+        {"X-API-Key": key},
+        {"Authorization": f"Bearer {key}"},
+        {"X-Botaura-Key": key},
+        {"x-guest-id": key},
+    ):
         assert (await client.get("/api/v1/orders", headers=headers)).status_code == 200, headers
 
 
-async def test_a_business_never_sees_or_moves_another_businesses_order(client, business, make_business, seed) -> None:
-    order_id = (await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))).json()["order_id"]
+async def test_a_business_never_sees_or_moves_another_businesses_order(
+    client, business, make_business, seed
+) -> None:
+    order_id = (
+        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))
+    ).json()["order_id"]
     intruder = auth(await make_business())
     assert (await client.get("/api/v1/orders", headers=intruder)).json()["total"] == 0
     peek = await client.get(f"/api/v1/orders/{order_id}", headers=intruder)
     assert peek.status_code == 404 and peek.json()["code"] == "order_not_found"
-    move = await client.patch(f"/api/v1/orders/{order_id}/status", json={"status": "cancelled"}, headers=intruder)
+    move = await client.patch(
+        f"/api/v1/orders/{order_id}/status", json={"status": "cancelled"}, headers=intruder
+    )
     assert move.status_code == 404
     mine = (await client.get(f"/api/v1/orders/{order_id}", headers=auth(business))).json()
     assert mine["status"] == "pending"
 
 
-async def test_an_order_walks_its_whole_life_and_each_change_is_visible_at_once(client, business, seed) -> None:
-    order_id = (await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))).json()["order_id"]
+async def test_an_order_walks_its_whole_life_and_each_change_is_visible_at_once(
+    client, business, seed
+) -> None:
+    order_id = (
+        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))
+    ).json()["order_id"]
     for status in ("confirmed", "shipped", "delivered"):
-        moved = await client.patch(f"/api/v1/orders/{order_id}/status", json={"status": status},
-                                   headers=auth(business))
+        moved = await client.patch(
+            f"/api/v1/orders/{order_id}/status", json={"status": status}, headers=auth(business)
+        )
         assert moved.status_code == 200, moved.text
         assert moved.json()["status"] == status
         # Read-your-writes: the very next GET shows it.
-        assert (await client.get(f"/api/v1/orders/{order_id}", headers=auth(business))).json()["status"] == status
-    history = (await client.get(f"/api/v1/orders/{order_id}", headers=auth(business))).json()["history"]
+        assert (await client.get(f"/api/v1/orders/{order_id}", headers=auth(business))).json()[
+            "status"
+        ] == status
+    history = (await client.get(f"/api/v1/orders/{order_id}", headers=auth(business))).json()[
+        "history"
+    ]
     assert [(h["version"], h["status"], h["actor"]) for h in history] == [
-        (1, "pending", "store"), (2, "confirmed", "merchant"), (3, "shipped", "merchant"),
+        (1, "pending", "store"),
+        (2, "confirmed", "merchant"),
+        (3, "shipped", "merchant"),
         (4, "delivered", "merchant"),
     ]
     assert all(h["at"] for h in history)
@@ -158,14 +232,21 @@ async def test_an_order_walks_its_whole_life_and_each_change_is_visible_at_once(
         (["confirmed", "shipped", "delivered"], "cancelled", []),
     ],
 )
-async def test_forbidden_transitions_are_409_with_current_and_allowed(client, business, seed, path, forbidden,
-                                                                       allowed) -> None:
-    order_id = (await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))).json()["order_id"]
+async def test_forbidden_transitions_are_409_with_current_and_allowed(
+    client, business, seed, path, forbidden, allowed
+) -> None:
+    order_id = (
+        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))
+    ).json()["order_id"]
     for status in path:
-        assert (await client.patch(f"/api/v1/orders/{order_id}/status", json={"status": status},
-                                   headers=auth(business))).status_code == 200
-    refused = await client.patch(f"/api/v1/orders/{order_id}/status", json={"status": forbidden},
-                                 headers=auth(business))
+        assert (
+            await client.patch(
+                f"/api/v1/orders/{order_id}/status", json={"status": status}, headers=auth(business)
+            )
+        ).status_code == 200
+    refused = await client.patch(
+        f"/api/v1/orders/{order_id}/status", json={"status": forbidden}, headers=auth(business)
+    )
     assert refused.status_code == 409
     error = refused.json()
     assert error["code"] == "invalid_transition"
@@ -177,28 +258,46 @@ async def test_forbidden_transitions_are_409_with_current_and_allowed(client, bu
 
 
 async def test_unknown_status_is_400_and_unknown_order_404(client, business, seed) -> None:
-    order_id = (await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))).json()["order_id"]
-    bad = await client.patch(f"/api/v1/orders/{order_id}/status", json={"status": "teleported"},
-                             headers=auth(business))
+    order_id = (
+        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))
+    ).json()["order_id"]
+    bad = await client.patch(
+        f"/api/v1/orders/{order_id}/status", json={"status": "teleported"}, headers=auth(business)
+    )
     assert bad.status_code == 400
     assert (bad.json()["code"], bad.json()["field"]) == ("invalid_status", "status")
-    ghost = await client.patch(f"/api/v1/orders/{uuid.uuid4()}/status", json={"status": "confirmed"},
-                               headers=auth(business))
+    ghost = await client.patch(
+        f"/api/v1/orders/{uuid.uuid4()}/status",
+        json={"status": "confirmed"},
+        headers=auth(business),
+    )
     assert ghost.status_code == 404
-    assert (await client.get("/api/v1/orders/not-a-uuid", headers=auth(business))).status_code == 404
+    assert (
+        await client.get("/api/v1/orders/not-a-uuid", headers=auth(business))
+    ).status_code == 404
 
 
 async def test_filters_and_paging(client, business, seed) -> None:
-    ids = [(await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))).json()["order_id"]
-           for _ in range(3)]
-    await client.patch(f"/api/v1/orders/{ids[0]}/status", json={"status": "confirmed"}, headers=auth(business))
+    ids = [
+        (await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))).json()[
+            "order_id"
+        ]
+        for _ in range(3)
+    ]
+    await client.patch(
+        f"/api/v1/orders/{ids[0]}/status", json={"status": "confirmed"}, headers=auth(business)
+    )
     confirmed = (await client.get("/api/v1/orders?status=confirmed", headers=auth(business))).json()
     assert [o["order_id"] for o in confirmed["orders"]] == [ids[0]] and confirmed["total"] == 1
-    assert (await client.get("/api/v1/orders?source=whatsapp", headers=auth(business))).json()["total"] == 0
+    assert (await client.get("/api/v1/orders?source=whatsapp", headers=auth(business))).json()[
+        "total"
+    ] == 0
     page1 = (await client.get("/api/v1/orders?limit=2&offset=0", headers=auth(business))).json()
     page2 = (await client.get("/api/v1/orders?limit=2&offset=2", headers=auth(business))).json()
     assert page1["total"] == page2["total"] == 3
-    assert [o["order_id"] for o in page1["orders"] + page2["orders"]] == list(reversed(ids))  # newest first
+    assert [o["order_id"] for o in page1["orders"] + page2["orders"]] == list(
+        reversed(ids)
+    )  # newest first
 
 
 async def test_health_endpoints(client) -> None:

@@ -7,7 +7,6 @@ from uuid import uuid4
 
 import pytest
 from pydantic import ValidationError
-
 from sauda_contracts import TOPICS, OrderStatus, Topic, parse_order_command, parse_order_event
 from sauda_contracts.api import IngestRequest
 from sauda_contracts.orders import ChangeOrderStatus, OrderConfirmed
@@ -17,8 +16,11 @@ SEED = {
     "event_type": "order_created",
     "idempotency_key": "order-abc-123",
     "customer": {"phone": "923001234567", "name": "Ali Khan", "consent": True},
-    "order": {"items": [{"name": "Widget Pro", "qty": 2, "price": 1500}], "total": 3000,
-              "external_order_id": "WC-456"},
+    "order": {
+        "items": [{"name": "Widget Pro", "qty": 2, "price": 1500}],
+        "total": 3000,
+        "external_order_id": "WC-456",
+    },
 }
 
 
@@ -38,32 +40,59 @@ def test_phone_formatting_is_normalised() -> None:
     [
         ({"order": {"items": []}}, ("order", "items")),
         ({"order": {"items": [{"name": "x", "qty": 0, "price": 1}]}}, ("order", "items", 0, "qty")),
-        ({"order": {"items": [{"name": "x", "qty": 1, "price": -5}]}}, ("order", "items", 0, "price")),
+        (
+            {"order": {"items": [{"name": "x", "qty": 1, "price": -5}]}},
+            ("order", "items", 0, "price"),
+        ),
         ({"customer": {"name": "no phone"}}, ("customer", "phone")),
         ({"customer": {"phone": "12ab"}}, ("customer", "phone")),
         ({"event_type": "order_deleted"}, ("event_type",)),
         ({"surprise": 1}, ("surprise",)),
     ],
 )
-def test_bad_input_names_the_offending_field(change: dict[str, object], field: tuple[object, ...]) -> None:
+def test_bad_input_names_the_offending_field(
+    change: dict[str, object], field: tuple[object, ...]
+) -> None:
     with pytest.raises(ValidationError) as bad:
         IngestRequest.model_validate({**SEED, **change})
     assert bad.value.errors()[0]["loc"] == field
 
 
 def test_messages_round_trip_through_their_wire_form() -> None:
-    common = {"event_id": uuid4(), "occurred_at": datetime.now(UTC), "business_id": uuid4(),
-              "correlation_id": "req-1"}
+    common = {
+        "event_id": uuid4(),
+        "occurred_at": datetime.now(UTC),
+        "business_id": uuid4(),
+        "correlation_id": "req-1",
+    }
     command = ChangeOrderStatus.model_validate(
-        {**common, "body": {"order_id": uuid4(), "status": "shipped", "actor": "merchant"}})
+        {**common, "body": {"order_id": uuid4(), "status": "shipped", "actor": "merchant"}}
+    )
     assert parse_order_command(command.to_bytes()) == command
-    event = OrderConfirmed.model_validate({**common, "body": {
-        "order_id": uuid4(), "version": 2, "status": "confirmed", "previous_status": "pending",
-        "actor": "customer"}})
+    event = OrderConfirmed.model_validate(
+        {
+            **common,
+            "body": {
+                "order_id": uuid4(),
+                "version": 2,
+                "status": "confirmed",
+                "previous_status": "pending",
+                "actor": "customer",
+            },
+        }
+    )
     assert parse_order_event(event.to_bytes()) == event
     wire = json.loads(event.to_bytes())
-    assert set(wire) == {"event_id", "type", "schema_version", "occurred_at", "business_id",
-                         "correlation_id", "causation_id", "body"}
+    assert set(wire) == {
+        "event_id",
+        "type",
+        "schema_version",
+        "occurred_at",
+        "business_id",
+        "correlation_id",
+        "causation_id",
+        "body",
+    }
 
 
 def test_unknown_message_types_are_refused() -> None:

@@ -86,7 +86,9 @@ Money = Annotated[
 
 
 class LineItem(Contract):
-    name: str = Field(min_length=1, max_length=200, description="Product name as the store shows it.")
+    name: str = Field(
+        min_length=1, max_length=200, description="Product name as the store shows it."
+    )
     qty: int = Field(ge=1, le=10_000, description="Quantity ordered (at least 1).")
     price: Money = Field(description="Unit price in the order's currency (not negative).")
     sku: str | None = Field(default=None, max_length=100, description="Store's SKU, if any.")
@@ -102,8 +104,12 @@ class Customer(Contract):
 
 
 class PlaceOrderBody(Contract):
-    order_id: UUID = Field(description="Deterministic order id (UUIDv5 of business + idempotency key).")
-    order_number: str = Field(max_length=40, description="Per-business order number, e.g. ORD-000042.")
+    order_id: UUID = Field(
+        description="Deterministic order id (UUIDv5 of business + idempotency key)."
+    )
+    order_number: str = Field(
+        max_length=40, description="Per-business order number, e.g. ORD-000042."
+    )
     source: OrderSource = Field(description="Where the order came from: `ingest` or `whatsapp`.")
     customer: Customer
     items: tuple[LineItem, ...] = Field(min_length=1, max_length=200, description="Line items.")
@@ -112,7 +118,9 @@ class PlaceOrderBody(Contract):
     external_order_id: str | None = Field(
         default=None, max_length=200, description="The store's own order id."
     )
-    idempotency_key: str = Field(max_length=200, description="The key the store sent with the order.")
+    idempotency_key: str = Field(
+        max_length=200, description="The key the store sent with the order."
+    )
     actor: Actor = Field(description="Who placed the order.")
 
 

@@ -55,13 +55,22 @@ TOPICS: tuple[TopicSpec, ...] = (
         key="order id",
     ),
     *(
-        TopicSpec(name=t, partitions=12, config={"retention.ms": _WEEK_MS}, key="business id + phone")
+        TopicSpec(
+            name=t, partitions=12, config={"retention.ms": _WEEK_MS}, key="business id + phone"
+        )
         for t in (Topic.WHATSAPP_INBOUND, Topic.WHATSAPP_STATUS, Topic.WHATSAPP_OUTBOUND)
     ),
     *(
         TopicSpec(name=t, partitions=6, config={"retention.ms": _WEEK_MS}, key="endpoint id")
         for t in (Topic.WEBHOOKS_RETRY_1S, Topic.WEBHOOKS_RETRY_4S, Topic.WEBHOOKS_RETRY_16S)
     ),
-    TopicSpec(name=Topic.WEBHOOKS_DLQ, partitions=3, config={"retention.ms": "-1"}, key="endpoint id"),
-    TopicSpec(name=Topic.NOTIFIER_DLQ, partitions=3, config={"retention.ms": "-1"}, key="business id + phone"),
+    TopicSpec(
+        name=Topic.WEBHOOKS_DLQ, partitions=3, config={"retention.ms": "-1"}, key="endpoint id"
+    ),
+    TopicSpec(
+        name=Topic.NOTIFIER_DLQ,
+        partitions=3,
+        config={"retention.ms": "-1"},
+        key="business id + phone",
+    ),
 )

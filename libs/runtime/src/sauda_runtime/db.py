@@ -5,12 +5,19 @@ from pathlib import Path
 
 import asyncpg
 import orjson
+from asyncpg.pool import PoolConnectionProxy
+
+# What a pool hands out and what asyncpg.connect returns: code takes either.
+Conn = asyncpg.Connection | PoolConnectionProxy
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for typename in ("json", "jsonb"):
         await conn.set_type_codec(
-            typename, encoder=lambda v: orjson.dumps(v).decode(), decoder=orjson.loads, schema="pg_catalog"
+            typename,
+            encoder=lambda v: orjson.dumps(v).decode(),
+            decoder=orjson.loads,
+            schema="pg_catalog",
         )
 
 
@@ -35,7 +42,14 @@ async def create_pool(dsn: str, schema: str, *, size: int = 10) -> asyncpg.Pool:
 
 
 def _lock_key(schema: str) -> int:
-    return int.from_bytes(hashlib.sha256(f"migrate:{schema}".encode()).digest()[:8], "big", signed=True)
+    return int.from_bytes(
+        hashlib.sha256(f"migrate:{schema}".encode()).digest()[:8], "big", signed=True
+    )
+
+
+def read_migrations(folder: Path) -> list[tuple[str, str]]:
+    """(name, SQL) of each `*.sql` file in name order."""
+    return [(path.name, path.read_text()) for path in sorted(folder.glob("*.sql"))]
 
 
 async def migrate(pool: asyncpg.Pool, schema: str, folder: Path) -> list[str]:
@@ -49,13 +63,13 @@ async def migrate(pool: asyncpg.Pool, schema: str, folder: Path) -> list[str]:
                 "(name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
             )
             done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
-            for path in sorted(folder.glob("*.sql")):
-                if path.name in done:
+            for name, sql in read_migrations(folder):
+                if name in done:
                     continue
                 async with conn.transaction():
-                    await conn.execute(path.read_text())
-                    await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", path.name)
-                applied.append(path.name)
+                    await conn.execute(sql)
+                    await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
+                applied.append(name)
         finally:
             await conn.execute("SELECT pg_advisory_unlock($1)", _lock_key(schema))
     return applied

@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
-
 from sauda_contracts import TopicSpec
 
 
@@ -74,5 +73,20 @@ async def ensure_topics(bootstrap: str, specs: Iterable[TopicSpec]) -> list[str]
                 break
             await asyncio.sleep(0.2)
         return [s.name for s in missing]
+    finally:
+        await admin.close()
+
+
+async def partitions_of(bootstrap: str, topic: str) -> list[int]:
+    """The partition numbers of a topic (an error if it does not exist)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15_000)
+    await admin.start()
+    try:
+        [described] = await admin.describe_topics([topic])
+        if described.get("error_code"):
+            raise RuntimeError(
+                f"topic {topic} cannot be described (error {described['error_code']})"
+            )
+        return sorted(p["partition"] for p in described["partitions"])
     finally:
         await admin.close()

@@ -6,6 +6,7 @@ import hashlib
 import asyncpg
 from aiokafka import AIOKafkaProducer
 
+from sauda_runtime.db import Conn
 from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
@@ -21,9 +22,7 @@ CREATE TABLE IF NOT EXISTS outbox (
 """
 
 
-async def add_to_outbox(
-    conn: asyncpg.Connection, rows: list[tuple[str, bytes, bytes]]
-) -> None:
+async def add_to_outbox(conn: Conn, rows: list[tuple[str, bytes, bytes]]) -> None:
     """Queue (topic, key, value) rows inside the caller's transaction."""
     if rows:
         await conn.executemany("INSERT INTO outbox (topic, key, value) VALUES ($1, $2, $3)", rows)
@@ -53,7 +52,9 @@ class OutboxRelay:
         self._batch = batch_size
         self._idle = idle_poll
         self._wakeup = asyncio.Event()
-        self._lock_key = int.from_bytes(hashlib.sha256(f"outbox:{name}".encode()).digest()[:8], "big", signed=True)
+        self._lock_key = int.from_bytes(
+            hashlib.sha256(f"outbox:{name}".encode()).digest()[:8], "big", signed=True
+        )
         self.published = 0
 
     def wake(self) -> None:
@@ -93,6 +94,8 @@ class OutboxRelay:
                 await self._producer.send(r["topic"], value=r["value"], key=r["key"]) for r in rows
             ]
             await asyncio.gather(*futures)
-            await conn.execute("DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows])
+            await conn.execute(
+                "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
+            )
         self.published += len(rows)
         return len(rows)

@@ -1,8 +1,9 @@
 """Running a consumer service: its health/metrics HTTP port, its background tasks, clean stop."""
 
 import asyncio
+import contextlib
 import signal
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from typing import Any
 
 import uvicorn
@@ -43,11 +44,19 @@ def health_app(service: str, checks: dict[str, ReadyCheck]) -> FastAPI:
     return app
 
 
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: the service's run loop owns SIGTERM/SIGINT."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 def http_server(app: Any, host: str, port: int) -> uvicorn.Server:
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
-    return server
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, lifespan="on"
+    )
+    return _Server(config)
 
 
 async def run_until_stopped(tasks: list[Coroutine[Any, Any, object]]) -> None:

@@ -15,4 +15,6 @@ class CommonSettings(BaseSettings):
         default="127.0.0.1:9092", description="Kafka bootstrap servers (KAFKA_BOOTSTRAP_SERVERS)."
     )
     log_level: str = Field(default="INFO", description="LOG_LEVEL: DEBUG, INFO, WARNING, ERROR.")
-    db_pool_size: int = Field(default=10, ge=1, description="DB_POOL_SIZE: connections per process.")
+    db_pool_size: int = Field(
+        default=10, ge=1, description="DB_POOL_SIZE: connections per process."
+    )

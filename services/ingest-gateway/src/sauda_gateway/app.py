@@ -4,14 +4,10 @@ import re
 import uuid
 from typing import Annotated, Any
 
+import orjson
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-import orjson
 from fastapi.responses import Response
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from structlog.contextvars import bind_contextvars, clear_contextvars
-
 from sauda_contracts import OrderSource, OrderStatus
 from sauda_contracts.api import (
     ApiError,
@@ -21,10 +17,14 @@ from sauda_contracts.api import (
     OrderOut,
     StatusChangeRequest,
 )
+from sauda_runtime.logging import get_logger
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from structlog.contextvars import bind_contextvars, clear_contextvars
+
 from sauda_gateway import handlers
 from sauda_gateway.deps import BusinessDep, ContainerDep, CorrelationDep
 from sauda_gateway.handlers import ApiProblem
-from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
 
@@ -32,8 +32,15 @@ router = APIRouter(prefix="/api/v1")
 health = APIRouter()
 
 
-def json_response(payload: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(orjson.dumps(payload), status_code=status_code, headers=headers, media_type="application/json")
+def json_response(
+    payload: Any, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return Response(
+        orjson.dumps(payload),
+        status_code=status_code,
+        headers=headers,
+        media_type="application/json",
+    )
 
 
 def _order_json(row: dict[str, Any], *, with_history: bool) -> dict[str, Any]:
@@ -50,11 +57,20 @@ def _parse_order_id(raw: str) -> uuid.UUID:
         raise ApiProblem(404, "order_not_found", "no such order", field="order_id") from None
 
 
-@router.post("/events/ingest", status_code=201, response_model=IngestResponse,
-             responses={202: {"model": IngestResponse}, 400: {"model": ApiError}, 401: {"model": ApiError},
-                        409: {"model": ApiError}})
-async def ingest_event(body: IngestRequest, business: BusinessDep, c: ContainerDep,
-                       correlation_id: CorrelationDep) -> Response:
+@router.post(
+    "/events/ingest",
+    status_code=201,
+    response_model=IngestResponse,
+    responses={
+        202: {"model": IngestResponse},
+        400: {"model": ApiError},
+        401: {"model": ApiError},
+        409: {"model": ApiError},
+    },
+)
+async def ingest_event(
+    body: IngestRequest, business: BusinessDep, c: ContainerDep, correlation_id: CorrelationDep
+) -> Response:
     result = await handlers.ingest_order(
         body,
         business=business,
@@ -64,11 +80,16 @@ async def ingest_event(body: IngestRequest, business: BusinessDep, c: ContainerD
         wake_relay=c.relay.wake,
         wait_seconds=c.settings.ingest_wait_ms / 1000,
     )
-    payload = {"order_id": str(result.order_id), "order_number": result.order_number,
-               "status": "pending" if result.created else "accepted"}
+    payload = {
+        "order_id": str(result.order_id),
+        "order_number": result.order_number,
+        "status": "pending" if result.created else "accepted",
+    }
     if result.created:
         return json_response(payload, status_code=201)
-    return json_response(payload, status_code=202, headers={"Location": f"/api/v1/orders/{result.order_id}"})
+    return json_response(
+        payload, status_code=202, headers={"Location": f"/api/v1/orders/{result.order_id}"}
+    )
 
 
 @router.get("/orders", response_model=OrderList, responses={400: {"model": ApiError}})
@@ -87,8 +108,14 @@ async def list_orders(
         limit=limit,
         offset=offset,
     )
-    return json_response({"orders": [_order_json(r, with_history=False) for r in rows],
-                           "total": total, "limit": limit, "offset": offset})
+    return json_response(
+        {
+            "orders": [_order_json(r, with_history=False) for r in rows],
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+        }
+    )
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut, responses={404: {"model": ApiError}})
@@ -99,15 +126,28 @@ async def get_order(order_id: str, business: BusinessDep, c: ContainerDep) -> Re
     return json_response(_order_json(row, with_history=True))
 
 
-@router.patch("/orders/{order_id}/status", response_model=OrderOut,
-              responses={202: {"model": ApiError}, 400: {"model": ApiError}, 404: {"model": ApiError},
-                         409: {"model": ApiError}})
-async def change_order_status(order_id: str, body: StatusChangeRequest, business: BusinessDep,
-                              c: ContainerDep, correlation_id: CorrelationDep) -> Response:
+@router.patch(
+    "/orders/{order_id}/status",
+    response_model=OrderOut,
+    responses={
+        202: {"model": ApiError},
+        400: {"model": ApiError},
+        404: {"model": ApiError},
+        409: {"model": ApiError},
+    },
+)
+async def change_order_status(
+    order_id: str,
+    body: StatusChangeRequest,
+    business: BusinessDep,
+    c: ContainerDep,
+    correlation_id: CorrelationDep,
+) -> Response:
     oid = _parse_order_id(order_id)
     bind_contextvars(order_id=str(oid))
     result = await handlers.change_status(
-        oid, body,
+        oid,
+        body,
         business=business,
         correlation_id=correlation_id,
         view=c.view,
@@ -117,9 +157,13 @@ async def change_order_status(order_id: str, body: StatusChangeRequest, business
     )
     if not result.applied or result.order is None:
         return json_response(
-            {"code": "status_change_pending", "message": "queued; the order will show the change shortly",
-             "details": {"command_id": str(result.command_id)}},
-            status_code=202, headers={"Location": f"/api/v1/orders/{oid}"},
+            {
+                "code": "status_change_pending",
+                "message": "queued; the order will show the change shortly",
+                "details": {"command_id": str(result.command_id)},
+            },
+            status_code=202,
+            headers={"Location": f"/api/v1/orders/{oid}"},
         )
     return json_response(_order_json(result.order, with_history=True))
 
@@ -140,7 +184,9 @@ async def readyz(c: ContainerDep) -> Response:
         await c.producer.client.fetch_all_metadata()
     except Exception as exc:
         failures["kafka"] = repr(exc)
-    return json_response({"ready": not failures, "failures": failures}, status_code=503 if failures else 200)
+    return json_response(
+        {"ready": not failures, "failures": failures}, status_code=503 if failures else 200
+    )
 
 
 # --- errors: every refusal is {code, message, field} ---
@@ -149,9 +195,17 @@ _LOC_ROOTS = ("body", "query", "path", "header")
 _FIELD_CODES = {"event_type": "unsupported_event_type", "status": "invalid_status"}
 
 
-def _error(status: int, code: str, message: str, field: str | None = None,
-           details: dict[str, Any] | None = None, headers: dict[str, str] | None = None) -> Response:
-    body = ApiError(code=code, message=message, field=field, details=details).model_dump(exclude_none=True)
+def _error(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    body = ApiError(code=code, message=message, field=field, details=details).model_dump(
+        exclude_none=True
+    )
     return json_response(body, status_code=status, headers=headers)
 
 
@@ -173,8 +227,16 @@ async def on_validation_error(_request: Request, exc: Exception) -> Response:
     else:
         code = _FIELD_CODES.get(loc[-1] if loc else "", "invalid_field")
     message = f"{field}: {first['msg']}" if field else str(first["msg"])
-    details = {"errors": [{"field": ".".join(str(p) for p in e.get("loc", ()) if p not in _LOC_ROOTS),
-                           "message": e["msg"], "type": e["type"]} for e in errors[:20]]}
+    details = {
+        "errors": [
+            {
+                "field": ".".join(str(p) for p in e.get("loc", ()) if p not in _LOC_ROOTS),
+                "message": e["msg"],
+                "type": e["type"],
+            }
+            for e in errors[:20]
+        ]
+    }
     return _error(400, code, message, field, details)
 
 

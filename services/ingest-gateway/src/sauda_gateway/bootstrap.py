@@ -1,12 +1,17 @@
 """The one place the gateway's objects are built: pools, producer, relay, view subscriber, the app."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import asyncio
 import asyncpg
 from fastapi import FastAPI
+from sauda_runtime.consumer import make_broker, subscribe_batch
+from sauda_runtime.db import create_pool, migrate
+from sauda_runtime.kafka import make_producer, wait_for_kafka
+from sauda_runtime.logging import configure_logging, get_logger
+from sauda_runtime.outbox import OutboxRelay
 
 from sauda_gateway.adapters.businesses import BusinessStore
 from sauda_gateway.adapters.ingest import IngestStore
@@ -22,11 +27,6 @@ from sauda_gateway.app import (
 from sauda_gateway.deps import Container
 from sauda_gateway.projector import TOPICS, on_order_stream
 from sauda_gateway.settings import GatewaySettings
-from sauda_runtime.consumer import make_broker, subscribe_batch
-from sauda_runtime.db import create_pool, migrate
-from sauda_runtime.kafka import make_producer, wait_for_kafka
-from sauda_runtime.logging import configure_logging, get_logger
-from sauda_runtime.outbox import OutboxRelay
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -36,7 +36,9 @@ def outcome_channel(schema: str) -> str:
 
 
 async def open_pool(settings: GatewaySettings) -> asyncpg.Pool:
-    pool = await create_pool(settings.database_url, settings.gateway_db_schema, size=settings.db_pool_size)
+    pool = await create_pool(
+        settings.database_url, settings.gateway_db_schema, size=settings.db_pool_size
+    )
     await migrate(pool, settings.gateway_db_schema, MIGRATIONS)
     return pool
 
@@ -57,14 +59,23 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         waiter = OutcomeWaiter(pool, settings.database_url, channel)
         await waiter.start()
         broker = make_broker(settings.kafka_bootstrap_servers, "sauda-gateway-view")
-        subscribe_batch(broker, TOPICS, group_id=settings.gateway_view_group_id,
-                        handler=on_order_stream(pool, channel=channel))
+        subscribe_batch(
+            broker,
+            TOPICS,
+            group_id=settings.gateway_view_group_id,
+            handler=on_order_stream(pool, channel=channel),
+        )
         await broker.start()
         relay_task = asyncio.create_task(relay.run())
         app.state.container = Container(
-            settings=settings, pool=pool, producer=producer,
+            settings=settings,
+            pool=pool,
+            producer=producer,
             businesses=BusinessStore(pool, cache_seconds=settings.api_key_cache_seconds),
-            ingest=IngestStore(pool), view=OrderView(pool), waiter=waiter, relay=relay,
+            ingest=IngestStore(pool),
+            view=OrderView(pool),
+            waiter=waiter,
+            relay=relay,
         )
         log.info("gateway_started", port=settings.gateway_port)
         try:

@@ -8,15 +8,15 @@ from typing import Annotated, Any, TypeVar
 import typer
 import uvloop
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from sauda_contracts import TOPICS
 from sauda_contracts.schemas import write_schemas
+from sauda_runtime.kafka import ensure_topics, wait_for_kafka
+
 from sauda_gateway.adapters.businesses import BusinessStore
 from sauda_gateway.adapters.replay import replay_orders_view
 from sauda_gateway.bootstrap import open_pool
 from sauda_gateway.handlers import create_business, new_api_key
 from sauda_gateway.settings import GatewaySettings
-from sauda_runtime.kafka import ensure_topics, wait_for_kafka
 
 app = typer.Typer(help="Sauda operator tool.", no_args_is_help=True, add_completion=False)
 business_app = typer.Typer(help="Businesses and API keys.", no_args_is_help=True)
@@ -38,8 +38,12 @@ def _run(coro_fn: Callable[[], Awaitable[T]]) -> T:
 def business_create(
     name: Annotated[str, typer.Option(help="Business name.")],
     plan: Annotated[str, typer.Option(help="Plan: free, pro or business.")] = "business",
-    if_missing: Annotated[bool, typer.Option(help="Reuse a business with this name if one exists "
-                                             "(a new API key is issued for it).")] = False,
+    if_missing: Annotated[
+        bool,
+        typer.Option(
+            help="Reuse a business with this name if one exists (a new API key is issued for it)."
+        ),
+    ] = False,
 ) -> None:
     """Create a business and print {"business_id", "api_key"} once; only the key's hash is kept."""
     if plan not in PLANS:
@@ -86,11 +90,17 @@ def replay_orders() -> None:
         settings = GatewaySettings()
         pool = await open_pool(settings)
         try:
-            with Progress(TextColumn("replaying orders.events.v1"), BarColumn(), MofNCompleteColumn(),
-                          TimeElapsedColumn(), transient=False) as bar:
+            with Progress(
+                TextColumn("replaying orders.events.v1"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                transient=False,
+            ) as bar:
                 task = bar.add_task("replay", total=None)
                 return await replay_orders_view(
-                    pool, settings.kafka_bootstrap_servers,
+                    pool,
+                    settings.kafka_bootstrap_servers,
                     lambda done, total: bar.update(task, completed=done, total=total),
                 )
         finally:
@@ -101,7 +111,9 @@ def replay_orders() -> None:
 
 
 @app.command("schemas")
-def schemas(folder: Annotated[Path, typer.Argument(help="Folder to write *.schema.json into.")]) -> None:
+def schemas(
+    folder: Annotated[Path, typer.Argument(help="Folder to write *.schema.json into.")],
+) -> None:
     """Write the JSON Schema of every contract to a folder."""
     for path in write_schemas(folder):
         typer.echo(str(path))
@@ -109,8 +121,6 @@ def schemas(folder: Annotated[Path, typer.Argument(help="Folder to write *.schem
 
 def main() -> None:
     app()
-
-
 
 
 if __name__ == "__main__":

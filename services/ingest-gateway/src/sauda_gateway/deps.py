@@ -6,6 +6,7 @@ from typing import Annotated
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from fastapi import Depends, Request
+from sauda_runtime.outbox import OutboxRelay
 from structlog.contextvars import bind_contextvars, get_contextvars
 
 from sauda_gateway.adapters.businesses import Business, BusinessStore
@@ -14,7 +15,6 @@ from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.view import OrderView
 from sauda_gateway.handlers import ApiProblem
 from sauda_gateway.settings import GatewaySettings
-from sauda_runtime.outbox import OutboxRelay
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Container:
 
 
 def container(request: Request) -> Container:
-    return request.app.state.container  # type: ignore[no-any-return]
+    return request.app.state.container
 
 
 ContainerDep = Annotated[Container, Depends(container)]
@@ -53,7 +53,9 @@ def _presented_key(request: Request) -> str | None:
 async def current_business(request: Request, c: ContainerDep) -> Business:
     raw = _presented_key(request)
     if not raw:
-        raise ApiProblem(401, "missing_api_key", "send your API key in the X-API-Key header", field="X-API-Key")
+        raise ApiProblem(
+            401, "missing_api_key", "send your API key in the X-API-Key header", field="X-API-Key"
+        )
     business = await c.businesses.by_api_key(raw)
     if business is None:
         raise ApiProblem(401, "invalid_api_key", "this API key is not valid", field="X-API-Key")

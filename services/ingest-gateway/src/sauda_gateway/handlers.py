@@ -7,10 +7,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
 
-import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
-
 from sauda_contracts import (
     ALLOWED_TRANSITIONS,
     Actor,
@@ -26,12 +24,14 @@ from sauda_contracts import (
     Topic,
 )
 from sauda_contracts.api import IngestRequest, StatusChangeRequest
+from sauda_runtime.db import Conn
+from sauda_runtime.logging import get_logger
+
 from sauda_gateway.adapters.businesses import Business, BusinessStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.view import OrderView, ViewWriter, record_outcomes
 from sauda_gateway.domain import order_id_for, place_command_id, request_fingerprint
-from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
 
@@ -40,8 +40,14 @@ class ApiProblem(Exception):
     """A request Sauda refuses, with the status, stable code, message and field the client sees."""
 
     def __init__(
-        self, status: int, code: str, message: str, *, field: str | None = None,
-        details: dict[str, Any] | None = None, headers: dict[str, str] | None = None,
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        field: str | None = None,
+        details: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
@@ -80,7 +86,7 @@ async def ingest_order(
     now = datetime.now(UTC)
     command_id = place_command_id(order_id)
     order = request.order
-    total = order.total if order.total is not None else sum((i.price * i.qty for i in order.items))
+    total = order.total if order.total is not None else sum(i.price * i.qty for i in order.items)
 
     def command_for(order_number: str) -> PlaceOrder:
         return PlaceOrder(
@@ -102,27 +108,28 @@ async def ingest_order(
             ),
         )
 
-    is_new, record = await store.record(
-        business_id=business.business_id,
-        idempotency_key=request.idempotency_key,
-        order_id=order_id,
-        body_hash=fingerprint,
-        command_for=command_for,
-    )
-    if not is_new:
-        same = record.body_hash == fingerprint
-        raise ApiProblem(
-            409,
-            "duplicate_idempotency_key" if same else "idempotency_key_reused",
-            "an order with this idempotency_key already exists"
-            if same
-            else "this idempotency_key was already used with a different request body",
-            field="idempotency_key",
-            details={"order_id": str(record.order_id), "order_number": record.order_number},
+    with waiter.expect(command_id) as expectation:
+        is_new, record = await store.record(
+            business_id=business.business_id,
+            idempotency_key=request.idempotency_key,
+            order_id=order_id,
+            body_hash=fingerprint,
+            command_for=command_for,
         )
-    wake_relay()
-    log.info("order_accepted", order_id=str(order_id), order_number=record.order_number)
-    outcome = await waiter.wait(command_id, wait_seconds)
+        if not is_new:
+            same = record.body_hash == fingerprint
+            raise ApiProblem(
+                409,
+                "duplicate_idempotency_key" if same else "idempotency_key_reused",
+                "an order with this idempotency_key already exists"
+                if same
+                else "this idempotency_key was already used with a different request body",
+                field="idempotency_key",
+                details={"order_id": str(record.order_id), "order_number": record.order_number},
+            )
+        wake_relay()
+        log.info("order_accepted", order_id=str(order_id), order_number=record.order_number)
+        outcome = await expectation.wait(wait_seconds)
     return IngestResult(outcome is not None, order_id, record.order_number)
 
 
@@ -153,14 +160,21 @@ async def change_status(
         occurred_at=datetime.now(UTC),
         business_id=business.business_id,
         correlation_id=correlation_id,
-        body=ChangeOrderStatusBody(order_id=order_id, status=request.status, actor=actor, reason=request.reason),
+        body=ChangeOrderStatusBody(
+            order_id=order_id, status=request.status, actor=actor, reason=request.reason
+        ),
     )
-    try:
-        await producer.send_and_wait(Topic.ORDERS_COMMANDS, command.to_bytes(), key=str(order_id).encode())
-    except KafkaError as exc:
-        raise ApiProblem(503, "broker_unavailable", "the order could not be queued; retry shortly") from exc
-    log.info("status_change_requested", order_id=str(order_id), status=request.status.value)
-    outcome = await waiter.wait(command.event_id, wait_seconds)
+    with waiter.expect(command.event_id) as expectation:
+        try:
+            await producer.send_and_wait(
+                Topic.ORDERS_COMMANDS, command.to_bytes(), key=str(order_id).encode()
+            )
+        except KafkaError as exc:
+            raise ApiProblem(
+                503, "broker_unavailable", "the order could not be queued; retry shortly"
+            ) from exc
+        log.info("status_change_requested", order_id=str(order_id), status=request.status.value)
+        outcome = await expectation.wait(wait_seconds)
     if outcome is None:
         return StatusChangeResult(False, None, command.event_id)
     if outcome["outcome"] == "rejected":
@@ -171,9 +185,14 @@ async def change_status(
             rejection["code"],
             rejection["message"],
             field="status",
-            details={"current_status": current_status, "allowed": rejection.get("allowed_next", [])},
+            details={
+                "current_status": current_status,
+                "allowed": rejection.get("allowed_next", []),
+            },
         )
-    return StatusChangeResult(True, await view.get(business.business_id, order_id), command.event_id)
+    return StatusChangeResult(
+        True, await view.get(business.business_id, order_id), command.event_id
+    )
 
 
 def allowed_next(status: str) -> list[str]:
@@ -181,7 +200,7 @@ def allowed_next(status: str) -> list[str]:
 
 
 async def project_order_stream(
-    conn: asyncpg.Connection,
+    conn: Conn,
     *,
     events: Sequence[OrderPlaced | StatusEvent],
     rejections: Sequence[OrderCommandRejected],

@@ -1,23 +1,38 @@
 """Gateway settings (environment variables, documented in the README)."""
 
 from pydantic import Field
-
 from sauda_runtime.settings import CommonSettings
 
 
 class GatewaySettings(CommonSettings):
-    gateway_host: str = Field(default="127.0.0.1", description="GATEWAY_HOST: address to listen on.")
-    gateway_port: int = Field(default=8000, description="GATEWAY_PORT: HTTP port of the public API.")
-    gateway_workers: int = Field(default=1, ge=1, description="GATEWAY_WORKERS: uvicorn worker processes.")
-    gateway_db_schema: str = Field(default="gateway", description="GATEWAY_DB_SCHEMA: Postgres schema.")
+    db_pool_size: int = Field(
+        default=20, ge=1, description="DB_POOL_SIZE: connections per process."
+    )
+    gateway_host: str = Field(
+        default="127.0.0.1", description="GATEWAY_HOST: address to listen on."
+    )
+    gateway_port: int = Field(
+        default=8000, description="GATEWAY_PORT: HTTP port of the public API."
+    )
+    gateway_workers: int = Field(
+        default=1, ge=1, description="GATEWAY_WORKERS: uvicorn worker processes."
+    )
+    gateway_db_schema: str = Field(
+        default="gateway", description="GATEWAY_DB_SCHEMA: Postgres schema."
+    )
     gateway_view_group_id: str = Field(
-        default="gateway-orders-view", description="GATEWAY_VIEW_GROUP_ID: consumer group of the query view."
+        default="gateway-orders-view",
+        description="GATEWAY_VIEW_GROUP_ID: consumer group of the query view.",
     )
     ingest_wait_ms: int = Field(
-        default=2000, ge=0, description="INGEST_WAIT_MS: how long an ingest waits for the ledger before a 202."
+        default=2000,
+        ge=0,
+        description="INGEST_WAIT_MS: how long an ingest waits for the ledger before a 202.",
     )
     status_wait_ms: int = Field(
-        default=5000, ge=0, description="STATUS_WAIT_MS: how long a status change waits before a 202."
+        default=5000,
+        ge=0,
+        description="STATUS_WAIT_MS: how long a status change waits before a 202.",
     )
     api_key_cache_seconds: float = Field(
         default=30.0, ge=0, description="API_KEY_CACHE_SECONDS: how long a verified key is cached."

@@ -19,8 +19,11 @@ def seed_request(**changes: object) -> IngestRequest:
         "event_type": "order_created",
         "idempotency_key": "order-abc-123",
         "customer": {"phone": "923001234567", "name": "Ali Khan", "consent": True},
-        "order": {"items": [{"name": "Widget Pro", "qty": 2, "price": 1500}], "total": 3000,
-                  "external_order_id": "WC-456"},
+        "order": {
+            "items": [{"name": "Widget Pro", "qty": 2, "price": 1500}],
+            "total": 3000,
+            "external_order_id": "WC-456",
+        },
     }
     body.update(changes)
     return IngestRequest.model_validate(body)

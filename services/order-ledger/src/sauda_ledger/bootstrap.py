@@ -2,15 +2,16 @@
 
 from pathlib import Path
 
-from sauda_ledger.adapters.store import PgEventStore
-from sauda_ledger.app import TOPICS, on_order_commands
-from sauda_ledger.settings import LedgerSettings
 from sauda_runtime.consumer import make_broker, subscribe_batch
 from sauda_runtime.db import create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.service import health_app, http_server, run_until_stopped
+
+from sauda_ledger.adapters.store import PgEventStore
+from sauda_ledger.app import TOPICS, on_order_commands
+from sauda_ledger.settings import LedgerSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -20,7 +21,9 @@ async def main(settings: LedgerSettings | None = None) -> None:
     configure_logging("order-ledger", settings.log_level)
     log = get_logger(__name__)
     await wait_for_kafka(settings.kafka_bootstrap_servers)
-    pool = await create_pool(settings.database_url, settings.ledger_db_schema, size=settings.db_pool_size)
+    pool = await create_pool(
+        settings.database_url, settings.ledger_db_schema, size=settings.db_pool_size
+    )
     await migrate(pool, settings.ledger_db_schema, MIGRATIONS)
     producer = make_producer(settings.kafka_bootstrap_servers, "sauda-ledger-outbox")
     await producer.start()

@@ -1,5 +1,6 @@
 """The order aggregate as a decider: pure `decide` and `evolve` over the FSM table; no I/O."""
 
+from typing import TypeAlias
 from uuid import UUID, uuid5
 
 from sauda_contracts import (
@@ -18,8 +19,8 @@ from sauda_contracts import (
     StatusEvent,
 )
 
-OrderCommand = PlaceOrder | ChangeOrderStatus
-OrderEvent = OrderPlaced | StatusEvent
+OrderCommand: TypeAlias = PlaceOrder | ChangeOrderStatus
+OrderEvent: TypeAlias = OrderPlaced | StatusEvent
 
 
 class OrderState(Contract):

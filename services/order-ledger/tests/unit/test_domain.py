@@ -8,7 +8,6 @@ from uuid import UUID, uuid4
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from sauda_contracts import (
     ALLOWED_TRANSITIONS,
     Actor,
@@ -27,22 +26,37 @@ AT = datetime(2026, 6, 18, 12, 0, tzinfo=UTC)
 
 
 def place(order_id: UUID = ORDER, business_id: UUID = BUSINESS) -> PlaceOrder:
-    return PlaceOrder.model_validate({
-        "event_id": uuid4(), "occurred_at": AT, "business_id": business_id, "correlation_id": "t",
-        "body": {
-            "order_id": order_id, "order_number": "ORD-000001", "source": "ingest",
-            "customer": {"phone": "923001234567", "name": "Ali", "consent": True},
-            "items": [{"name": "Widget Pro", "qty": 2, "price": 1500}], "total": 3000,
-            "currency": "PKR", "idempotency_key": "k1", "actor": "store",
-        },
-    })
+    return PlaceOrder.model_validate(
+        {
+            "event_id": uuid4(),
+            "occurred_at": AT,
+            "business_id": business_id,
+            "correlation_id": "t",
+            "body": {
+                "order_id": order_id,
+                "order_number": "ORD-000001",
+                "source": "ingest",
+                "customer": {"phone": "923001234567", "name": "Ali", "consent": True},
+                "items": [{"name": "Widget Pro", "qty": 2, "price": 1500}],
+                "total": 3000,
+                "currency": "PKR",
+                "idempotency_key": "k1",
+                "actor": "store",
+            },
+        }
+    )
 
 
 def change(status: OrderStatus, business_id: UUID = BUSINESS) -> ChangeOrderStatus:
-    return ChangeOrderStatus.model_validate({
-        "event_id": uuid4(), "occurred_at": AT, "business_id": business_id, "correlation_id": "t",
-        "body": {"order_id": ORDER, "status": status, "actor": "merchant"},
-    })
+    return ChangeOrderStatus.model_validate(
+        {
+            "event_id": uuid4(),
+            "occurred_at": AT,
+            "business_id": business_id,
+            "correlation_id": "t",
+            "body": {"order_id": ORDER, "status": status, "actor": "merchant"},
+        }
+    )
 
 
 def state_at(status: OrderStatus, version: int = 3) -> OrderState:
@@ -53,7 +67,9 @@ ALL_PAIRS = [(a, b) for a in OrderStatus for b in OrderStatus]
 
 
 @pytest.mark.parametrize(("current", "target"), ALL_PAIRS, ids=[f"{a}->{b}" for a, b in ALL_PAIRS])
-def test_every_pair_of_statuses_follows_the_table(current: OrderStatus, target: OrderStatus) -> None:
+def test_every_pair_of_statuses_follows_the_table(
+    current: OrderStatus, target: OrderStatus
+) -> None:
     given_state = state_at(current)
     command = change(target)
     if target in ALLOWED_TRANSITIONS[current]:
@@ -142,6 +158,15 @@ def test_domain_module_does_no_io() -> None:
         if isinstance(node, ast.Import | ast.ImportFrom)
         for alias in node.names
     }
-    forbidden = {"asyncpg", "faststream", "aiokafka", "httpx", "structlog", "datetime", "time", "random"}
+    forbidden = {
+        "asyncpg",
+        "faststream",
+        "aiokafka",
+        "httpx",
+        "structlog",
+        "datetime",
+        "time",
+        "random",
+    }
     assert not {m.split(".")[0] for m in imported} & forbidden
     assert "uuid4" not in Path(domain.__file__).read_text()

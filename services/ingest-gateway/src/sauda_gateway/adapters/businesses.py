@@ -26,11 +26,15 @@ class BusinessStore:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 "INSERT INTO businesses (business_id, name, plan) VALUES ($1, $2, $3)",
-                business_id, name, plan,
+                business_id,
+                name,
+                plan,
             )
             await conn.execute(
                 "INSERT INTO api_keys (key_hash, business_id, prefix) VALUES ($1, $2, $3)",
-                hash_api_key(raw_key), business_id, raw_key[:12],
+                hash_api_key(raw_key),
+                business_id,
+                raw_key[:12],
             )
             # A sequence per business: numbering never serialises two businesses' ingests.
             await conn.execute(f'CREATE SEQUENCE "{order_sequence_name(business_id)}"')
@@ -69,5 +73,7 @@ class BusinessStore:
     async def add_key(self, business_id: UUID, raw_key: str) -> None:
         await self._pool.execute(
             "INSERT INTO api_keys (key_hash, business_id, prefix) VALUES ($1, $2, $3)",
-            hash_api_key(raw_key), business_id, raw_key[:12],
+            hash_api_key(raw_key),
+            business_id,
+            raw_key[:12],
         )

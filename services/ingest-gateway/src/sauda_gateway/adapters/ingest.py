@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from uuid import UUID
 
 import asyncpg
-
 from sauda_contracts import PlaceOrder, Topic
-from sauda_gateway.domain import format_order_number, order_sequence_name
 from sauda_runtime.outbox import add_to_outbox
+
+from sauda_gateway.domain import format_order_number, order_sequence_name
 
 
 @dataclass(frozen=True)
@@ -37,15 +37,25 @@ class IngestStore:
             seq = await conn.fetchval(
                 "INSERT INTO ingest_requests (business_id, idempotency_key, order_id, order_seq, body_hash) "
                 "VALUES ($1, $2, $3, nextval($4::regclass), $5) ON CONFLICT DO NOTHING RETURNING order_seq",
-                business_id, idempotency_key, order_id, order_sequence_name(business_id), body_hash,
+                business_id,
+                idempotency_key,
+                order_id,
+                order_sequence_name(business_id),
+                body_hash,
             )
             if seq is None:
                 row = await conn.fetchrow(
                     "SELECT order_id, order_seq, body_hash FROM ingest_requests "
                     "WHERE business_id = $1 AND idempotency_key = $2",
-                    business_id, idempotency_key,
+                    business_id,
+                    idempotency_key,
                 )
-                return False, IngestRecord(row["order_id"], format_order_number(row["order_seq"]), row["body_hash"])
+                assert row is not None  # the conflict that stopped our insert is this row
+                return False, IngestRecord(
+                    row["order_id"], format_order_number(row["order_seq"]), row["body_hash"]
+                )
             command = command_for(format_order_number(seq))
-            await add_to_outbox(conn, [(Topic.ORDERS_COMMANDS, str(order_id).encode(), command.to_bytes())])
+            await add_to_outbox(
+                conn, [(Topic.ORDERS_COMMANDS, str(order_id).encode(), command.to_bytes())]
+            )
             return True, IngestRecord(order_id, command.body.order_number, body_hash)

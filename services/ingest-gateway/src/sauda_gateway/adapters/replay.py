@@ -5,8 +5,10 @@ from collections.abc import Callable
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from sauda_contracts import Topic, parse_order_event
+from sauda_runtime.db import Conn
+from sauda_runtime.kafka import partitions_of
+
 from sauda_gateway.adapters.view import VIEW_TABLE, ViewWriter
 
 REBUILD_TABLE = "orders_rebuild"
@@ -16,7 +18,7 @@ Progress = Callable[[int, int], None]  # (records read, records to read)
 
 async def _consume_until(
     consumer: AIOKafkaConsumer,
-    conn: asyncpg.Connection,
+    conn: Conn,
     writer: ViewWriter,
     end: dict[TopicPartition, int],
     progress: Progress,
@@ -38,12 +40,18 @@ async def _consume_until(
 
 async def replay_orders_view(pool: asyncpg.Pool, bootstrap: str, progress: Progress) -> int:
     """Fold every order event into `orders_rebuild`, catch up under a write lock, swap. Returns events read."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None,
-                                client_id=f"sauda-replay-{int(time.time())}")
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap,
+        enable_auto_commit=False,
+        group_id=None,
+        client_id=f"sauda-replay-{int(time.time())}",
+    )
     await consumer.start()
     try:
-        partitions = [TopicPartition(Topic.ORDERS_EVENTS, p)
-                      for p in sorted(consumer.partitions_for_topic(Topic.ORDERS_EVENTS) or ())]
+        partitions = [
+            TopicPartition(Topic.ORDERS_EVENTS, p)
+            for p in await partitions_of(bootstrap, Topic.ORDERS_EVENTS)
+        ]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         begin = await consumer.beginning_offsets(partitions)

@@ -7,8 +7,8 @@ from uuid import UUID
 
 import asyncpg
 import orjson
-
 from sauda_contracts import OrderCommandRejected, OrderPlaced, StatusEvent
+from sauda_runtime.db import Conn
 
 VIEW_TABLE = "orders"
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -19,8 +19,18 @@ _COLUMNS = (
 )
 
 
-def _history_entry(version: int, status: str, at: Any, actor: str, reason: str | None) -> list[dict[str, Any]]:
-    return [{"version": version, "status": status, "at": at.isoformat(), "actor": actor, "reason": reason}]
+def _history_entry(
+    version: int, status: str, at: Any, actor: str, reason: str | None
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "version": version,
+            "status": status,
+            "at": at.isoformat(),
+            "actor": actor,
+            "reason": reason,
+        }
+    ]
 
 
 class ViewWriter:
@@ -40,14 +50,25 @@ class ViewWriter:
             "history = history || $5::jsonb WHERE order_id = $1 AND version = $3 - 1"
         )
 
-    async def apply(self, conn: asyncpg.Connection, events: Sequence[OrderPlaced | StatusEvent]) -> None:
+    async def apply(self, conn: Conn, events: Sequence[OrderPlaced | StatusEvent]) -> None:
         placed = [e for e in events if isinstance(e, OrderPlaced)]
         if placed:
             await conn.executemany(self._insert, [self._placed_row(e) for e in placed])
         # executemany runs in order: each change applies to the version the previous one left.
         changes = [
-            (e.body.order_id, e.body.status.value, e.body.version, e.occurred_at,
-             _history_entry(e.body.version, e.body.status.value, e.occurred_at, e.body.actor.value, e.body.reason))
+            (
+                e.body.order_id,
+                e.body.status.value,
+                e.body.version,
+                e.occurred_at,
+                _history_entry(
+                    e.body.version,
+                    e.body.status.value,
+                    e.occurred_at,
+                    e.body.actor.value,
+                    e.body.reason,
+                ),
+            )
             for e in events
             if not isinstance(e, OrderPlaced)
         ]
@@ -59,16 +80,25 @@ class ViewWriter:
         b = e.body
         body = orjson.loads(b.model_dump_json())
         return (
-            b.order_id, e.business_id, b.order_number, b.status.value, b.source.value,
-            body["customer"], body["items"], b.total, b.currency, b.external_order_id,
-            b.idempotency_key, b.version,
+            b.order_id,
+            e.business_id,
+            b.order_number,
+            b.status.value,
+            b.source.value,
+            body["customer"],
+            body["items"],
+            b.total,
+            b.currency,
+            b.external_order_id,
+            b.idempotency_key,
+            b.version,
             _history_entry(1, b.status.value, e.occurred_at, b.actor.value, None),
             e.occurred_at,
         )
 
 
 async def record_outcomes(
-    conn: asyncpg.Connection,
+    conn: Conn,
     events: Sequence[OrderPlaced | StatusEvent],
     rejections: Sequence[OrderCommandRejected],
     channel: str,
@@ -89,9 +119,12 @@ async def record_outcomes(
         "VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT DO NOTHING",
         rows,
     )
-    await conn.execute(
-        "SELECT pg_notify($1, c) FROM unnest($2::text[]) AS c", channel, [str(r[0]) for r in rows]
-    )
+    # The outcome rides in the notification, so a waiting request needs no second query.
+    notes = [
+        orjson.dumps({"command_id": str(r[0]), "outcome": r[2], "payload": r[3]}).decode()
+        for r in rows
+    ]
+    await conn.execute("SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n", channel, notes)
 
 
 class OrderView:
@@ -103,7 +136,8 @@ class OrderView:
     async def get(self, business_id: UUID, order_id: UUID) -> dict[str, Any] | None:
         row = await self._pool.fetchrow(
             f"SELECT {_COLUMNS}, history FROM {VIEW_TABLE} WHERE order_id = $1 AND business_id = $2",
-            order_id, business_id,
+            order_id,
+            business_id,
         )
         return dict(row) if row else None
 
@@ -112,10 +146,16 @@ class OrderView:
     ) -> tuple[list[dict[str, Any]], int]:
         where = "business_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR source = $3)"
         async with self._pool.acquire() as conn:
-            total = await conn.fetchval(f"SELECT count(*) FROM {VIEW_TABLE} WHERE {where}", business_id, status, source)
+            total = await conn.fetchval(
+                f"SELECT count(*) FROM {VIEW_TABLE} WHERE {where}", business_id, status, source
+            )
             rows = await conn.fetch(
                 f"SELECT {_COLUMNS} FROM {VIEW_TABLE} WHERE {where} "
                 "ORDER BY created_at DESC, order_id LIMIT $4 OFFSET $5",
-                business_id, status, source, limit, offset,
+                business_id,
+                status,
+                source,
+                limit,
+                offset,
             )
         return [dict(r) for r in rows], total

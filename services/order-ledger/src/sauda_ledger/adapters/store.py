@@ -7,10 +7,11 @@ from uuid import UUID
 
 import asyncpg
 import orjson
-
 from sauda_contracts import OrderCommandRejected, Topic
-from sauda_ledger.domain import OrderEvent, OrderState
+from sauda_runtime.db import Conn
 from sauda_runtime.outbox import add_to_outbox
+
+from sauda_ledger.domain import OrderEvent, OrderState
 
 
 class ConcurrencyConflict(Exception):
@@ -37,7 +38,7 @@ class EventStore(Protocol):
 
 
 class PgUnitOfWork:
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self._conn = conn
 
     async def processed_ids(self, command_ids: Iterable[UUID]) -> set[UUID]:
@@ -68,8 +69,14 @@ class PgUnitOfWork:
                 "INSERT INTO events (order_id, version, event_id, type, business_id, payload) "
                 "VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
                 [
-                    (e.body.order_id, e.body.version, e.event_id, e.type, e.business_id,
-                     orjson.loads(e.model_dump_json()))
+                    (
+                        e.body.order_id,
+                        e.body.version,
+                        e.event_id,
+                        e.type,
+                        e.business_id,
+                        orjson.loads(e.model_dump_json()),
+                    )
                     for e in events
                 ],
             )
@@ -85,8 +92,14 @@ class PgUnitOfWork:
             "INSERT INTO rejections (command_id, order_id, business_id, code, message, payload) "
             "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING",
             [
-                (r.body.command_id, r.body.order_id, r.business_id, r.body.code, r.body.message,
-                 orjson.loads(r.model_dump_json()))
+                (
+                    r.body.command_id,
+                    r.body.order_id,
+                    r.business_id,
+                    r.body.code,
+                    r.body.message,
+                    orjson.loads(r.model_dump_json()),
+                )
                 for r in rejections
             ],
         )
@@ -97,7 +110,10 @@ class PgUnitOfWork:
         await add_to_outbox(
             conn,
             [(Topic.ORDERS_EVENTS, str(e.body.order_id).encode(), e.to_bytes()) for e in events]
-            + [(Topic.ORDERS_REJECTIONS, str(r.body.order_id).encode(), r.to_bytes()) for r in rejections],
+            + [
+                (Topic.ORDERS_REJECTIONS, str(r.body.order_id).encode(), r.to_bytes())
+                for r in rejections
+            ],
         )
 
 
@@ -110,9 +126,15 @@ class PgEventStore:
         async with self._pool.acquire() as conn, conn.transaction():
             yield PgUnitOfWork(conn)
 
-    async def record_poison(self, topic: str, partition: int, offset: int, error: str, raw: bytes) -> None:
+    async def record_poison(
+        self, topic: str, partition: int, offset: int, error: str, raw: bytes
+    ) -> None:
         await self._pool.execute(
-            "INSERT INTO poison_messages (topic, partition, \"offset\", error, raw) "
+            'INSERT INTO poison_messages (topic, partition, "offset", error, raw) '
             "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            topic, partition, offset, error[:2000], raw,
+            topic,
+            partition,
+            offset,
+            error[:2000],
+            raw,
         )

@@ -1,0 +1,245 @@
+"""Ingest benchmark: orders/s and latency of POST and of POST-until-visible, beside a bare endpoint.
+
+Runs against the dev Kafka and Postgres (`make infra`, or KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL),
+starting its own ledger, gateway and bare FastAPI app on free ports, served the same way
+(uvicorn, uvloop, httptools, GATEWAY_WORKERS workers).
+
+    uv run python bench/ingest.py --orders 20000 --concurrency 64
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
+
+
+def body(i: int, run: str) -> dict:
+    return {
+        "event_type": "order_created",
+        "idempotency_key": f"bench-{run}-{i}",
+        "customer": {"phone": "923001234567", "name": "Ali Khan", "consent": True},
+        "order": {
+            "items": [{"name": "Widget Pro", "qty": 2, "price": 1500}],
+            "total": 3000,
+            "external_order_id": f"WC-{i}",
+        },
+    }
+
+
+async def wait_ready(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    async with httpx.AsyncClient() as http:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise SystemExit(f"process for {url} exited with {proc.returncode}")
+            try:
+                if (await http.get(url, timeout=1)).status_code in (200, 404, 405):
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    raise SystemExit(f"{url} not ready")
+
+
+async def load(
+    url: str, headers: dict, n: int, concurrency: int, run: str, visible: bool = False
+) -> tuple[float, list[float], dict[int, int]]:
+    """POST n orders with `concurrency` in flight; with `visible`, time until a GET shows each."""
+    latencies: list[float] = []
+    codes: dict[int, int] = {}
+    queue = iter(range(n))
+
+    async def worker(http: aiohttp.ClientSession) -> None:
+        for i in queue:
+            start = time.perf_counter()
+            async with http.post(
+                url + "/api/v1/events/ingest", json=body(i, run), headers=headers
+            ) as r:
+                payload = await r.read()
+                codes[r.status] = codes.get(r.status, 0) + 1
+            if visible and r.status in (201, 202):
+                order_url = f"{url}/api/v1/orders/{json.loads(payload)['order_id']}"
+                while True:
+                    async with http.get(order_url, headers=headers) as g:
+                        await g.read()
+                        if g.status == 200:
+                            break
+                    await asyncio.sleep(0.01)
+            latencies.append(time.perf_counter() - start)
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(http) for _ in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return n / elapsed, latencies, codes
+
+
+def report(name: str, rate: float, lat: list[float], codes: dict[int, int]) -> dict:
+    row = {
+        "name": name,
+        "per_s": round(rate, 1),
+        "p50_ms": round(pct(lat, 50), 1),
+        "p95_ms": round(pct(lat, 95), 1),
+        "p99_ms": round(pct(lat, 99), 1),
+        "mean_ms": round(statistics.fmean(lat) * 1000, 1),
+        "codes": codes,
+    }
+    print(
+        f"{name:<34} {row['per_s']:>9.1f}/s  p50 {row['p50_ms']:>7.1f} ms  p95 {row['p95_ms']:>7.1f} ms"
+        f"  p99 {row['p99_ms']:>7.1f} ms  {codes}",
+        flush=True,
+    )
+    return row
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--orders", type=int, default=20000)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--visible-orders", type=int, default=2000)
+    args = parser.parse_args()
+
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"}
+    env.setdefault("DATABASE_URL", "postgresql://sauda@127.0.0.1:55432/sauda")
+    env.setdefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+    workers = env.get("GATEWAY_WORKERS", "1")
+    g_port, l_port, b_port = free_port(), free_port(), free_port()
+    logs = ROOT / ".state" / "bench"
+    logs.mkdir(parents=True, exist_ok=True)
+    procs = []
+
+    def spawn(name: str, cmd: list[str], extra: dict) -> subprocess.Popen:
+        p = subprocess.Popen(
+            cmd,
+            env={**env, **extra},
+            cwd=ROOT,
+            stdout=(logs / f"{name}.log").open("w"),
+            stderr=subprocess.STDOUT,
+        )
+        procs.append(p)
+        return p
+
+    try:
+        await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "sauda_gateway.cli", "topics", "create"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        made = await asyncio.to_thread(
+            subprocess.run,
+            [sys.executable, "-m", "sauda_gateway.cli", "business", "create", "--name", "bench"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        headers = {"X-API-Key": json.loads(made.stdout)["api_key"]}
+        ledger = spawn(
+            "ledger", [sys.executable, "-m", "sauda_ledger"], {"LEDGER_HEALTH_PORT": str(l_port)}
+        )
+        gateway = spawn(
+            "gateway", [sys.executable, "-m", "sauda_gateway"], {"GATEWAY_PORT": str(g_port)}
+        )
+        bare = spawn(
+            "bare",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "bench.bare:app",
+                "--port",
+                str(b_port),
+                "--workers",
+                workers,
+                "--loop",
+                "uvloop",
+                "--http",
+                "httptools",
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            {},
+        )
+        await wait_ready(f"http://127.0.0.1:{l_port}/readyz", ledger)
+        await wait_ready(f"http://127.0.0.1:{g_port}/readyz", gateway)
+        await wait_ready(f"http://127.0.0.1:{b_port}/docs", bare)
+        g_url, b_url = f"http://127.0.0.1:{g_port}", f"http://127.0.0.1:{b_port}"
+        run = uuid.uuid4().hex[:8]
+        # Warm both servers (connections, JIT-free but caches and pools) before measuring.
+        await load(b_url, headers, 500, args.concurrency, "warm")
+        await load(g_url, headers, 500, args.concurrency, f"warm-{run}")
+
+        print(f"\n{args.orders} orders, concurrency {args.concurrency}, gateway workers {workers}")
+        rows = [
+            report(
+                "bare FastAPI 202 (baseline)",
+                *await load(b_url, headers, args.orders, args.concurrency, run),
+            )
+        ]
+        rows.append(
+            report(
+                "POST /api/v1/events/ingest",
+                *await load(g_url, headers, args.orders, args.concurrency, run),
+            )
+        )
+        rows.append(
+            report(
+                "POST until visible in GET",
+                *await load(
+                    g_url,
+                    headers,
+                    args.visible_orders,
+                    args.concurrency,
+                    f"vis-{run}",
+                    visible=True,
+                ),
+            )
+        )
+        ratio = rows[1]["per_s"] / rows[0]["per_s"]
+        print(f"ingest throughput = {ratio:.0%} of the bare endpoint's")
+        out = ROOT / "bench" / "results"
+        out.mkdir(exist_ok=True)
+        (out / "ingest.json").write_text(
+            json.dumps({"args": vars(args), "rows": rows, "ratio": ratio}, indent=2)
+        )
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+if __name__ == "__main__":
+    import uvloop
+
+    uvloop.run(main())
