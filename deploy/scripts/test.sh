@@ -20,21 +20,27 @@ cleanup() {
 trap cleanup EXIT
 
 echo "== infrastructure"
-if [[ -z ${DATABASE_URL:-} ]]; then
+if [[ -z ${DATABASE_URL:-} || -z ${KAFKA_BOOTSTRAP_SERVERS:-} ]] && docker info >/dev/null 2>&1; then
+  # A Docker engine: the test session starts Kafka and Postgres with testcontainers (conftest.py).
+  export SAUDA_TESTCONTAINERS=1
+  echo "docker engine found: Kafka and Postgres come from testcontainers"
+fi
+if [[ -z ${DATABASE_URL:-} && -z ${SAUDA_TESTCONTAINERS:-} ]]; then
   bash deploy/scripts/postgres.sh reset >/dev/null 2>&1 || true
   bash deploy/scripts/postgres.sh start
   own_infra+=(postgres)
   DATABASE_URL=$(bash deploy/scripts/postgres.sh url)
 fi
-if [[ -z ${KAFKA_BOOTSTRAP_SERVERS:-} ]]; then
+if [[ -z ${KAFKA_BOOTSTRAP_SERVERS:-} && -z ${SAUDA_TESTCONTAINERS:-} ]]; then
   bash deploy/scripts/kafka.sh reset >/dev/null 2>&1 || true
   bash deploy/scripts/kafka.sh start
   own_infra+=(kafka)
   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
 fi
-export DATABASE_URL KAFKA_BOOTSTRAP_SERVERS
-echo "DATABASE_URL=$DATABASE_URL KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS"
-uv run --frozen sauda topics create >/dev/null
+if [[ -z ${SAUDA_TESTCONTAINERS:-} ]]; then
+  export DATABASE_URL KAFKA_BOOTSTRAP_SERVERS
+  echo "DATABASE_URL=$DATABASE_URL KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS"
+fi
 
 echo "== tests"
 set +e

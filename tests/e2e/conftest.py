@@ -16,23 +16,12 @@ import asyncpg
 import httpx
 import orjson
 import pytest
-from aiokafka import AIOKafkaConsumer, TopicPartition
+
 from sauda_contracts import TOPICS, Topic
-from sauda_runtime.kafka import ensure_topics, partitions_of
+from sauda_runtime.kafka import ensure_topics
+from sauda_runtime.testing import read_topic, required_env
 
 T = TypeVar("T")
-
-HOW_TO_START = (
-    "needs a running Kafka and Postgres: run the tests with `make test` (it starts both), or export "
-    "KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (e.g. after `make infra`)"
-)
-
-
-def _env(name: str) -> str:
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(f"{name} is not set: the end-to-end tests {HOW_TO_START}", pytrace=False)
-    return value
 
 
 def free_port() -> int:
@@ -107,8 +96,8 @@ class Service:
 
 class Stack:
     def __init__(self, tmp: Path) -> None:
-        self.database_url = _env("DATABASE_URL")
-        self.bootstrap = _env("KAFKA_BOOTSTRAP_SERVERS")
+        self.database_url = required_env("DATABASE_URL")
+        self.bootstrap = required_env("KAFKA_BOOTSTRAP_SERVERS")
         gateway_port, ledger_port = free_port(), free_port()
         base = {**os.environ, "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
         self.gateway_url = f"http://127.0.0.1:{gateway_port}"
@@ -206,26 +195,6 @@ def seed_body(key: str | None = None, **order: Any) -> dict[str, Any]:
 @pytest.fixture
 def seed() -> Callable[..., dict[str, Any]]:
     return seed_body
-
-
-async def read_topic(bootstrap: str, topic: str) -> list[Any]:
-    """Every record of a topic, from offset 0 to its current end, as any Kafka client would."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, group_id=None
-    )
-    await consumer.start()
-    try:
-        parts = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)]
-        consumer.assign(parts)
-        await consumer.seek_to_beginning(*parts)
-        end = await consumer.end_offsets(parts)
-        records: list[Any] = []
-        while any([await consumer.position(tp) < end[tp] for tp in parts]):
-            for tp, batch in (await consumer.getmany(timeout_ms=1000, max_records=5000)).items():
-                records.extend(r for r in batch if r.offset < end[tp])
-        return records
-    finally:
-        await consumer.stop()
 
 
 @pytest.fixture

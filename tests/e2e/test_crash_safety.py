@@ -5,6 +5,7 @@ import signal
 from collections import defaultdict
 
 import httpx
+
 from sauda_contracts import Topic, parse_order_event
 
 N_ORDERS = 1000

@@ -6,6 +6,7 @@ import sys
 import uuid
 
 import httpx
+
 from sauda_contracts import Topic, parse_order_event
 
 

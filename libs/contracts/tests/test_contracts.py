@@ -7,6 +7,7 @@ from uuid import uuid4
 
 import pytest
 from pydantic import ValidationError
+
 from sauda_contracts import TOPICS, OrderStatus, Topic, parse_order_command, parse_order_event
 from sauda_contracts.api import IngestRequest
 from sauda_contracts.orders import ChangeOrderStatus, OrderConfirmed

@@ -45,12 +45,14 @@ class OutboxRelay:
         ordered: bool,
         batch_size: int = 1000,
         idle_poll: float = 0.5,
+        send_timeout: float = 30.0,
     ) -> None:
         self._pool = pool
         self._producer = producer
         self._ordered = ordered
         self._batch = batch_size
         self._idle = idle_poll
+        self._send_timeout = send_timeout
         self._wakeup = asyncio.Event()
         self._lock_key = int.from_bytes(
             hashlib.sha256(f"outbox:{name}".encode()).digest()[:8], "big", signed=True
@@ -90,10 +92,14 @@ class OutboxRelay:
             )
             if not rows:
                 return 0
-            futures = [
-                await self._producer.send(r["topic"], value=r["value"], key=r["key"]) for r in rows
-            ]
-            await asyncio.gather(*futures)
+            # Bounded: a producer that cannot reach Kafka must not hold the rows' locks forever;
+            # on timeout the transaction rolls back and the rows wait for the next round.
+            async with asyncio.timeout(self._send_timeout):
+                futures = [
+                    await self._producer.send(r["topic"], value=r["value"], key=r["key"])
+                    for r in rows
+                ]
+                await asyncio.gather(*futures)
             await conn.execute(
                 "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
             )

@@ -8,6 +8,10 @@ import orjson
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from structlog.contextvars import bind_contextvars, clear_contextvars
+
 from sauda_contracts import OrderSource, OrderStatus
 from sauda_contracts.api import (
     ApiError,
@@ -17,14 +21,10 @@ from sauda_contracts.api import (
     OrderOut,
     StatusChangeRequest,
 )
-from sauda_runtime.logging import get_logger
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from structlog.contextvars import bind_contextvars, clear_contextvars
-
 from sauda_gateway import handlers
 from sauda_gateway.deps import BusinessDep, ContainerDep, CorrelationDep
 from sauda_gateway.handlers import ApiProblem
+from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
 

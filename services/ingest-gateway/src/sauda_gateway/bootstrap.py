@@ -7,11 +7,6 @@ from pathlib import Path
 
 import asyncpg
 from fastapi import FastAPI
-from sauda_runtime.consumer import make_broker, subscribe_batch
-from sauda_runtime.db import create_pool, migrate
-from sauda_runtime.kafka import make_producer, wait_for_kafka
-from sauda_runtime.logging import configure_logging, get_logger
-from sauda_runtime.outbox import OutboxRelay
 
 from sauda_gateway.adapters.businesses import BusinessStore
 from sauda_gateway.adapters.ingest import IngestStore
@@ -27,6 +22,11 @@ from sauda_gateway.app import (
 from sauda_gateway.deps import Container
 from sauda_gateway.projector import TOPICS, on_order_stream
 from sauda_gateway.settings import GatewaySettings
+from sauda_runtime.consumer import make_broker, subscribe_batch
+from sauda_runtime.db import create_pool, migrate
+from sauda_runtime.kafka import make_producer, wait_for_kafka
+from sauda_runtime.logging import configure_logging, get_logger
+from sauda_runtime.outbox import OutboxRelay
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

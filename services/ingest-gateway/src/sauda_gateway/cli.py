@@ -8,15 +8,15 @@ from typing import Annotated, Any, TypeVar
 import typer
 import uvloop
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
 from sauda_contracts import TOPICS
 from sauda_contracts.schemas import write_schemas
-from sauda_runtime.kafka import ensure_topics, wait_for_kafka
-
 from sauda_gateway.adapters.businesses import BusinessStore
 from sauda_gateway.adapters.replay import replay_orders_view
 from sauda_gateway.bootstrap import open_pool
 from sauda_gateway.handlers import create_business, new_api_key
 from sauda_gateway.settings import GatewaySettings
+from sauda_runtime.kafka import ensure_topics, wait_for_kafka
 
 app = typer.Typer(help="Sauda operator tool.", no_args_is_help=True, add_completion=False)
 business_app = typer.Typer(help="Businesses and API keys.", no_args_is_help=True)

@@ -6,7 +6,6 @@ from typing import Annotated
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from fastapi import Depends, Request
-from sauda_runtime.outbox import OutboxRelay
 from structlog.contextvars import bind_contextvars, get_contextvars
 
 from sauda_gateway.adapters.businesses import Business, BusinessStore
@@ -15,6 +14,7 @@ from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.view import OrderView
 from sauda_gateway.handlers import ApiProblem
 from sauda_gateway.settings import GatewaySettings
+from sauda_runtime.outbox import OutboxRelay
 
 
 @dataclass
@@ -29,10 +29,11 @@ class Container:
     relay: OutboxRelay
 
 
-def container(request: Request) -> Container:
+async def container(request: Request) -> Container:
     return request.app.state.container
 
 
+# Async on purpose: FastAPI runs plain `def` dependencies in a thread pool, costly per request.
 ContainerDep = Annotated[Container, Depends(container)]
 
 # Header names of the stores Sauda stands in for, so their integrations work unchanged.
@@ -66,7 +67,7 @@ async def current_business(request: Request, c: ContainerDep) -> Business:
 BusinessDep = Annotated[Business, Depends(current_business)]
 
 
-def correlation_id() -> str:
+async def correlation_id() -> str:
     return str(get_contextvars().get("correlation_id", ""))
 
 

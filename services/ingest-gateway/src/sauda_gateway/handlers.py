@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+
 from sauda_contracts import (
     ALLOWED_TRANSITIONS,
     Actor,
@@ -24,14 +25,13 @@ from sauda_contracts import (
     Topic,
 )
 from sauda_contracts.api import IngestRequest, StatusChangeRequest
-from sauda_runtime.db import Conn
-from sauda_runtime.logging import get_logger
-
 from sauda_gateway.adapters.businesses import Business, BusinessStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.view import OrderView, ViewWriter, record_outcomes
 from sauda_gateway.domain import order_id_for, place_command_id, request_fingerprint
+from sauda_runtime.db import Conn
+from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
 

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 import asyncpg
 from aiokafka import ConsumerRecord
 from pydantic import ValidationError
+
 from sauda_contracts import (
     OrderCommandRejected,
     OrderPlaced,
@@ -13,11 +14,10 @@ from sauda_contracts import (
     parse_order_event,
     parse_order_rejection,
 )
-from sauda_runtime.consumer import BatchHandler
-from sauda_runtime.logging import get_logger
-
 from sauda_gateway.adapters.view import ViewWriter
 from sauda_gateway.handlers import project_order_stream
+from sauda_runtime.consumer import BatchHandler
+from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
 

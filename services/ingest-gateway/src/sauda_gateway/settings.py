@@ -1,6 +1,7 @@
 """Gateway settings (environment variables, documented in the README)."""
 
 from pydantic import Field
+
 from sauda_runtime.settings import CommonSettings
 
 

@@ -5,14 +5,14 @@ from collections.abc import Sequence
 from aiokafka import ConsumerRecord
 from prometheus_client import Counter
 from pydantic import ValidationError
-from sauda_contracts import Topic, parse_order_command
-from sauda_runtime.consumer import BatchHandler
-from sauda_runtime.logging import get_logger
-from sauda_runtime.outbox import OutboxRelay
 
+from sauda_contracts import Topic, parse_order_command
 from sauda_ledger.adapters.store import PgEventStore
 from sauda_ledger.domain import OrderCommand
 from sauda_ledger.handlers import handle_commands
+from sauda_runtime.consumer import BatchHandler
+from sauda_runtime.logging import get_logger
+from sauda_runtime.outbox import OutboxRelay
 
 log = get_logger(__name__)
 

@@ -2,16 +2,15 @@
 
 from pathlib import Path
 
+from sauda_ledger.adapters.store import PgEventStore
+from sauda_ledger.app import TOPICS, on_order_commands
+from sauda_ledger.settings import LedgerSettings
 from sauda_runtime.consumer import make_broker, subscribe_batch
 from sauda_runtime.db import create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.service import health_app, http_server, run_until_stopped
-
-from sauda_ledger.adapters.store import PgEventStore
-from sauda_ledger.app import TOPICS, on_order_commands
-from sauda_ledger.settings import LedgerSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

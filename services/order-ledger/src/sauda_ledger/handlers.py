@@ -5,10 +5,9 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from sauda_contracts import OrderCommandRejected
-from sauda_runtime.logging import get_logger
-
 from sauda_ledger.adapters.store import ConcurrencyConflict, EventStore
 from sauda_ledger.domain import OrderCommand, OrderEvent, Rejected, decide, fold, initial_state
+from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
 

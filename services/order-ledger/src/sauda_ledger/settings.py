@@ -1,6 +1,7 @@
 """Ledger settings (environment variables, documented in the README)."""
 
 from pydantic import Field
+
 from sauda_runtime.settings import CommonSettings
 
 

@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from sauda_contracts import (
     ALLOWED_TRANSITIONS,
     Actor,

@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from uuid import UUID
 
 import asyncpg
-from sauda_contracts import PlaceOrder, Topic
-from sauda_runtime.outbox import add_to_outbox
 
+from sauda_contracts import PlaceOrder, Topic
 from sauda_gateway.domain import format_order_number, order_sequence_name
+from sauda_runtime.outbox import add_to_outbox
 
 
 @dataclass(frozen=True)

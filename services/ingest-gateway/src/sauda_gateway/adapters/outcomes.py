@@ -9,6 +9,7 @@ from uuid import UUID
 
 import asyncpg
 import orjson
+
 from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)

@@ -5,11 +5,11 @@ from collections.abc import Callable
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
+
 from sauda_contracts import Topic, parse_order_event
+from sauda_gateway.adapters.view import VIEW_TABLE, ViewWriter
 from sauda_runtime.db import Conn
 from sauda_runtime.kafka import partitions_of
-
-from sauda_gateway.adapters.view import VIEW_TABLE, ViewWriter
 
 REBUILD_TABLE = "orders_rebuild"
 

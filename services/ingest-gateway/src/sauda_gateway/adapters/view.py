@@ -7,6 +7,7 @@ from uuid import UUID
 
 import asyncpg
 import orjson
+
 from sauda_contracts import OrderCommandRejected, OrderPlaced, StatusEvent
 from sauda_runtime.db import Conn
 

@@ -7,11 +7,11 @@ from uuid import UUID
 
 import asyncpg
 import orjson
+
 from sauda_contracts import OrderCommandRejected, Topic
+from sauda_ledger.domain import OrderEvent, OrderState
 from sauda_runtime.db import Conn
 from sauda_runtime.outbox import add_to_outbox
-
-from sauda_ledger.domain import OrderEvent, OrderState
 
 
 class ConcurrencyConflict(Exception):
@@ -63,9 +63,14 @@ class PgUnitOfWork:
         states: dict[UUID, OrderState],
         processed: dict[UUID, UUID],
     ) -> None:
-        conn = self._conn
+        # Claiming the commands first and the unique (order_id, version) key make a racing
+        # writer (another instance during a rebalance) fail here instead of writing twice.
         try:
-            await conn.executemany(
+            await self._many(
+                "INSERT INTO processed_commands (command_id, order_id) VALUES ($1, $2)",
+                list(processed.items()),
+            )
+            await self._many(
                 "INSERT INTO events (order_id, version, event_id, type, business_id, payload) "
                 "VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
                 [
@@ -82,13 +87,13 @@ class PgUnitOfWork:
             )
         except asyncpg.UniqueViolationError as exc:
             raise ConcurrencyConflict(str(exc)) from exc
-        await conn.executemany(
+        await self._many(
             "INSERT INTO orders (order_id, business_id, status, version) VALUES ($1, $2, $3, $4) "
             "ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, "
             "version = EXCLUDED.version, updated_at = now()",
             [(s.order_id, s.business_id, s.status, s.version) for s in states.values()],
         )
-        await conn.executemany(
+        await self._many(
             "INSERT INTO rejections (command_id, order_id, business_id, code, message, payload) "
             "VALUES ($1, $2, $3, $4, $5, $6::jsonb) ON CONFLICT DO NOTHING",
             [
@@ -103,18 +108,18 @@ class PgUnitOfWork:
                 for r in rejections
             ],
         )
-        await conn.executemany(
-            "INSERT INTO processed_commands (command_id, order_id) VALUES ($1, $2)",
-            list(processed.items()),
-        )
         await add_to_outbox(
-            conn,
+            self._conn,
             [(Topic.ORDERS_EVENTS, str(e.body.order_id).encode(), e.to_bytes()) for e in events]
             + [
                 (Topic.ORDERS_REJECTIONS, str(r.body.order_id).encode(), r.to_bytes())
                 for r in rejections
             ],
         )
+
+    async def _many(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+        if rows:
+            await self._conn.executemany(sql, rows)
 
 
 class PgEventStore:
