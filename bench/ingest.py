@@ -166,6 +166,13 @@ async def main() -> None:
         gateway = spawn(
             "gateway", [sys.executable, "-m", "sauda_gateway"], {"GATEWAY_PORT": str(g_port)}
         )
+        # The same gateway answering 202 at once: what durable acceptance alone costs.
+        n_port = free_port()
+        nowait = spawn(
+            "gateway-nowait",
+            [sys.executable, "-m", "sauda_gateway"],
+            {"GATEWAY_PORT": str(n_port), "INGEST_WAIT_MS": "0"},
+        )
         bare = spawn(
             "bare",
             [
@@ -189,6 +196,7 @@ async def main() -> None:
         )
         await wait_ready(f"http://127.0.0.1:{l_port}/readyz", ledger)
         await wait_ready(f"http://127.0.0.1:{g_port}/readyz", gateway)
+        await wait_ready(f"http://127.0.0.1:{n_port}/readyz", nowait)
         await wait_ready(f"http://127.0.0.1:{b_port}/docs", bare)
         g_url, b_url = f"http://127.0.0.1:{g_port}", f"http://127.0.0.1:{b_port}"
         run = uuid.uuid4().hex[:8]
@@ -211,6 +219,18 @@ async def main() -> None:
         )
         rows.append(
             report(
+                "POST, 202 at once (INGEST_WAIT_MS=0)",
+                *await load(
+                    f"http://127.0.0.1:{n_port}",
+                    headers,
+                    args.orders,
+                    args.concurrency,
+                    f"nw-{run}",
+                ),
+            )
+        )
+        rows.append(
+            report(
                 "POST until visible in GET",
                 *await load(
                     g_url,
@@ -223,7 +243,10 @@ async def main() -> None:
             )
         )
         ratio = rows[1]["per_s"] / rows[0]["per_s"]
-        print(f"ingest throughput = {ratio:.0%} of the bare endpoint's")
+        print(
+            f"ingest throughput = {ratio:.0%} of the bare endpoint's "
+            f"({rows[2]['per_s'] / rows[0]['per_s']:.0%} when answering 202 at once)"
+        )
         out = ROOT / "bench" / "results"
         out.mkdir(exist_ok=True)
         (out / "ingest.json").write_text(

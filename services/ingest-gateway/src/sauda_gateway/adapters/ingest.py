@@ -8,7 +8,6 @@ import asyncpg
 
 from sauda_contracts import PlaceOrder, Topic
 from sauda_gateway.domain import format_order_number, order_sequence_name
-from sauda_runtime.outbox import add_to_outbox
 
 
 @dataclass(frozen=True)
@@ -31,31 +30,42 @@ class IngestStore:
         body_hash: str,
         command_for: Callable[[str], PlaceOrder],
     ) -> tuple[bool, IngestRecord]:
-        """Record a new request and queue its command: (True, record); a used key: (False, earlier)."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            # nextval runs before the conflict check, so a repeated key leaves a gap in numbering.
+        """Record a new request and queue its command: (True, record); a used key: (False, earlier).
+
+        Two round trips and no explicit transaction: the number is drawn first, then one
+        statement inserts the request and its outbox row together (atomic as any statement).
+        A repeated key burns the number it drew, leaving a gap in numbering.
+        """
+        async with self._pool.acquire() as conn:
             seq = await conn.fetchval(
-                "INSERT INTO ingest_requests (business_id, idempotency_key, order_id, order_seq, body_hash) "
-                "VALUES ($1, $2, $3, nextval($4::regclass), $5) ON CONFLICT DO NOTHING RETURNING order_seq",
+                "SELECT nextval($1::regclass)", order_sequence_name(business_id)
+            )
+            command = command_for(format_order_number(seq))
+            inserted = await conn.fetchval(
+                "WITH request AS ("
+                " INSERT INTO ingest_requests (business_id, idempotency_key, order_id, order_seq, body_hash)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1"
+                "), queued AS ("
+                " INSERT INTO outbox (topic, key, value) SELECT $6, $7, $8 FROM request RETURNING 1"
+                ") SELECT count(*) FROM queued",
                 business_id,
                 idempotency_key,
                 order_id,
-                order_sequence_name(business_id),
+                seq,
                 body_hash,
+                Topic.ORDERS_COMMANDS.value,
+                str(order_id).encode(),
+                command.to_bytes(),
             )
-            if seq is None:
-                row = await conn.fetchrow(
-                    "SELECT order_id, order_seq, body_hash FROM ingest_requests "
-                    "WHERE business_id = $1 AND idempotency_key = $2",
-                    business_id,
-                    idempotency_key,
-                )
-                assert row is not None  # the conflict that stopped our insert is this row
-                return False, IngestRecord(
-                    row["order_id"], format_order_number(row["order_seq"]), row["body_hash"]
-                )
-            command = command_for(format_order_number(seq))
-            await add_to_outbox(
-                conn, [(Topic.ORDERS_COMMANDS, str(order_id).encode(), command.to_bytes())]
+            if inserted:
+                return True, IngestRecord(order_id, command.body.order_number, body_hash)
+            row = await conn.fetchrow(
+                "SELECT order_id, order_seq, body_hash FROM ingest_requests "
+                "WHERE business_id = $1 AND idempotency_key = $2",
+                business_id,
+                idempotency_key,
             )
-            return True, IngestRecord(order_id, command.body.order_number, body_hash)
+            assert row is not None  # the conflict that stopped our insert is this row
+            return False, IngestRecord(
+                row["order_id"], format_order_number(row["order_seq"]), row["body_hash"]
+            )
