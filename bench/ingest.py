@@ -153,7 +153,17 @@ async def main() -> None:
         )
         made = await asyncio.to_thread(
             subprocess.run,
-            [sys.executable, "-m", "sauda_gateway.cli", "business", "create", "--name", "bench"],
+            [
+                sys.executable,
+                "-m",
+                "sauda_gateway.cli",
+                "business",
+                "create",
+                "--name",
+                "bench",
+                "--rate-limit",
+                "1000000000",
+            ],
             env=env,
             check=True,
             capture_output=True,

@@ -44,7 +44,7 @@ DEMO=$STATE/demo-business.json
 key() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["api_key"])' "$DEMO"; }
 if [[ ! -s $DEMO ]] || [[ $(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $(key)" \
     "http://127.0.0.1:$GATEWAY_PORT/api/v1/orders?limit=1") != 200 ]]; then
-  uv run --frozen sauda business create --name "Demo Store" --plan business >"$DEMO"
+  uv run --frozen sauda business create --name "Demo Store" --plan business --rate-limit 1000 >"$DEMO"
 fi
 KEY=$(key)
 

@@ -96,6 +96,7 @@ class Service:
 
 class Stack:
     def __init__(self, tmp: Path) -> None:
+        self.logs = tmp
         self.database_url = required_env("DATABASE_URL")
         self.bootstrap = required_env("KAFKA_BOOTSTRAP_SERVERS")
         gateway_port, ledger_port = free_port(), free_port()
@@ -108,13 +109,17 @@ class Stack:
             f"http://127.0.0.1:{ledger_port}/readyz",
             tmp,
         )
-        self.gateway = Service(
-            "ingest-gateway",
-            "sauda_gateway",
-            {**base, "GATEWAY_PORT": str(gateway_port)},
-            f"{self.gateway_url}/readyz",
-            tmp,
-        )
+        self.gateway = self.gateway_service("ingest-gateway", gateway_port)
+
+    def gateway_service(self, name: str, port: int) -> Service:
+        """A gateway process on `port` (not started); several share one database and broker."""
+        env = {
+            **os.environ,
+            "LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",
+            "GATEWAY_PORT": str(port),
+        }
+        return Service(name, "sauda_gateway", env, f"http://127.0.0.1:{port}/readyz", self.logs)
 
 
 @pytest.fixture(scope="session")
@@ -147,22 +152,23 @@ async def client(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
         yield http
 
 
-async def _create_business(stack: Stack, name: str) -> dict[str, str]:
+async def sauda_cli(*args: str) -> str:
+    """Run the operator's `sauda` command; its stdout, or the test fails with its stderr."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "sauda_gateway.cli",
-        "business",
-        "create",
-        "--name",
-        name,
-        "--plan",
-        "business",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+        sys.executable, "-m", "sauda_gateway.cli", *args,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
     out, err = await proc.communicate()
     assert proc.returncode == 0, err.decode()
+    return out.decode()
+
+
+async def _create_business(
+    stack: Stack, name: str, plan: str = "business", rate_limit: int | None = 1_000_000
+) -> dict[str, str]:
+    """Tests get a large hourly allowance unless they are about the allowance itself."""
+    limit = ["--rate-limit", str(rate_limit)] if rate_limit is not None else []
+    out = await sauda_cli("business", "create", "--name", name, "--plan", plan, *limit)
     return orjson.loads(out)  # type: ignore[no-any-return]
 
 
@@ -173,8 +179,14 @@ async def business(stack: Stack) -> dict[str, str]:
 
 
 @pytest.fixture
-def make_business(stack: Stack) -> Callable[[], Awaitable[dict[str, str]]]:
-    return lambda: _create_business(stack, f"test-{uuid.uuid4().hex[:8]}")
+def make_business(stack: Stack) -> Callable[..., Awaitable[dict[str, str]]]:
+    """make_business(plan="business", rate_limit=1_000_000) -> {"business_id", "api_key"}."""
+    return lambda **kw: _create_business(stack, f"test-{uuid.uuid4().hex[:8]}", **kw)
+
+
+@pytest.fixture
+def cli() -> Callable[..., Awaitable[str]]:
+    return sauda_cli
 
 
 def seed_body(key: str | None = None, **order: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from sauda_contracts.api import (
     StatusChangeRequest,
 )
 from sauda_gateway import handlers
-from sauda_gateway.deps import BusinessDep, ContainerDep, CorrelationDep
+from sauda_gateway.deps import ContainerDep, CorrelationDep, StoreBusinessDep
 from sauda_gateway.handlers import ApiProblem
 from sauda_runtime.logging import get_logger
 
@@ -69,7 +69,7 @@ def _parse_order_id(raw: str) -> uuid.UUID:
     },
 )
 async def ingest_event(
-    body: IngestRequest, business: BusinessDep, c: ContainerDep, correlation_id: CorrelationDep
+    body: IngestRequest, business: StoreBusinessDep, c: ContainerDep, correlation_id: CorrelationDep
 ) -> Response:
     result = await handlers.ingest_order(
         body,
@@ -94,7 +94,7 @@ async def ingest_event(
 
 @router.get("/orders", response_model=OrderList, responses={400: {"model": ApiError}})
 async def list_orders(
-    business: BusinessDep,
+    business: StoreBusinessDep,
     c: ContainerDep,
     status: OrderStatus | None = None,
     source: OrderSource | None = None,
@@ -119,7 +119,7 @@ async def list_orders(
 
 
 @router.get("/orders/{order_id}", response_model=OrderOut, responses={404: {"model": ApiError}})
-async def get_order(order_id: str, business: BusinessDep, c: ContainerDep) -> Response:
+async def get_order(order_id: str, business: StoreBusinessDep, c: ContainerDep) -> Response:
     row = await c.view.get(business.business_id, _parse_order_id(order_id))
     if row is None:
         raise ApiProblem(404, "order_not_found", "no such order", field="order_id")
@@ -139,7 +139,7 @@ async def get_order(order_id: str, business: BusinessDep, c: ContainerDep) -> Re
 async def change_order_status(
     order_id: str,
     body: StatusChangeRequest,
-    business: BusinessDep,
+    business: StoreBusinessDep,
     c: ContainerDep,
     correlation_id: CorrelationDep,
 ) -> Response:
@@ -262,7 +262,11 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
 class CorrelationMiddleware:
-    """Takes `X-Request-ID` (or makes one), binds it to every log line, and echoes it back."""
+    """Takes `X-Request-ID` (or makes one), binds it to every log line, and echoes it back.
+
+    It also adds any headers a route's dependencies left in `request.state.response_headers`
+    (the rate-limit headers), whatever response the route built.
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -275,10 +279,16 @@ class CorrelationMiddleware:
         correlation_id = raw if _REQUEST_ID.match(raw) else uuid.uuid4().hex
         clear_contextvars()
         bind_contextvars(service="ingest-gateway", correlation_id=correlation_id)
+        state = scope.setdefault("state", {})  # shared with request.state further in
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", []).append((b"x-request-id", correlation_id.encode()))
+                headers = message.setdefault("headers", [])
+                headers.append((b"x-request-id", correlation_id.encode()))
+                present = {k.lower() for k, _ in headers}
+                for name, value in state.get("response_headers", {}).items():
+                    if name.lower().encode() not in present:
+                        headers.append((name.lower().encode(), value.encode()))
             await send(message)
 
         await self.app(scope, receive, send_with_id)

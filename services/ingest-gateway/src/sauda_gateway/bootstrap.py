@@ -1,6 +1,7 @@
 """The one place the gateway's objects are built: pools, producer, relay, view subscriber, the app."""
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import asyncpg
 from fastapi import FastAPI
 
+from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import BusinessStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
@@ -20,6 +22,7 @@ from sauda_gateway.app import (
     router,
 )
 from sauda_gateway.deps import Container
+from sauda_gateway.domain import WINDOW_SECONDS, window_start
 from sauda_gateway.projector import TOPICS, on_order_stream
 from sauda_gateway.settings import GatewaySettings
 from sauda_runtime.consumer import make_broker, subscribe_batch
@@ -41,6 +44,16 @@ async def open_pool(settings: GatewaySettings) -> asyncpg.Pool:
     )
     await migrate(pool, settings.gateway_db_schema, MIGRATIONS)
     return pool
+
+
+async def forget_old_windows(access: AccessStore, every: float = 600.0) -> None:
+    """Drop request counters of hours long gone, now and then."""
+    while True:
+        try:
+            await access.forget_old_windows(before=window_start(time.time()) - WINDOW_SECONDS)
+        except Exception as exc:  # the database being away must not end the gateway
+            get_logger(__name__).warning("rate_window_cleanup_failed", error=repr(exc))
+        await asyncio.sleep(every)
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
@@ -66,7 +79,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             handler=on_order_stream(pool, channel=channel),
         )
         await broker.start()
-        relay_task = asyncio.create_task(relay.run())
+        access = AccessStore(pool)
+        tasks = [
+            asyncio.create_task(relay.run()),
+            asyncio.create_task(forget_old_windows(access)),
+        ]
         app.state.container = Container(
             settings=settings,
             pool=pool,
@@ -76,13 +93,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             view=OrderView(pool),
             waiter=waiter,
             relay=relay,
+            access=access,
         )
         log.info("gateway_started", port=settings.gateway_port)
         try:
             yield
         finally:
-            relay_task.cancel()
-            await asyncio.gather(relay_task, return_exceptions=True)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             await broker.stop()
             await waiter.stop()
             await producer.stop()

@@ -4,6 +4,7 @@ import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from uuid import UUID
 
 import typer
 import uvloop
@@ -22,22 +23,58 @@ app = typer.Typer(help="Sauda operator tool.", no_args_is_help=True, add_complet
 business_app = typer.Typer(help="Businesses and API keys.", no_args_is_help=True)
 topics_app = typer.Typer(help="Kafka topics.", no_args_is_help=True)
 replay_app = typer.Typer(help="Rebuild a projection from its topic.", no_args_is_help=True)
+plans_app = typer.Typer(help="Plans: APIs and request allowances.", no_args_is_help=True)
 app.add_typer(business_app, name="business")
 app.add_typer(topics_app, name="topics")
 app.add_typer(replay_app, name="replay")
+app.add_typer(plans_app, name="plans")
 
 T = TypeVar("T")
-PLANS = ("free", "pro", "business")
 
 
 def _run(coro_fn: Callable[[], Awaitable[T]]) -> T:
     return uvloop.run(coro_fn())  # type: ignore[arg-type]
 
 
+def _with_businesses(use: Callable[[BusinessStore], Awaitable[T]]) -> T:
+    """Run `use` with the business store on the configured database (migrated first)."""
+
+    async def go() -> T:
+        pool = await open_pool(GatewaySettings())
+        try:
+            return await use(BusinessStore(pool))
+        finally:
+            await pool.close()
+
+    return _run(go)
+
+
+async def _check_plan(store: BusinessStore, plan: str) -> None:
+    names = await store.plan_names()
+    if plan not in names:
+        raise typer.BadParameter(f"plan must be one of {', '.join(names)}", param_hint="--plan")
+
+
+def _business_id(raw: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise typer.BadParameter("not a business id (a UUID)", param_hint="BUSINESS_ID") from None
+
+
+RateLimit = Annotated[
+    int | None,
+    typer.Option(min=0, help="Requests per hour for this business, instead of its plan's."),
+]
+
+
 @business_app.command("create")
 def business_create(
     name: Annotated[str, typer.Option(help="Business name.")],
-    plan: Annotated[str, typer.Option(help="Plan: free, pro or business.")] = "business",
+    plan: Annotated[
+        str, typer.Option(help="Plan: free, pro, business or a custom one.")
+    ] = "business",
+    rate_limit: RateLimit = None,
     if_missing: Annotated[
         bool,
         typer.Option(
@@ -46,25 +83,80 @@ def business_create(
     ] = False,
 ) -> None:
     """Create a business and print {"business_id", "api_key"} once; only the key's hash is kept."""
-    if plan not in PLANS:
-        raise typer.BadParameter(f"plan must be one of {', '.join(PLANS)}", param_hint="--plan")
 
-    async def go() -> dict[str, Any]:
-        settings = GatewaySettings()
-        pool = await open_pool(settings)
-        try:
-            store = BusinessStore(pool)
-            existing = await store.first_named(name) if if_missing else None
-            if existing:
-                key = new_api_key()
-                await store.add_key(existing.business_id, key)
-                return {"business_id": str(existing.business_id), "api_key": key}
-            business, key = await create_business(store, name=name, plan=plan)
-            return {"business_id": str(business.business_id), "api_key": key}
-        finally:
-            await pool.close()
+    async def use(store: BusinessStore) -> dict[str, Any]:
+        await _check_plan(store, plan)
+        existing = await store.first_named(name) if if_missing else None
+        if existing:
+            key = new_api_key()
+            await store.add_key(existing.business_id, key)
+            return {"business_id": str(existing.business_id), "api_key": key}
+        business, key = await create_business(
+            store, name=name, plan=plan, rate_limit_per_hour=rate_limit
+        )
+        return {"business_id": str(business.business_id), "api_key": key}
 
-    typer.echo(json.dumps(_run(go)))
+    typer.echo(json.dumps(_with_businesses(use)))
+
+
+@business_app.command("set-plan")
+def business_set_plan(
+    business_id: Annotated[str, typer.Argument(help="The business's id.")],
+    plan: Annotated[str, typer.Argument(help="free, pro, business or a custom plan.")],
+) -> None:
+    """Move a business to another plan (takes effect on its next request)."""
+
+    async def use(store: BusinessStore) -> bool:
+        await _check_plan(store, plan)
+        return await store.set_plan(_business_id(business_id), plan)
+
+    if not _with_businesses(use):
+        raise typer.BadParameter("no such business", param_hint="BUSINESS_ID")
+    typer.echo(json.dumps({"business_id": business_id, "plan": plan}))
+
+
+@business_app.command("set-rate-limit")
+def business_set_rate_limit(
+    business_id: Annotated[str, typer.Argument(help="The business's id.")],
+    per_hour: Annotated[
+        int | None,
+        typer.Argument(
+            min=0, help="Requests per hour; leave out to go back to the plan's allowance."
+        ),
+    ] = None,
+) -> None:
+    """Give one business its own hourly allowance, or (without a number) its plan's again."""
+    if not _with_businesses(
+        lambda store: store.set_rate_limit(_business_id(business_id), per_hour)
+    ):
+        raise typer.BadParameter("no such business", param_hint="BUSINESS_ID")
+    typer.echo(json.dumps({"business_id": business_id, "rate_limit_per_hour": per_hour}))
+
+
+@plans_app.command("list")
+def plans_list() -> None:
+    """Every plan: the APIs it includes and its requests per hour."""
+    for plan in _with_businesses(lambda store: store.plans()):
+        typer.echo(json.dumps(plan))
+
+
+@plans_app.command("set")
+def plans_set(
+    name: Annotated[str, typer.Argument(help="Plan name (new or existing).")],
+    requests_per_hour: Annotated[int, typer.Option(min=0, help="Allowance per business.")],
+    rank: Annotated[int, typer.Option(help="Order among plans: an upgrade has a higher rank.")],
+    api: Annotated[
+        list[str] | None,
+        typer.Option(help="An API the plan includes (repeat); the Store API is `store_api`."),
+    ] = None,
+) -> None:
+    """Create or change a plan (plans are data: custom ones sit beside free, pro and business)."""
+    _with_businesses(lambda store: store.upsert_plan(name, api or [], requests_per_hour, rank))
+    typer.echo(
+        json.dumps(
+            {"name": name, "apis": api or [], "requests_per_hour": requests_per_hour, "rank": rank}
+        )
+    )
 
 
 @topics_app.command("create")

@@ -1,5 +1,6 @@
 """Shared request dependencies: the wired services, the caller's business, the correlation id."""
 
+import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -8,11 +9,13 @@ from aiokafka import AIOKafkaProducer
 from fastapi import Depends, Request
 from structlog.contextvars import bind_contextvars, get_contextvars
 
+from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import Business, BusinessStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.view import OrderView
-from sauda_gateway.handlers import ApiProblem
+from sauda_gateway.domain import STORE_API
+from sauda_gateway.handlers import ApiProblem, admit_request
 from sauda_gateway.settings import GatewaySettings
 from sauda_runtime.outbox import OutboxRelay
 
@@ -27,6 +30,7 @@ class Container:
     view: OrderView
     waiter: OutcomeWaiter
     relay: OutboxRelay
+    access: AccessStore
 
 
 async def container(request: Request) -> Container:
@@ -65,6 +69,21 @@ async def current_business(request: Request, c: ContainerDep) -> Business:
 
 
 BusinessDep = Annotated[Business, Depends(current_business)]
+
+
+async def store_api_business(request: Request, business: BusinessDep, c: ContainerDep) -> Business:
+    """The caller's business, once its plan includes the Store API and its hour has room left."""
+    if c.settings.rate_limit_enabled:
+        decision = await admit_request(
+            business, access=c.access, api=STORE_API, now_epoch=time.time()
+        )
+        request.state.response_headers = decision.headers()
+    elif business.plan != "business":  # limiter off (benchmarks): plan check from the cached key
+        await admit_request(business, access=c.access, api=STORE_API, now_epoch=time.time())
+    return business
+
+
+StoreBusinessDep = Annotated[Business, Depends(store_api_business)]
 
 
 async def correlation_id() -> str:

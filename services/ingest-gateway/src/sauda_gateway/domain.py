@@ -2,6 +2,8 @@
 
 import hashlib
 import json
+import math
+from dataclasses import dataclass
 from uuid import UUID, uuid5
 
 from sauda_contracts.api import IngestRequest
@@ -35,3 +37,52 @@ def hash_api_key(raw_key: str) -> str:
 
 def order_sequence_name(business_id: UUID) -> str:
     return f"order_seq_{business_id.hex}"
+
+
+# --- plans and the hourly request allowance ---
+
+STORE_API = "store_api"
+WINDOW_SECONDS = 3600
+
+
+def window_start(now_epoch: float) -> int:
+    """The fixed hour window `now` falls in, as epoch seconds (the seed: "resets every hour")."""
+    return int(now_epoch) // WINDOW_SECONDS * WINDOW_SECONDS
+
+
+@dataclass(frozen=True)
+class RateDecision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_epoch: int  # when the window ends
+    retry_after: int  # seconds until a refused caller may try again (0 when allowed)
+
+    def headers(self) -> dict[str, str]:
+        headers = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset_epoch),
+        }
+        if not self.allowed:
+            headers["Retry-After"] = str(self.retry_after)
+        return headers
+
+
+def rate_decision(*, used: int, limit: int, window: int, now_epoch: float) -> RateDecision:
+    """`used` counts this request too: the request is allowed while it stays within `limit`."""
+    reset = window + WINDOW_SECONDS
+    allowed = used <= limit
+    return RateDecision(
+        allowed=allowed,
+        limit=limit,
+        remaining=max(0, limit - used),
+        reset_epoch=reset,
+        retry_after=0 if allowed else max(1, math.ceil(reset - now_epoch)),
+    )
+
+
+def plan_allowing(api: str, plans: list[tuple[str, list[str], int]]) -> str | None:
+    """The lowest-ranked plan whose APIs include `api` (plans as (name, apis, rank))."""
+    eligible = sorted((rank, name) for name, apis, rank in plans if api in apis)
+    return eligible[0][1] if eligible else None

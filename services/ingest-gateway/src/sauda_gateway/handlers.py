@@ -25,11 +25,20 @@ from sauda_contracts import (
     Topic,
 )
 from sauda_contracts.api import IngestRequest, StatusChangeRequest
+from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import Business, BusinessStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.view import OrderView, ViewWriter, record_outcomes
-from sauda_gateway.domain import order_id_for, place_command_id, request_fingerprint
+from sauda_gateway.domain import (
+    RateDecision,
+    order_id_for,
+    place_command_id,
+    plan_allowing,
+    rate_decision,
+    request_fingerprint,
+    window_start,
+)
 from sauda_runtime.db import Conn
 from sauda_runtime.logging import get_logger
 
@@ -58,10 +67,44 @@ def new_api_key() -> str:
     return "sk_sauda_" + secrets.token_urlsafe(32)
 
 
-async def create_business(store: BusinessStore, *, name: str, plan: str) -> tuple[Business, str]:
+async def create_business(
+    store: BusinessStore, *, name: str, plan: str, rate_limit_per_hour: int | None = None
+) -> tuple[Business, str]:
     raw_key = new_api_key()
-    business = await store.create(uuid4(), name, plan, raw_key)
+    business = await store.create(uuid4(), name, plan, raw_key, rate_limit_per_hour)
     return business, raw_key
+
+
+async def admit_request(
+    business: Business, *, access: AccessStore, api: str, now_epoch: float
+) -> RateDecision:
+    """Count the request against the business's hour; refuse it when its plan or hour says no."""
+    window = window_start(now_epoch)
+    admission = await access.admit(business.business_id, api, window)
+    if admission is None:
+        raise ApiProblem(401, "invalid_api_key", "this API key is not valid", field="X-API-Key")
+    if admission.used is None:
+        needed = plan_allowing(api, await access.plans())
+        raise ApiProblem(
+            403,
+            "plan_required",
+            f"the {admission.plan} plan does not include the Store API"
+            + (f"; the {needed} plan does" if needed else ""),
+            details={"current_plan": admission.plan, "required_plan": needed},
+        )
+    decision = rate_decision(
+        used=admission.used, limit=admission.limit, window=window, now_epoch=now_epoch
+    )
+    if not decision.allowed:
+        raise ApiProblem(
+            429,
+            "rate_limited",
+            f"this business may make {decision.limit} requests per hour; "
+            f"try again in {decision.retry_after} s",
+            details={"limit": decision.limit, "reset": decision.reset_epoch},
+            headers=decision.headers(),
+        )
+    return decision
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,10 @@ class GatewaySettings(CommonSettings):
         ge=0,
         description="STATUS_WAIT_MS: how long a status change waits before a 202.",
     )
+    rate_limit_enabled: bool = Field(
+        default=True,
+        description="RATE_LIMIT_ENABLED: count requests against each business's hourly allowance.",
+    )
     api_key_cache_seconds: float = Field(
         default=30.0, ge=0, description="API_KEY_CACHE_SECONDS: how long a verified key is cached."
     )

@@ -7,7 +7,10 @@ from sauda_gateway.domain import (
     format_order_number,
     hash_api_key,
     order_id_for,
+    plan_allowing,
+    rate_decision,
     request_fingerprint,
+    window_start,
 )
 
 B1 = UUID("11111111-1111-4111-8111-111111111111")
@@ -49,3 +52,37 @@ def test_order_numbers_are_zero_padded_and_keep_growing() -> None:
 
 def test_keys_are_stored_as_sha256_hex() -> None:
     assert hash_api_key("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+
+def test_the_window_is_the_clock_hour() -> None:
+    assert window_start(7200) == window_start(10_799.9) == 7200
+    assert window_start(10_800) == 10_800
+
+
+def test_requests_within_the_allowance_pass_and_count_down() -> None:
+    first = rate_decision(used=1, limit=60, window=7200, now_epoch=7210)
+    last = rate_decision(used=60, limit=60, window=7200, now_epoch=7210)
+    assert (first.allowed, first.remaining) == (True, 59)
+    assert (last.allowed, last.remaining) == (True, 0)
+    assert last.headers() == {
+        "X-RateLimit-Limit": "60",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": "10800",
+    }
+
+
+def test_the_request_past_the_allowance_waits_for_the_next_hour() -> None:
+    refused = rate_decision(used=61, limit=60, window=7200, now_epoch=10_000.2)
+    assert not refused.allowed
+    assert refused.retry_after == 800
+    assert refused.headers()["Retry-After"] == "800"
+
+
+def test_a_zero_allowance_refuses_everything() -> None:
+    assert not rate_decision(used=1, limit=0, window=0, now_epoch=1).allowed
+
+
+def test_the_cheapest_plan_with_the_api_is_named() -> None:
+    plans = [("free", [], 0), ("gold", ["store_api"], 5), ("business", ["store_api"], 2)]
+    assert plan_allowing("store_api", plans) == "business"
+    assert plan_allowing("reports", plans) is None

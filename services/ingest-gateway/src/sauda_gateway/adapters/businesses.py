@@ -22,13 +22,22 @@ class BusinessStore:
         self._cache: dict[str, tuple[float, Business]] = {}
         self._ttl = cache_seconds
 
-    async def create(self, business_id: UUID, name: str, plan: str, raw_key: str) -> Business:
+    async def create(
+        self,
+        business_id: UUID,
+        name: str,
+        plan: str,
+        raw_key: str,
+        rate_limit_per_hour: int | None = None,
+    ) -> Business:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute(
-                "INSERT INTO businesses (business_id, name, plan) VALUES ($1, $2, $3)",
+                "INSERT INTO businesses (business_id, name, plan, rate_limit_per_hour) "
+                "VALUES ($1, $2, $3, $4)",
                 business_id,
                 name,
                 plan,
+                rate_limit_per_hour,
             )
             await conn.execute(
                 "INSERT INTO api_keys (key_hash, business_id, prefix) VALUES ($1, $2, $3)",
@@ -77,3 +86,38 @@ class BusinessStore:
             business_id,
             raw_key[:12],
         )
+
+    async def set_plan(self, business_id: UUID, plan: str) -> bool:
+        done = await self._pool.execute(
+            "UPDATE businesses SET plan = $2 WHERE business_id = $1", business_id, plan
+        )
+        return done.endswith(" 1")
+
+    async def set_rate_limit(self, business_id: UUID, per_hour: int | None) -> bool:
+        """Override the plan's hourly allowance for one business (None: back to the plan's)."""
+        done = await self._pool.execute(
+            "UPDATE businesses SET rate_limit_per_hour = $2 WHERE business_id = $1",
+            business_id,
+            per_hour,
+        )
+        return done.endswith(" 1")
+
+    async def plan_names(self) -> list[str]:
+        return [r["name"] for r in await self._pool.fetch("SELECT name FROM plans ORDER BY rank")]
+
+    async def upsert_plan(self, name: str, apis: list[str], per_hour: int, rank: int) -> None:
+        await self._pool.execute(
+            "INSERT INTO plans (name, apis, requests_per_hour, rank) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT (name) DO UPDATE SET apis = EXCLUDED.apis, "
+            "requests_per_hour = EXCLUDED.requests_per_hour, rank = EXCLUDED.rank",
+            name,
+            apis,
+            per_hour,
+            rank,
+        )
+
+    async def plans(self) -> list[dict[str, object]]:
+        rows = await self._pool.fetch(
+            "SELECT name, apis, requests_per_hour, rank FROM plans ORDER BY rank"
+        )
+        return [dict(r) | {"apis": list(r["apis"])} for r in rows]
