@@ -127,7 +127,7 @@ async def main() -> None:
     env.setdefault("DATABASE_URL", "postgresql://sauda@127.0.0.1:55432/sauda")
     env.setdefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     workers = env.get("GATEWAY_WORKERS", "1")
-    g_port, l_port, b_port = free_port(), free_port(), free_port()
+    l_port, b_port = free_port(), free_port()
     logs = ROOT / ".state" / "bench"
     logs.mkdir(parents=True, exist_ok=True)
     procs = []
@@ -173,89 +173,62 @@ async def main() -> None:
         ledger = spawn(
             "ledger", [sys.executable, "-m", "sauda_ledger"], {"LEDGER_HEALTH_PORT": str(l_port)}
         )
-        gateway = spawn(
-            "gateway", [sys.executable, "-m", "sauda_gateway"], {"GATEWAY_PORT": str(g_port)}
-        )
-        # The same gateway answering 202 at once: what durable acceptance alone costs.
-        n_port = free_port()
-        nowait = spawn(
-            "gateway-nowait",
-            [sys.executable, "-m", "sauda_gateway"],
-            {"GATEWAY_PORT": str(n_port), "INGEST_WAIT_MS": "0"},
-        )
+        # Three gateways on one database and broker: the normal one, one with the limiter off
+        # (same business, same allowance checks skipped), and one answering 202 at once.
+        gateways = {}
+        for name, extra in (
+            ("gateway", {}),
+            ("gateway-nolimit", {"RATE_LIMIT_ENABLED": "false"}),
+            ("gateway-nowait", {"INGEST_WAIT_MS": "0"}),
+        ):
+            port = free_port()
+            proc = spawn(
+                name, [sys.executable, "-m", "sauda_gateway"], {"GATEWAY_PORT": str(port), **extra}
+            )
+            gateways[name] = (f"http://127.0.0.1:{port}", proc)
         bare = spawn(
             "bare",
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "bench.bare:app",
-                "--port",
-                str(b_port),
-                "--workers",
-                workers,
-                "--loop",
-                "uvloop",
-                "--http",
-                "httptools",
-                "--no-access-log",
-                "--log-level",
-                "warning",
-            ],
+            [sys.executable, "-m", "uvicorn", "bench.bare:app", "--port", str(b_port),
+             "--workers", workers, "--loop", "uvloop", "--http", "httptools",
+             "--no-access-log", "--log-level", "warning"],
             {},
-        )
+        )  # fmt: skip
         await wait_ready(f"http://127.0.0.1:{l_port}/readyz", ledger)
-        await wait_ready(f"http://127.0.0.1:{g_port}/readyz", gateway)
-        await wait_ready(f"http://127.0.0.1:{n_port}/readyz", nowait)
-        await wait_ready(f"http://127.0.0.1:{b_port}/docs", bare)
-        g_url, b_url = f"http://127.0.0.1:{g_port}", f"http://127.0.0.1:{b_port}"
+        for url, proc in gateways.values():
+            await wait_ready(f"{url}/readyz", proc)
+        b_url = f"http://127.0.0.1:{b_port}"
+        await wait_ready(f"{b_url}/docs", bare)
+        g_url = gateways["gateway"][0]
         run = uuid.uuid4().hex[:8]
-        # Warm both servers (connections, JIT-free but caches and pools) before measuring.
+        # Warm the servers (connections, caches, pools) before measuring.
         await load(b_url, headers, 500, args.concurrency, "warm")
-        await load(g_url, headers, 500, args.concurrency, f"warm-{run}")
+        for url, _ in gateways.values():
+            await load(url, headers, 300, args.concurrency, f"warm-{url[-5:]}-{run}")
 
         print(f"\n{args.orders} orders, concurrency {args.concurrency}, gateway workers {workers}")
-        rows = [
-            report(
-                "bare FastAPI 202 (baseline)",
-                *await load(b_url, headers, args.orders, args.concurrency, run),
-            )
-        ]
-        rows.append(
-            report(
-                "POST /api/v1/events/ingest",
-                *await load(g_url, headers, args.orders, args.concurrency, run),
-            )
-        )
-        rows.append(
-            report(
+        phases = [
+            ("bare FastAPI 202 (baseline)", b_url, args.orders, False),
+            ("POST /api/v1/events/ingest", g_url, args.orders, False),
+            ("POST ingest, rate limiter off", gateways["gateway-nolimit"][0], args.orders, False),
+            ("POST until visible in GET", g_url, args.visible_orders, True),
+            (
                 "POST, 202 at once (INGEST_WAIT_MS=0)",
-                *await load(
-                    f"http://127.0.0.1:{n_port}",
-                    headers,
-                    args.orders,
-                    args.concurrency,
-                    f"nw-{run}",
-                ),
+                gateways["gateway-nowait"][0],
+                args.orders,
+                False,
+            ),
+        ]
+        rows = []
+        for n, (name, url, count, visible) in enumerate(phases):
+            measured = await load(
+                url, headers, count, args.concurrency, f"{n}-{run}", visible=visible
             )
-        )
-        rows.append(
-            report(
-                "POST until visible in GET",
-                *await load(
-                    g_url,
-                    headers,
-                    args.visible_orders,
-                    args.concurrency,
-                    f"vis-{run}",
-                    visible=True,
-                ),
-            )
-        )
-        ratio = rows[1]["per_s"] / rows[0]["per_s"]
+            rows.append(report(name, *measured))
+        bare_rate, on, off = rows[0]["per_s"], rows[1]["per_s"], rows[2]["per_s"]
+        ratio = on / bare_rate
         print(
-            f"ingest throughput = {ratio:.0%} of the bare endpoint's "
-            f"({rows[2]['per_s'] / rows[0]['per_s']:.0%} when answering 202 at once)"
+            f"ingest throughput = {ratio:.0%} of the bare endpoint's; limiter on/off = {on / off:.0%}; "
+            f"202-at-once = {rows[4]['per_s'] / bare_rate:.0%} of bare"
         )
         out = ROOT / "bench" / "results"
         out.mkdir(exist_ok=True)
