@@ -1,20 +1,48 @@
 """Models of the public HTTP API (request bodies, responses, errors): Botaura-compatible names."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sauda_contracts.envelope import Contract
 from sauda_contracts.orders import (
     Actor,
     Customer,
+    Fulfillment,
     LineItem,
     Money,
     OrderSource,
     OrderStatus,
+    Payment,
+    PaymentStatus,
 )
+
+RawPhone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=32),
+    Field(
+        description="Customer's phone: international (923001234567, +92 300 1234567) or local to "
+        "the business's country (03001234567).",
+        examples=["923001234567"],
+    ),
+]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    Field(description="Customer's email."),
+]
+
+
+class IngestCustomer(Contract):
+    phone: RawPhone
+    name: str | None = Field(default=None, max_length=200, description="Customer's name.")
+    email: Email | None = None
+    consent: bool = Field(
+        default=False,
+        description="Whether the customer agreed to WhatsApp messages about this order.",
+    )
 
 
 class IngestOrder(Contract):
@@ -35,7 +63,7 @@ class IngestRequest(Contract):
     idempotency_key: str = Field(
         min_length=1, max_length=200, description="Unique per order; a retry reuses it."
     )
-    customer: Customer
+    customer: IngestCustomer
     order: IngestOrder
 
 
@@ -55,6 +83,9 @@ class StatusChangeRequest(Contract):
 class HistoryEntry(Contract):
     version: int = Field(description="Order version after this change.")
     status: OrderStatus = Field(description="Status after this change.")
+    event: str | None = Field(
+        default=None, description="What happened, e.g. OrderShipped or OrderPaymentChanged."
+    )
     at: datetime = Field(description="When it changed.")
     actor: Actor = Field(description="Who changed it.")
     reason: str | None = Field(default=None, description="Why, if given.")
@@ -71,6 +102,9 @@ class OrderOut(Contract):
     currency: str
     external_order_id: str | None
     idempotency_key: str
+    platform: str | None = Field(default=None, description="Store platform, for store upserts.")
+    payment: Payment | None = Field(default=None, description="Payment; none means COD.")
+    fulfillment: Fulfillment | None = Field(default=None, description="Shipping facts.")
     version: int = Field(description="Number of events applied to this order.")
     created_at: datetime
     updated_at: datetime
@@ -93,3 +127,75 @@ class ApiError(Contract):
     message: str = Field(description="What went wrong, for a human.")
     field: str | None = Field(default=None, description="Dotted path of the offending field.")
     details: dict[str, object] | None = Field(default=None, description="Extra facts, per code.")
+
+
+class CancelRequest(Contract):
+    reason: str = Field(
+        min_length=1, max_length=500, description="Why, kept in the order's history."
+    )
+    cancelled_by: Actor = Field(
+        default=Actor.MERCHANT, description="Who cancels: merchant, store, customer or system."
+    )
+
+
+class StoreItem(BaseModel):
+    """A line item as Bugalou and Zapier send it."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    name: str = Field(min_length=1, max_length=200, description="Product name.")
+    quantity: int = Field(default=1, ge=1, le=10_000, alias="quantity", description="Quantity.")
+    price: Money = Field(default=0, description="Unit price (number or string).")
+    sku: str | None = Field(default=None, max_length=100, description="SKU.")
+
+
+class UpsertOrderRequest(BaseModel):
+    """Body of `POST /api/v1/orders` and `POST /api/zapier/order` (Bugalou's fields).
+
+    Fields Sauda does not know are ignored, so Zapier zaps that send more keep working.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    platform: str = Field(
+        min_length=1, max_length=50, description="shopify, woocommerce, custom, ..."
+    )
+    orderNumber: str = Field(min_length=1, max_length=200, description="The store's order number.")
+    orderStatus: Literal[
+        "processing", "pending", "confirmed", "shipped", "delivered", "cancelled", "returned"
+    ] = Field(description="`processing` is a new order awaiting confirmation (pending).")
+    customerEmail: Email | None = None
+    customerName: str | None = Field(default=None, max_length=200, description="Customer's name.")
+    customerPhone: RawPhone | None = None
+    consent: bool = Field(default=False, description="Customer agreed to WhatsApp messages.")
+    items: tuple[StoreItem, ...] = Field(default=(), max_length=200, description="Line items.")
+    total: Money | None = Field(default=None, description="Order total (number or string).")
+    currency: str = Field(default="PKR", pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code.")
+    paymentStatus: PaymentStatus | None = None
+    paymentMethod: str | None = Field(default=None, max_length=100, description="e.g. COD, iDEAL.")
+    trackingCode: str | None = Field(default=None, max_length=200, description="Courier code.")
+    trackingUrl: str | None = Field(default=None, max_length=2000, description="Tracking page.")
+
+
+class UpsertOrderResponse(Contract):
+    success: bool
+    order: OrderOut
+
+
+class CustomerOut(Contract):
+    phone: str | None = Field(description="International digits.")
+    name: str | None
+    email: str | None
+    orders_count: int = Field(description="Orders this customer placed with the business.")
+    total_spent: Money = Field(description="Sum of their orders' totals (all currencies added).")
+    first_order_at: datetime
+    last_order_at: datetime
+
+
+class CustomerOrders(Contract):
+    customer: CustomerOut
+    orders: tuple[OrderOut, ...] = Field(description="Newest first.")
+
+
+class CustomerList(Contract):
+    customers: tuple[CustomerOut, ...]

@@ -1,5 +1,6 @@
 """Order commands, events and rejections, and the order FSM's table of allowed transitions."""
 
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -94,9 +95,38 @@ class LineItem(Contract):
     sku: str | None = Field(default=None, max_length=100, description="Store's SKU, if any.")
 
 
+class PaymentStatus(StrEnum):
+    PENDING = "pending"  # cash on delivery, or not paid yet
+    PAID = "paid"
+    REFUNDED = "refunded"
+    FAILED = "failed"
+
+
+class Payment(Contract):
+    status: PaymentStatus = Field(description="Payment status as the store reports it.")
+    method: str | None = Field(
+        default=None, max_length=100, description="How it is paid, e.g. COD, iDEAL, card."
+    )
+
+
+class Fulfillment(Contract):
+    """Shipping facts attached to an order by the store or its courier."""
+
+    fulfillment_id: str | None = Field(default=None, max_length=200, description="Store's id.")
+    tracking_code: str | None = Field(default=None, max_length=200, description="Courier code.")
+    tracking_url: str | None = Field(default=None, max_length=2000, description="Tracking page.")
+    delivered_at: datetime | None = Field(default=None, description="When it was delivered.")
+
+
 class Customer(Contract):
-    phone: Phone
+    phone: Phone | None = Field(default=None, description="None only for store orders without one.")
     name: str | None = Field(default=None, max_length=200, description="Customer's name.")
+    email: str | None = Field(
+        default=None,
+        max_length=320,
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        description="Customer's email, if the store has it.",
+    )
     consent: bool = Field(
         default=False,
         description="Whether the customer agreed to WhatsApp messages about this order.",
@@ -112,7 +142,7 @@ class PlaceOrderBody(Contract):
     )
     source: OrderSource = Field(description="Where the order came from: `ingest` or `whatsapp`.")
     customer: Customer
-    items: tuple[LineItem, ...] = Field(min_length=1, max_length=200, description="Line items.")
+    items: tuple[LineItem, ...] = Field(max_length=200, description="Line items.")
     total: Money = Field(description="Order total in `currency`.")
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 currency code.")
     external_order_id: str | None = Field(
@@ -122,6 +152,14 @@ class PlaceOrderBody(Contract):
         max_length=200, description="The key the store sent with the order."
     )
     actor: Actor = Field(description="Who placed the order.")
+    platform: str | None = Field(
+        default=None,
+        max_length=50,
+        description="Store platform (shopify, woocommerce, custom, ...).",
+    )
+    payment: Payment | None = Field(
+        default=None, description="Payment as reported at placing; none means cash on delivery."
+    )
 
 
 class ChangeOrderStatusBody(Contract):
@@ -129,6 +167,40 @@ class ChangeOrderStatusBody(Contract):
     status: OrderStatus = Field(description="Requested next status.")
     actor: Actor = Field(description="Who asks for the change.")
     reason: str | None = Field(default=None, max_length=500, description="Why, shown in history.")
+    fulfillment: Fulfillment | None = Field(
+        default=None, description="Shipping facts that come with this change, if any."
+    )
+
+
+class StoreStatus(StrEnum):
+    """Statuses a store reports. `processing` (Bugalou's) is an order being worked on: pending
+    or confirmed; every other value is the order status of the same name."""
+
+    PROCESSING = "processing"
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+
+
+STORE_STATUS_MEANS: dict[StoreStatus, frozenset[OrderStatus]] = {
+    StoreStatus.PROCESSING: frozenset({OrderStatus.PENDING, OrderStatus.CONFIRMED}),
+    **{s: frozenset({OrderStatus(s.value)}) for s in StoreStatus if s != StoreStatus.PROCESSING},
+}
+
+
+class UpsertOrderBody(Contract):
+    """A store's view of one of its orders: create it, or bring the order up to it."""
+
+    order_id: UUID = Field(description="Deterministic id (UUIDv5 of business + platform + number).")
+    place: PlaceOrderBody = Field(description="The order to place if it does not exist yet.")
+    status: StoreStatus | None = Field(
+        default=None, description="Status the store reports; reached through the FSM's legal steps."
+    )
+    payment: Payment | None = Field(default=None, description="Payment the store reports.")
+    fulfillment: Fulfillment | None = Field(default=None, description="Shipping facts, if any.")
 
 
 class OrderPlacedBody(PlaceOrderBody):
@@ -145,6 +217,24 @@ class OrderStatusChangedBody(Contract):
     previous_status: OrderStatus = Field(description="Status before this event.")
     actor: Actor = Field(description="Who moved the order.")
     reason: str | None = Field(default=None, max_length=500, description="Why, if given.")
+    fulfillment: Fulfillment | None = Field(default=None, description="Shipping facts, if any.")
+
+
+class PaymentChangedBody(Contract):
+    order_id: UUID = Field(description="The order.")
+    version: int = Field(ge=2, description="Order version after this event.")
+    status: OrderStatus = Field(description="Order status (unchanged by this event).")
+    payment: Payment = Field(description="Payment after this event.")
+    previous_payment_status: PaymentStatus | None = Field(description="Payment status before.")
+    actor: Actor = Field(description="Who reported it.")
+
+
+class FulfillmentUpdatedBody(Contract):
+    order_id: UUID = Field(description="The order.")
+    version: int = Field(ge=2, description="Order version after this event.")
+    status: OrderStatus = Field(description="Order status (unchanged by this event).")
+    fulfillment: Fulfillment = Field(description="Shipping facts after this event.")
+    actor: Actor = Field(description="Who reported it.")
 
 
 class RejectionCode(StrEnum):
@@ -178,7 +268,12 @@ class ChangeOrderStatus(Envelope):
     body: ChangeOrderStatusBody
 
 
-OrderCommand = Annotated[PlaceOrder | ChangeOrderStatus, Field(discriminator="type")]
+class UpsertOrder(Envelope):
+    type: Literal["UpsertOrder"] = "UpsertOrder"
+    body: UpsertOrderBody
+
+
+OrderCommand = Annotated[PlaceOrder | ChangeOrderStatus | UpsertOrder, Field(discriminator="type")]
 
 
 # --- events (topic orders.events.v1, key = order id) ---
@@ -214,8 +309,19 @@ class OrderReturned(Envelope):
     body: OrderStatusChangedBody
 
 
+class OrderPaymentChanged(Envelope):
+    type: Literal["OrderPaymentChanged"] = "OrderPaymentChanged"
+    body: PaymentChangedBody
+
+
+class OrderFulfillmentUpdated(Envelope):
+    type: Literal["OrderFulfillmentUpdated"] = "OrderFulfillmentUpdated"
+    body: FulfillmentUpdatedBody
+
+
 StatusEvent = OrderConfirmed | OrderShipped | OrderDelivered | OrderCancelled | OrderReturned
-OrderEvent = Annotated[OrderPlaced | StatusEvent, Field(discriminator="type")]
+AnyOrderEvent = OrderPlaced | StatusEvent | OrderPaymentChanged | OrderFulfillmentUpdated
+OrderEvent = Annotated[AnyOrderEvent, Field(discriminator="type")]
 
 STATUS_EVENT_TYPES: dict[OrderStatus, type[StatusEvent]] = {
     S.CONFIRMED: OrderConfirmed,
@@ -234,15 +340,16 @@ class OrderCommandRejected(Envelope):
     body: RejectionBody
 
 
-_commands: TypeAdapter[PlaceOrder | ChangeOrderStatus] = TypeAdapter(OrderCommand)
-_events: TypeAdapter[OrderPlaced | StatusEvent] = TypeAdapter(OrderEvent)
+AnyOrderCommand = PlaceOrder | ChangeOrderStatus | UpsertOrder
+_commands: TypeAdapter[AnyOrderCommand] = TypeAdapter(OrderCommand)
+_events: TypeAdapter[AnyOrderEvent] = TypeAdapter(OrderEvent)
 
 
-def parse_order_command(raw: bytes | str) -> PlaceOrder | ChangeOrderStatus:
+def parse_order_command(raw: bytes | str) -> AnyOrderCommand:
     return _commands.validate_json(raw)
 
 
-def parse_order_event(raw: bytes | str) -> OrderPlaced | StatusEvent:
+def parse_order_event(raw: bytes | str) -> AnyOrderEvent:
     return _events.validate_json(raw)
 
 

@@ -12,23 +12,31 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.contextvars import bind_contextvars, clear_contextvars
 
-from sauda_contracts import OrderSource, OrderStatus
+from sauda_contracts import Actor, OrderSource, OrderStatus
 from sauda_contracts.api import (
     ApiError,
+    CancelRequest,
+    CustomerList,
+    CustomerOrders,
+    CustomerOut,
     IngestRequest,
     IngestResponse,
     OrderList,
     OrderOut,
     StatusChangeRequest,
+    UpsertOrderRequest,
+    UpsertOrderResponse,
 )
 from sauda_gateway import handlers
-from sauda_gateway.deps import ContainerDep, CorrelationDep, StoreBusinessDep
+from sauda_gateway.adapters.businesses import Business
+from sauda_gateway.deps import Container, ContainerDep, CorrelationDep, StoreBusinessDep
 from sauda_gateway.handlers import ApiProblem
 from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
 
 router = APIRouter(prefix="/api/v1")
+zapier = APIRouter(prefix="/api/zapier")
 health = APIRouter()
 
 
@@ -57,16 +65,26 @@ def _parse_order_id(raw: str) -> uuid.UUID:
         raise ApiProblem(404, "order_not_found", "no such order", field="order_id") from None
 
 
+# Every Store API route can answer these; documented so clients (and schemathesis) know them.
+COMMON: dict[int | str, dict[str, Any]] = {
+    code: {"model": ApiError} for code in (400, 401, 403, 404, 409, 413, 429, 503)
+}
+
+
+def _accepted(order_id: uuid.UUID, command_id: uuid.UUID) -> Response:
+    return json_response(
+        {"code": "status_change_pending", "message": "queued; the order will show the change shortly",
+         "details": {"command_id": str(command_id), "order_id": str(order_id)}},
+        status_code=202,
+        headers={"Location": f"/api/v1/orders/{order_id}"},
+    )  # fmt: skip
+
+
 @router.post(
     "/events/ingest",
     status_code=201,
     response_model=IngestResponse,
-    responses={
-        202: {"model": IngestResponse},
-        400: {"model": ApiError},
-        401: {"model": ApiError},
-        409: {"model": ApiError},
-    },
+    responses={202: {"model": IngestResponse}, **COMMON},
 )
 async def ingest_event(
     body: IngestRequest, business: StoreBusinessDep, c: ContainerDep, correlation_id: CorrelationDep
@@ -92,33 +110,91 @@ async def ingest_event(
     )
 
 
-@router.get("/orders", response_model=OrderList, responses={400: {"model": ApiError}})
+@router.get("/orders", response_model=OrderList, responses=COMMON)
 async def list_orders(
     business: StoreBusinessDep,
     c: ContainerDep,
     status: OrderStatus | None = None,
     source: OrderSource | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> Response:
-    rows, total = await c.view.list(
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    page: Annotated[int | None, Query(ge=1, le=1_000_000, description="1-based page of `limit` "
+                                      "orders (Bugalou style); wins over `offset`.")] = None,
+) -> Response:  # fmt: skip
+    if page is not None:
+        offset = (page - 1) * limit
+    rows, total = await c.view.page(
         business.business_id,
         status=status.value if status else None,
         source=source.value if source else None,
         limit=limit,
         offset=offset,
     )
+    payload = {
+        "orders": [_order_json(r, with_history=False) for r in rows],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+    }
+    if page is not None:
+        payload["page"] = page
+    return json_response(payload)
+
+
+async def _upsert(body: UpsertOrderRequest, business: Business, c: Container,
+                  correlation_id: str) -> Response:  # fmt: skip
+    outcome = await handlers.upsert_order(
+        body,
+        business=business,
+        correlation_id=correlation_id,
+        keys=c.store_keys,
+        view=c.view,
+        producer=c.producer,
+        waiter=c.waiter,
+        wait_seconds=c.settings.status_wait_ms / 1000,
+    )
+    if not outcome.result.applied or outcome.result.order is None:
+        pending = {"order_id": str(outcome.order_id), "order_number": outcome.order_number,
+                   "status": "accepted"}  # fmt: skip
+        return json_response({"success": True, "order": pending}, status_code=202,
+                             headers={"Location": f"/api/v1/orders/{outcome.order_id}"})  # fmt: skip
+    order = _order_json(outcome.result.order, with_history=True)
     return json_response(
-        {
-            "orders": [_order_json(r, with_history=False) for r in rows],
-            "total": total,
-            "limit": limit,
-            "offset": offset,
-        }
+        {"success": True, "order": order}, status_code=201 if outcome.created else 200
     )
 
 
-@router.get("/orders/{order_id}", response_model=OrderOut, responses={404: {"model": ApiError}})
+@router.post(
+    "/orders",
+    response_model=UpsertOrderResponse,
+    responses={201: {"model": UpsertOrderResponse}, 202: {"model": UpsertOrderResponse}, **COMMON},
+)
+async def upsert_order(
+    body: UpsertOrderRequest,
+    business: StoreBusinessDep,
+    c: ContainerDep,
+    correlation_id: CorrelationDep,
+) -> Response:
+    """Create or update an order by platform + orderNumber (Bugalou's Orders API)."""
+    return await _upsert(body, business, c, correlation_id)
+
+
+@zapier.post(
+    "/order",
+    response_model=UpsertOrderResponse,
+    responses={201: {"model": UpsertOrderResponse}, 202: {"model": UpsertOrderResponse}, **COMMON},
+)
+async def zapier_order(
+    body: UpsertOrderRequest,
+    business: StoreBusinessDep,
+    c: ContainerDep,
+    correlation_id: CorrelationDep,
+) -> Response:
+    """The same upsert, at the path Zapier integrations call."""
+    return await _upsert(body, business, c, correlation_id)
+
+
+@router.get("/orders/{order_id}", response_model=OrderOut, responses=COMMON)
 async def get_order(order_id: str, business: StoreBusinessDep, c: ContainerDep) -> Response:
     row = await c.view.get(business.business_id, _parse_order_id(order_id))
     if row is None:
@@ -126,28 +202,15 @@ async def get_order(order_id: str, business: StoreBusinessDep, c: ContainerDep) 
     return json_response(_order_json(row, with_history=True))
 
 
-@router.patch(
-    "/orders/{order_id}/status",
-    response_model=OrderOut,
-    responses={
-        202: {"model": ApiError},
-        400: {"model": ApiError},
-        404: {"model": ApiError},
-        409: {"model": ApiError},
-    },
-)
-async def change_order_status(
-    order_id: str,
-    body: StatusChangeRequest,
-    business: StoreBusinessDep,
-    c: ContainerDep,
-    correlation_id: CorrelationDep,
-) -> Response:
+async def _move(order_id: str, status: OrderStatus, reason: str | None, actor: Actor,
+                business: Business, c: Container, correlation_id: str) -> Response:  # fmt: skip
     oid = _parse_order_id(order_id)
     bind_contextvars(order_id=str(oid))
     result = await handlers.change_status(
         oid,
-        body,
+        status,
+        reason=reason,
+        actor=actor,
         business=business,
         correlation_id=correlation_id,
         view=c.view,
@@ -156,16 +219,89 @@ async def change_order_status(
         wait_seconds=c.settings.status_wait_ms / 1000,
     )
     if not result.applied or result.order is None:
-        return json_response(
-            {
-                "code": "status_change_pending",
-                "message": "queued; the order will show the change shortly",
-                "details": {"command_id": str(result.command_id)},
-            },
-            status_code=202,
-            headers={"Location": f"/api/v1/orders/{oid}"},
-        )
+        return _accepted(oid, result.command_id)
     return json_response(_order_json(result.order, with_history=True))
+
+
+@router.patch(
+    "/orders/{order_id}/status",
+    response_model=OrderOut,
+    responses={202: {"model": ApiError}, **COMMON},
+)
+async def change_order_status(
+    order_id: str,
+    body: StatusChangeRequest,
+    business: StoreBusinessDep,
+    c: ContainerDep,
+    correlation_id: CorrelationDep,
+) -> Response:
+    return await _move(
+        order_id, body.status, body.reason, Actor.MERCHANT, business, c, correlation_id
+    )
+
+
+@router.post(
+    "/orders/{order_id}/cancel",
+    response_model=OrderOut,
+    responses={202: {"model": ApiError}, **COMMON},
+)
+async def cancel_order(
+    order_id: str,
+    body: CancelRequest,
+    business: StoreBusinessDep,
+    c: ContainerDep,
+    correlation_id: CorrelationDep,
+) -> Response:
+    """Cancel with a reason; the reason and who cancelled show in the order's history."""
+    return await _move(order_id, OrderStatus.CANCELLED, body.reason, body.cancelled_by, business, c,
+                       correlation_id)  # fmt: skip
+
+
+def _customer_phone(raw: str, business: Business) -> str:
+    return handlers.phone_of(raw, business, field="phone")
+
+
+@router.get("/customers", response_model=CustomerList, responses=COMMON)
+async def find_customers(
+    business: StoreBusinessDep,
+    c: ContainerDep,
+    email: Annotated[str, Query(min_length=3, max_length=320, description="Customer's email.")],
+) -> Response:
+    found = await c.view.customer(business.business_id, email=email)
+    return json_response({"customers": [_customer_json(r) for r in found]})
+
+
+@router.get("/customers/{phone}", response_model=CustomerOut, responses=COMMON)
+async def get_customer(phone: str, business: StoreBusinessDep, c: ContainerDep) -> Response:
+    found = await c.view.customer(business.business_id, phone=_customer_phone(phone, business))
+    if not found:
+        raise ApiProblem(
+            404, "customer_not_found", "no orders from this phone number", field="phone"
+        )
+    return json_response(_customer_json(found[0]))
+
+
+@router.get("/customers/{phone}/orders", response_model=CustomerOrders, responses=COMMON)
+async def get_customer_orders(
+    phone: str,
+    business: StoreBusinessDep,
+    c: ContainerDep,
+    limit: Annotated[int, Query(ge=1, le=50, description="How many, newest first.")] = 3,
+) -> Response:
+    """The customer's last orders, newest first (three by default, as BusinessOnBot asks)."""
+    number = _customer_phone(phone, business)
+    found = await c.view.customer(business.business_id, phone=number)
+    if not found:
+        raise ApiProblem(
+            404, "customer_not_found", "no orders from this phone number", field="phone"
+        )
+    rows = await c.view.customer_orders(business.business_id, number, limit)
+    return json_response({"customer": _customer_json(found[0]),
+                          "orders": [_order_json(r, with_history=False) for r in rows]})  # fmt: skip
+
+
+def _customer_json(row: dict[str, Any]) -> dict[str, Any]:
+    return CustomerOut.model_validate(row).model_dump(mode="json")
 
 
 @health.get("/healthz")

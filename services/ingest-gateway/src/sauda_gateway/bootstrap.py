@@ -13,6 +13,7 @@ from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import BusinessStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
+from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView
 from sauda_gateway.app import (
     CorrelationMiddleware,
@@ -20,6 +21,7 @@ from sauda_gateway.app import (
     health,
     install_error_handlers,
     router,
+    zapier,
 )
 from sauda_gateway.deps import Container
 from sauda_gateway.domain import WINDOW_SECONDS, window_start
@@ -94,6 +96,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             waiter=waiter,
             relay=relay,
             access=access,
+            store_keys=StoreOrderKeys(pool),
         )
         log.info("gateway_started", port=settings.gateway_port)
         try:
@@ -115,6 +118,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(router)
+    app.include_router(zapier)
     app.include_router(health)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

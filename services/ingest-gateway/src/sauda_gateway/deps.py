@@ -13,6 +13,7 @@ from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import Business, BusinessStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
+from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView
 from sauda_gateway.domain import STORE_API
 from sauda_gateway.handlers import ApiProblem, admit_request
@@ -31,6 +32,7 @@ class Container:
     waiter: OutcomeWaiter
     relay: OutboxRelay
     access: AccessStore
+    store_keys: StoreOrderKeys
 
 
 async def container(request: Request) -> Container:

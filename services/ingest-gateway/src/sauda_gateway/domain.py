@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from uuid import UUID, uuid5
 
+import phonenumbers
+
 from sauda_contracts.api import IngestRequest
 
 # Fixed namespace: changing it would change every order id Sauda ever derived.
@@ -86,3 +88,37 @@ def plan_allowing(api: str, plans: list[tuple[str, list[str], int]]) -> str | No
     """The lowest-ranked plan whose APIs include `api` (plans as (name, apis, rank))."""
     eligible = sorted((rank, name) for name, apis, rank in plans if api in apis)
     return eligible[0][1] if eligible else None
+
+
+# --- phone numbers and store upserts ---
+
+
+def normalize_phone(raw: str, default_region: str) -> str | None:
+    """International digits (923001234567) for a phone in any common form, or None if impossible.
+
+    Digits long enough to carry a country code are tried as international first, so
+    919876543210 stays Indian for a Pakistani business; anything else is read as local.
+    """
+    text = raw.strip()
+    digits = "".join(ch for ch in text if ch.isdigit())
+    candidates: list[tuple[str, str | None]] = []
+    if text.startswith("+") or text.startswith("00"):
+        candidates.append(
+            (f"+{digits.removeprefix('00') if text.startswith('00') else digits}", None)
+        )
+    elif len(digits) >= 11 and not digits.startswith("0"):
+        candidates.append((f"+{digits}", None))
+    candidates.append((text, default_region))
+    for candidate, region in candidates:
+        try:
+            number = phonenumbers.parse(candidate, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
+    return None
+
+
+def store_order_id(business_id: UUID, platform: str, store_order_number: str) -> UUID:
+    """Same platform + order number always names the same order (Bugalou's upsert key)."""
+    return uuid5(ORDER_NAMESPACE, f"{business_id}:store:{platform.lower()}:{store_order_number}")

@@ -11,32 +11,43 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from sauda_contracts import (
-    ALLOWED_TRANSITIONS,
+    STORE_STATUS_MEANS,
     Actor,
+    AnyOrderEvent,
     ChangeOrderStatus,
     ChangeOrderStatusBody,
+    Customer,
+    Fulfillment,
+    LineItem,
     OrderCommandRejected,
-    OrderPlaced,
     OrderSource,
     OrderStatus,
+    Payment,
+    PaymentStatus,
     PlaceOrder,
     PlaceOrderBody,
-    StatusEvent,
+    StoreStatus,
     Topic,
+    UpsertOrder,
+    UpsertOrderBody,
 )
-from sauda_contracts.api import IngestRequest, StatusChangeRequest
+from sauda_contracts.api import IngestCustomer, IngestRequest, UpsertOrderRequest
 from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import Business, BusinessStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
+from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView, ViewWriter, record_outcomes
 from sauda_gateway.domain import (
     RateDecision,
+    format_order_number,
+    normalize_phone,
     order_id_for,
     place_command_id,
     plan_allowing,
     rate_decision,
     request_fingerprint,
+    store_order_id,
     window_start,
 )
 from sauda_runtime.db import Conn
@@ -107,6 +118,28 @@ async def admit_request(
     return decision
 
 
+def phone_of(raw: str, business: Business, *, field: str) -> str:
+    phone = normalize_phone(raw, business.default_country)
+    if phone is None:
+        raise ApiProblem(
+            400,
+            "invalid_phone",
+            f"{field}: {raw!r} is not a possible phone number (numbers without a country code "
+            f"are read as {business.default_country})",
+            field=field,
+        )
+    return phone
+
+
+def customer_of(customer: IngestCustomer, business: Business, *, field: str) -> Customer:
+    return Customer(
+        phone=phone_of(customer.phone, business, field=field),
+        name=customer.name,
+        email=customer.email,
+        consent=customer.consent,
+    )
+
+
 @dataclass(frozen=True)
 class IngestResult:
     created: bool  # False: the ledger has not answered yet (202)
@@ -130,6 +163,7 @@ async def ingest_order(
     command_id = place_command_id(order_id)
     order = request.order
     total = order.total if order.total is not None else sum(i.price * i.qty for i in order.items)
+    customer = customer_of(request.customer, business, field="customer.phone")
 
     def command_for(order_number: str) -> PlaceOrder:
         return PlaceOrder(
@@ -141,7 +175,7 @@ async def ingest_order(
                 order_id=order_id,
                 order_number=order_number,
                 source=OrderSource.INGEST,
-                customer=request.customer,
+                customer=customer,
                 items=order.items,
                 total=total,
                 currency=order.currency,
@@ -177,36 +211,24 @@ async def ingest_order(
 
 
 @dataclass(frozen=True)
-class StatusChangeResult:
+class CommandResult:
     applied: bool  # False: queued, the ledger has not answered yet (202)
     order: dict[str, Any] | None
     command_id: UUID
 
 
-async def change_status(
-    order_id: UUID,
-    request: StatusChangeRequest,
+async def send_and_await(
+    command: ChangeOrderStatus | UpsertOrder,
     *,
     business: Business,
-    correlation_id: str,
     view: OrderView,
     producer: AIOKafkaProducer,
     waiter: OutcomeWaiter,
     wait_seconds: float,
-    actor: Actor = Actor.MERCHANT,
-) -> StatusChangeResult:
-    current = await view.get(business.business_id, order_id)
-    if current is None:
-        raise ApiProblem(404, "order_not_found", "no such order", field="order_id")
-    command = ChangeOrderStatus(
-        event_id=uuid4(),
-        occurred_at=datetime.now(UTC),
-        business_id=business.business_id,
-        correlation_id=correlation_id,
-        body=ChangeOrderStatusBody(
-            order_id=order_id, status=request.status, actor=actor, reason=request.reason
-        ),
-    )
+    field: str,
+) -> CommandResult:
+    """Send an order command and wait for the ledger's answer; a refusal becomes the API's."""
+    order_id = command.body.order_id
     with waiter.expect(command.event_id) as expectation:
         try:
             await producer.send_and_wait(
@@ -216,36 +238,145 @@ async def change_status(
             raise ApiProblem(
                 503, "broker_unavailable", "the order could not be queued; retry shortly"
             ) from exc
-        log.info("status_change_requested", order_id=str(order_id), status=request.status.value)
+        log.info("order_command_sent", order_id=str(order_id), command=command.type)
         outcome = await expectation.wait(wait_seconds)
     if outcome is None:
-        return StatusChangeResult(False, None, command.event_id)
+        return CommandResult(False, None, command.event_id)
     if outcome["outcome"] == "rejected":
         rejection = outcome["payload"]
-        current_status = rejection.get("current_status")
         raise ApiProblem(
             409 if rejection["code"] == "invalid_transition" else 404,
             rejection["code"],
             rejection["message"],
-            field="status",
+            field=field,
             details={
-                "current_status": current_status,
+                "current_status": rejection.get("current_status"),
                 "allowed": rejection.get("allowed_next", []),
             },
         )
-    return StatusChangeResult(
-        True, await view.get(business.business_id, order_id), command.event_id
+    # The view folds the answer before the notification, so this read shows the change.
+    return CommandResult(True, await view.get(business.business_id, order_id), command.event_id)
+
+
+async def change_status(
+    order_id: UUID,
+    status: OrderStatus,
+    *,
+    reason: str | None,
+    actor: Actor,
+    business: Business,
+    correlation_id: str,
+    view: OrderView,
+    producer: AIOKafkaProducer,
+    waiter: OutcomeWaiter,
+    wait_seconds: float,
+) -> CommandResult:
+    if await view.get(business.business_id, order_id) is None:
+        raise ApiProblem(404, "order_not_found", "no such order", field="order_id")
+    command = ChangeOrderStatus(
+        event_id=uuid4(),
+        occurred_at=datetime.now(UTC),
+        business_id=business.business_id,
+        correlation_id=correlation_id,
+        body=ChangeOrderStatusBody(order_id=order_id, status=status, actor=actor, reason=reason),
+    )
+    return await send_and_await(
+        command, business=business, view=view, producer=producer, waiter=waiter,
+        wait_seconds=wait_seconds, field="status",
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class UpsertResult:
+    created: bool
+    result: CommandResult
+    order_id: UUID
+    order_number: str
+
+
+def _unchanged(current: dict[str, Any], status: StoreStatus, payment: Payment | None,
+               fulfillment: Fulfillment | None) -> bool:  # fmt: skip
+    """Whether the view already shows everything the store reports (fields not sent don't count)."""
+    return (
+        current["status"] in STORE_STATUS_MEANS[status]
+        and (payment is None or current["payment"] == payment.model_dump(mode="json"))
+        and (fulfillment is None or current["fulfillment"] == fulfillment.model_dump(mode="json"))
     )
 
 
-def allowed_next(status: str) -> list[str]:
-    return sorted(ALLOWED_TRANSITIONS[OrderStatus(status)])
+async def upsert_order(
+    request: UpsertOrderRequest,
+    *,
+    business: Business,
+    correlation_id: str,
+    keys: StoreOrderKeys,
+    view: OrderView,
+    producer: AIOKafkaProducer,
+    waiter: OutcomeWaiter,
+    wait_seconds: float,
+) -> UpsertResult:
+    """Create the store's order or bring it up to date, through the ledger's FSM."""
+    phone = (
+        phone_of(request.customerPhone, business, field="customerPhone")
+        if request.customerPhone
+        else None
+    )
+    platform = request.platform.strip().lower()
+    order_id = store_order_id(business.business_id, platform, request.orderNumber)
+    status = StoreStatus(request.orderStatus)
+    payment = (
+        Payment(status=request.paymentStatus or PaymentStatus.PENDING, method=request.paymentMethod)
+        if request.paymentStatus or request.paymentMethod
+        else None
+    )
+    fulfillment = (
+        Fulfillment(tracking_code=request.trackingCode, tracking_url=request.trackingUrl)
+        if request.trackingCode or request.trackingUrl
+        else None
+    )
+    current = await view.get(business.business_id, order_id)
+    if current is not None and _unchanged(current, status, payment, fulfillment):
+        return UpsertResult(False, CommandResult(True, current, uuid4()), order_id,
+                            current["order_number"])  # fmt: skip
+    seq = await keys.order_seq(business.business_id, platform, request.orderNumber, order_id)
+    items = tuple(
+        LineItem(name=i.name, qty=i.quantity, price=i.price, sku=i.sku) for i in request.items
+    )
+    place = PlaceOrderBody(
+        order_id=order_id,
+        order_number=format_order_number(seq),
+        source=OrderSource.INGEST,
+        customer=Customer(phone=phone, name=request.customerName, email=request.customerEmail,
+                          consent=request.consent),
+        items=items,
+        total=request.total if request.total is not None else sum(i.price * i.qty for i in items),
+        currency=request.currency.upper(),
+        external_order_id=request.orderNumber,
+        idempotency_key=f"{platform}:{request.orderNumber}",
+        actor=Actor.STORE,
+        platform=platform,
+        payment=payment,
+    )  # fmt: skip
+    command = UpsertOrder(
+        event_id=uuid4(),
+        occurred_at=datetime.now(UTC),
+        business_id=business.business_id,
+        correlation_id=correlation_id,
+        body=UpsertOrderBody(
+            order_id=order_id, place=place, status=status, payment=payment, fulfillment=fulfillment
+        ),
+    )
+    result = await send_and_await(
+        command, business=business, view=view, producer=producer, waiter=waiter,
+        wait_seconds=wait_seconds, field="orderStatus",
+    )  # fmt: skip
+    return UpsertResult(current is None, result, order_id, place.order_number)
 
 
 async def project_order_stream(
     conn: Conn,
     *,
-    events: Sequence[OrderPlaced | StatusEvent],
+    events: Sequence[AnyOrderEvent],
     rejections: Sequence[OrderCommandRejected],
     writer: ViewWriter,
     channel: str,

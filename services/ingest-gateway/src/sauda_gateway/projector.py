@@ -7,9 +7,8 @@ from aiokafka import ConsumerRecord
 from pydantic import ValidationError
 
 from sauda_contracts import (
+    AnyOrderEvent,
     OrderCommandRejected,
-    OrderPlaced,
-    StatusEvent,
     Topic,
     parse_order_event,
     parse_order_rejection,
@@ -30,7 +29,7 @@ def on_order_stream(
     writer = writer or ViewWriter()
 
     async def handle(records: Sequence[ConsumerRecord]) -> None:
-        events: list[OrderPlaced | StatusEvent] = []
+        events: list[AnyOrderEvent] = []
         rejections: list[OrderCommandRejected] = []
         poison = []
         for r in records:

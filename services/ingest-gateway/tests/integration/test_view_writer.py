@@ -94,10 +94,10 @@ async def test_a_business_lists_only_its_own_orders_filtered_by_status(pool: asy
         rows, total = page
         return [r["order_id"] for r in rows], total
 
-    everything = await view.list(ours, status=None, source=None, limit=50, offset=0)
+    everything = await view.page(ours, status=None, source=None, limit=50, offset=0)
     assert ids(everything) == ([newer.body.order_id, older.body.order_id], 2)
-    only_confirmed = await view.list(ours, status="confirmed", source=None, limit=50, offset=0)
+    only_confirmed = await view.page(ours, status="confirmed", source=None, limit=50, offset=0)
     assert ids(only_confirmed) == ([newer.body.order_id], 1)
-    their_confirmed = await view.list(theirs, status="confirmed", source=None, limit=50, offset=0)
+    their_confirmed = await view.page(theirs, status="confirmed", source=None, limit=50, offset=0)
     assert ids(their_confirmed) == ([other.body.order_id], 1)
     assert await view.get(theirs, older.body.order_id) is None

@@ -1,26 +1,38 @@
 """The order aggregate as a decider: pure `decide` and `evolve` over the FSM table; no I/O."""
 
+from collections import deque
 from typing import TypeAlias
 from uuid import UUID, uuid5
 
 from sauda_contracts import (
     ALLOWED_TRANSITIONS,
     STATUS_EVENT_TYPES,
+    STORE_STATUS_MEANS,
+    Actor,
+    AnyOrderCommand,
+    AnyOrderEvent,
     ChangeOrderStatus,
     Contract,
+    Fulfillment,
+    FulfillmentUpdatedBody,
     OrderCommandRejected,
+    OrderFulfillmentUpdated,
+    OrderPaymentChanged,
     OrderPlaced,
     OrderPlacedBody,
     OrderStatus,
     OrderStatusChangedBody,
+    Payment,
+    PaymentChangedBody,
+    PaymentStatus,
     PlaceOrder,
     RejectionBody,
     RejectionCode,
-    StatusEvent,
+    UpsertOrder,
 )
 
-OrderCommand: TypeAlias = PlaceOrder | ChangeOrderStatus
-OrderEvent: TypeAlias = OrderPlaced | StatusEvent
+OrderCommand: TypeAlias = AnyOrderCommand
+OrderEvent: TypeAlias = AnyOrderEvent
 
 
 class OrderState(Contract):
@@ -30,6 +42,8 @@ class OrderState(Contract):
     business_id: UUID | None = None
     status: OrderStatus | None = None
     version: int = 0
+    payment: Payment | None = None
+    fulfillment: Fulfillment | None = None
 
 
 initial_state = OrderState()
@@ -43,26 +57,95 @@ class Rejected(Exception):
         self.rejection = rejection
 
 
-def _event_id(command: OrderCommand, n: int) -> UUID:
-    # Derived, not random: deciding the same command twice yields the very same event ids.
-    return uuid5(command.event_id, str(n))
+def path_to(
+    current: OrderStatus, target: OrderStatus | frozenset[OrderStatus]
+) -> list[OrderStatus] | None:
+    """The shortest chain of legal steps from `current` to `target` (or to the nearest of a set
+    of statuses); [] if already there, None if the FSM has no way."""
+    targets = target if isinstance(target, frozenset) else frozenset({target})
+    previous: dict[OrderStatus, OrderStatus | None] = {current: None}
+    queue = deque([current])
+    while queue:
+        status = queue.popleft()
+        if status in targets:
+            chain = []
+            while previous[status] is not None:
+                chain.append(status)
+                status = previous[status]
+            return chain[::-1]
+        for step in sorted(ALLOWED_TRANSITIONS[status]):
+            if step not in previous:
+                previous[step] = status
+                queue.append(step)
+    return None
 
 
-def _envelope(command: OrderCommand, n: int) -> dict[str, object]:
-    return {
-        "event_id": _event_id(command, n),
-        "occurred_at": command.occurred_at,
-        "business_id": command.business_id,
-        "correlation_id": command.correlation_id,
-        "causation_id": str(command.event_id),
-    }
+class _Emitter:
+    """Builds one command's events, numbering them and deriving their ids from the command."""
+
+    def __init__(self, command: OrderCommand, state: OrderState) -> None:
+        self.command = command
+        self.state = state
+        self.events: list[OrderEvent] = []
+
+    def _envelope(self) -> dict[str, object]:
+        # Derived, not random: deciding the same command twice yields the very same event ids.
+        return {
+            "event_id": uuid5(self.command.event_id, str(len(self.events) + 1)),
+            "occurred_at": self.command.occurred_at,
+            "business_id": self.command.business_id,
+            "correlation_id": self.command.correlation_id,
+            "causation_id": str(self.command.event_id),
+        }
+
+    def emit(self, event: OrderEvent) -> None:
+        self.events.append(event)
+        self.state = evolve(self.state, event)
+
+    def place(self, body: OrderPlacedBody) -> None:
+        self.emit(OrderPlaced(**self._envelope(), body=body))
+
+    def move(self, target: OrderStatus, actor: Actor, reason: str | None = None,
+             fulfillment: Fulfillment | None = None) -> None:  # fmt: skip
+        assert self.state.status is not None
+        body = OrderStatusChangedBody(
+            order_id=self.command.body.order_id,
+            version=self.state.version + 1,
+            status=target,
+            previous_status=self.state.status,
+            actor=actor,
+            reason=reason,
+            fulfillment=fulfillment,
+        )
+        self.emit(STATUS_EVENT_TYPES[target](**self._envelope(), body=body))
+
+    def pay(self, payment: Payment, actor: Actor) -> None:
+        assert self.state.status is not None
+        body = PaymentChangedBody(
+            order_id=self.command.body.order_id,
+            version=self.state.version + 1,
+            status=self.state.status,
+            payment=payment,
+            previous_payment_status=self.state.payment.status if self.state.payment else None,
+            actor=actor,
+        )
+        self.emit(OrderPaymentChanged(**self._envelope(), body=body))
+
+    def track(self, fulfillment: Fulfillment, actor: Actor) -> None:
+        assert self.state.status is not None
+        body = FulfillmentUpdatedBody(
+            order_id=self.command.body.order_id,
+            version=self.state.version + 1,
+            status=self.state.status,
+            fulfillment=fulfillment,
+            actor=actor,
+        )
+        self.emit(OrderFulfillmentUpdated(**self._envelope(), body=body))
 
 
-def _reject(
-    state: OrderState, command: OrderCommand, code: RejectionCode, message: str
-) -> Rejected:
-    requested = command.body.status if isinstance(command, ChangeOrderStatus) else None
-    allowed = ALLOWED_TRANSITIONS.get(state.status, frozenset()) if state.status else frozenset()
+def _reject(state: OrderState, command: OrderCommand, code: RejectionCode, message: str,
+            requested: OrderStatus | None = None) -> Rejected:  # fmt: skip
+    allowed = ALLOWED_TRANSITIONS[state.status] if state.status else frozenset()
     body = RejectionBody(
         order_id=command.body.order_id,
         command_id=command.event_id,
@@ -73,37 +156,86 @@ def _reject(
         requested_status=requested,
         allowed_next=tuple(sorted(allowed)),
     )
-    return Rejected(OrderCommandRejected(**_envelope(command, 0), body=body))
+    return Rejected(
+        OrderCommandRejected(
+            event_id=uuid5(command.event_id, "0"),
+            occurred_at=command.occurred_at,
+            business_id=command.business_id,
+            correlation_id=command.correlation_id,
+            causation_id=str(command.event_id),
+            body=body,
+        )
+    )
+
+
+def _invalid_transition(state: OrderState, command: OrderCommand, target: OrderStatus) -> Rejected:
+    assert state.status is not None
+    allowed = ", ".join(sorted(ALLOWED_TRANSITIONS[state.status])) or "none (final status)"
+    return _reject(
+        state,
+        command,
+        RejectionCode.INVALID_TRANSITION,
+        f"cannot move an order from {state.status} to {target}; allowed: {allowed}",
+        requested=target,
+    )
 
 
 def decide(state: OrderState, command: OrderCommand) -> list[OrderEvent]:
     """The events a command produces, or `Rejected`. Placing an existing order is a no-op."""
+    out = _Emitter(command, state)
     if isinstance(command, PlaceOrder):
-        if state.status is not None:
-            return []
-        body = OrderPlacedBody(**command.body.model_dump())
-        return [OrderPlaced(**_envelope(command, 1), body=body)]
+        if state.status is None:
+            out.place(OrderPlacedBody(**command.body.model_dump()))
+            _confirm_if_prepaid(out, command.body.payment)
+        return out.events
 
-    if state.status is None or state.business_id != command.business_id:
+    if state.status is not None and state.business_id != command.business_id:
         raise _reject(state, command, RejectionCode.ORDER_NOT_FOUND, "order not found")
-    target = command.body.status
-    if target not in ALLOWED_TRANSITIONS[state.status]:
-        allowed = ", ".join(sorted(ALLOWED_TRANSITIONS[state.status])) or "none (final status)"
-        raise _reject(
-            state,
-            command,
-            RejectionCode.INVALID_TRANSITION,
-            f"cannot move an order from {state.status} to {target}; allowed: {allowed}",
-        )
-    body = OrderStatusChangedBody(
-        order_id=command.body.order_id,
-        version=state.version + 1,
-        status=target,
-        previous_status=state.status,
-        actor=command.body.actor,
-        reason=command.body.reason,
-    )
-    return [STATUS_EVENT_TYPES[target](**_envelope(command, 1), body=body)]
+
+    if isinstance(command, ChangeOrderStatus):
+        if state.status is None:
+            raise _reject(state, command, RejectionCode.ORDER_NOT_FOUND, "order not found")
+        target = command.body.status
+        if target not in ALLOWED_TRANSITIONS[state.status]:
+            raise _invalid_transition(state, command, target)
+        out.move(target, command.body.actor, command.body.reason, command.body.fulfillment)
+        return out.events
+
+    return _upsert(out, command)
+
+
+def _confirm_if_prepaid(out: _Emitter, payment: Payment | None) -> None:
+    # A paid order needs no COD confirmation: the payment itself confirms it.
+    if payment and payment.status == PaymentStatus.PAID and out.state.status == OrderStatus.PENDING:
+        out.move(OrderStatus.CONFIRMED, Actor.PAYMENT)
+
+
+def _upsert(out: _Emitter, command: UpsertOrder) -> list[OrderEvent]:
+    """Bring the order to the store's view of it, through legal steps only, or refuse it whole."""
+    body = command.body
+    if out.state.status is None:
+        payment = body.payment or body.place.payment
+        out.place(OrderPlacedBody(**body.place.model_dump() | {"payment": payment}))
+        _confirm_if_prepaid(out, payment)
+    elif body.payment and body.payment != out.state.payment:
+        out.pay(body.payment, Actor.STORE)
+        _confirm_if_prepaid(out, body.payment)
+    assert out.state.status is not None
+    fulfillment = body.fulfillment if body.fulfillment != out.state.fulfillment else None
+    if body.status is not None:
+        wanted = STORE_STATUS_MEANS[body.status]
+        chain = path_to(out.state.status, wanted)
+        if chain is None:
+            named = OrderStatus.PENDING if OrderStatus.PENDING in wanted else next(iter(wanted))
+            raise _invalid_transition(out.state, command, named)
+        for step in chain:
+            # Shipping facts ride on the step that ships (or the last one, if none does).
+            carry = fulfillment if step in (OrderStatus.SHIPPED, chain[-1]) else None
+            out.move(step, Actor.STORE, fulfillment=carry)
+            fulfillment = None if carry else fulfillment
+    if fulfillment is not None:
+        out.track(fulfillment, Actor.STORE)
+    return out.events
 
 
 def evolve(state: OrderState, event: OrderEvent) -> OrderState:
@@ -114,8 +246,14 @@ def evolve(state: OrderState, event: OrderEvent) -> OrderState:
             business_id=event.business_id,
             status=event.body.status,
             version=event.body.version,
+            payment=event.body.payment,
         )
-    return state.model_copy(update={"status": event.body.status, "version": event.body.version})
+    update: dict[str, object] = {"status": event.body.status, "version": event.body.version}
+    if isinstance(event, OrderPaymentChanged):
+        update["payment"] = event.body.payment
+    elif event.body.fulfillment is not None:
+        update["fulfillment"] = event.body.fulfillment
+    return state.model_copy(update=update)
 
 
 def fold(state: OrderState, events: list[OrderEvent]) -> OrderState:

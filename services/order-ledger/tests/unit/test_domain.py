@@ -17,9 +17,19 @@ from sauda_contracts import (
     OrderStatus,
     PlaceOrder,
     RejectionCode,
+    StoreStatus,
+    UpsertOrder,
 )
 from sauda_ledger import domain
-from sauda_ledger.domain import OrderState, Rejected, decide, evolve, fold, initial_state
+from sauda_ledger.domain import (
+    OrderState,
+    Rejected,
+    decide,
+    evolve,
+    fold,
+    initial_state,
+    path_to,
+)
 
 BUSINESS = UUID("11111111-1111-4111-8111-111111111111")
 ORDER = UUID("22222222-2222-4222-8222-222222222222")
@@ -171,3 +181,94 @@ def test_domain_module_does_no_io() -> None:
     }
     assert not {m.split(".")[0] for m in imported} & forbidden
     assert "uuid4" not in Path(domain.__file__).read_text()
+
+
+# --- store updates (upserts), payment and fulfillment ---
+
+
+def upsert(status: OrderStatus | StoreStatus | None = None, payment: str | None = None,
+           tracking: str | None = None) -> UpsertOrder:  # fmt: skip
+    placed = place()
+    return UpsertOrder.model_validate({
+        "event_id": uuid4(), "occurred_at": AT, "business_id": BUSINESS, "correlation_id": "t",
+        "body": {
+            "order_id": ORDER, "place": placed.body.model_dump(), "status": status,
+            "payment": {"status": payment, "method": "card"} if payment else None,
+            "fulfillment": {"tracking_code": tracking} if tracking else None,
+        },
+    })  # fmt: skip
+
+
+def test_path_to_takes_the_legal_steps() -> None:
+    s = OrderStatus
+    assert path_to(s.PENDING, s.SHIPPED) == [s.CONFIRMED, s.SHIPPED]
+    assert path_to(s.PENDING, s.RETURNED) == [s.CONFIRMED, s.SHIPPED, s.RETURNED]
+    assert path_to(s.SHIPPED, s.SHIPPED) == []
+    assert path_to(s.DELIVERED, s.PENDING) is None
+    assert path_to(s.SHIPPED, s.CANCELLED) is None
+
+
+def test_an_upsert_of_a_new_order_places_it_then_walks_to_the_reported_status() -> None:
+    events = decide(initial_state, upsert(OrderStatus.SHIPPED, tracking="3SPOST1"))
+    assert [e.type for e in events] == ["OrderPlaced", "OrderConfirmed", "OrderShipped"]
+    assert all(e.body.actor == Actor.STORE for e in events)
+    assert events[-1].body.fulfillment.tracking_code == "3SPOST1"
+    assert fold(initial_state, events).version == 3
+
+
+def test_a_forward_jump_on_an_existing_order_is_the_chain_of_legal_steps() -> None:
+    events = decide(state_at(OrderStatus.PENDING, version=1), upsert(OrderStatus.DELIVERED))
+    assert [(e.type, e.body.version) for e in events] == [
+        ("OrderConfirmed", 2),
+        ("OrderShipped", 3),
+        ("OrderDelivered", 4),
+    ]
+
+
+def test_an_impossible_update_is_refused_whole() -> None:
+    with pytest.raises(Rejected) as refused:
+        decide(state_at(OrderStatus.DELIVERED), upsert(OrderStatus.PENDING, tracking="X1"))
+    assert refused.value.rejection.body.code == RejectionCode.INVALID_TRANSITION
+    assert refused.value.rejection.body.requested_status == OrderStatus.PENDING
+
+
+def test_the_same_upsert_twice_changes_nothing_the_second_time() -> None:
+    first = decide(initial_state, upsert(OrderStatus.SHIPPED, payment="paid", tracking="T1"))
+    again = decide(
+        fold(initial_state, first), upsert(OrderStatus.SHIPPED, payment="paid", tracking="T1")
+    )
+    assert again == []
+
+
+def test_a_prepaid_order_is_confirmed_at_once_by_the_payment() -> None:
+    events = decide(initial_state, upsert(payment="paid"))
+    assert [(e.type, e.body.actor) for e in events] == [
+        ("OrderPlaced", Actor.STORE),
+        ("OrderConfirmed", Actor.PAYMENT),
+    ]
+
+
+def test_a_refund_is_recorded_without_moving_the_order() -> None:
+    paid = fold(initial_state, decide(initial_state, upsert(OrderStatus.DELIVERED, payment="paid")))
+    [event] = decide(paid, upsert(payment="refunded"))
+    assert event.type == "OrderPaymentChanged"
+    assert event.body.payment.status == "refunded" and event.body.previous_payment_status == "paid"
+    assert evolve(paid, event).status == OrderStatus.DELIVERED
+
+
+def test_new_tracking_on_a_shipped_order_is_its_own_event() -> None:
+    shipped = state_at(OrderStatus.SHIPPED)
+    [event] = decide(shipped, upsert(OrderStatus.SHIPPED, tracking="NEW1"))
+    assert event.type == "OrderFulfillmentUpdated"
+    assert evolve(shipped, event).fulfillment.tracking_code == "NEW1"
+
+
+def test_processing_means_pending_or_confirmed_and_never_moves_an_order_back() -> None:
+    processing = upsert(StoreStatus.PROCESSING)
+    assert decide(state_at(OrderStatus.CONFIRMED), processing) == []
+    assert decide(state_at(OrderStatus.PENDING), processing) == []
+    with pytest.raises(Rejected) as refused:
+        decide(state_at(OrderStatus.DELIVERED), processing)
+    assert refused.value.rejection.body.requested_status == OrderStatus.PENDING
+    paid_and_processing = decide(initial_state, upsert(StoreStatus.PROCESSING, payment="paid"))
+    assert fold(initial_state, paid_and_processing).status == OrderStatus.CONFIRMED

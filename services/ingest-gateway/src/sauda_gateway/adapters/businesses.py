@@ -14,6 +14,7 @@ class Business:
     business_id: UUID
     name: str
     plan: str
+    default_country: str = "PK"
 
 
 class BusinessStore:
@@ -29,15 +30,17 @@ class BusinessStore:
         plan: str,
         raw_key: str,
         rate_limit_per_hour: int | None = None,
+        default_country: str = "PK",
     ) -> Business:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute(
-                "INSERT INTO businesses (business_id, name, plan, rate_limit_per_hour) "
-                "VALUES ($1, $2, $3, $4)",
+                "INSERT INTO businesses (business_id, name, plan, rate_limit_per_hour, default_country) "
+                "VALUES ($1, $2, $3, $4, $5)",
                 business_id,
                 name,
                 plan,
                 rate_limit_per_hour,
+                default_country,
             )
             await conn.execute(
                 "INSERT INTO api_keys (key_hash, business_id, prefix) VALUES ($1, $2, $3)",
@@ -47,7 +50,7 @@ class BusinessStore:
             )
             # A sequence per business: numbering never serialises two businesses' ingests.
             await conn.execute(f'CREATE SEQUENCE "{order_sequence_name(business_id)}"')
-        return Business(business_id, name, plan)
+        return Business(business_id, name, plan, default_country)
 
     async def by_api_key(self, raw_key: str) -> Business | None:
         key_hash = hash_api_key(raw_key)
@@ -56,7 +59,7 @@ class BusinessStore:
         if cached and cached[0] > now:
             return cached[1]
         row = await self._pool.fetchrow(
-            "SELECT b.business_id, b.name, b.plan FROM api_keys k "
+            "SELECT b.business_id, b.name, b.plan, b.default_country FROM api_keys k "
             "JOIN businesses b USING (business_id) WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
             key_hash,
         )
@@ -68,13 +71,15 @@ class BusinessStore:
 
     async def get(self, business_id: UUID) -> Business | None:
         row = await self._pool.fetchrow(
-            "SELECT business_id, name, plan FROM businesses WHERE business_id = $1", business_id
+            "SELECT business_id, name, plan, default_country FROM businesses WHERE business_id = $1",
+            business_id,
         )
         return Business(**dict(row)) if row else None
 
     async def first_named(self, name: str) -> Business | None:
         row = await self._pool.fetchrow(
-            "SELECT business_id, name, plan FROM businesses WHERE name = $1 ORDER BY created_at LIMIT 1",
+            "SELECT business_id, name, plan, default_country FROM businesses WHERE name = $1 "
+            "ORDER BY created_at LIMIT 1",
             name,
         )
         return Business(**dict(row)) if row else None

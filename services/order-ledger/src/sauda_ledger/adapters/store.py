@@ -50,7 +50,8 @@ class PgUnitOfWork:
 
     async def load(self, order_ids: Iterable[UUID]) -> dict[UUID, OrderState]:
         rows = await self._conn.fetch(
-            "SELECT order_id, business_id, status, version FROM orders WHERE order_id = ANY($1::uuid[])",
+            "SELECT order_id, business_id, status, version, payment, fulfillment FROM orders "
+            "WHERE order_id = ANY($1::uuid[])",
             list(order_ids),
         )
         return {r["order_id"]: OrderState(**dict(r)) for r in rows}
@@ -88,10 +89,22 @@ class PgUnitOfWork:
         except asyncpg.UniqueViolationError as exc:
             raise ConcurrencyConflict(str(exc)) from exc
         await self._many(
-            "INSERT INTO orders (order_id, business_id, status, version) VALUES ($1, $2, $3, $4) "
+            "INSERT INTO orders (order_id, business_id, status, version, payment, fulfillment) "
+            "VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb) "
             "ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, "
-            "version = EXCLUDED.version, updated_at = now()",
-            [(s.order_id, s.business_id, s.status, s.version) for s in states.values()],
+            "version = EXCLUDED.version, payment = EXCLUDED.payment, "
+            "fulfillment = EXCLUDED.fulfillment, updated_at = now()",
+            [
+                (
+                    s.order_id,
+                    s.business_id,
+                    s.status,
+                    s.version,
+                    s.payment.model_dump(mode="json") if s.payment else None,
+                    s.fulfillment.model_dump(mode="json") if s.fulfillment else None,
+                )
+                for s in states.values()
+            ],
         )
         await self._many(
             "INSERT INTO rejections (command_id, order_id, business_id, code, message, payload) "
