@@ -164,11 +164,17 @@ async def sauda_cli(*args: str) -> str:
 
 
 async def _create_business(
-    stack: Stack, name: str, plan: str = "business", rate_limit: int | None = 1_000_000
+    stack: Stack,
+    name: str,
+    plan: str = "business",
+    rate_limit: int | None = 1_000_000,
+    country: str = "PK",
 ) -> dict[str, str]:
     """Tests get a large hourly allowance unless they are about the allowance itself."""
     limit = ["--rate-limit", str(rate_limit)] if rate_limit is not None else []
-    out = await sauda_cli("business", "create", "--name", name, "--plan", plan, *limit)
+    out = await sauda_cli(
+        "business", "create", "--name", name, "--plan", plan, "--country", country, *limit
+    )
     return orjson.loads(out)  # type: ignore[no-any-return]
 
 

@@ -189,3 +189,15 @@ async def test_customers_by_phone_in_any_form_and_by_email(client, business, see
     impossible = await client.get("/api/v1/customers/12", headers=auth(business))
     assert impossible.status_code == 400
     assert (impossible.json()["code"], impossible.json()["field"]) == ("invalid_phone", "phone")
+
+
+async def test_local_numbers_are_read_in_the_business_country(client, make_business, seed) -> None:
+    indian = await make_business(country="IN")
+    body = seed()
+    body["customer"]["phone"] = "098765 43210"
+    made = await client.post("/api/v1/events/ingest", json=body, headers=auth(indian))
+    assert made.status_code == 201, made.text
+    order = (
+        await client.get(f"/api/v1/orders/{made.json()['order_id']}", headers=auth(indian))
+    ).json()
+    assert order["customer"]["phone"] == "919876543210"

@@ -19,9 +19,13 @@ from sauda_contracts.orders import (
     PaymentStatus,
 )
 
+# Postgres text and jsonb cannot hold NUL, and no order text needs one: refused at the door,
+# before it could reach a topic and stop every consumer that stores it.
+NO_NUL = r"^[^\x00]*$"
+
 RawPhone = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=3, max_length=32),
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=32, pattern=NO_NUL),
     Field(
         description="Customer's phone: international (923001234567, +92 300 1234567) or local to "
         "the business's country (03001234567).",
@@ -30,14 +34,18 @@ RawPhone = Annotated[
 ]
 Email = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=320, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    StringConstraints(
+        strip_whitespace=True, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
+    ),
     Field(description="Customer's email."),
 ]
 
 
 class IngestCustomer(Contract):
     phone: RawPhone
-    name: str | None = Field(default=None, max_length=200, description="Customer's name.")
+    name: str | None = Field(
+        default=None, max_length=200, pattern=NO_NUL, description="Customer's name."
+    )
     email: Email | None = None
     consent: bool = Field(
         default=False,
@@ -45,14 +53,33 @@ class IngestCustomer(Contract):
     )
 
 
+class IngestLineItem(LineItem):
+    """A line item as a store sends it: a LineItem whose text Postgres can keep."""
+
+    name: str = Field(
+        min_length=1,
+        max_length=200,
+        pattern=NO_NUL,
+        description="Product name as the store shows it.",
+    )
+    sku: str | None = Field(
+        default=None, max_length=100, pattern=NO_NUL, description="Store's SKU, if any."
+    )
+
+
 class IngestOrder(Contract):
-    items: tuple[LineItem, ...] = Field(min_length=1, max_length=200, description="Line items.")
+    items: tuple[IngestLineItem, ...] = Field(
+        min_length=1, max_length=200, description="Line items."
+    )
     total: Money | None = Field(
         default=None, description="Order total; the sum of the items when left out."
     )
     currency: str = Field(default="PKR", pattern=r"^[A-Z]{3}$", description="ISO 4217 code.")
     external_order_id: str | None = Field(
-        default=None, max_length=200, description="The store's own order id, e.g. WC-456."
+        default=None,
+        max_length=200,
+        pattern=NO_NUL,
+        description="The store's own order id, e.g. WC-456.",
     )
 
 
@@ -61,7 +88,10 @@ class IngestRequest(Contract):
 
     event_type: Literal["order_created"] = Field(description="Only `order_created` is accepted.")
     idempotency_key: str = Field(
-        min_length=1, max_length=200, description="Unique per order; a retry reuses it."
+        min_length=1,
+        max_length=200,
+        pattern=NO_NUL,
+        description="Unique per order; a retry reuses it.",
     )
     customer: IngestCustomer
     order: IngestOrder
@@ -77,7 +107,9 @@ class IngestResponse(Contract):
 
 class StatusChangeRequest(Contract):
     status: OrderStatus = Field(description="The status to move the order to.")
-    reason: str | None = Field(default=None, max_length=500, description="Why, kept in history.")
+    reason: str | None = Field(
+        default=None, max_length=500, pattern=NO_NUL, description="Why, kept in history."
+    )
 
 
 class HistoryEntry(Contract):
@@ -100,7 +132,9 @@ class OrderOut(Contract):
     items: tuple[LineItem, ...]
     total: Money
     currency: str
-    external_order_id: str | None
+    external_order_id: str | None = Field(
+        default=None, description="The store's own order id (left out of lists when none)."
+    )
     idempotency_key: str
     platform: str | None = Field(default=None, description="Store platform, for store upserts.")
     payment: Payment | None = Field(default=None, description="Payment; none means COD.")
@@ -118,6 +152,7 @@ class OrderList(Contract):
     total: int = Field(description="Orders matching the filters, across all pages.")
     limit: int
     offset: int
+    page: int | None = Field(default=None, description="The `page` asked for, when one was.")
 
 
 class ApiError(Contract):
@@ -131,7 +166,10 @@ class ApiError(Contract):
 
 class CancelRequest(Contract):
     reason: str = Field(
-        min_length=1, max_length=500, description="Why, kept in the order's history."
+        min_length=1,
+        max_length=500,
+        pattern=NO_NUL,
+        description="Why, kept in the order's history.",
     )
     cancelled_by: Actor = Field(
         default=Actor.MERCHANT, description="Who cancels: merchant, store, customer or system."
@@ -143,10 +181,10 @@ class StoreItem(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
-    name: str = Field(min_length=1, max_length=200, description="Product name.")
+    name: str = Field(min_length=1, max_length=200, pattern=NO_NUL, description="Product name.")
     quantity: int = Field(default=1, ge=1, le=10_000, alias="quantity", description="Quantity.")
     price: Money = Field(default=0, description="Unit price (number or string).")
-    sku: str | None = Field(default=None, max_length=100, description="SKU.")
+    sku: str | None = Field(default=None, max_length=100, pattern=NO_NUL, description="SKU.")
 
 
 class UpsertOrderRequest(BaseModel):
@@ -158,28 +196,45 @@ class UpsertOrderRequest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     platform: str = Field(
-        min_length=1, max_length=50, description="shopify, woocommerce, custom, ..."
+        min_length=1, max_length=50, pattern=NO_NUL, description="shopify, woocommerce, custom, ..."
     )
-    orderNumber: str = Field(min_length=1, max_length=200, description="The store's order number.")
+    orderNumber: str = Field(
+        min_length=1, max_length=200, pattern=NO_NUL, description="The store's order number."
+    )
     orderStatus: Literal[
         "processing", "pending", "confirmed", "shipped", "delivered", "cancelled", "returned"
     ] = Field(description="`processing` is a new order awaiting confirmation (pending).")
     customerEmail: Email | None = None
-    customerName: str | None = Field(default=None, max_length=200, description="Customer's name.")
+    customerName: str | None = Field(
+        default=None, max_length=200, pattern=NO_NUL, description="Customer's name."
+    )
     customerPhone: RawPhone | None = None
     consent: bool = Field(default=False, description="Customer agreed to WhatsApp messages.")
     items: tuple[StoreItem, ...] = Field(default=(), max_length=200, description="Line items.")
     total: Money | None = Field(default=None, description="Order total (number or string).")
     currency: str = Field(default="PKR", pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code.")
     paymentStatus: PaymentStatus | None = None
-    paymentMethod: str | None = Field(default=None, max_length=100, description="e.g. COD, iDEAL.")
-    trackingCode: str | None = Field(default=None, max_length=200, description="Courier code.")
-    trackingUrl: str | None = Field(default=None, max_length=2000, description="Tracking page.")
+    paymentMethod: str | None = Field(
+        default=None, max_length=100, pattern=NO_NUL, description="e.g. COD, iDEAL."
+    )
+    trackingCode: str | None = Field(
+        default=None, max_length=200, pattern=NO_NUL, description="Courier code."
+    )
+    trackingUrl: str | None = Field(
+        default=None, max_length=2000, pattern=NO_NUL, description="Tracking page."
+    )
 
 
 class UpsertOrderResponse(Contract):
     success: bool
     order: OrderOut
+
+
+class UpsertOrderQueued(Contract):
+    """202 answer to a store upsert the ledger has not answered yet: the order comes shortly."""
+
+    success: bool
+    order: IngestResponse = Field(description="The order's id and number; `status` is `accepted`.")
 
 
 class CustomerOut(Contract):
@@ -199,3 +254,10 @@ class CustomerOrders(Contract):
 
 class CustomerList(Contract):
     customers: tuple[CustomerOut, ...]
+
+
+class Readiness(Contract):
+    """Body of `GET /readyz`: 200 when Postgres and Kafka answer, 503 naming what does not."""
+
+    ready: bool = Field(description="Whether every dependency answered.")
+    failures: dict[str, str] = Field(description="Dependency name → the error it gave.")

@@ -201,6 +201,11 @@ class UpsertOrderBody(Contract):
     )
     payment: Payment | None = Field(default=None, description="Payment the store reports.")
     fulfillment: Fulfillment | None = Field(default=None, description="Shipping facts, if any.")
+    reason: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Why (e.g. a cancellation reason), kept in history.",
+    )
 
 
 class OrderPlacedBody(PlaceOrderBody):

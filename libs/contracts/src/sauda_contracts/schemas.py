@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from sauda_contracts import api, orders
+from sauda_contracts import api, carts, orders
 
 MODELS: tuple[type[BaseModel], ...] = (
     orders.PlaceOrder,
@@ -17,6 +17,16 @@ MODELS: tuple[type[BaseModel], ...] = (
     orders.OrderCancelled,
     orders.OrderReturned,
     orders.OrderCommandRejected,
+    orders.UpsertOrder,
+    orders.OrderPaymentChanged,
+    orders.OrderFulfillmentUpdated,
+    carts.CartAbandoned,
+    carts.CartRecovered,
+    orders.UpsertOrder,
+    orders.OrderPaymentChanged,
+    orders.OrderFulfillmentUpdated,
+    carts.CartAbandoned,
+    carts.CartRecovered,
     api.IngestRequest,
     api.IngestResponse,
     api.StatusChangeRequest,

@@ -16,6 +16,7 @@ class Topic(StrEnum):
     WHATSAPP_INBOUND = "whatsapp.inbound.v1"
     WHATSAPP_STATUS = "whatsapp.status.v1"
     WHATSAPP_OUTBOUND = "whatsapp.outbound.v1"
+    CARTS = "carts.v1"
     NOTIFIER_DLQ = "notifier.dlq.v1"
     WEBHOOKS_RETRY_1S = "webhooks.retry.1s"
     WEBHOOKS_RETRY_4S = "webhooks.retry.4s"
@@ -53,6 +54,12 @@ TOPICS: tuple[TopicSpec, ...] = (
         partitions=12,
         config={"retention.ms": _WEEK_MS},
         key="order id",
+    ),
+    TopicSpec(
+        name=Topic.CARTS,
+        partitions=12,
+        config={"retention.ms": _WEEK_MS},
+        key="business id + cart id",
     ),
     *(
         TopicSpec(

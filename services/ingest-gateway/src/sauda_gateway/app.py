@@ -1,10 +1,13 @@
 """Gateway HTTP routes: validate, call a use case or read the view, shape the answer. No domain logic."""
 
+import json
 import re
 import uuid
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 import orjson
+from asyncpg.exceptions import CharacterNotInRepertoireError, UntranslatableCharacterError
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -14,6 +17,7 @@ from structlog.contextvars import bind_contextvars, clear_contextvars
 
 from sauda_contracts import Actor, OrderSource, OrderStatus
 from sauda_contracts.api import (
+    NO_NUL,
     ApiError,
     CancelRequest,
     CustomerList,
@@ -23,7 +27,9 @@ from sauda_contracts.api import (
     IngestResponse,
     OrderList,
     OrderOut,
+    Readiness,
     StatusChangeRequest,
+    UpsertOrderQueued,
     UpsertOrderRequest,
     UpsertOrderResponse,
 )
@@ -66,8 +72,22 @@ def _parse_order_id(raw: str) -> uuid.UUID:
 
 
 # Every Store API route can answer these; documented so clients (and schemathesis) know them.
+# "4XX" says any other client error (404 of an unknown path, 405) is an ApiError too, and keeps
+# FastAPI from documenting a 422 that the gateway never sends (bad input is a 400).
 COMMON: dict[int | str, dict[str, Any]] = {
-    code: {"model": ApiError} for code in (400, 401, 403, 404, 409, 413, 429, 503)
+    code: {"model": ApiError} for code in (400, 401, 403, 413, 429, "4XX")
+}
+
+
+def refusals(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """COMMON plus the refusals only some routes give (404 unknown order, 409, 503 broker)."""
+    return {**COMMON, **{status: {"model": ApiError} for status in statuses}}
+
+
+UPSERT_RESPONSES = {
+    201: {"model": UpsertOrderResponse},
+    202: {"model": UpsertOrderQueued},
+    **refusals(404, 409, 503),
 }
 
 
@@ -84,7 +104,7 @@ def _accepted(order_id: uuid.UUID, command_id: uuid.UUID) -> Response:
     "/events/ingest",
     status_code=201,
     response_model=IngestResponse,
-    responses={202: {"model": IngestResponse}, **COMMON},
+    responses={202: {"model": IngestResponse}, **refusals(409)},
 )
 async def ingest_event(
     body: IngestRequest, business: StoreBusinessDep, c: ContainerDep, correlation_id: CorrelationDep
@@ -167,7 +187,7 @@ async def _upsert(body: UpsertOrderRequest, business: Business, c: Container,
 @router.post(
     "/orders",
     response_model=UpsertOrderResponse,
-    responses={201: {"model": UpsertOrderResponse}, 202: {"model": UpsertOrderResponse}, **COMMON},
+    responses=UPSERT_RESPONSES,
 )
 async def upsert_order(
     body: UpsertOrderRequest,
@@ -182,7 +202,7 @@ async def upsert_order(
 @zapier.post(
     "/order",
     response_model=UpsertOrderResponse,
-    responses={201: {"model": UpsertOrderResponse}, 202: {"model": UpsertOrderResponse}, **COMMON},
+    responses=UPSERT_RESPONSES,
 )
 async def zapier_order(
     body: UpsertOrderRequest,
@@ -194,7 +214,7 @@ async def zapier_order(
     return await _upsert(body, business, c, correlation_id)
 
 
-@router.get("/orders/{order_id}", response_model=OrderOut, responses=COMMON)
+@router.get("/orders/{order_id}", response_model=OrderOut, responses=refusals(404))
 async def get_order(order_id: str, business: StoreBusinessDep, c: ContainerDep) -> Response:
     row = await c.view.get(business.business_id, _parse_order_id(order_id))
     if row is None:
@@ -226,7 +246,7 @@ async def _move(order_id: str, status: OrderStatus, reason: str | None, actor: A
 @router.patch(
     "/orders/{order_id}/status",
     response_model=OrderOut,
-    responses={202: {"model": ApiError}, **COMMON},
+    responses={202: {"model": ApiError}, **refusals(404, 409, 503)},
 )
 async def change_order_status(
     order_id: str,
@@ -243,7 +263,7 @@ async def change_order_status(
 @router.post(
     "/orders/{order_id}/cancel",
     response_model=OrderOut,
-    responses={202: {"model": ApiError}, **COMMON},
+    responses={202: {"model": ApiError}, **refusals(404, 409, 503)},
 )
 async def cancel_order(
     order_id: str,
@@ -271,7 +291,7 @@ async def find_customers(
     return json_response({"customers": [_customer_json(r) for r in found]})
 
 
-@router.get("/customers/{phone}", response_model=CustomerOut, responses=COMMON)
+@router.get("/customers/{phone}", response_model=CustomerOut, responses=refusals(404))
 async def get_customer(phone: str, business: StoreBusinessDep, c: ContainerDep) -> Response:
     found = await c.view.customer(business.business_id, phone=_customer_phone(phone, business))
     if not found:
@@ -281,7 +301,7 @@ async def get_customer(phone: str, business: StoreBusinessDep, c: ContainerDep) 
     return json_response(_customer_json(found[0]))
 
 
-@router.get("/customers/{phone}/orders", response_model=CustomerOrders, responses=COMMON)
+@router.get("/customers/{phone}/orders", response_model=CustomerOrders, responses=refusals(404))
 async def get_customer_orders(
     phone: str,
     business: StoreBusinessDep,
@@ -309,7 +329,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok", "service": "ingest-gateway"}
 
 
-@health.get("/readyz")
+@health.get("/readyz", responses={200: {"model": Readiness}, 503: {"model": Readiness}})
 async def readyz(c: ContainerDep) -> Response:
     failures: dict[str, str] = {}
     try:
@@ -327,8 +347,15 @@ async def readyz(c: ContainerDep) -> Response:
 
 # --- errors: every refusal is {code, message, field} ---
 
+MAX_BODY_BYTES = 256 * 1024  # a store order is a few KiB; 256 KiB is generous
 _LOC_ROOTS = ("body", "query", "path", "header")
 _FIELD_CODES = {"event_type": "unsupported_event_type", "status": "invalid_status"}
+_HTTP_CODES = {
+    400: "invalid_json",  # FastAPI's own 400: a body it could not parse
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
 
 
 def _error(
@@ -342,7 +369,11 @@ def _error(
     body = ApiError(code=code, message=message, field=field, details=details).model_dump(
         exclude_none=True
     )
-    return json_response(body, status_code=status, headers=headers)
+    try:
+        return json_response(body, status_code=status, headers=headers)
+    except TypeError:  # orjson refuses a lone surrogate echoed from the request ("\ud800": 1)
+        printable = json.dumps(body, ensure_ascii=False).encode("utf-8", "replace")
+        return Response(printable, status, headers, media_type="application/json")
 
 
 async def on_api_problem(_request: Request, exc: Exception) -> Response:
@@ -350,36 +381,85 @@ async def on_api_problem(_request: Request, exc: Exception) -> Response:
     return _error(exc.status, exc.code, exc.message, exc.field, exc.details, exc.headers)
 
 
+def _field_of(loc: Sequence[int | str]) -> str:
+    """Dotted path of a pydantic error location, without its root (body, query, ...)."""
+    return ".".join(str(p) for p in (loc[1:] if loc and loc[0] in _LOC_ROOTS else loc))
+
+
+def _message_of(error: Mapping[str, Any]) -> str:
+    if error["type"] == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == NO_NUL:
+        return "must not contain NUL characters"
+    return str(error["msg"])
+
+
 async def on_validation_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     first = errors[0] if errors else {"type": "invalid", "loc": (), "msg": "invalid request"}
-    loc = [str(p) for p in first.get("loc", ()) if p not in _LOC_ROOTS]
-    field = ".".join(loc) or None
+    field = _field_of(first.get("loc", ())) or None
     if first["type"] == "json_invalid":
         return _error(400, "invalid_json", "the request body is not valid JSON")
     if first["type"] == "missing":
         code = "missing_field"
     else:
-        code = _FIELD_CODES.get(loc[-1] if loc else "", "invalid_field")
-    message = f"{field}: {first['msg']}" if field else str(first["msg"])
+        code = _FIELD_CODES.get(str(first["loc"][-1]) if field else "", "invalid_field")
+    if field:
+        message = f"{field}: {_message_of(first)}"
+    elif first["type"] == "missing":
+        message = "the request body is missing; send a JSON object"
+    else:
+        message = f"the request body: {_message_of(first)}"
     details = {
         "errors": [
-            {
-                "field": ".".join(str(p) for p in e.get("loc", ()) if p not in _LOC_ROOTS),
-                "message": e["msg"],
-                "type": e["type"],
-            }
+            {"field": _field_of(e.get("loc", ())), "message": _message_of(e), "type": e["type"]}
             for e in errors[:20]
         ]
     }
     return _error(400, code, message, field, details)
 
 
-async def on_http_error(_request: Request, exc: Exception) -> Response:
+def _unreadable_body(cause: BaseException | None) -> str:
+    """Why FastAPI could not parse the body (it answers every such failure with a bare 400)."""
+    if isinstance(cause, UnicodeDecodeError):
+        return "the request body is not UTF-8 text"
+    if isinstance(cause, RecursionError):
+        return "the request body is nested too deeply"
+    if isinstance(cause, ValueError):  # Python refuses integers of more than 4300 digits
+        return "the request body holds a number with too many digits"
+    return "the request body is not valid JSON"
+
+
+def _allowed_methods(request: Request) -> str:
+    """Every method the OpenAPI lists at this path (Starlette's 405 names one route's only)."""
+    path = request.scope["path"]
+    methods: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        pattern = "[^/]+".join(re.escape(part) for part in re.split(r"{[^}]+}", template))
+        if re.fullmatch(pattern, path):
+            methods.update(method.upper() for method in operations)
+    return ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))
+
+
+async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    codes = {404: "not_found", 405: "method_not_allowed"}
-    return _error(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+    status = exc.status_code
+    message = _unreadable_body(exc.__cause__) if status == 400 else str(exc.detail)
+    details = {"max_bytes": MAX_BODY_BYTES} if status == 413 else None
+    headers = dict(exc.headers or {})
+    if status == 405:
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
+    return _error(status, _HTTP_CODES.get(status, "http_error"), message, details=details,
+                  headers=headers)  # fmt: skip
+
+
+async def on_unstorable_text(request: Request, exc: Exception) -> Response:
+    """Postgres text cannot hold NUL: a parameter carrying one is the client's mistake."""
+    params = {**request.path_params, **request.query_params}
+    field = next((name for name, value in params.items() if "\x00" in str(value)), None)
+    log.warning("unstorable_text", error=repr(exc), field=field)
+    return _error(
+        400, "invalid_field", f"{field or 'a value'}: must not contain NUL characters", field
+    )
 
 
 async def on_unexpected(_request: Request, exc: Exception) -> Response:
@@ -391,6 +471,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiProblem, on_api_problem)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    for unstorable in (CharacterNotInRepertoireError, UntranslatableCharacterError):
+        app.add_exception_handler(unstorable, on_unstorable_text)
     app.add_exception_handler(Exception, on_unexpected)
 
 
@@ -443,3 +525,59 @@ class JsonBodyMiddleware:
             if not original.startswith(b"application/json"):
                 scope = {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
         await self.app(scope, receive, send)
+
+
+class BodyTooLarge(StarletteHTTPException):
+    """Raised from `receive` once a streamed body passes the limit; answered as a 413."""
+
+    def __init__(self) -> None:
+        super().__init__(413, f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB")
+
+
+class BodySizeLimitMiddleware:
+    """Refuses a request body over MAX_BODY_BYTES with 413 `payload_too_large`, unread.
+
+    A Content-Length over the limit is refused before the app runs; a chunked body is counted
+    as it streams in and refused as soon as it passes the limit.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        # The HTTP server has parsed it already; the length test keeps int() cheap on absurd ones.
+        if declared.isdigit() and (len(declared) > 12 or int(declared) > MAX_BODY_BYTES):
+            await self.refuse(scope, receive, send, BodyTooLarge())
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > MAX_BODY_BYTES:
+                    raise BodyTooLarge()
+            return message
+
+        async def watching_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, watching_send)
+        except BodyTooLarge as exc:  # read outside the routes' error handlers
+            if started:
+                raise
+            await self.refuse(scope, receive, send, exc)
+
+    @staticmethod
+    async def refuse(scope: Scope, receive: Receive, send: Send, exc: BodyTooLarge) -> None:
+        response = await on_http_error(Request(scope, receive), exc)
+        await response(scope, receive, send)

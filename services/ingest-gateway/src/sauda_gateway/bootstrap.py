@@ -11,11 +11,13 @@ from fastapi import FastAPI
 
 from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import BusinessStore
+from sauda_gateway.adapters.carts import CartStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView
 from sauda_gateway.app import (
+    BodySizeLimitMiddleware,
     CorrelationMiddleware,
     JsonBodyMiddleware,
     health,
@@ -23,6 +25,7 @@ from sauda_gateway.app import (
     router,
     zapier,
 )
+from sauda_gateway.bob import bob
 from sauda_gateway.deps import Container
 from sauda_gateway.domain import WINDOW_SECONDS, window_start
 from sauda_gateway.projector import TOPICS, on_order_stream
@@ -97,6 +100,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             relay=relay,
             access=access,
             store_keys=StoreOrderKeys(pool),
+            carts=CartStore(pool),
         )
         log.info("gateway_started", port=settings.gateway_port)
         try:
@@ -119,8 +123,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     )
     app.include_router(router)
     app.include_router(zapier)
+    app.include_router(bob)
     app.include_router(health)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)
+    app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(CorrelationMiddleware)
     return app

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
+import phonenumbers
 import typer
 import uvloop
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -75,6 +76,10 @@ def business_create(
         str, typer.Option(help="Plan: free, pro, business or a custom one.")
     ] = "business",
     rate_limit: RateLimit = None,
+    country: Annotated[
+        str,
+        typer.Option(help="ISO country whose local phone numbers (03001234567) customers use."),
+    ] = "PK",
     if_missing: Annotated[
         bool,
         typer.Option(
@@ -83,6 +88,11 @@ def business_create(
     ] = False,
 ) -> None:
     """Create a business and print {"business_id", "api_key"} once; only the key's hash is kept."""
+    country = country.upper()
+    if country not in phonenumbers.SUPPORTED_REGIONS:
+        raise typer.BadParameter(
+            "not an ISO country code phones are known for", param_hint="--country"
+        )
 
     async def use(store: BusinessStore) -> dict[str, Any]:
         await _check_plan(store, plan)
@@ -92,7 +102,7 @@ def business_create(
             await store.add_key(existing.business_id, key)
             return {"business_id": str(existing.business_id), "api_key": key}
         business, key = await create_business(
-            store, name=name, plan=plan, rate_limit_per_hour=rate_limit
+            store, name=name, plan=plan, rate_limit_per_hour=rate_limit, default_country=country
         )
         return {"business_id": str(business.business_id), "api_key": key}
 

@@ -11,6 +11,7 @@ from structlog.contextvars import bind_contextvars, get_contextvars
 
 from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import Business, BusinessStore
+from sauda_gateway.adapters.carts import CartStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.store_keys import StoreOrderKeys
@@ -33,6 +34,7 @@ class Container:
     relay: OutboxRelay
     access: AccessStore
     store_keys: StoreOrderKeys
+    carts: CartStore
 
 
 async def container(request: Request) -> Container:

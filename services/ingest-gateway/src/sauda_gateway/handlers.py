@@ -20,6 +20,7 @@ from sauda_contracts import (
     Fulfillment,
     LineItem,
     OrderCommandRejected,
+    OrderPlaced,
     OrderSource,
     OrderStatus,
     Payment,
@@ -34,6 +35,7 @@ from sauda_contracts import (
 from sauda_contracts.api import IngestCustomer, IngestRequest, UpsertOrderRequest
 from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import Business, BusinessStore
+from sauda_gateway.adapters.carts import recover_carts
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.store_keys import StoreOrderKeys
@@ -79,10 +81,17 @@ def new_api_key() -> str:
 
 
 async def create_business(
-    store: BusinessStore, *, name: str, plan: str, rate_limit_per_hour: int | None = None
+    store: BusinessStore,
+    *,
+    name: str,
+    plan: str,
+    rate_limit_per_hour: int | None = None,
+    default_country: str = "PK",
 ) -> tuple[Business, str]:
     raw_key = new_api_key()
-    business = await store.create(uuid4(), name, plan, raw_key, rate_limit_per_hour)
+    business = await store.create(
+        uuid4(), name, plan, raw_key, rate_limit_per_hour, default_country
+    )
     return business, raw_key
 
 
@@ -314,6 +323,7 @@ async def upsert_order(
     producer: AIOKafkaProducer,
     waiter: OutcomeWaiter,
     wait_seconds: float,
+    reason: str | None = None,
 ) -> UpsertResult:
     """Create the store's order or bring it up to date, through the ledger's FSM."""
     phone = (
@@ -363,7 +373,12 @@ async def upsert_order(
         business_id=business.business_id,
         correlation_id=correlation_id,
         body=UpsertOrderBody(
-            order_id=order_id, place=place, status=status, payment=payment, fulfillment=fulfillment
+            order_id=order_id,
+            place=place,
+            status=status,
+            payment=payment,
+            fulfillment=fulfillment,
+            reason=reason,
         ),
     )
     result = await send_and_await(
@@ -371,6 +386,62 @@ async def upsert_order(
         wait_seconds=wait_seconds, field="orderStatus",
     )  # fmt: skip
     return UpsertResult(current is None, result, order_id, place.order_number)
+
+
+def place_from_view(row: dict[str, Any]) -> PlaceOrderBody:
+    """The PlaceOrder body of an order the view already shows (the ledger has it, so it is moot)."""
+    return PlaceOrderBody(
+        order_id=row["order_id"],
+        order_number=row["order_number"],
+        source=row["source"],
+        customer=row["customer"],
+        items=row["items"],
+        total=row["total"],
+        currency=row["currency"],
+        external_order_id=row["external_order_id"],
+        idempotency_key=row["idempotency_key"],
+        actor=Actor.STORE,
+        platform=row["platform"],
+        payment=row["payment"],
+    )
+
+
+async def update_store_order(
+    platform: str,
+    store_order_number: str,
+    *,
+    status: StoreStatus,
+    fulfillment: Fulfillment | None,
+    business: Business,
+    correlation_id: str,
+    view: OrderView,
+    producer: AIOKafkaProducer,
+    waiter: OutcomeWaiter,
+    wait_seconds: float,
+) -> CommandResult:
+    """Move a store's existing order (known by its platform and number) through the FSM."""
+    order_id = store_order_id(business.business_id, platform, store_order_number)
+    current = await view.get(business.business_id, order_id)
+    if current is None:
+        raise ApiProblem(
+            404, "order_not_found", "no order with this id from this store", field="id"
+        )
+    command = UpsertOrder(
+        event_id=uuid4(),
+        occurred_at=datetime.now(UTC),
+        business_id=business.business_id,
+        correlation_id=correlation_id,
+        body=UpsertOrderBody(
+            order_id=order_id,
+            place=place_from_view(current),
+            status=status,
+            fulfillment=fulfillment,
+        ),
+    )
+    return await send_and_await(
+        command, business=business, view=view, producer=producer, waiter=waiter,
+        wait_seconds=wait_seconds, field="status",
+    )  # fmt: skip
 
 
 async def project_order_stream(
@@ -381,6 +452,9 @@ async def project_order_stream(
     writer: ViewWriter,
     channel: str,
 ) -> None:
-    """Fold a batch into the view and record the outcomes, in the caller's transaction."""
+    """Fold a batch into the view, record the outcomes and recover carts, in one transaction."""
     await writer.apply(conn, events)
     await record_outcomes(conn, events, rejections, channel)
+    placed = [e for e in events if isinstance(e, OrderPlaced)]
+    if placed:
+        await recover_carts(conn, placed, datetime.now(UTC))

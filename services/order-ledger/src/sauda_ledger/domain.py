@@ -231,7 +231,8 @@ def _upsert(out: _Emitter, command: UpsertOrder) -> list[OrderEvent]:
         for step in chain:
             # Shipping facts ride on the step that ships (or the last one, if none does).
             carry = fulfillment if step in (OrderStatus.SHIPPED, chain[-1]) else None
-            out.move(step, Actor.STORE, fulfillment=carry)
+            reason = body.reason if step == chain[-1] else None
+            out.move(step, Actor.STORE, reason, fulfillment=carry)
             fulfillment = None if carry else fulfillment
     if fulfillment is not None:
         out.track(fulfillment, Actor.STORE)
