@@ -168,10 +168,7 @@ async def _upsert(body: UpsertOrderRequest, business: Business, c: Container,
         business=business,
         correlation_id=correlation_id,
         keys=c.store_keys,
-        view=c.view,
-        producer=c.producer,
-        waiter=c.waiter,
-        wait_seconds=c.settings.status_wait_ms / 1000,
+        orders=c.commands,
     )
     if not outcome.result.applied or outcome.result.order is None:
         pending = {"order_id": str(outcome.order_id), "order_number": outcome.order_number,
@@ -184,33 +181,15 @@ async def _upsert(body: UpsertOrderRequest, business: Business, c: Container,
     )
 
 
-@router.post(
-    "/orders",
-    response_model=UpsertOrderResponse,
-    responses=UPSERT_RESPONSES,
-)
+@zapier.post("/order", response_model=UpsertOrderResponse, responses=UPSERT_RESPONSES)
+@router.post("/orders", response_model=UpsertOrderResponse, responses=UPSERT_RESPONSES)
 async def upsert_order(
     body: UpsertOrderRequest,
     business: StoreBusinessDep,
     c: ContainerDep,
     correlation_id: CorrelationDep,
 ) -> Response:
-    """Create or update an order by platform + orderNumber (Bugalou's Orders API)."""
-    return await _upsert(body, business, c, correlation_id)
-
-
-@zapier.post(
-    "/order",
-    response_model=UpsertOrderResponse,
-    responses=UPSERT_RESPONSES,
-)
-async def zapier_order(
-    body: UpsertOrderRequest,
-    business: StoreBusinessDep,
-    c: ContainerDep,
-    correlation_id: CorrelationDep,
-) -> Response:
-    """The same upsert, at the path Zapier integrations call."""
+    """Create or update an order by platform + orderNumber (Bugalou's Orders API; Zapier's too)."""
     return await _upsert(body, business, c, correlation_id)
 
 
@@ -233,10 +212,7 @@ async def _move(order_id: str, status: OrderStatus, reason: str | None, actor: A
         actor=actor,
         business=business,
         correlation_id=correlation_id,
-        view=c.view,
-        producer=c.producer,
-        waiter=c.waiter,
-        wait_seconds=c.settings.status_wait_ms / 1000,
+        orders=c.commands,
     )
     if not result.applied or result.order is None:
         return _accepted(oid, result.command_id)

@@ -139,10 +139,7 @@ async def _upsert(order: ShopifyOrder, status: StoreStatus, business: Business, 
         business=business,
         correlation_id=correlation_id,
         keys=c.store_keys,
-        view=c.view,
-        producer=c.producer,
-        waiter=c.waiter,
-        wait_seconds=c.settings.status_wait_ms / 1000,
+        orders=c.commands,
         reason=reason,
     )
     return _answer(200)
@@ -172,10 +169,7 @@ async def _move(number: str, status: StoreStatus, fulfillment: Fulfillment, busi
         fulfillment=fulfillment,
         business=business,
         correlation_id=correlation_id,
-        view=c.view,
-        producer=c.producer,
-        waiter=c.waiter,
-        wait_seconds=c.settings.status_wait_ms / 1000,
+        orders=c.commands,
     )
     return _answer(200)
 

@@ -17,7 +17,7 @@ from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView
 from sauda_gateway.domain import STORE_API
-from sauda_gateway.handlers import ApiProblem, admit_request
+from sauda_gateway.handlers import ApiProblem, OrderCommands, admit_request
 from sauda_gateway.settings import GatewaySettings
 from sauda_runtime.outbox import OutboxRelay
 
@@ -35,6 +35,12 @@ class Container:
     access: AccessStore
     store_keys: StoreOrderKeys
     carts: CartStore
+
+    @property
+    def commands(self) -> OrderCommands:
+        return OrderCommands(
+            self.view, self.producer, self.waiter, self.settings.status_wait_ms / 1000
+        )
 
 
 async def container(request: Request) -> Container:

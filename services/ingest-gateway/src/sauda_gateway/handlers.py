@@ -226,21 +226,28 @@ class CommandResult:
     command_id: UUID
 
 
+@dataclass(frozen=True)
+class OrderCommands:
+    """What sending an order command and awaiting the ledger's answer needs."""
+
+    view: OrderView
+    producer: AIOKafkaProducer
+    waiter: OutcomeWaiter
+    wait_seconds: float
+
+
 async def send_and_await(
     command: ChangeOrderStatus | UpsertOrder,
     *,
     business: Business,
-    view: OrderView,
-    producer: AIOKafkaProducer,
-    waiter: OutcomeWaiter,
-    wait_seconds: float,
+    orders: OrderCommands,
     field: str,
 ) -> CommandResult:
     """Send an order command and wait for the ledger's answer; a refusal becomes the API's."""
     order_id = command.body.order_id
-    with waiter.expect(command.event_id) as expectation:
+    with orders.waiter.expect(command.event_id) as expectation:
         try:
-            await producer.send_and_wait(
+            await orders.producer.send_and_wait(
                 Topic.ORDERS_COMMANDS, command.to_bytes(), key=str(order_id).encode()
             )
         except KafkaError as exc:
@@ -248,7 +255,7 @@ async def send_and_await(
                 503, "broker_unavailable", "the order could not be queued; retry shortly"
             ) from exc
         log.info("order_command_sent", order_id=str(order_id), command=command.type)
-        outcome = await expectation.wait(wait_seconds)
+        outcome = await expectation.wait(orders.wait_seconds)
     if outcome is None:
         return CommandResult(False, None, command.event_id)
     if outcome["outcome"] == "rejected":
@@ -264,7 +271,9 @@ async def send_and_await(
             },
         )
     # The view folds the answer before the notification, so this read shows the change.
-    return CommandResult(True, await view.get(business.business_id, order_id), command.event_id)
+    return CommandResult(
+        True, await orders.view.get(business.business_id, order_id), command.event_id
+    )
 
 
 async def change_status(
@@ -275,12 +284,9 @@ async def change_status(
     actor: Actor,
     business: Business,
     correlation_id: str,
-    view: OrderView,
-    producer: AIOKafkaProducer,
-    waiter: OutcomeWaiter,
-    wait_seconds: float,
+    orders: OrderCommands,
 ) -> CommandResult:
-    if await view.get(business.business_id, order_id) is None:
+    if await orders.view.get(business.business_id, order_id) is None:
         raise ApiProblem(404, "order_not_found", "no such order", field="order_id")
     command = ChangeOrderStatus(
         event_id=uuid4(),
@@ -290,8 +296,7 @@ async def change_status(
         body=ChangeOrderStatusBody(order_id=order_id, status=status, actor=actor, reason=reason),
     )
     return await send_and_await(
-        command, business=business, view=view, producer=producer, waiter=waiter,
-        wait_seconds=wait_seconds, field="status",
+        command, business=business, orders=orders, field="status",
     )  # fmt: skip
 
 
@@ -319,10 +324,7 @@ async def upsert_order(
     business: Business,
     correlation_id: str,
     keys: StoreOrderKeys,
-    view: OrderView,
-    producer: AIOKafkaProducer,
-    waiter: OutcomeWaiter,
-    wait_seconds: float,
+    orders: OrderCommands,
     reason: str | None = None,
 ) -> UpsertResult:
     """Create the store's order or bring it up to date, through the ledger's FSM."""
@@ -344,7 +346,7 @@ async def upsert_order(
         if request.trackingCode or request.trackingUrl
         else None
     )
-    current = await view.get(business.business_id, order_id)
+    current = await orders.view.get(business.business_id, order_id)
     if current is not None and _unchanged(current, status, payment, fulfillment):
         return UpsertResult(False, CommandResult(True, current, uuid4()), order_id,
                             current["order_number"])  # fmt: skip
@@ -382,8 +384,7 @@ async def upsert_order(
         ),
     )
     result = await send_and_await(
-        command, business=business, view=view, producer=producer, waiter=waiter,
-        wait_seconds=wait_seconds, field="orderStatus",
+        command, business=business, orders=orders, field="orderStatus",
     )  # fmt: skip
     return UpsertResult(current is None, result, order_id, place.order_number)
 
@@ -414,14 +415,11 @@ async def update_store_order(
     fulfillment: Fulfillment | None,
     business: Business,
     correlation_id: str,
-    view: OrderView,
-    producer: AIOKafkaProducer,
-    waiter: OutcomeWaiter,
-    wait_seconds: float,
+    orders: OrderCommands,
 ) -> CommandResult:
     """Move a store's existing order (known by its platform and number) through the FSM."""
     order_id = store_order_id(business.business_id, platform, store_order_number)
-    current = await view.get(business.business_id, order_id)
+    current = await orders.view.get(business.business_id, order_id)
     if current is None:
         raise ApiProblem(
             404, "order_not_found", "no order with this id from this store", field="id"
@@ -439,8 +437,7 @@ async def update_store_order(
         ),
     )
     return await send_and_await(
-        command, business=business, view=view, producer=producer, waiter=waiter,
-        wait_seconds=wait_seconds, field="status",
+        command, business=business, orders=orders, field="status",
     )  # fmt: skip
 
 
