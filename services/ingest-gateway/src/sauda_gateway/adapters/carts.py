@@ -2,7 +2,6 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 from uuid import UUID, uuid5
 
 import asyncpg
@@ -51,14 +50,6 @@ class CartStore:
                 conn, [(Topic.CARTS, _key(cart.business_id, b.cart_id), cart.to_bytes())]
             )
         return True
-
-    async def get(self, business_id: UUID, cart_id: str) -> dict[str, Any] | None:
-        row = await self._pool.fetchrow(
-            "SELECT * FROM abandoned_carts WHERE business_id = $1 AND cart_id = $2",
-            business_id,
-            cart_id,
-        )
-        return dict(row) if row else None
 
 
 async def recover_carts(conn: Conn, placed: Sequence[OrderPlaced], now: datetime) -> None:
