@@ -5,10 +5,8 @@ BusinessOnBot can push them here unchanged (authenticated by `x-guest-id`).
 """
 
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
-from uuid import uuid4
 
 from fastapi import APIRouter, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,7 +30,7 @@ from sauda_contracts.carts import CartAbandoned, CartAbandonedBody
 from sauda_gateway import handlers
 from sauda_gateway.adapters.businesses import Business
 from sauda_gateway.deps import Container, ContainerDep, CorrelationDep, StoreBusinessDep
-from sauda_gateway.handlers import ApiProblem, phone_of
+from sauda_gateway.handlers import ApiProblem, fresh_envelope, phone_of
 
 PLATFORM = "shopify"  # BusinessOnBot stores are Shopify stores
 
@@ -214,10 +212,7 @@ async def abandoned_cart(body: ShopifyCheckout, business: StoreBusinessDep, c: C
         raise ApiProblem(400, "missing_field", "a cart needs the customer's phone or email",
                          field="phone")  # fmt: skip
     cart = CartAbandoned(
-        event_id=uuid4(),
-        occurred_at=datetime.now(UTC),
-        business_id=business.business_id,
-        correlation_id=correlation_id,
+        **fresh_envelope(business, correlation_id),
         body=CartAbandonedBody(
             cart_id=body.id,
             customer=customer,

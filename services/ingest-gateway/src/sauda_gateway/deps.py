@@ -83,13 +83,15 @@ BusinessDep = Annotated[Business, Depends(current_business)]
 
 async def store_api_business(request: Request, business: BusinessDep, c: ContainerDep) -> Business:
     """The caller's business, once its plan includes the Store API and its hour has room left."""
-    if c.settings.rate_limit_enabled:
-        decision = await admit_request(
-            business, access=c.access, api=STORE_API, now_epoch=time.time()
-        )
+    decision = await admit_request(
+        business,
+        access=c.access,
+        api=STORE_API,
+        now_epoch=time.time(),
+        count=c.settings.rate_limit_enabled,
+    )
+    if decision is not None:
         request.state.response_headers = decision.headers()
-    elif business.plan != "business":  # limiter off (benchmarks): plan check from the cached key
-        await admit_request(business, access=c.access, api=STORE_API, now_epoch=time.time())
     return business
 
 

@@ -76,6 +76,16 @@ class ApiProblem(Exception):
         self.field, self.details, self.headers = field, details, headers
 
 
+def fresh_envelope(business: Business, correlation_id: str) -> dict[str, Any]:
+    """Envelope fields of a message this request starts: new id, now, the caller's business."""
+    return {
+        "event_id": uuid4(),
+        "occurred_at": datetime.now(UTC),
+        "business_id": business.business_id,
+        "correlation_id": correlation_id,
+    }
+
+
 def new_api_key() -> str:
     return "sk_sauda_" + secrets.token_urlsafe(32)
 
@@ -96,14 +106,17 @@ async def create_business(
 
 
 async def admit_request(
-    business: Business, *, access: AccessStore, api: str, now_epoch: float
-) -> RateDecision:
-    """Count the request against the business's hour; refuse it when its plan or hour says no."""
+    business: Business, *, access: AccessStore, api: str, now_epoch: float, count: bool = True
+) -> RateDecision | None:
+    """Count the request against the business's hour; refuse it when its plan or hour says no.
+
+    With `count` off (RATE_LIMIT_ENABLED=false) only the plan is checked; no decision returns.
+    """
     window = window_start(now_epoch)
-    admission = await access.admit(business.business_id, api, window)
+    admission = await access.admit(business.business_id, api, window, count=count)
     if admission is None:
         raise ApiProblem(401, "invalid_api_key", "this API key is not valid", field="X-API-Key")
-    if admission.used is None:
+    if api not in admission.apis:
         needed = plan_allowing(api, await access.plans())
         raise ApiProblem(
             403,
@@ -112,6 +125,8 @@ async def admit_request(
             + (f"; the {needed} plan does" if needed else ""),
             details={"current_plan": admission.plan, "required_plan": needed},
         )
+    if admission.used is None:
+        return None
     decision = rate_decision(
         used=admission.used, limit=admission.limit, window=window, now_epoch=now_epoch
     )
@@ -289,10 +304,7 @@ async def change_status(
     if await orders.view.get(business.business_id, order_id) is None:
         raise ApiProblem(404, "order_not_found", "no such order", field="order_id")
     command = ChangeOrderStatus(
-        event_id=uuid4(),
-        occurred_at=datetime.now(UTC),
-        business_id=business.business_id,
-        correlation_id=correlation_id,
+        **fresh_envelope(business, correlation_id),
         body=ChangeOrderStatusBody(order_id=order_id, status=status, actor=actor, reason=reason),
     )
     return await send_and_await(
@@ -370,10 +382,7 @@ async def upsert_order(
         payment=payment,
     )  # fmt: skip
     command = UpsertOrder(
-        event_id=uuid4(),
-        occurred_at=datetime.now(UTC),
-        business_id=business.business_id,
-        correlation_id=correlation_id,
+        **fresh_envelope(business, correlation_id),
         body=UpsertOrderBody(
             order_id=order_id,
             place=place,
@@ -425,10 +434,7 @@ async def update_store_order(
             404, "order_not_found", "no order with this id from this store", field="id"
         )
     command = UpsertOrder(
-        event_id=uuid4(),
-        occurred_at=datetime.now(UTC),
-        business_id=business.business_id,
-        correlation_id=correlation_id,
+        **fresh_envelope(business, correlation_id),
         body=UpsertOrderBody(
             order_id=order_id,
             place=place_from_view(current),

@@ -12,15 +12,18 @@ class Admission:
     plan: str
     apis: list[str]
     limit: int
-    used: int | None  # None: the plan does not include the API, so nothing was counted
+    used: int | None  # None: nothing was counted (the plan lacks the API, or counting is off)
 
 
 class AccessStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
 
-    async def admit(self, business_id: UUID, api: str, window: int) -> Admission | None:
-        """Count this request in the business's window (only when its plan includes `api`)."""
+    async def admit(
+        self, business_id: UUID, api: str, window: int, *, count: bool = True
+    ) -> Admission | None:
+        """Count this request in the business's window (when its plan includes `api` and
+        `count`); `used` is None when nothing was counted."""
         row = await self._pool.fetchrow(
             "WITH biz AS ("
             " SELECT b.business_id, b.plan, p.apis,"
@@ -28,13 +31,14 @@ class AccessStore:
             " FROM businesses b JOIN plans p ON p.name = b.plan WHERE b.business_id = $1"
             "), hit AS ("
             " INSERT INTO rate_windows (business_id, window_start, used)"
-            " SELECT business_id, $2, 1 FROM biz WHERE $3 = ANY (apis)"
+            " SELECT business_id, $2, 1 FROM biz WHERE $3 = ANY (apis) AND $4"
             " ON CONFLICT (business_id, window_start) DO UPDATE SET used = rate_windows.used + 1"
             " RETURNING used"
             ") SELECT plan, apis, lim, (SELECT used FROM hit) AS used FROM biz",
             business_id,
             datetime.fromtimestamp(window, UTC),
             api,
+            count,
         )
         return Admission(row["plan"], list(row["apis"]), row["lim"], row["used"]) if row else None
 
