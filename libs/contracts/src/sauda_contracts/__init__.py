@@ -1,6 +1,7 @@
 """Sauda's wire vocabulary: every command, event, rejection and topic that crosses a process."""
 
 from sauda_contracts.envelope import Contract, Envelope
+from sauda_contracts.language import Language
 from sauda_contracts.orders import (
     ALLOWED_TRANSITIONS,
     FINAL_STATUSES,
@@ -63,6 +64,7 @@ __all__ = [
     "Envelope",
     "Fulfillment",
     "FulfillmentUpdatedBody",
+    "Language",
     "LineItem",
     "OrderCancelled",
     "OrderCommand",

@@ -7,6 +7,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sauda_contracts.envelope import Contract
+from sauda_contracts.language import Language
 from sauda_contracts.orders import (
     Actor,
     Customer,
@@ -50,6 +51,11 @@ class IngestCustomer(Contract):
     consent: bool = Field(
         default=False,
         description="Whether the customer agreed to WhatsApp messages about this order.",
+    )
+    language: Language | None = Field(
+        default=None,
+        description="Language for this customer's WhatsApp messages: en, ur (Nastaliq) or "
+        "ur-Latn (Roman Urdu). Omitted: the business's default.",
     )
 
 

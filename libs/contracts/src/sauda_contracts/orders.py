@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from sauda_contracts.envelope import Contract, Envelope
+from sauda_contracts.language import Language
 
 
 class OrderStatus(StrEnum):
@@ -130,6 +131,10 @@ class Customer(Contract):
     consent: bool = Field(
         default=False,
         description="Whether the customer agreed to WhatsApp messages about this order.",
+    )
+    language: Language | None = Field(
+        default=None,
+        description="Language to message this customer in, if known; else the business's default.",
     )
 
 

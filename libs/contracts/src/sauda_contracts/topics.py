@@ -17,6 +17,10 @@ class Topic(StrEnum):
     WHATSAPP_STATUS = "whatsapp.status.v1"
     WHATSAPP_OUTBOUND = "whatsapp.outbound.v1"
     CARTS = "carts.v1"
+    NOTIFIER_EVENTS = "notifier.events.v1"
+    NOTIFIER_RETRY_5S = "notifier.retry.5s"
+    NOTIFIER_RETRY_30S = "notifier.retry.30s"
+    NOTIFIER_RETRY_120S = "notifier.retry.120s"
     NOTIFIER_DLQ = "notifier.dlq.v1"
     WEBHOOKS_RETRY_1S = "webhooks.retry.1s"
     WEBHOOKS_RETRY_4S = "webhooks.retry.4s"
@@ -66,6 +70,17 @@ TOPICS: tuple[TopicSpec, ...] = (
             name=t, partitions=12, config={"retention.ms": _WEEK_MS}, key="business id + phone"
         )
         for t in (Topic.WHATSAPP_INBOUND, Topic.WHATSAPP_STATUS, Topic.WHATSAPP_OUTBOUND)
+    ),
+    # The notifier's message log and notices: the gateway's message view is rebuilt from it.
+    TopicSpec(
+        name=Topic.NOTIFIER_EVENTS,
+        partitions=12,
+        config={"retention.ms": "-1"},
+        key="business id + phone",
+    ),
+    *(
+        TopicSpec(name=t, partitions=6, config={"retention.ms": _WEEK_MS}, key="message id")
+        for t in (Topic.NOTIFIER_RETRY_5S, Topic.NOTIFIER_RETRY_30S, Topic.NOTIFIER_RETRY_120S)
     ),
     *(
         TopicSpec(name=t, partitions=6, config={"retention.ms": _WEEK_MS}, key="endpoint id")

@@ -18,3 +18,8 @@ class CommonSettings(BaseSettings):
     db_pool_size: int = Field(
         default=10, ge=1, description="DB_POOL_SIZE: connections per process."
     )
+    sauda_secret_key: str = Field(
+        default="",
+        description="SAUDA_SECRET_KEY: Fernet key(s) that encrypt WhatsApp access tokens at rest "
+        "(comma-separated, newest first). `make run` and `make test` create one.",
+    )

@@ -161,6 +161,7 @@ def customer_of(customer: IngestCustomer, business: Business, *, field: str) -> 
         name=customer.name,
         email=customer.email,
         consent=customer.consent,
+        language=customer.language,
     )
 
 

@@ -1,0 +1,312 @@
+"""WhatsApp traffic between Sauda's services, and what the notifier tells the rest of Sauda.
+
+Topics (key = business id + customer phone, so one chat is handled in order):
+- `whatsapp.inbound.v1`: a shopper's message or tap, as the gateway received it from Meta.
+- `whatsapp.status.v1`: Meta's receipts for messages we sent (sent, delivered, read, failed),
+  and template review results.
+- `whatsapp.outbound.v1`: a free-form message another service asks the notifier to send.
+- `notifier.events.v1`: the notifier's message log (one snapshot per change) and its notices.
+
+Meta's own limits (3 reply buttons, 10 list rows, title lengths) are part of these contracts,
+so a message that WhatsApp would refuse cannot even be asked for.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+from uuid import UUID
+
+from pydantic import Field, TypeAdapter, model_validator
+
+from sauda_contracts.envelope import Contract, Envelope
+from sauda_contracts.orders import Phone
+
+
+def chat_key(business_id: UUID, phone: str) -> bytes:
+    """Kafka key of every WhatsApp topic: one chat always lands on one partition."""
+    return f"{business_id}:{phone}".encode()
+
+
+# --- whatsapp.inbound.v1 ---
+
+
+class InboundKind(StrEnum):
+    TEXT = "text"
+    BUTTON = "button"  # a template's quick-reply button
+    BUTTON_REPLY = "button_reply"  # an interactive reply button
+    LIST_REPLY = "list_reply"
+    OTHER = "other"  # media, location, unsupported: kept in the log, not acted on
+
+
+class InboundMessageBody(Contract):
+    phone_number_id: str = Field(max_length=64, description="Business number that received it.")
+    customer_phone: Phone = Field(description="Shopper's WhatsApp id (wa_id).")
+    wamid: str = Field(max_length=256, description="Meta's id of the inbound message.")
+    sent_at: datetime = Field(description="When the shopper sent it (Meta's timestamp).")
+    kind: InboundKind = Field(description="What the shopper did.")
+    meta_type: str = Field(max_length=40, description="Meta's own `type` field, as received.")
+    text: str | None = Field(
+        default=None, max_length=4096, description="Typed text, or the tapped button's label."
+    )
+    reply_id: str | None = Field(
+        default=None,
+        max_length=256,
+        description="Payload of a quick reply, or id of a reply button or list row.",
+    )
+    context_wamid: str | None = Field(
+        default=None, max_length=256, description="Our message this one replies to, if any."
+    )
+    profile_name: str | None = Field(
+        default=None, max_length=200, description="Shopper's WhatsApp profile name."
+    )
+
+
+class InboundMessageReceived(Envelope):
+    type: Literal["InboundMessageReceived"] = "InboundMessageReceived"
+    body: InboundMessageBody
+
+
+# --- whatsapp.status.v1 ---
+
+
+class DeliveryStatus(StrEnum):
+    """A message's life on the notifier's side (`queued`, `retrying`, `skipped`) and Meta's."""
+
+    QUEUED = "queued"
+    RETRYING = "retrying"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # decided not to send: no consent, template not approved, opted out
+
+
+class GraphError(Contract):
+    """An error as Meta reports it (synchronously or in a `failed` status)."""
+
+    code: int = Field(description="Meta's error code, e.g. 131047, or the HTTP status if none.")
+    title: str = Field(default="", max_length=500, description="Meta's title or message.")
+    details: str | None = Field(default=None, max_length=2000, description="error_data.details.")
+
+
+class StatusReportBody(Contract):
+    phone_number_id: str = Field(max_length=64, description="Business number that sent it.")
+    customer_phone: Phone = Field(description="Recipient (Meta's `recipient_id`).")
+    wamid: str = Field(max_length=256, description="Meta's id of the message we sent.")
+    status: Literal["sent", "delivered", "read", "failed"] = Field(description="Meta's status.")
+    at: datetime = Field(description="When Meta says it happened.")
+    errors: tuple[GraphError, ...] = Field(default=(), description="Why it failed, if it did.")
+    callback_data: str | None = Field(
+        default=None,
+        max_length=512,
+        description="`biz_opaque_callback_data` we sent: the notifier's message id.",
+    )
+
+
+class MessageStatusReported(Envelope):
+    type: Literal["MessageStatusReported"] = "MessageStatusReported"
+    body: StatusReportBody
+
+
+class TemplateStatusBody(Contract):
+    waba_id: str = Field(max_length=64, description="WhatsApp Business Account id.")
+    name: str = Field(max_length=512, description="Template name.")
+    language: str = Field(max_length=20, description="Meta's language code, e.g. `en`.")
+    status: str = Field(max_length=40, description="APPROVED, PENDING, REJECTED, PAUSED, ...")
+    reason: str | None = Field(default=None, max_length=500, description="Meta's reason, if any.")
+
+
+class TemplateStatusChanged(Envelope):
+    type: Literal["TemplateStatusChanged"] = "TemplateStatusChanged"
+    body: TemplateStatusBody
+
+
+# --- whatsapp.outbound.v1 ---
+
+
+class ReplyButton(Contract):
+    id: str = Field(min_length=1, max_length=256, description="Comes back as `reply_id`.")
+    title: str = Field(min_length=1, max_length=20, description="Button label (Meta: ≤ 20).")
+
+
+class ListRow(Contract):
+    id: str = Field(min_length=1, max_length=200, description="Comes back as `reply_id`.")
+    title: str = Field(min_length=1, max_length=24, description="Row title (Meta: ≤ 24).")
+    description: str | None = Field(default=None, max_length=72, description="Meta: ≤ 72.")
+
+
+class ListSection(Contract):
+    title: str | None = Field(default=None, max_length=24, description="Meta: ≤ 24.")
+    rows: tuple[ListRow, ...] = Field(min_length=1, max_length=10)
+
+
+class ListMenu(Contract):
+    button: str = Field(min_length=1, max_length=20, description="Label that opens the list.")
+    sections: tuple[ListSection, ...] = Field(min_length=1, max_length=10)
+
+    @model_validator(mode="after")
+    def _at_most_ten_rows(self) -> "ListMenu":
+        if sum(len(s.rows) for s in self.sections) > 10:
+            raise ValueError("WhatsApp lists hold at most 10 rows in all sections together")
+        return self
+
+
+class OutboundKind(StrEnum):
+    TEXT = "text"
+    BUTTONS = "buttons"
+    LIST = "list"
+
+
+class SendMessageBody(Contract):
+    """A free-form message (inside the 24-hour window) for the notifier to send."""
+
+    message_key: str = Field(
+        max_length=200,
+        description="Idempotency key: the notifier sends each key at most once per business.",
+    )
+    customer_phone: Phone
+    kind: OutboundKind
+    text: str = Field(min_length=1, max_length=1024, description="Body text.")
+    header: str | None = Field(default=None, max_length=60, description="Header (buttons/list).")
+    footer: str | None = Field(default=None, max_length=60, description="Footer (buttons/list).")
+    buttons: tuple[ReplyButton, ...] = Field(default=(), max_length=3, description="1–3 buttons.")
+    menu: ListMenu | None = Field(default=None, description="The list, for kind `list`.")
+    order_id: UUID | None = Field(default=None, description="Order this message is about, if any.")
+    reply_to: str | None = Field(default=None, max_length=256, description="wamid to quote.")
+
+    @model_validator(mode="after")
+    def _shape_matches_kind(self) -> "SendMessageBody":
+        if self.kind is OutboundKind.BUTTONS and not self.buttons:
+            raise ValueError("a buttons message needs 1 to 3 buttons")
+        if self.kind is OutboundKind.LIST and self.menu is None:
+            raise ValueError("a list message needs a menu")
+        if self.kind is OutboundKind.TEXT and (self.buttons or self.menu):
+            raise ValueError("a text message has no buttons or menu")
+        if len({b.title for b in self.buttons}) != len(self.buttons):
+            raise ValueError("button titles must be unique")
+        return self
+
+
+class SendWhatsAppMessage(Envelope):
+    type: Literal["SendWhatsAppMessage"] = "SendWhatsAppMessage"
+    body: SendMessageBody
+
+
+# --- notifier.events.v1 ---
+
+
+class MessagePurpose(StrEnum):
+    COD_CONFIRMATION = "cod_confirmation"
+    COD_REMINDER = "cod_reminder"
+    ORDER_CONFIRMED = "order_confirmed"
+    ORDER_SHIPPED = "order_shipped"
+    ORDER_DELIVERED = "order_delivered"
+    ORDER_CANCELLED = "order_cancelled"
+    ORDER_RETURNED = "order_returned"
+    ADMIN_NEW_ORDER = "admin_new_order"
+    CHAT = "chat"  # a free-form message asked for on whatsapp.outbound.v1
+
+
+class StatusChange(Contract):
+    status: DeliveryStatus
+    at: datetime
+    error: GraphError | None = None
+
+
+class MessageRecordedBody(Contract):
+    """The whole message as the notifier knows it now; a newer `revision` replaces an older."""
+
+    message_id: UUID = Field(description="Notifier's id (also sent as biz_opaque_callback_data).")
+    revision: int = Field(ge=1, description="Grows with every change; keep the highest.")
+    phone_number_id: str = Field(max_length=64, description="Business number it is sent from.")
+    customer_phone: Phone = Field(description="Recipient.")
+    order_id: UUID | None = Field(default=None, description="Order it is about, if any.")
+    purpose: MessagePurpose
+    template: str | None = Field(default=None, max_length=512, description="Template name.")
+    language: str | None = Field(default=None, max_length=20, description="Template language.")
+    kind: Literal["template", "text", "buttons", "list"] = Field(description="How it is sent.")
+    text: str = Field(max_length=4096, description="What the shopper reads (rendered).")
+    wamid: str | None = Field(default=None, max_length=256, description="Meta's id once sent.")
+    status: DeliveryStatus
+    attempts: int = Field(ge=0, description="Send attempts so far.")
+    history: tuple[StatusChange, ...] = Field(description="Every status, oldest first.")
+    error: GraphError | None = Field(default=None, description="Last error, if any.")
+    created_at: datetime
+
+
+class MessageRecorded(Envelope):
+    type: Literal["MessageRecorded"] = "MessageRecorded"
+    body: MessageRecordedBody
+
+
+class NoticeKind(StrEnum):
+    NEW_ORDER = "new_order"
+    NO_CONSENT = "no_consent"
+    TEMPLATE_NOT_APPROVED = "template_not_approved"
+    MESSAGE_FAILED = "message_failed"
+    WHATSAPP_NOT_CONNECTED = "whatsapp_not_connected"
+    OPTED_OUT = "opted_out"
+
+
+class NoticeBody(Contract):
+    notice_id: UUID = Field(description="Deterministic: the same cause never makes two notices.")
+    kind: NoticeKind
+    message: str = Field(max_length=1000, description="What the merchant reads.")
+    order_id: UUID | None = Field(default=None, description="Order it concerns, if any.")
+    order_number: str | None = Field(default=None, max_length=40)
+    customer_phone: Phone | None = None
+    details: dict[str, str] = Field(default_factory=dict, description="Extra facts, e.g. template.")
+
+
+class NoticeRaised(Envelope):
+    type: Literal["NoticeRaised"] = "NoticeRaised"
+    body: NoticeBody
+
+
+# --- notifier retry topics and dead letters ---
+
+
+class SendAttemptBody(Contract):
+    """A send that failed and waits on a retry topic until `due_at`."""
+
+    message_id: UUID = Field(description="The notifier's message row to send again.")
+    attempt: int = Field(ge=2, description="Number of the attempt this record asks for.")
+    due_at: datetime = Field(description="Not before this time.")
+    last_error: GraphError | None = None
+
+
+class SendAttemptDue(Envelope):
+    type: Literal["SendAttemptDue"] = "SendAttemptDue"
+    body: SendAttemptBody
+
+
+class DeadLetterBody(Contract):
+    source_topic: str = Field(max_length=200)
+    partition: int | None = None
+    offset: int | None = None
+    error: str = Field(max_length=2000, description="Why it was set aside.")
+    payload: str = Field(max_length=1_000_000, description="The record's value as text.")
+    message_id: UUID | None = Field(default=None, description="The message, when known.")
+
+
+class DeadLetter(Envelope):
+    type: Literal["DeadLetter"] = "DeadLetter"
+    body: DeadLetterBody
+
+
+WhatsAppStatusEvent = Annotated[
+    MessageStatusReported | TemplateStatusChanged, Field(discriminator="type")
+]
+NotifierEvent = Annotated[MessageRecorded | NoticeRaised, Field(discriminator="type")]
+_status: TypeAdapter[MessageStatusReported | TemplateStatusChanged] = TypeAdapter(
+    WhatsAppStatusEvent
+)
+_notifier: TypeAdapter[MessageRecorded | NoticeRaised] = TypeAdapter(NotifierEvent)
+
+
+def parse_status_event(raw: bytes | str) -> MessageStatusReported | TemplateStatusChanged:
+    return _status.validate_json(raw)
+
+
+def parse_notifier_event(raw: bytes | str) -> MessageRecorded | NoticeRaised:
+    return _notifier.validate_json(raw)
