@@ -60,7 +60,7 @@ class Template:
 
 
 EN, UR, RO = Language.EN, Language.UR, Language.UR_LATN
-_COD_BUTTONS = {
+_COD_BUTTONS: dict[Language, tuple[str, ...]] = {
     EN: ("Confirm", "Cancel"),
     UR: ("تصدیق کریں", "منسوخ کریں"),
     RO: ("Confirm", "Cancel"),
