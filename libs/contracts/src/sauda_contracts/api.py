@@ -19,6 +19,7 @@ from sauda_contracts.orders import (
     Payment,
     PaymentStatus,
 )
+from sauda_contracts.whatsapp import GraphError, MessagePurpose, NoticeKind, StatusChange
 
 # Postgres text and jsonb cannot hold NUL, and no order text needs one: refused at the door,
 # before it could reach a topic and stop every consumer that stores it.
@@ -151,6 +152,11 @@ class OrderOut(Contract):
     history: tuple[HistoryEntry, ...] | None = Field(
         default=None, description="Every status change with time and actor (detail view only)."
     )
+    notices: tuple["NoticeOut", ...] | None = Field(
+        default=None,
+        description="Notices about this order, e.g. why no WhatsApp message went out "
+        "(detail view only).",
+    )
 
 
 class OrderList(Contract):
@@ -267,3 +273,82 @@ class Readiness(Contract):
 
     ready: bool = Field(description="Whether every dependency answered.")
     failures: dict[str, str] = Field(description="Dependency name → the error it gave.")
+
+
+# --- WhatsApp: the message log, notices and the connected account ---
+
+
+class MessageOut(Contract):
+    message_id: UUID
+    order_id: UUID | None = None
+    customer_phone: str
+    direction: Literal["outbound", "inbound"]
+    purpose: MessagePurpose | None = Field(default=None, description="Why Sauda sent it.")
+    kind: str = Field(description="template, text, buttons or list; for inbound, what was sent.")
+    template: str | None = None
+    language: str | None = None
+    text: str = Field(description="What the shopper read, or wrote.")
+    wamid: str | None = Field(default=None, description="Meta's message id.")
+    status: str | None = Field(
+        default=None,
+        description="queued, retrying, sent, delivered, read, failed, skipped; inbound: received.",
+    )
+    history: tuple[StatusChange, ...] = Field(default=(), description="Every status, oldest first.")
+    error: GraphError | None = None
+    attempts: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+
+class OrderMessages(Contract):
+    order_id: UUID
+    messages: tuple[MessageOut, ...]
+
+
+class Conversation(Contract):
+    """A customer's chat, newest first, paged like the Wabotick seed (limit 20 by default)."""
+
+    customer_phone: str
+    messages: tuple[MessageOut, ...]
+    total: int
+    limit: int
+    offset: int
+
+
+class NoticeOut(Contract):
+    notice_id: UUID
+    kind: NoticeKind
+    message: str
+    order_id: UUID | None = None
+    order_number: str | None = None
+    customer_phone: str | None = None
+    details: dict[str, str] = Field(default_factory=dict)
+    created_at: datetime
+
+
+class NoticeList(Contract):
+    notices: tuple[NoticeOut, ...]
+    total: int
+    limit: int
+    offset: int
+
+
+class WhatsAppAccountOut(Contract):
+    whatsapp_phone_number_id: str
+    waba_id: str
+    display_phone_number: str | None
+    graph_url: str
+    api_version: str
+    admin_phone: str | None
+    language: Language
+    sandbox: bool
+
+
+class WhatsAppAccountPatch(Contract):
+    admin_phone: RawPhone | None = Field(
+        default=None, description="Number that gets a WhatsApp message for every new order."
+    )
+    language: Language | None = Field(default=None, description="Default template language.")
+
+
+OrderOut.model_rebuild()

@@ -1,1 +1,1 @@
-"""Sauda conversation: chat ordering sessions, carts, intents and reminders. Skeleton: built in a later issue."""
+"""Sauda conversation: shoppers' WhatsApp messages in, order commands and replies out."""

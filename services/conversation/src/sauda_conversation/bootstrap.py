@@ -1,1 +1,52 @@
-"""bootstrap of conversation: not built yet (see the project's issues)."""
+"""The one place the conversation service's objects are built and started."""
+
+from pathlib import Path
+
+from sauda_conversation.app import TOPICS, on_messages
+from sauda_conversation.settings import ConversationSettings
+from sauda_runtime.consumer import make_broker, subscribe_batch
+from sauda_runtime.db import create_pool, migrate
+from sauda_runtime.kafka import make_producer, wait_for_kafka
+from sauda_runtime.logging import configure_logging, get_logger
+from sauda_runtime.outbox import OutboxRelay
+from sauda_runtime.service import health_app, http_server, run_until_stopped
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+async def main(settings: ConversationSettings | None = None) -> None:
+    settings = settings or ConversationSettings()
+    configure_logging("conversation", settings.log_level)
+    log = get_logger(__name__)
+    await wait_for_kafka(settings.kafka_bootstrap_servers)
+    schema = settings.conversation_db_schema
+    pool = await create_pool(settings.database_url, schema, size=settings.db_pool_size)
+    await migrate(pool, schema, MIGRATIONS)
+    producer = make_producer(settings.kafka_bootstrap_servers, "sauda-conversation-outbox")
+    await producer.start()
+    relay = OutboxRelay(pool, producer, name="conversation", ordered=True)
+    broker = make_broker(settings.kafka_bootstrap_servers, "sauda-conversation")
+    subscribe_batch(
+        broker, TOPICS, group_id=settings.conversation_group_id, handler=on_messages(pool, relay)
+    )
+
+    async def db_ready() -> object:
+        return await pool.fetchval("SELECT 1")
+
+    async def kafka_ready() -> object:
+        return await producer.client.fetch_all_metadata()
+
+    health = http_server(
+        health_app("conversation", {"postgres": db_ready, "kafka": kafka_ready}),
+        "127.0.0.1",
+        settings.conversation_health_port,
+    )
+    await broker.start()
+    log.info("conversation_started", health_port=settings.conversation_health_port)
+    try:
+        await run_until_stopped([relay.run(), health.serve()])
+    finally:
+        await broker.stop()
+        await producer.stop()
+        await pool.close()
+        log.info("conversation_stopped")

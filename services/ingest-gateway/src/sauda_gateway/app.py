@@ -195,10 +195,12 @@ async def upsert_order(
 
 @router.get("/orders/{order_id}", response_model=OrderOut, responses=refusals(404))
 async def get_order(order_id: str, business: StoreBusinessDep, c: ContainerDep) -> Response:
-    row = await c.view.get(business.business_id, _parse_order_id(order_id))
+    oid = _parse_order_id(order_id)
+    row = await c.view.get(business.business_id, oid)
     if row is None:
         raise ApiProblem(404, "order_not_found", "no such order", field="order_id")
-    return json_response(_order_json(row, with_history=True))
+    notices, _ = await c.messages.notices(business.business_id, order_id=oid, limit=100, offset=0)
+    return json_response(_order_json({**row, "notices": notices}, with_history=True))
 
 
 async def _move(order_id: str, status: OrderStatus, reason: str | None, actor: Actor,

@@ -16,6 +16,7 @@ from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView
+from sauda_gateway.adapters.whatsapp import MessageLog, WhatsAppAccounts
 from sauda_gateway.app import (
     BodySizeLimitMiddleware,
     CorrelationMiddleware,
@@ -28,8 +29,9 @@ from sauda_gateway.app import (
 from sauda_gateway.bob import bob
 from sauda_gateway.deps import Container
 from sauda_gateway.domain import WINDOW_SECONDS, window_start
-from sauda_gateway.projector import TOPICS, on_order_stream
+from sauda_gateway.projector import MESSAGE_TOPICS, TOPICS, on_message_stream, on_order_stream
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.whatsapp_routes import meta_webhooks, whatsapp
 from sauda_runtime.consumer import make_broker, subscribe_batch
 from sauda_runtime.db import create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
@@ -83,6 +85,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             group_id=settings.gateway_view_group_id,
             handler=on_order_stream(pool, channel=channel),
         )
+        subscribe_batch(
+            broker,
+            MESSAGE_TOPICS,
+            group_id=settings.gateway_messages_group_id,
+            handler=on_message_stream(pool),
+        )
         await broker.start()
         access = AccessStore(pool)
         tasks = [
@@ -101,6 +109,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             access=access,
             store_keys=StoreOrderKeys(pool),
             carts=CartStore(pool),
+            whatsapp=WhatsAppAccounts(pool),
+            messages=MessageLog(pool),
         )
         log.info("gateway_started", port=settings.gateway_port)
         try:
@@ -124,6 +134,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(router)
     app.include_router(zapier)
     app.include_router(bob)
+    app.include_router(whatsapp)
+    app.include_router(meta_webhooks)
     app.include_router(health)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

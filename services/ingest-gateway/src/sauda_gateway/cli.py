@@ -11,14 +11,18 @@ import typer
 import uvloop
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sauda_contracts import TOPICS
+from sauda_contracts import TOPICS, Language
 from sauda_contracts.schemas import write_schemas
 from sauda_gateway.adapters.businesses import BusinessStore
 from sauda_gateway.adapters.replay import replay_orders_view
+from sauda_gateway.adapters.whatsapp import WhatsAppAccounts
 from sauda_gateway.bootstrap import open_pool
+from sauda_gateway.domain import normalize_phone
 from sauda_gateway.handlers import create_business, new_api_key
+from sauda_gateway.sandbox import connect_sandbox_number
 from sauda_gateway.settings import GatewaySettings
 from sauda_runtime.kafka import ensure_topics, wait_for_kafka
+from sauda_runtime.secrets import SecretBox, new_key
 
 app = typer.Typer(help="Sauda operator tool.", no_args_is_help=True, add_completion=False)
 business_app = typer.Typer(help="Businesses and API keys.", no_args_is_help=True)
@@ -86,8 +90,24 @@ def business_create(
             help="Reuse a business with this name if one exists (a new API key is issued for it)."
         ),
     ] = False,
+    whatsapp: Annotated[
+        str | None,
+        typer.Option(
+            help="`sandbox`: create a number in the WhatsApp sandbox (SANDBOX_URL), with Sauda's "
+            "templates approved, and connect it."
+        ),
+    ] = None,
+    admin_phone: Annotated[
+        str | None, typer.Option(help="WhatsApp number told of every new order.")
+    ] = None,
+    language: Annotated[
+        Language, typer.Option(help="Default language of the business's WhatsApp messages.")
+    ] = Language.EN,
 ) -> None:
-    """Create a business and print {"business_id", "api_key"} once; only the key's hash is kept."""
+    """Create a business and print {"business_id", "api_key"} once; only the key's hash is kept.
+    With `--whatsapp sandbox` the output also has `whatsapp_phone_number_id`."""
+    if whatsapp not in (None, "sandbox"):
+        raise typer.BadParameter("the only value is `sandbox`", param_hint="--whatsapp")
     country = country.upper()
     if country not in phonenumbers.SUPPORTED_REGIONS:
         raise typer.BadParameter(
@@ -101,12 +121,106 @@ def business_create(
             key = new_api_key()
             await store.add_key(existing.business_id, key)
             return {"business_id": str(existing.business_id), "api_key": key}
-        business, key = await create_business(
-            store, name=name, plan=plan, rate_limit_per_hour=rate_limit, default_country=country
-        )
-        return {"business_id": str(business.business_id), "api_key": key}
+            business_id = existing.business_id
+            out = {"business_id": str(business_id), "api_key": key}
+        else:
+            business, key = await create_business(
+                store, name=name, plan=plan, rate_limit_per_hour=rate_limit, default_country=country
+            )
+            business_id = business.business_id
+            out = {"business_id": str(business_id), "api_key": key}
+        if whatsapp == "sandbox":
+            settings = GatewaySettings()
+            account = await connect_sandbox_number(
+                WhatsAppAccounts(store.pool),
+                business_id,
+                sandbox_url=settings.sandbox_url,
+                box=_secret_box(settings),
+                verified_name=name,
+                admin_phone=_phone(admin_phone, country),
+                language=language,
+            )
+            out |= account.public()
+        return out
 
     typer.echo(json.dumps(_with_businesses(use)))
+
+
+def _secret_box(settings: GatewaySettings) -> SecretBox:
+    if not settings.sauda_secret_key:
+        raise typer.BadParameter(
+            "set SAUDA_SECRET_KEY (a key from `sauda secret-key`): access tokens are stored "
+            "encrypted with it",
+            param_hint="SAUDA_SECRET_KEY",
+        )
+    return SecretBox(settings.sauda_secret_key)
+
+
+def _phone(raw: str | None, country: str) -> str | None:
+    if raw is None:
+        return None
+    number = normalize_phone(raw, country)
+    if number is None:
+        raise typer.BadParameter("not a possible phone number", param_hint="--admin-phone")
+    return number
+
+
+@business_app.command("connect-whatsapp")
+def business_connect_whatsapp(
+    business_id: Annotated[str, typer.Argument(help="The business's id.")],
+    phone_number_id: Annotated[str, typer.Option(help="Meta's phone number id.")],
+    waba_id: Annotated[str, typer.Option(help="WhatsApp Business Account id.")],
+    access_token: Annotated[
+        str,
+        typer.Option(
+            envvar="WHATSAPP_ACCESS_TOKEN", help="System user token (or WHATSAPP_ACCESS_TOKEN)."
+        ),
+    ],
+    graph_url: Annotated[
+        str, typer.Option(help="Graph API base URL.")
+    ] = "https://graph.facebook.com",
+    api_version: Annotated[str, typer.Option(help="Graph API version.")] = "v21.0",
+    display_phone_number: Annotated[
+        str | None, typer.Option(help="The number shoppers see.")
+    ] = None,
+    admin_phone: Annotated[
+        str | None, typer.Option(help="WhatsApp number told of every new order.")
+    ] = None,
+    language: Annotated[
+        Language, typer.Option(help="Default language of the business's WhatsApp messages.")
+    ] = Language.EN,
+) -> None:
+    """Connect a real WhatsApp Cloud API number. The token is stored encrypted; the notifier
+    creates Sauda's templates on the WABA at its next template sync (they await Meta's review)."""
+    settings = GatewaySettings()
+    box = _secret_box(settings)
+
+    async def use(store: BusinessStore) -> dict[str, Any]:
+        business = await store.get(_business_id(business_id))
+        if business is None:
+            raise typer.BadParameter("no such business", param_hint="BUSINESS_ID")
+        account = await WhatsAppAccounts(store.pool).connect(
+            business.business_id,
+            phone_number_id=phone_number_id,
+            waba_id=waba_id,
+            access_token=access_token,
+            box=box,
+            graph_url=graph_url,
+            api_version=api_version,
+            display_phone_number=display_phone_number,
+            admin_phone=_phone(admin_phone, business.default_country),
+            language=language.value,
+            sandbox=False,
+        )
+        return {"business_id": business_id, **account.public()}
+
+    typer.echo(json.dumps(_with_businesses(use)))
+
+
+@app.command("secret-key")
+def secret_key() -> None:
+    """Print a new key for SAUDA_SECRET_KEY (Fernet)."""
+    typer.echo(new_key())
 
 
 @business_app.command("set-plan")

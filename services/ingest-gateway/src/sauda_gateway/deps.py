@@ -16,6 +16,7 @@ from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView
+from sauda_gateway.adapters.whatsapp import MessageLog, WhatsAppAccounts
 from sauda_gateway.domain import STORE_API
 from sauda_gateway.handlers import ApiProblem, OrderCommands, admit_request
 from sauda_gateway.settings import GatewaySettings
@@ -35,6 +36,8 @@ class Container:
     access: AccessStore
     store_keys: StoreOrderKeys
     carts: CartStore
+    whatsapp: WhatsAppAccounts
+    messages: MessageLog
 
     @property
     def commands(self) -> OrderCommands:

@@ -1,14 +1,16 @@
 """Gateway use cases: create a business, ingest an order, change its status, fold the event stream."""
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
+import asyncpg
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
+from pydantic import ValidationError
 
 from sauda_contracts import (
     STORE_STATUS_MEANS,
@@ -33,6 +35,13 @@ from sauda_contracts import (
     UpsertOrderBody,
 )
 from sauda_contracts.api import IngestCustomer, IngestRequest, UpsertOrderRequest
+from sauda_contracts.whatsapp import (
+    InboundMessageReceived,
+    MessageStatusReported,
+    TemplateStatusChanged,
+    chat_key,
+)
+from sauda_gateway import meta
 from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import Business, BusinessStore
 from sauda_gateway.adapters.carts import recover_carts
@@ -40,6 +49,7 @@ from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView, ViewWriter, record_outcomes
+from sauda_gateway.adapters.whatsapp import WhatsAppAccounts
 from sauda_gateway.domain import (
     RateDecision,
     format_order_number,
@@ -54,6 +64,7 @@ from sauda_gateway.domain import (
 )
 from sauda_runtime.db import Conn
 from sauda_runtime.logging import get_logger
+from sauda_runtime.outbox import add_to_outbox
 
 log = get_logger(__name__)
 
@@ -462,3 +473,80 @@ async def project_order_stream(
     placed = [e for e in events if isinstance(e, OrderPlaced)]
     if placed:
         await recover_carts(conn, placed, datetime.now(UTC))
+
+
+# --- WhatsApp: Meta's webhook in, topics out ---
+
+
+def _stable_id(*parts: str) -> UUID:
+    """Meta retries a webhook with the same contents: the same fact gets the same event id."""
+    return uuid5(NAMESPACE_URL, "sauda:" + ":".join(parts))
+
+
+async def receive_whatsapp_webhook(
+    raw: bytes,
+    signature: str | None,
+    *,
+    app_secret: str,
+    accounts: WhatsAppAccounts,
+    pool: asyncpg.Pool,
+    wake_relay: Callable[[], None],
+    correlation_id: str,
+) -> int:
+    """Check Meta's signature, then queue what the webhook carried on its topics (one
+    transaction), keyed by business + customer phone. Returns how many messages were queued."""
+    if not meta.signature_ok(app_secret, raw, signature):
+        raise ApiProblem(
+            401,
+            "invalid_signature",
+            "X-Hub-Signature-256 is missing or does not match the body",
+            field="X-Hub-Signature-256",
+        )
+    try:
+        payload = meta.MetaWebhook.model_validate_json(raw)
+    except ValidationError as exc:
+        raise ApiProblem(400, "invalid_payload", f"not a WhatsApp webhook: {exc.errors()[0]['msg']}",
+                         field="body") from None  # fmt: skip
+    received = meta.read_webhook(payload)
+    now = datetime.now(UTC)
+    rows: list[tuple[str, bytes, bytes]] = []
+
+    async def business_of(phone_number_id: str) -> UUID | None:
+        account = await accounts.by_phone_number_id(phone_number_id)
+        if account is None:
+            log.warning("webhook_unknown_number", phone_number_id=phone_number_id)
+        return account.business_id if account else None
+
+    for body in received.inbound:
+        if (business_id := await business_of(body.phone_number_id)) is not None:
+            event = InboundMessageReceived(
+                event_id=_stable_id("inbound", body.wamid), occurred_at=now,
+                business_id=business_id, correlation_id=correlation_id, body=body,
+            )  # fmt: skip
+            rows.append((Topic.WHATSAPP_INBOUND, chat_key(business_id, body.customer_phone),
+                         event.to_bytes()))  # fmt: skip
+    for status in received.statuses:
+        if (business_id := await business_of(status.phone_number_id)) is not None:
+            report = MessageStatusReported(
+                event_id=_stable_id("status", status.wamid, status.status), occurred_at=now,
+                business_id=business_id, correlation_id=correlation_id, body=status,
+            )  # fmt: skip
+            rows.append((Topic.WHATSAPP_STATUS, chat_key(business_id, status.customer_phone),
+                         report.to_bytes()))  # fmt: skip
+    for review in received.templates:
+        for account in await accounts.by_waba_id(review.waba_id):
+            changed = TemplateStatusChanged(
+                event_id=_stable_id("template", str(account.business_id), review.name,
+                                    review.language, review.status),
+                occurred_at=now, business_id=account.business_id,
+                correlation_id=correlation_id, body=review,
+            )  # fmt: skip
+            rows.append((Topic.WHATSAPP_STATUS, str(account.business_id).encode(),
+                         changed.to_bytes()))  # fmt: skip
+    if received.skipped:
+        log.warning("webhook_items_unreadable", skipped=received.skipped)
+    if rows:
+        async with pool.acquire() as conn:
+            await add_to_outbox(conn, rows)
+        wake_relay()
+    return len(rows)

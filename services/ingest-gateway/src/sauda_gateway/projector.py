@@ -13,7 +13,14 @@ from sauda_contracts import (
     parse_order_event,
     parse_order_rejection,
 )
+from sauda_contracts.whatsapp import (
+    InboundMessageReceived,
+    MessageRecorded,
+    NoticeRaised,
+    parse_notifier_event,
+)
 from sauda_gateway.adapters.view import ViewWriter
+from sauda_gateway.adapters.whatsapp import record_inbound, record_messages, record_notices
 from sauda_gateway.handlers import project_order_stream
 from sauda_runtime.consumer import BatchHandler
 from sauda_runtime.logging import get_logger
@@ -21,6 +28,7 @@ from sauda_runtime.logging import get_logger
 log = get_logger(__name__)
 
 TOPICS = (Topic.ORDERS_EVENTS, Topic.ORDERS_REJECTIONS)
+MESSAGE_TOPICS = (Topic.NOTIFIER_EVENTS, Topic.WHATSAPP_INBOUND)
 
 
 def on_order_stream(
@@ -65,5 +73,43 @@ def on_order_stream(
                 event_type=e.type,
                 version=e.body.version,
             )
+
+    return handle
+
+
+def on_message_stream(pool: asyncpg.Pool) -> BatchHandler:
+    """The merchant's message log and notices, folded from the notifier's events and inbound chats."""
+
+    async def handle(records: Sequence[ConsumerRecord]) -> None:
+        messages: list[MessageRecorded] = []
+        notices: list[NoticeRaised] = []
+        inbound: list[InboundMessageReceived] = []
+        poison = []
+        for r in records:
+            try:
+                if r.topic == Topic.WHATSAPP_INBOUND:
+                    inbound.append(InboundMessageReceived.model_validate_json(r.value))
+                    continue
+                event = parse_notifier_event(r.value)
+                (messages if isinstance(event, MessageRecorded) else notices).append(event)
+            except (ValidationError, ValueError, TypeError) as exc:
+                log.error("poison_event", topic=r.topic, partition=r.partition, offset=r.offset,
+                          error=str(exc)[:500])  # fmt: skip
+                poison.append((r.topic, r.partition, r.offset, str(exc)[:2000], r.value or b""))
+        latest: dict[object, MessageRecorded] = {}
+        for m in messages:  # one batch may hold several revisions of one message
+            kept = latest.get(m.body.message_id)
+            if kept is None or kept.body.revision < m.body.revision:
+                latest[m.body.message_id] = m
+        async with pool.acquire() as conn, conn.transaction():
+            await record_messages(conn, list(latest.values()))
+            await record_notices(conn, notices)
+            await record_inbound(conn, inbound)
+            if poison:
+                await conn.executemany(
+                    'INSERT INTO poison_messages (topic, partition, "offset", error, raw) '
+                    "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                    poison,
+                )
 
     return handle

@@ -42,3 +42,20 @@ class GatewaySettings(CommonSettings):
     api_key_cache_seconds: float = Field(
         default=30.0, ge=0, description="API_KEY_CACHE_SECONDS: how long a verified key is cached."
     )
+    gateway_messages_group_id: str = Field(
+        default="gateway-messages-view",
+        description="GATEWAY_MESSAGES_GROUP_ID: consumer group of the message log and notices view.",
+    )
+    whatsapp_app_secret: str = Field(
+        default="",
+        description="WHATSAPP_APP_SECRET: your Meta app's secret; it signs Meta's webhooks "
+        "(X-Hub-Signature-256). Empty: every webhook is refused.",
+    )
+    whatsapp_verify_token: str = Field(
+        default="",
+        description="WHATSAPP_VERIFY_TOKEN: the token you gave Meta for the webhook handshake.",
+    )
+    sandbox_url: str = Field(
+        default="http://127.0.0.1:8090",
+        description="SANDBOX_URL: the WhatsApp sandbox `sauda business create --whatsapp sandbox` uses.",
+    )

@@ -69,6 +69,17 @@ class BusinessStore:
         self._cache[key_hash] = (now + self._ttl, business)
         return business
 
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self._pool
+
+    async def get(self, business_id: UUID) -> Business | None:
+        row = await self._pool.fetchrow(
+            "SELECT business_id, name, plan, default_country FROM businesses WHERE business_id = $1",
+            business_id,
+        )
+        return Business(**dict(row)) if row else None
+
     async def first_named(self, name: str) -> Business | None:
         row = await self._pool.fetchrow(
             "SELECT business_id, name, plan, default_country FROM businesses WHERE name = $1 "

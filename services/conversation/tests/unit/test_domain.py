@@ -1,0 +1,99 @@
+"""COD taps and the answers to refused ones, as tables."""
+
+from datetime import UTC, datetime
+from uuid import uuid4
+
+import pytest
+
+from sauda_contracts import OrderStatus, RejectionBody, RejectionCode
+from sauda_contracts.templates import CodAction, cod_payload
+from sauda_contracts.whatsapp import InboundKind, InboundMessageBody
+from sauda_conversation.domain import (
+    CANCEL_REASON,
+    cod_tap,
+    command_id_for,
+    reply_to_refused_tap,
+)
+
+ORDER = uuid4()
+
+
+def inbound(kind: InboundKind, reply_id: str | None, text: str | None = None) -> InboundMessageBody:
+    return InboundMessageBody(
+        phone_number_id="1001", customer_phone="923001234567", wamid="wamid.X",
+        sent_at=datetime.now(UTC), kind=kind, meta_type=kind.value, text=text, reply_id=reply_id,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "reply_id", "expected"),
+    [
+        (
+            InboundKind.BUTTON,
+            cod_payload(CodAction.CONFIRM, ORDER, "ORD-000001"),
+            OrderStatus.CONFIRMED,
+        ),
+        (
+            InboundKind.BUTTON,
+            cod_payload(CodAction.CANCEL, ORDER, "ORD-000001"),
+            OrderStatus.CANCELLED,
+        ),
+        (
+            InboundKind.BUTTON_REPLY,
+            cod_payload(CodAction.CONFIRM, ORDER, "ORD-1"),
+            OrderStatus.CONFIRMED,
+        ),
+        (InboundKind.BUTTON, "Confirm", None),  # a quick reply sent without payload: the label
+        (InboundKind.BUTTON, f"cod:ship:{ORDER}:ORD-1", None),  # not an action a shopper has
+        (InboundKind.BUTTON, "cod:confirm:not-a-uuid:ORD-1", None),
+        (
+            InboundKind.TEXT,
+            cod_payload(CodAction.CONFIRM, ORDER, "ORD-1"),
+            None,
+        ),  # typed, not tapped
+        (InboundKind.LIST_REPLY, cod_payload(CodAction.CONFIRM, ORDER, "ORD-1"), None),
+    ],
+)
+def test_cod_taps(kind: InboundKind, reply_id: str, expected: OrderStatus | None) -> None:
+    tap = cod_tap(inbound(kind, reply_id))
+    assert (tap.status if tap else None) == expected
+    if tap:
+        assert tap.order_id == ORDER
+
+
+def test_cancel_reason_is_the_issues_words() -> None:
+    tap = cod_tap(inbound(InboundKind.BUTTON, cod_payload(CodAction.CANCEL, ORDER, "ORD-1")))
+    assert tap is not None and tap.reason == CANCEL_REASON == "customer cancelled on WhatsApp"
+
+
+def test_one_message_one_command_id() -> None:
+    business = uuid4()
+    assert command_id_for(business, "wamid.A") == command_id_for(business, "wamid.A")
+    assert command_id_for(business, "wamid.A") != command_id_for(business, "wamid.B")
+    assert command_id_for(business, "wamid.A") != command_id_for(uuid4(), "wamid.A")
+
+
+def rejection(
+    current: OrderStatus | None, code: RejectionCode = RejectionCode.INVALID_TRANSITION
+) -> RejectionBody:
+    return RejectionBody(order_id=ORDER, command_id=uuid4(), command_type="ChangeOrderStatus",
+                         code=code, message="no", current_status=current)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("current", "action", "reply"),
+    [
+        (OrderStatus.CONFIRMED, CodAction.CONFIRM, "Your order ORD-7 is already confirmed. Thank you!"),
+        (OrderStatus.CANCELLED, CodAction.CANCEL, "Your order ORD-7 is already cancelled."),
+        (OrderStatus.CANCELLED, CodAction.CONFIRM, "Your order ORD-7 was cancelled, so nothing was changed."),
+        (OrderStatus.SHIPPED, CodAction.CANCEL,
+         "Your order ORD-7 has already shipped, so nothing was changed. If you still want to cancel it, please contact the store."),
+        (OrderStatus.DELIVERED, CodAction.CONFIRM, "Your order ORD-7 has already been delivered, so nothing was changed."),
+        (None, CodAction.CONFIRM, "Sorry, we could not find order ORD-7. Please contact the store."),
+    ],
+)  # fmt: skip
+def test_refused_taps_get_their_order_status(
+    current: OrderStatus | None, action: CodAction, reply: str
+) -> None:
+    code = RejectionCode.ORDER_NOT_FOUND if current is None else RejectionCode.INVALID_TRANSITION
+    assert reply_to_refused_tap(rejection(current, code), "ORD-7", action) == reply
