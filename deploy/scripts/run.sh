@@ -12,7 +12,24 @@ eval "$(bash deploy/scripts/infra.sh up)"
 uv run --frozen sauda topics create >/dev/null
 
 GATEWAY_PORT=${GATEWAY_PORT:-8000}
-export GATEWAY_PORT
+SANDBOX_PORT=${SANDBOX_PORT:-8090}
+export GATEWAY_PORT SANDBOX_PORT
+# Secrets of this installation, made once and kept in .state (git-ignored): the key that seals
+# WhatsApp access tokens, and the app secret / verify token the sandbox (standing in for Meta)
+# and the gateway share.
+fernet_key() { uv run --frozen sauda secret-key; }
+random_hex() { python3 -c 'import secrets; print(secrets.token_hex(24))'; }
+secret() {  # file generator
+  [[ -s $STATE/$1 ]] || (umask 077; "$2" >"$STATE/$1")
+  cat "$STATE/$1"
+}
+export SAUDA_SECRET_KEY=${SAUDA_SECRET_KEY:-$(secret secret.key fernet_key)}
+export WHATSAPP_APP_SECRET=${WHATSAPP_APP_SECRET:-$(secret app-secret random_hex)}
+export WHATSAPP_VERIFY_TOKEN=${WHATSAPP_VERIFY_TOKEN:-$(secret verify-token random_hex)}
+export SANDBOX_APP_SECRET=$WHATSAPP_APP_SECRET
+export SANDBOX_URL=${SANDBOX_URL:-http://127.0.0.1:$SANDBOX_PORT}
+export SANDBOX_WEBHOOK_URL=${SANDBOX_WEBHOOK_URL:-http://127.0.0.1:$GATEWAY_PORT/webhooks/whatsapp}
+export SANDBOX_STATE_FILE=${SANDBOX_STATE_FILE:-$STATE/sandbox.json}
 pids=()
 stop_services() {
   echo; echo "stopping services (Kafka and Postgres keep running; 'make stop' stops them)"
@@ -26,8 +43,11 @@ start() {  # name module [readiness url]
   uv run --frozen python -m "$2" >>"$LOGS/$1.log" 2>&1 &
   pids+=($!)
 }
+start whatsapp-sandbox sauda_sandbox
 start order-ledger sauda_ledger
 start ingest-gateway sauda_gateway
+start notifier sauda_notifier
+start conversation sauda_conversation
 
 wait_ready() {
   local deadline=$((SECONDS + 90))
@@ -36,28 +56,37 @@ wait_ready() {
     sleep 0.3
   done
 }
+wait_ready "http://127.0.0.1:$SANDBOX_PORT/healthz" whatsapp-sandbox
 wait_ready "http://127.0.0.1:${LEDGER_HEALTH_PORT:-8101}/readyz" order-ledger
 wait_ready "http://127.0.0.1:$GATEWAY_PORT/readyz" ingest-gateway
+wait_ready "http://127.0.0.1:${NOTIFIER_HEALTH_PORT:-8103}/readyz" notifier
+wait_ready "http://127.0.0.1:${CONVERSATION_HEALTH_PORT:-8102}/readyz" conversation
 
 # The demo business is created once; its key is kept in .state (git-ignored) to show again.
 DEMO=$STATE/demo-business.json
-key() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["api_key"])' "$DEMO"; }
-if [[ ! -s $DEMO ]] || [[ $(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $(key)" \
-    "http://127.0.0.1:$GATEWAY_PORT/api/v1/orders?limit=1") != 200 ]]; then
-  uv run --frozen sauda business create --name "Demo Store" --plan business --rate-limit 1000 >"$DEMO"
+field() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get(sys.argv[2], ""))' "$DEMO" "$1"; }
+if [[ ! -s $DEMO ]] || [[ $(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $(field api_key)" \
+    "http://127.0.0.1:$GATEWAY_PORT/api/v1/whatsapp") != 200 ]] \
+    || ! curl -sf "$SANDBOX_URL/sandbox/numbers/$(field whatsapp_phone_number_id)" >/dev/null; then
+  uv run --frozen sauda business create --name "Demo Store" --plan business --rate-limit 1000 \
+    --whatsapp sandbox --admin-phone 923000000001 >"$DEMO"
 fi
-KEY=$(key)
+KEY=$(field api_key)
+NUMBER=$(field whatsapp_phone_number_id)
 
 cat <<EOF
 
   Sauda is running.
     API (gateway)      http://127.0.0.1:$GATEWAY_PORT   (docs: /docs)
+    WhatsApp sandbox   http://127.0.0.1:$SANDBOX_PORT/sandbox/   (the shopper's phone)
     order ledger       http://127.0.0.1:${LEDGER_HEALTH_PORT:-8101}/readyz
+    conversation       http://127.0.0.1:${CONVERSATION_HEALTH_PORT:-8102}/readyz
+    notifier           http://127.0.0.1:${NOTIFIER_HEALTH_PORT:-8103}/readyz
     Kafka              $KAFKA_BOOTSTRAP_SERVERS
     Postgres           $DATABASE_URL
     logs               $LOGS/
 
-  Demo business API key:  $KEY
+  Demo business API key:  $KEY   (WhatsApp sandbox number id $NUMBER)
 
   Try it:
     export KEY=$KEY
@@ -66,6 +95,9 @@ cat <<EOF
       "customer":{"phone":"923001234567","name":"Ali Khan","consent":true},
       "order":{"items":[{"name":"Widget Pro","qty":2,"price":1500}],"total":3000,"external_order_id":"WC-456"}}'
     curl -s localhost:$GATEWAY_PORT/api/v1/orders -H "X-API-Key: \$KEY"
+
+  The shopper's phone: open http://127.0.0.1:$SANDBOX_PORT/sandbox/?number=$NUMBER&phone=923001234567
+  and tap Confirm or Cancel under the COD message; then GET the order again.
 
   Ctrl-C stops the services.
 EOF

@@ -19,6 +19,7 @@ import pytest
 
 from sauda_contracts import TOPICS, Topic
 from sauda_runtime.kafka import ensure_topics
+from sauda_runtime.secrets import new_key
 from sauda_runtime.testing import read_topic, required_env
 
 T = TypeVar("T")
@@ -94,46 +95,81 @@ class Service:
         return lines
 
 
+# What the tests shorten: a reminder after seconds instead of 6 hours, retries 50x sooner.
+REMINDER_AFTER_SECONDS = 4
+RETRY_SCALE = 0.02
+APP_SECRET = "e2e-meta-app-secret"
+VERIFY_TOKEN = "e2e-verify-token"
+
+
 class Stack:
     def __init__(self, tmp: Path) -> None:
         self.logs = tmp
         self.database_url = required_env("DATABASE_URL")
         self.bootstrap = required_env("KAFKA_BOOTSTRAP_SERVERS")
-        gateway_port, ledger_port = free_port(), free_port()
-        base = {**os.environ, "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
+        gateway_port, ledger_port, sandbox_port = free_port(), free_port(), free_port()
+        notifier_port, conversation_port = free_port(), free_port()
         self.gateway_url = f"http://127.0.0.1:{gateway_port}"
-        self.ledger = Service(
-            "order-ledger",
-            "sauda_ledger",
-            {**base, "LEDGER_HEALTH_PORT": str(ledger_port)},
-            f"http://127.0.0.1:{ledger_port}/readyz",
-            tmp,
+        self.app_secret, self.verify_token = APP_SECRET, VERIFY_TOKEN
+        self.reminder_after = REMINDER_AFTER_SECONDS
+        self.sandbox_url = f"http://127.0.0.1:{sandbox_port}"
+        # Every process (and the `sauda` CLI the tests run) shares these settings.
+        os.environ.setdefault("SAUDA_SECRET_KEY", new_key())
+        os.environ.update(
+            WHATSAPP_APP_SECRET=APP_SECRET,
+            WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN,
+            SANDBOX_URL=self.sandbox_url,
         )
+        self.base = {**os.environ, "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
+        self.ledger = self.service("order-ledger", "sauda_ledger", ledger_port,
+                                   LEDGER_HEALTH_PORT=str(ledger_port))  # fmt: skip
         self.gateway = self.gateway_service("ingest-gateway", gateway_port)
+        self.sandbox = self.service(
+            "whatsapp-sandbox", "sauda_sandbox", sandbox_port, path="/healthz",
+            SANDBOX_PORT=str(sandbox_port), SANDBOX_APP_SECRET=APP_SECRET,
+            SANDBOX_WEBHOOK_URL=f"{self.gateway_url}/webhooks/whatsapp",
+            SANDBOX_STATUS_DELAY_MS="50",
+        )  # fmt: skip
+        self.notifier = self.service(
+            "notifier", "sauda_notifier", notifier_port,
+            NOTIFIER_HEALTH_PORT=str(notifier_port),
+            NOTIFIER_REMINDER_AFTER_SECONDS=str(REMINDER_AFTER_SECONDS),
+            NOTIFIER_RETRY_SCALE=str(RETRY_SCALE),
+            NOTIFIER_REMINDER_POLL_SECONDS="0.5",
+        )  # fmt: skip
+        self.conversation = self.service(
+            "conversation", "sauda_conversation", conversation_port,
+            CONVERSATION_HEALTH_PORT=str(conversation_port),
+        )  # fmt: skip
+
+    @property
+    def services(self) -> tuple[Service, ...]:
+        return (self.sandbox, self.ledger, self.gateway, self.notifier, self.conversation)
+
+    def service(
+        self, name: str, module: str, port: int, path: str = "/readyz", **env: str
+    ) -> Service:
+        return Service(
+            name, module, {**self.base, **env}, f"http://127.0.0.1:{port}{path}", self.logs
+        )
 
     def gateway_service(self, name: str, port: int) -> Service:
         """A gateway process on `port` (not started); several share one database and broker."""
-        env = {
-            **os.environ,
-            "LOG_LEVEL": "INFO",
-            "PYTHONUNBUFFERED": "1",
-            "GATEWAY_PORT": str(port),
-        }
-        return Service(name, "sauda_gateway", env, f"http://127.0.0.1:{port}/readyz", self.logs)
+        return self.service(name, "sauda_gateway", port, GATEWAY_PORT=str(port))
 
 
 @pytest.fixture(scope="session")
 async def stack(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Stack]:
     s = Stack(tmp_path_factory.mktemp("services"))
     await ensure_topics(s.bootstrap, TOPICS)
-    s.ledger.start()
-    s.gateway.start()
+    for svc in s.services:
+        svc.start()
     try:
-        await s.ledger.ready()
-        await s.gateway.ready()
+        for svc in s.services:
+            await svc.ready()
         yield s
     finally:
-        for svc in (s.gateway, s.ledger):
+        for svc in reversed(s.services):
             if svc.proc and svc.proc.poll() is None:
                 svc.kill(signal.SIGTERM)
 
@@ -169,12 +205,18 @@ async def _create_business(
     plan: str = "business",
     rate_limit: int | None = 1_000_000,
     country: str = "PK",
+    whatsapp: bool = False,
+    admin_phone: str | None = None,
+    language: str = "en",
 ) -> dict[str, str]:
     """Tests get a large hourly allowance unless they are about the allowance itself."""
     limit = ["--rate-limit", str(rate_limit)] if rate_limit is not None else []
+    wa = ["--whatsapp", "sandbox", "--language", language] if whatsapp else []
+    admin = ["--admin-phone", admin_phone] if admin_phone else []
     out = await sauda_cli(
-        "business", "create", "--name", name, "--plan", plan, "--country", country, *limit
-    )
+        "business", "create", "--name", name, "--plan", plan, "--country", country, *limit,
+        *wa, *admin,
+    )  # fmt: skip
     return orjson.loads(out)  # type: ignore[no-any-return]
 
 
@@ -188,6 +230,13 @@ async def business(stack: Stack) -> dict[str, str]:
 def make_business(stack: Stack) -> Callable[..., Awaitable[dict[str, str]]]:
     """make_business(plan="business", rate_limit=1_000_000) -> {"business_id", "api_key"}."""
     return lambda **kw: _create_business(stack, f"test-{uuid.uuid4().hex[:8]}", **kw)
+
+
+@pytest.fixture
+async def sandbox(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
+    """The WhatsApp sandbox: Meta's API and the shopper's side of every chat."""
+    async with httpx.AsyncClient(base_url=stack.sandbox_url, timeout=30) as http:
+        yield http
 
 
 @pytest.fixture

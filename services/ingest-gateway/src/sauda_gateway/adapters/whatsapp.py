@@ -182,7 +182,7 @@ async def record_inbound(conn: Conn, messages: list[InboundMessageReceived]) -> 
                 b.kind.value,
                 b.text or (b.reply_id or f"[{b.meta_type}]"),
                 b.wamid,
-                b.sent_at,
+                m.occurred_at,  # when Sauda got it: Meta stamps whole seconds only
             )
             for m in messages
             for b in (m.body,)
