@@ -1,0 +1,1 @@
+"""The sandbox's outside world: the state file and the webhook emitter."""

@@ -1,0 +1,220 @@
+"""Sandbox HTTP routes: Meta's Graph surface, the sandbox management API and the chat page."""
+
+import json
+import secrets
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
+
+from sauda_sandbox.deps import SandboxDep, TokenDep, VersionDep
+from sauda_sandbox.domain import GraphError, error_body
+from sauda_sandbox.handlers import (
+    Conflict,
+    Fault,
+    Invalid,
+    NewNumber,
+    NotFound,
+    ShopperMessage,
+    TemplateStatusChange,
+)
+
+PAGE = Path(__file__).parent / "static" / "index.html"
+
+graph = APIRouter(tags=["graph"])
+sandbox = APIRouter(prefix="/sandbox", tags=["sandbox"])
+page = APIRouter(include_in_schema=False)
+
+
+def fbtrace_id() -> str:
+    return "A" + secrets.token_urlsafe(16)[:22]
+
+
+async def json_body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw:
+        raise GraphError(100, "The request body is empty; send a JSON object.")
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise GraphError(100, "The request body is not valid JSON.") from None
+
+
+# --------------------------------------------------------------------------------------------
+# Meta's Graph surface
+
+
+@graph.post("/{version}/{phone_number_id}/messages")
+async def post_messages(
+    version: VersionDep,
+    phone_number_id: str,
+    request: Request,
+    box: SandboxDep,
+    token: TokenDep,
+) -> dict[str, Any]:
+    number = box.authorize(phone_number_id, token)
+    return box.handle_messages_post(number, await json_body(request))
+
+
+@graph.get("/{version}/{waba_id}/message_templates")
+async def get_message_templates(
+    version: VersionDep,
+    waba_id: str,
+    request: Request,
+    box: SandboxDep,
+    token: TokenDep,
+    name: str | None = None,
+    status: str | None = None,
+    language: str | None = None,
+    category: str | None = None,
+    fields: str | None = None,
+    limit: int = Query(default=25, ge=1),
+    after: str | None = None,
+    before: str | None = None,
+) -> dict[str, Any]:
+    box.authorize_waba(waba_id, token)
+    filters = {
+        key: value
+        for key, value in (
+            ("name", name),
+            ("status", status),
+            ("language", language),
+            ("category", category),
+        )
+        if value
+    }
+    found = box.list_templates(
+        waba_id,
+        filters=filters,
+        fields=[f.strip() for f in fields.split(",")] if fields else None,
+        limit=limit,
+        after=after,
+        before=before,
+    )
+    answer: dict[str, Any] = {"data": found.items}
+    if found.items:
+        paging: dict[str, Any] = {"cursors": {"before": found.before, "after": found.after}}
+        if found.has_next:
+            paging["next"] = str(
+                request.url.remove_query_params(["before", "after"]).include_query_params(
+                    after=found.after
+                )
+            )
+        if found.has_previous:
+            paging["previous"] = str(
+                request.url.remove_query_params(["before", "after"]).include_query_params(
+                    before=found.before
+                )
+            )
+        answer["paging"] = paging
+    return answer
+
+
+@graph.post("/{version}/{waba_id}/message_templates")
+async def post_message_templates(
+    version: VersionDep, waba_id: str, request: Request, box: SandboxDep, token: TokenDep
+) -> dict[str, Any]:
+    box.authorize_waba(waba_id, token)
+    return box.create_template(waba_id, await json_body(request))
+
+
+# --------------------------------------------------------------------------------------------
+# Sandbox management
+
+
+@sandbox.post("/numbers", status_code=201)
+async def create_number(box: SandboxDep, body: NewNumber | None = None) -> dict[str, Any]:
+    return asdict(box.create_number(body or NewNumber()))
+
+
+@sandbox.get("/numbers")
+async def list_numbers(box: SandboxDep) -> list[dict[str, Any]]:
+    return [asdict(n) for n in box.numbers.values()]
+
+
+@sandbox.get("/numbers/{phone_number_id}")
+async def get_number(phone_number_id: str, box: SandboxDep) -> dict[str, Any]:
+    return asdict(box.number(phone_number_id))
+
+
+@sandbox.post("/{waba_id}/templates/status")
+async def set_template_status(
+    waba_id: str, change: TemplateStatusChange, box: SandboxDep
+) -> dict[str, Any]:
+    return box.set_template_status(waba_id, change)
+
+
+@sandbox.post("/{phone_number_id}/faults", status_code=201)
+async def add_fault(phone_number_id: str, fault: Fault, box: SandboxDep) -> dict[str, Any]:
+    return {"phone_number_id": phone_number_id, "pending": box.add_fault(phone_number_id, fault)}
+
+
+@sandbox.get("/{phone_number_id}/faults")
+async def get_faults(phone_number_id: str, box: SandboxDep) -> dict[str, Any]:
+    box.number(phone_number_id)
+    return {"phone_number_id": phone_number_id, "pending": box.faults(phone_number_id)}
+
+
+@sandbox.delete("/{phone_number_id}/faults", status_code=204)
+async def clear_faults(phone_number_id: str, box: SandboxDep) -> Response:
+    box.clear_faults(phone_number_id)
+    return Response(status_code=204)
+
+
+@sandbox.get("/{phone_number_id}/chats")
+async def list_chats(phone_number_id: str, box: SandboxDep) -> dict[str, Any]:
+    return {"phone_number_id": phone_number_id, "chats": box.chats(phone_number_id)}
+
+
+@sandbox.get("/{phone_number_id}/chats/{shopper_phone}")
+async def view_chat(
+    phone_number_id: str, shopper_phone: str, box: SandboxDep, mark_read: bool = True
+) -> dict[str, Any]:
+    return box.view_chat(phone_number_id, shopper_phone, mark_read=mark_read)
+
+
+@sandbox.post("/{phone_number_id}/chats/{shopper_phone}", status_code=201)
+async def shopper_says(
+    phone_number_id: str, shopper_phone: str, said: ShopperMessage, box: SandboxDep
+) -> dict[str, str]:
+    return {"message_id": box.shopper_says(phone_number_id, shopper_phone, said)}
+
+
+@sandbox.get("/webhooks")
+async def recent_webhooks(box: SandboxDep, request: Request) -> dict[str, Any]:
+    """The latest webhook deliveries, newest first (for debugging a receiver)."""
+    emitter = request.app.state.emitter
+    return {"deliveries": [asdict(d) for d in reversed(emitter.log)]}
+
+
+# --------------------------------------------------------------------------------------------
+# The chat page
+
+
+@page.get("/")
+@page.get("/sandbox/")
+async def chat_page() -> FileResponse:
+    return FileResponse(PAGE, media_type="text/html", headers={"Cache-Control": "no-store"})
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def on_graph_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, GraphError)
+        return JSONResponse(error_body(exc, fbtrace_id()), status_code=exc.http_status)
+
+    async def on_not_found(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    async def on_conflict(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=409)
+
+    app.add_exception_handler(GraphError, on_graph_error)
+    app.add_exception_handler(NotFound, on_not_found)
+
+    async def on_invalid(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=400)
+
+    app.add_exception_handler(Conflict, on_conflict)
+    app.add_exception_handler(Invalid, on_invalid)

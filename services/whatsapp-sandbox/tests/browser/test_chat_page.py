@@ -1,0 +1,191 @@
+"""The shopper chat page in Debian's Chromium: tapping quick replies and picking list rows sends webhooks."""
+
+import os
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, Page, async_playwright, expect
+
+from sauda_sandbox.testing import Env
+
+CHROMIUM = Path(os.environ.get("SAUDA_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOPPER = "919812345678"
+
+
+@pytest.fixture
+def chromium() -> Path:
+    """Debian's Chromium; missing fails the test with how to install it, never skips."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's Chromium with "
+            "`bash deploy/scripts/browser.sh` (or `apt-get install -y chromium`)",
+            pytrace=False,
+        )
+    return CHROMIUM
+
+
+@pytest.fixture
+async def browser(chromium: Path) -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(
+            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True, timeout=30_000
+        )
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+@pytest.fixture
+async def page(browser: Browser) -> AsyncIterator[Page]:
+    context = await browser.new_context()
+    opened = await context.new_page()
+    opened.set_default_timeout(10_000)
+    try:
+        yield opened
+    finally:
+        await context.close()
+
+
+async def test_shopper_confirms_a_template_order(env: Env, page: Page) -> None:
+    number = await env.number()
+    await env.template(
+        number,
+        "order_confirm",
+        "Hi {{1}}, confirm order {{2}}?",
+        buttons=["Confirm", "Cancel"],
+    )
+    sent = await env.send(
+        number,
+        {
+            "to": SHOPPER,
+            "type": "template",
+            "template": {
+                "name": "order_confirm",
+                "language": {"code": "en_US"},
+                "components": [
+                    {
+                        "type": "body",
+                        "parameters": [
+                            {"type": "text", "text": "Asha"},
+                            {"type": "text", "text": "#1042"},
+                        ],
+                    },
+                    {
+                        "type": "button",
+                        "sub_type": "quick_reply",
+                        "index": "0",
+                        "parameters": [{"type": "payload", "payload": "CONFIRM_1042"}],
+                    },
+                    {
+                        "type": "button",
+                        "sub_type": "quick_reply",
+                        "index": "1",
+                        "parameters": [{"type": "payload", "payload": "CANCEL_1042"}],
+                    },
+                ],
+            },
+        },
+    )
+    assert sent.status_code == 200, sent.text
+    template_id = sent.json()["messages"][0]["id"]
+
+    await page.goto(f"{env.url}/sandbox/?number={number['phone_number_id']}&phone={SHOPPER}")
+    business = page.locator('[data-testid="message"][data-direction="to_shopper"]')
+    await expect(business).to_have_count(1)
+    await expect(business.locator('[data-testid="message-text"]')).to_have_text(
+        "Hi Asha, confirm order #1042?"
+    )
+    # The page viewed the chat: the business message turns read (blue ticks).
+    await expect(business.locator('[data-testid="status"]')).to_have_attribute(
+        "data-status", "read"
+    )
+
+    await page.locator('[data-testid="reply-button"][data-button-id="CONFIRM_1042"]').click()
+
+    def button_reply() -> Any:
+        return [
+            m for r in env.receiver.inbound() for m in r.value["messages"] if m["type"] == "button"
+        ]
+
+    [inbound] = await env.receiver.wait_for(button_reply, what="the Confirm tap")
+    assert inbound["button"] == {"text": "Confirm", "payload": "CONFIRM_1042"}
+    assert inbound["context"] == {"from": number["display_phone_number"], "id": template_id}
+    assert env.receiver.bad_signatures == 0
+    reply = page.locator('[data-testid="message"][data-direction="from_shopper"]')
+    await expect(reply).to_have_count(1)
+    await expect(reply.locator('[data-testid="message-text"]')).to_have_text("Confirm")
+    await expect(page.locator('[data-testid="window"]')).to_have_attribute("data-open", "true")
+
+
+async def test_shopper_types_then_picks_a_list_row(env: Env, page: Page) -> None:
+    number = await env.number()
+    await page.goto(f"{env.url}/sandbox/")
+    await page.locator('[data-testid="number-select"]').select_option(number["phone_number_id"])
+    await page.locator('[data-testid="shopper-phone"]').fill(f"+{SHOPPER}")
+    await page.locator('[data-testid="open-chat"]').click()
+    await page.locator('[data-testid="composer"]').fill("menu please")
+    await page.locator('[data-testid="send"]').click()
+    [hello] = await env.receiver.wait_for(env.receiver.inbound, what="the typed message")
+    assert hello.value["messages"][0]["text"] == {"body": "menu please"}
+
+    listed = await env.send(
+        number,
+        {
+            "to": SHOPPER,
+            "type": "interactive",
+            "interactive": {
+                "type": "list",
+                "body": {"text": "What would you like?"},
+                "action": {
+                    "button": "Browse",
+                    "sections": [
+                        {
+                            "title": "Staples",
+                            "rows": [
+                                {"id": "rice_5kg", "title": "Rice 5 kg", "description": "₹450"},
+                                {"id": "dal_1kg", "title": "Toor dal 1 kg"},
+                            ],
+                        },
+                        {"title": "Snacks", "rows": [{"id": "chips", "title": "Chips"}]},
+                    ],
+                },
+            },
+        },
+    )
+    assert listed.status_code == 200, listed.text
+    list_id = listed.json()["messages"][0]["id"]
+
+    await page.locator('[data-testid="list-open"]').click()
+    await page.locator('[data-testid="list-row"][data-row-id="rice_5kg"]').click()
+
+    def list_reply() -> Any:
+        return [
+            m
+            for r in env.receiver.inbound()
+            for m in r.value["messages"]
+            if m["type"] == "interactive"
+        ]
+
+    [picked] = await env.receiver.wait_for(list_reply, what="the list pick")
+    assert picked["interactive"] == {
+        "type": "list_reply",
+        "list_reply": {"id": "rice_5kg", "title": "Rice 5 kg", "description": "₹450"},
+    }
+    assert picked["context"]["id"] == list_id
+    replies = page.locator('[data-testid="message"][data-direction="from_shopper"]')
+    await expect(replies).to_have_count(2)
+    await expect(replies.nth(1).locator('[data-testid="message-text"]')).to_have_text("Rice 5 kg")
+    await expect(page.locator('[data-testid="list-sheet"]')).to_be_hidden()
