@@ -7,11 +7,13 @@ import asyncio
 import hashlib
 import hmac
 import json
+import os
 import socket
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -234,3 +236,48 @@ async def sandbox_running(clock: Clock = time.time, **overrides: Any) -> AsyncIt
             httpx.AsyncClient(base_url=url, timeout=10) as http,
         ):
             yield Env(url=url, receiver=receiver, http=http)
+
+
+# --- Debian's Chromium, driven by Playwright (no browser download) ---
+
+CHROMIUM = Path(os.environ.get("SAUDA_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium_missing() -> bool:
+    return not CHROMIUM.exists()
+
+
+@asynccontextmanager
+async def chromium_page() -> AsyncIterator[Any]:
+    """A fresh page in Debian's Chromium; a missing browser fails the test (never skips)."""
+    from playwright.async_api import async_playwright
+
+    if _chromium_missing():
+        import pytest
+
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's Chromium with "
+            "`bash deploy/scripts/browser.sh` (or `apt-get install -y chromium`)",
+            pytrace=False,
+        )
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=30_000
+        )
+        try:
+            context = await browser.new_context()
+            page = await context.new_page()
+            page.set_default_timeout(15_000)
+            yield page
+        finally:
+            await browser.close()

@@ -1,62 +1,21 @@
 """The shopper chat page in Debian's Chromium: tapping quick replies and picking list rows sends webhooks."""
 
-import os
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Page, expect
 
-from sauda_sandbox.testing import Env
+from sauda_sandbox.testing import Env, chromium_page
 
-CHROMIUM = Path(os.environ.get("SAUDA_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SHOPPER = "919812345678"
 
 
 @pytest.fixture
-def chromium() -> Path:
-    """Debian's Chromium; missing fails the test with how to install it, never skips."""
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's Chromium with "
-            "`bash deploy/scripts/browser.sh` (or `apt-get install -y chromium`)",
-            pytrace=False,
-        )
-    return CHROMIUM
-
-
-@pytest.fixture
-async def browser(chromium: Path) -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(
-            executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True, timeout=30_000
-        )
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-@pytest.fixture
-async def page(browser: Browser) -> AsyncIterator[Page]:
-    context = await browser.new_context()
-    opened = await context.new_page()
-    opened.set_default_timeout(10_000)
-    try:
+async def page() -> AsyncIterator[Page]:
+    async with chromium_page() as opened:
+        opened.set_default_timeout(10_000)
         yield opened
-    finally:
-        await context.close()
 
 
 async def test_shopper_confirms_a_template_order(env: Env, page: Page) -> None:
