@@ -1,1 +1,1 @@
-"""Sauda notifier: the only code that talks to Meta's WhatsApp Cloud API. Skeleton: built in a later issue."""
+"""Sauda notifier: the only code that talks to Meta's WhatsApp Cloud API."""

@@ -1,1 +1,625 @@
-"""handlers of notifier: not built yet (see the project's issues)."""
+"""Notifier use cases: decide → record in one transaction → claim → call Meta → record.
+
+What an event means (message rows, notices, reminders, outbox records) is written in one
+transaction; what was queued is then sent: claim and commit first, call Meta, record the answer.
+"""
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import orjson
+from prometheus_client import Counter
+
+from sauda_contracts import AnyOrderEvent, OrderPlaced
+from sauda_contracts.whatsapp import (
+    DeadLetterBody,
+    DeliveryStatus,
+    GraphError,
+    MessagePurpose,
+    MessageStatusReported,
+    NoticeKind,
+    SendAttemptDue,
+    SendWhatsAppMessage,
+    TemplateStatusChanged,
+    chat_key,
+)
+from sauda_notifier.adapters.accounts import AccountDirectory
+from sauda_notifier.adapters.graph import GraphApiError, MessageSender, TemplateRegistry
+from sauda_notifier.adapters.limits import SendLimiter
+from sauda_notifier.adapters.store import Cause, NotifierUnitOfWork, PgNotifierStore
+from sauda_notifier.domain import (
+    RETRY_STEPS,
+    Account,
+    Message,
+    Notice,
+    ReminderAction,
+    SendFailure,
+    SendOutcome,
+    SendState,
+    after_attempt,
+    apply_receipt,
+    cod_message,
+    new_chat_message,
+    new_template_message,
+    notice_id_for,
+    opted_out_notice,
+    plan_order_placed,
+    plan_status_event,
+    sauda_templates,
+    skip,
+    template_sendable,
+    wants_reminder,
+)
+from sauda_runtime.logging import bound_contextvars, get_logger
+
+log = get_logger(__name__)
+
+# A retry record is never slept on for longer than this (the consumer's poll interval is 5 min).
+MAX_RETRY_WAIT = 240.0
+
+MESSAGES = Counter("sauda_notifier_messages_total", "Messages recorded", ["purpose", "status"])
+SENDS = Counter("sauda_notifier_sends_total", "Graph API send attempts", ["outcome"])
+NOTICES = Counter("sauda_notifier_notices_total", "Notices raised", ["kind"])
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class NotifierConfig:
+    reminder_after: float = 21600.0
+    retry_scale: float = 1.0
+    stale_sending: float = 60.0
+    pair_wait: float = 10.0
+    template_resync: float = 30.0  # least time between two syncs of one WABA asked for on demand
+
+
+class TemplateBook:
+    """Which of Sauda's templates each WABA has, and in what review status; keeps the
+    templates table in step with Meta and creates the templates Sauda needs but lacks."""
+
+    def __init__(
+        self, store: PgNotifierStore, registry: TemplateRegistry, *, min_resync: float
+    ) -> None:
+        self._store = store
+        self._registry = registry
+        self._min_resync = min_resync
+        self._synced: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def status(self, account: Account, name: str, language: str) -> str | None:
+        """Meta's review status of a template; an unknown one triggers a sync first."""
+        status = await self._store.template_status(account.waba_id, name, language)
+        if status is None and await self.sync(account, force=False):
+            status = await self._store.template_status(account.waba_id, name, language)
+        return status
+
+    async def sync(self, account: Account, *, force: bool = True) -> bool:
+        """List the WABA's templates, store them, create Sauda's missing ones. False if it did
+        not run (synced moments ago) or Meta could not be asked."""
+        lock = self._locks.setdefault(account.waba_id, asyncio.Lock())
+        async with lock:
+            last = self._synced.get(account.waba_id)
+            if not force and last is not None and time.monotonic() - last < self._min_resync:
+                return False
+            self._synced[account.waba_id] = time.monotonic()
+            with bound_contextvars(business_id=str(account.business_id), waba_id=account.waba_id):
+                try:
+                    listed = await self._registry.list_templates(account)
+                except GraphApiError as exc:
+                    log.warning("template_sync_failed", error=str(exc))
+                    return False
+                await self._store.replace_templates(account.waba_id, listed)
+                have = {(str(t.get("name")), str(t.get("language"))) for t in listed}
+                created = 0
+                for _purpose, _language, definition in sauda_templates():
+                    ref = (definition["name"], definition["language"])
+                    if ref in have:
+                        continue
+                    have.add(ref)
+                    try:
+                        answer = await self._registry.create_template(account, definition)
+                    except GraphApiError as exc:
+                        log.warning("template_create_failed", template=ref[0], language=ref[1],
+                                    error=str(exc))  # fmt: skip
+                        continue
+                    created += 1
+                    await self._store.set_template_status(
+                        account.waba_id,
+                        *ref,
+                        str(answer.get("status") or "PENDING"),
+                        category=answer.get("category") or definition["category"],
+                        template_id=str(answer["id"]) if answer.get("id") else None,
+                    )
+                log.info("templates_synced", listed=len(listed), created=created)
+            return True
+
+
+@dataclass(frozen=True, slots=True)
+class Notifier:
+    """The notifier's collaborators, built once by bootstrap."""
+
+    store: PgNotifierStore
+    accounts: AccountDirectory
+    sender: MessageSender
+    templates: TemplateBook
+    limiter: SendLimiter
+    config: NotifierConfig
+    wake: Callable[[], None] = lambda: None
+    clock: Callable[[], datetime] = utcnow
+
+
+def _order_context(event: AnyOrderEvent) -> dict[str, Any]:
+    return {
+        "business_id": str(event.business_id),
+        "order_id": str(event.body.order_id),
+        "correlation_id": event.correlation_id,
+        "event_type": event.type,
+    }
+
+
+def _message_context(message: Message) -> dict[str, Any]:
+    return {
+        "business_id": str(message.business_id),
+        "order_id": str(message.order_id) if message.order_id else None,
+        "message_id": str(message.message_id),
+        "correlation_id": message.correlation_id,
+    }
+
+
+def _count(messages: Iterable[Message], notices: Iterable[Notice]) -> None:
+    for m in messages:
+        MESSAGES.labels(m.purpose.value, m.status.value).inc()
+    for n in notices:
+        NOTICES.labels(n.kind.value).inc()
+
+
+# --- order events ------------------------------------------------------------------------
+
+
+async def handle_order_event(event: AnyOrderEvent, *, n: Notifier) -> list[Message]:
+    """Record what an order event means (its messages, notices, reminder) exactly once;
+    returns the messages queued for sending."""
+    with bound_contextvars(**_order_context(event)):
+        account = await n.accounts.of_business(event.business_id)
+        if isinstance(event, OrderPlaced):
+            plan = plan_order_placed(event, account)
+        else:
+            async with n.store.unit_of_work() as uow:
+                order = await uow.load_order(event.body.order_id)
+            plan = plan_status_event(event, order, account)
+        # Meta's verdict on each template, asked (and synced if unknown) before the transaction.
+        statuses: dict[str, str | None] = {}
+        for msg in plan.messages:
+            assert account is not None
+            statuses[msg.dedupe_key] = await n.templates.status(account, *msg.meta_ref)
+
+        now = n.clock()
+        cause = Cause(event.business_id, event.correlation_id, str(event.event_id))
+        queued: list[Message] = []
+        recorded: list[Message] = []
+        notices = list(plan.notices)
+        async with n.store.unit_of_work() as uow:
+            if not await uow.first_time("orders", event.event_id):
+                log.info("order_event_duplicate")
+                return []
+            if plan.facts is not None:
+                await uow.save_order(plan.facts)
+                if isinstance(event, OrderPlaced) and plan.facts.customer_phone:
+                    await uow.remember_contact(
+                        event.business_id,
+                        plan.facts.customer_phone,
+                        plan.contact_language.value if plan.contact_language else None,
+                    )
+            cod_queued = False
+            for msg in plan.messages:
+                assert account is not None
+                status = statuses[msg.dedupe_key]
+                message, extra = new_template_message(
+                    msg,
+                    account,
+                    approved=template_sendable(status),
+                    template_status=status,
+                    correlation_id=event.correlation_id,
+                    now=now,
+                )
+                if not await uow.add_message(message, cause, now):
+                    continue  # this message was already decided (same dedupe key)
+                recorded.append(message)
+                notices += extra
+                if message.state is SendState.QUEUED:
+                    queued.append(message)
+                    cod_queued |= msg.purpose is MessagePurpose.COD_CONFIRMATION
+            if plan.reminder is ReminderAction.SCHEDULE and cod_queued:
+                due = now + timedelta(seconds=n.config.reminder_after)
+                await uow.schedule_reminder(event.body.order_id, event.business_id, due)
+            elif plan.reminder is ReminderAction.CANCEL:
+                await uow.cancel_reminder(event.body.order_id)
+            await uow.raise_notices(notices, cause, now)
+        n.wake()
+        _count(recorded, notices)
+        log.info(
+            "order_event_handled",
+            queued=[m.purpose.value for m in queued],
+            skipped=[m.purpose.value for m in recorded if m.status is DeliveryStatus.SKIPPED],
+            notices=[x.kind.value for x in notices],
+        )
+        return queued
+
+
+# --- free-form messages ------------------------------------------------------------------
+
+
+async def handle_outbound(command: SendWhatsAppMessage, *, n: Notifier) -> list[Message]:
+    body = command.body
+    context = {
+        "business_id": str(command.business_id),
+        "order_id": str(body.order_id) if body.order_id else None,
+        "correlation_id": command.correlation_id,
+        "message_key": body.message_key,
+    }
+    with bound_contextvars(**context):
+        account = await n.accounts.of_business(command.business_id)
+        now = n.clock()
+        cause = Cause(command.business_id, command.correlation_id, str(command.event_id))
+        async with n.store.unit_of_work() as uow:
+            if not await uow.first_time("outbound", command.event_id):
+                return []
+            if account is None:
+                notice = Notice(
+                    notice_id=notice_id_for(command.event_id, NoticeKind.WHATSAPP_NOT_CONNECTED),
+                    kind=NoticeKind.WHATSAPP_NOT_CONNECTED,
+                    message="A WhatsApp message was not sent: WhatsApp is not connected "
+                    "for this business.",
+                    order_id=body.order_id,
+                    customer_phone=body.customer_phone,
+                    details={"message_key": body.message_key},
+                )
+                await uow.raise_notices([notice], cause, now)
+                log.warning("outbound_without_account")
+                return []
+            message = new_chat_message(
+                body, account, correlation_id=command.correlation_id, now=now
+            )
+            if not await uow.add_message(message, cause, now):
+                log.info("outbound_duplicate_key")
+                return []
+        n.wake()
+        _count([message], [])
+        return [message]
+
+
+# --- sending -----------------------------------------------------------------------------
+
+
+async def send_all(messages: Sequence[Message], *, n: Notifier, claimed: bool = False) -> None:
+    """Send messages, one chat's in order, different chats concurrently."""
+    chats: dict[tuple[str, str], list[Message]] = {}
+    for m in messages:
+        chats.setdefault((m.phone_number_id, m.customer_phone), []).append(m)
+
+    async def one_chat(batch: list[Message]) -> None:
+        for m in batch:
+            if claimed:
+                await attempt(m, n=n)
+            else:
+                await send_queued(m.message_id, n=n)
+
+    await asyncio.gather(*(one_chat(batch) for batch in chats.values()))
+
+
+async def send_queued(
+    message_id: UUID, *, n: Notifier, expect_attempts: int | None = None
+) -> Message | None:
+    """Claim a queued message (committed before Meta is called), then attempt it."""
+    async with n.store.unit_of_work() as uow:
+        claimed = await uow.claim(message_id, now=n.clock(), attempts=expect_attempts)
+    if claimed is None:
+        return None  # done, or another sender has it
+    return await attempt(claimed, n=n)
+
+
+async def attempt(message: Message, *, n: Notifier) -> Message | None:
+    """One send of a claimed (`sending`) message, and its record."""
+    with bound_contextvars(**_message_context(message)):
+        account = await n.accounts.of_business(message.business_id)
+        outcome: SendOutcome
+        if account is None or account.phone_number_id != message.phone_number_id:
+            outcome = SendFailure(
+                GraphError(code=0, title="WhatsApp number no longer connected"), 400
+            )
+        elif not await n.limiter.acquire(
+            message.phone_number_id, message.customer_phone, timeout=n.config.pair_wait
+        ):
+            # Our own pair/throughput limit: wait on the retry topic rather than block here.
+            outcome = SendFailure(GraphError(code=131056, title="local rate limit"), 429)
+        else:
+            outcome = await n.sender.send(account, message.request)
+        SENDS.labels("sent" if not isinstance(outcome, SendFailure) else "failed").inc()
+        return await record_attempt(message, outcome, n=n)
+
+
+async def record_attempt(message: Message, outcome: SendOutcome, *, n: Notifier) -> Message | None:
+    now = n.clock()
+    cause = Cause(message.business_id, message.correlation_id, None)
+    async with n.store.unit_of_work() as uow:
+        current = await uow.load_message(message.message_id, lock=True)
+        if current is None:
+            return None
+        if current.state is not SendState.SENDING or current.claimed_at != message.claimed_at:
+            # A receipt completed it meanwhile, or a sweeper took it over: theirs is the record.
+            log.info("attempt_superseded", state=current.state.value)
+            return current
+        result = after_attempt(current, outcome, now=now, scale=n.config.retry_scale)
+        await uow.save_message(result.message, cause, now)
+        await _no_reminder_after_failed_cod(uow, result.message)
+        if result.retry is not None:
+            await uow.schedule_retry(result.message, result.retry, cause, now)
+        if result.dead:
+            await uow.dead_letter(
+                DeadLetterBody(
+                    source_topic=_last_topic(result.message.attempts),
+                    error=f"({result.message.error.code}) {result.message.error.title}"[:2000]
+                    if result.message.error
+                    else "failed",
+                    payload=_json(result.message.request),
+                    message_id=result.message.message_id,
+                ),
+                cause,
+                now,
+                key=_chat_key(result.message),
+            )
+        await uow.raise_notices(result.notices, cause, now)
+    n.wake()
+    _count([result.message], result.notices)
+    error = result.message.error
+    log.info(
+        "message_attempted",
+        purpose=result.message.purpose.value,
+        status=result.message.status.value,
+        attempts=result.message.attempts,
+        error_code=error.code
+        if error and result.message.status is not DeliveryStatus.SENT
+        else None,
+        retry_topic=result.retry.topic.value if result.retry else None,
+    )
+    return result.message
+
+
+async def _no_reminder_after_failed_cod(uow: NotifierUnitOfWork, message: Message) -> None:
+    # A COD confirmation that never reached the shopper must not be followed by a reminder.
+    if (
+        message.status is DeliveryStatus.FAILED
+        and message.purpose is MessagePurpose.COD_CONFIRMATION
+        and message.order_id is not None
+    ):
+        await uow.cancel_reminder(message.order_id)
+
+
+def _last_topic(attempts: int) -> str:
+    index = min(max(attempts - 2, 0), len(RETRY_STEPS) - 1)
+    return RETRY_STEPS[index][0].value
+
+
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def _chat_key(message: Message) -> bytes:
+    return chat_key(message.business_id, message.customer_phone)
+
+
+async def retry_send(due: SendAttemptDue, *, n: Notifier) -> Message | None:
+    """A record from a retry topic: wait until it is due, then try the message again (unless
+    something else — a receipt, the sweeper, a duplicate record — already moved it on)."""
+    body = due.body
+    with bound_contextvars(
+        business_id=str(due.business_id),
+        message_id=str(body.message_id),
+        correlation_id=due.correlation_id,
+        attempt=body.attempt,
+    ):
+        wait = (body.due_at - n.clock()).total_seconds()
+        if wait > 0:
+            await asyncio.sleep(min(wait, MAX_RETRY_WAIT))
+        return await send_queued(body.message_id, n=n, expect_attempts=body.attempt - 1)
+
+
+# --- receipts and template reviews -------------------------------------------------------
+
+
+def _callback_id(value: str | None) -> UUID | None:
+    with contextlib.suppress(ValueError, TypeError):
+        return UUID(value) if value else None
+    return None
+
+
+async def handle_status_report(event: MessageStatusReported, *, n: Notifier) -> Message | None:
+    """Meta's receipt: append it to our message's history (ignoring regressions) and publish
+    the new snapshot."""
+    body = event.body
+    with bound_contextvars(
+        business_id=str(event.business_id),
+        correlation_id=event.correlation_id,
+        wamid=body.wamid,
+    ):
+        now = n.clock()
+        async with n.store.unit_of_work() as uow:
+            if not await uow.first_time("status", event.event_id):
+                return None
+            message = await uow.find_sent(
+                wamid=body.wamid,
+                message_id=_callback_id(body.callback_data),
+                phone_number_id=body.phone_number_id,
+            )
+            if message is None or message.business_id != event.business_id:
+                log.info("receipt_for_unknown_message", status=body.status)
+                return None
+            error = body.errors[0] if body.errors else None
+            if body.status == "failed" and error is None:
+                error = GraphError(code=0, title="failed without a reason")
+            result = apply_receipt(
+                message, DeliveryStatus(body.status), wamid=body.wamid, at=body.at, error=error
+            )
+            if result is None:
+                return message
+            cause = Cause(message.business_id, message.correlation_id, str(event.event_id))
+            await uow.save_message(result.message, cause, now)
+            await _no_reminder_after_failed_cod(uow, result.message)
+            await uow.raise_notices(result.notices, cause, now)
+        n.wake()
+        with bound_contextvars(**_message_context(result.message)):
+            log.info("receipt_recorded", status=result.message.status.value)
+        return result.message
+
+
+async def handle_template_status(event: TemplateStatusChanged, *, n: Notifier) -> None:
+    body = event.body
+    with bound_contextvars(business_id=str(event.business_id), waba_id=body.waba_id):
+        if body.name and body.language:
+            await n.store.set_template_status(body.waba_id, body.name, body.language, body.status)
+        log.info("template_status_changed", template=body.name, status=body.status)
+        account = await n.accounts.of_business(event.business_id)
+        if account is not None and account.waba_id == body.waba_id:
+            await n.templates.sync(account, force=False)
+
+
+async def sync_all_templates(*, n: Notifier) -> int:
+    synced = 0
+    for account in await n.accounts.all():
+        synced += await n.templates.sync(account)
+    return synced
+
+
+# --- reminders and the sweeper -----------------------------------------------------------
+
+
+async def queue_due_reminders(*, n: Notifier, limit: int = 100) -> list[Message]:
+    """Turn due reminders into queued COD_REMINDER messages (or cancel them if the order moved
+    on). Rows are locked SKIP LOCKED, so several notifiers share the work."""
+    now = n.clock()
+    queued: list[Message] = []
+    recorded: list[Message] = []
+    raised: list[Notice] = []
+    async with n.store.unit_of_work() as uow:
+        for order_id, business_id in await uow.due_reminders(now, limit):
+            order = await uow.load_order(order_id)
+            if order is None or not wants_reminder(order):
+                await uow.set_reminder(order_id, "cancelled")
+                continue
+            assert order.customer_phone is not None
+            with bound_contextvars(
+                business_id=str(business_id),
+                order_id=str(order_id),
+                correlation_id=order.correlation_id,
+            ):
+                account = await n.accounts.of_business(business_id)
+                if account is None:
+                    await uow.set_reminder(order_id, "skipped")
+                    log.info("reminder_without_account")
+                    continue
+                msg = cod_message(order, account, MessagePurpose.COD_REMINDER)
+                status = await n.templates.status(account, *msg.meta_ref)
+                message, notices = new_template_message(
+                    msg,
+                    account,
+                    approved=template_sendable(status),
+                    template_status=status,
+                    correlation_id=order.correlation_id,
+                    now=now,
+                )
+                state = "sent"
+                if await uow.opted_out(business_id, order.customer_phone):
+                    message = skip(message, now, GraphError(code=0, title="customer opted out"))
+                    notices = [opted_out_notice(message)]
+                    state = "skipped"
+                cause = Cause(business_id, order.correlation_id, None)
+                if await uow.add_message(message, cause, now):
+                    recorded.append(message)
+                    await uow.raise_notices(notices, cause, now)
+                    raised += notices
+                    if message.state is SendState.QUEUED:
+                        queued.append(message)
+                await uow.set_reminder(order_id, state)
+                log.info("reminder_due", status=message.status.value)
+    if recorded:
+        n.wake()
+    _count(recorded, raised)
+    return queued
+
+
+async def claim_stale(*, n: Notifier, limit: int = 50) -> list[Message]:
+    """Messages left `sending` by a sender that died (or `queued` and long overdue): claimed
+    again for another send. A receipt carrying our message id would already have completed
+    the row, so only sends with no sign of reaching Meta are repeated."""
+    now = n.clock()
+    async with n.store.unit_of_work() as uow:
+        claimed = await uow.claim_stale(
+            now=now, stale_before=now - timedelta(seconds=n.config.stale_sending), limit=limit
+        )
+    for m in claimed:
+        with bound_contextvars(**_message_context(m)):
+            log.warning("message_resent_after_stall", attempts=m.attempts)
+    return claimed
+
+
+async def run_due_work(*, n: Notifier) -> int:
+    """One round of the reminder loop: due reminders, then stalled messages."""
+    reminders = await queue_due_reminders(n=n)
+    stale = await claim_stale(n=n)
+    await send_all(reminders, n=n)
+    await send_all(stale, n=n, claimed=True)
+    return len(reminders) + len(stale)
+
+
+# --- poison records ----------------------------------------------------------------------
+
+
+async def set_aside(
+    *,
+    n: Notifier,
+    topic: str,
+    partition: int | None,
+    offset: int | None,
+    error: str,
+    raw: bytes,
+    key: bytes | None,
+) -> None:
+    """A record that does not parse goes to the dead-letter topic with the error."""
+    text = raw.decode("utf-8", errors="replace")
+    business_id, correlation_id = _best_guess_envelope(raw)
+    cause = Cause(business_id, correlation_id or f"poison:{topic}:{partition}:{offset}", None)
+    async with n.store.unit_of_work() as uow:
+        await uow.dead_letter(
+            DeadLetterBody(
+                source_topic=topic,
+                partition=partition,
+                offset=offset,
+                error=error[:2000],
+                payload=text[:1_000_000],
+            ),
+            cause,
+            n.clock(),
+            key=key or b"poison",
+        )
+    n.wake()
+
+
+def _best_guess_envelope(raw: bytes) -> tuple[UUID, str | None]:
+    nil = UUID(int=0)
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return nil, None
+    if not isinstance(data, dict):
+        return nil, None
+    business = _callback_id(str(data.get("business_id") or "")) or nil
+    correlation = data.get("correlation_id")
+    return business, str(correlation)[:200] if correlation else None

@@ -1,1 +1,1 @@
-"""Adapters of notifier (none yet)."""
+"""Adapters: the notifier's Postgres store, the gateway's account table, the Graph API, limits."""

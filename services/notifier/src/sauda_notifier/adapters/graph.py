@@ -1,0 +1,124 @@
+"""Meta's Graph API (WhatsApp Cloud API): send messages, list and create message templates."""
+
+from typing import Any, Protocol
+
+import httpx
+
+from sauda_contracts.whatsapp import GraphError
+from sauda_notifier.domain import Account, SendFailure, SendOutcome, Sent
+
+
+class MessageSender(Protocol):
+    async def send(self, account: Account, request: dict[str, Any]) -> SendOutcome: ...
+
+
+class TemplateRegistry(Protocol):
+    async def list_templates(self, account: Account) -> list[dict[str, Any]]: ...
+
+    async def create_template(
+        self, account: Account, definition: dict[str, Any]
+    ) -> dict[str, Any]: ...
+
+
+class GraphApiError(Exception):
+    """A template call that failed (sends report failures as values instead)."""
+
+    def __init__(self, failure: SendFailure) -> None:
+        super().__init__(f"({failure.error.code}) {failure.error.title}")
+        self.failure = failure
+
+
+def parse_error(status: int, payload: Any, text: str = "") -> GraphError:
+    """Meta's `{error: {code, message, error_data: {details}}}`, or the HTTP status if the body
+    is not one (a proxy's HTML page, an empty 502)."""
+    error = payload.get("error") if isinstance(payload, dict) else None
+    if not isinstance(error, dict):
+        return GraphError(code=status, title=(text or f"HTTP {status}")[:500])
+    data = error.get("error_data")
+    details = data.get("details") if isinstance(data, dict) else None
+    code = error.get("code")
+    return GraphError(
+        code=code if isinstance(code, int) else status,
+        title=str(error.get("message") or error.get("error_user_title") or "")[:500],
+        details=str(details)[:2000] if details else None,
+    )
+
+
+class GraphClient:
+    """One shared httpx client; every call names the account it acts for."""
+
+    def __init__(self, *, timeout: float, client: httpx.AsyncClient | None = None) -> None:
+        self._http = client or httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout),
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        )
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @staticmethod
+    def _url(account: Account, path: str) -> str:
+        return f"{account.graph_url.rstrip('/')}/{account.api_version}/{path}"
+
+    @staticmethod
+    def _headers(account: Account) -> dict[str, str]:
+        return {"Authorization": f"Bearer {account.access_token}"}
+
+    async def _call(
+        self, method: str, url: str, account: Account, **kwargs: Any
+    ) -> dict[str, Any] | SendFailure:
+        try:
+            response = await self._http.request(
+                method, url, headers=self._headers(account), **kwargs
+            )
+        except httpx.TimeoutException as exc:
+            return SendFailure(GraphError(code=0, title=f"timeout: {exc!r}"[:500]), None)
+        except httpx.HTTPError as exc:
+            return SendFailure(GraphError(code=0, title=f"connection: {exc!r}"[:500]), None)
+        try:
+            payload = response.json()
+        except ValueError:
+            payload = None
+        if response.status_code >= 300 or not isinstance(payload, dict):
+            return SendFailure(
+                parse_error(response.status_code, payload, response.text[:500]),
+                response.status_code,
+            )
+        return payload
+
+    async def send(self, account: Account, request: dict[str, Any]) -> SendOutcome:
+        result = await self._call(
+            "POST", self._url(account, f"{account.phone_number_id}/messages"), account, json=request
+        )
+        if isinstance(result, SendFailure):
+            return result
+        try:
+            return Sent(wamid=str(result["messages"][0]["id"]))
+        except (KeyError, IndexError, TypeError):
+            # 200 without a message id: Meta did not accept it as a message.
+            return SendFailure(GraphError(code=200, title="no message id in Meta's answer"), 502)
+
+    async def list_templates(self, account: Account) -> list[dict[str, Any]]:
+        """Every template of the account's WABA, following the `after` cursor."""
+        url = self._url(account, f"{account.waba_id}/message_templates")
+        params: dict[str, Any] = {"fields": "name,language,status,category,id", "limit": 100}
+        templates: list[dict[str, Any]] = []
+        for _ in range(1000):  # a bound, not a limit anyone should reach
+            result = await self._call("GET", url, account, params=params)
+            if isinstance(result, SendFailure):
+                raise GraphApiError(result)
+            templates += [t for t in result.get("data") or () if isinstance(t, dict)]
+            paging = result.get("paging") or {}
+            after = (paging.get("cursors") or {}).get("after")
+            # Graph's convention: no `next` link means this was the last page.
+            if not after or not result.get("data") or not paging.get("next"):
+                break
+            params = {**params, "after": after}
+        return templates
+
+    async def create_template(self, account: Account, definition: dict[str, Any]) -> dict[str, Any]:
+        url = self._url(account, f"{account.waba_id}/message_templates")
+        result = await self._call("POST", url, account, json=definition)
+        if isinstance(result, SendFailure):
+            raise GraphApiError(result)
+        return result

@@ -1,0 +1,489 @@
+"""The notifier's Postgres store; every change queues its records in the outbox, same transaction.
+
+Tables: orders, the message log, reminders, templates, contacts, notices, processed events.
+"""
+
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID, uuid5
+
+import asyncpg
+
+from sauda_contracts import OrderStatus, Topic
+from sauda_contracts.whatsapp import (
+    DeadLetter,
+    DeadLetterBody,
+    DeliveryStatus,
+    GraphError,
+    MessagePurpose,
+    MessageRecorded,
+    NoticeBody,
+    NoticeRaised,
+    SendAttemptBody,
+    SendAttemptDue,
+    StatusChange,
+    chat_key,
+)
+from sauda_notifier.domain import (
+    NAMESPACE,
+    Message,
+    Notice,
+    OrderFacts,
+    Retry,
+    SendState,
+    parse_language,
+    snapshot,
+)
+from sauda_runtime.db import Conn
+from sauda_runtime.outbox import add_to_outbox
+
+
+@dataclass(frozen=True, slots=True)
+class Cause:
+    """Who the records written now answer to: the tenant and the message that caused them."""
+
+    business_id: UUID
+    correlation_id: str
+    causation_id: str | None
+
+    def envelope(self, event_id: UUID, now: datetime) -> dict[str, Any]:
+        return {
+            "event_id": event_id,
+            "occurred_at": now,
+            "business_id": self.business_id,
+            "correlation_id": self.correlation_id,
+            "causation_id": self.causation_id,
+        }
+
+
+_MESSAGE_COLUMNS = (
+    "message_id, business_id, dedupe_key, phone_number_id, customer_phone, order_id, purpose, "
+    "template, language, kind, text, request, wamid, state, status, attempts, history, error, "
+    "revision, claimed_at, next_attempt_at, correlation_id, created_at"
+)
+_MESSAGE_SELECT = (
+    "SELECT "
+    + ", ".join(f"m.{c.strip()}" for c in _MESSAGE_COLUMNS.split(","))
+    + ", o.order_number FROM messages m LEFT JOIN orders o ON o.order_id = m.order_id"
+)
+
+
+def _message(row: asyncpg.Record) -> Message:
+    return Message(
+        message_id=row["message_id"],
+        business_id=row["business_id"],
+        dedupe_key=row["dedupe_key"],
+        phone_number_id=row["phone_number_id"],
+        customer_phone=row["customer_phone"],
+        order_id=row["order_id"],
+        purpose=MessagePurpose(row["purpose"]),
+        template=row["template"],
+        language=row["language"],
+        kind=row["kind"],
+        text=row["text"],
+        request=row["request"],
+        wamid=row["wamid"],
+        state=SendState(row["state"]),
+        status=DeliveryStatus(row["status"]),
+        attempts=row["attempts"],
+        history=tuple(StatusChange.model_validate(h) for h in row["history"]),
+        error=GraphError.model_validate(row["error"]) if row["error"] else None,
+        revision=row["revision"],
+        claimed_at=row["claimed_at"],
+        next_attempt_at=row["next_attempt_at"],
+        correlation_id=row["correlation_id"],
+        created_at=row["created_at"],
+        order_number=row["order_number"],
+    )
+
+
+def _order(row: asyncpg.Record) -> OrderFacts:
+    return OrderFacts(
+        order_id=row["order_id"],
+        business_id=row["business_id"],
+        order_number=row["order_number"],
+        customer_phone=row["customer_phone"],
+        customer_name=row["customer_name"],
+        language=parse_language(row["language"]) if row["language"] else None,
+        consent=row["consent"],
+        total=row["total"],
+        currency=row["currency"],
+        status=OrderStatus(row["status"]),
+        version=row["version"],
+        correlation_id=row["correlation_id"],
+    )
+
+
+class NotifierUnitOfWork:
+    """One transaction on the notifier's schema."""
+
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
+
+    # --- idempotency ---
+
+    async def first_time(self, consumer: str, event_id: UUID) -> bool:
+        """Record the event as handled by `consumer`; False if it already was."""
+        done = await self.conn.fetchval(
+            "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) "
+            "ON CONFLICT DO NOTHING RETURNING true",
+            consumer,
+            event_id,
+        )
+        return bool(done)
+
+    # --- orders and contacts ---
+
+    async def load_order(self, order_id: UUID) -> OrderFacts | None:
+        row = await self.conn.fetchrow("SELECT * FROM orders WHERE order_id = $1", order_id)
+        return _order(row) if row else None
+
+    async def save_order(self, order: OrderFacts) -> None:
+        # Only forward: a replayed older event never rolls the order back.
+        await self.conn.execute(
+            "INSERT INTO orders (order_id, business_id, order_number, customer_phone, "
+            " customer_name, language, consent, total, currency, status, version, correlation_id) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+            "ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, "
+            " version = EXCLUDED.version, updated_at = now() "
+            "WHERE orders.version < EXCLUDED.version",
+            order.order_id, order.business_id, order.order_number, order.customer_phone,
+            order.customer_name, order.language.value if order.language else None, order.consent,
+            order.total, order.currency, order.status.value, order.version, order.correlation_id,
+        )  # fmt: skip
+
+    async def remember_contact(self, business_id: UUID, phone: str, language: str | None) -> None:
+        await self.conn.execute(
+            "INSERT INTO contacts (business_id, phone, language) VALUES ($1, $2, $3) "
+            "ON CONFLICT (business_id, phone) DO UPDATE SET "
+            " language = COALESCE(EXCLUDED.language, contacts.language), updated_at = now()",
+            business_id,
+            phone,
+            language,
+        )
+
+    async def opted_out(self, business_id: UUID, phone: str) -> bool:
+        return bool(
+            await self.conn.fetchval(
+                "SELECT opted_out FROM contacts WHERE business_id = $1 AND phone = $2",
+                business_id,
+                phone,
+            )
+        )
+
+    # --- the message log ---
+
+    async def add_message(self, message: Message, cause: Cause, now: datetime) -> bool:
+        """Insert a new message (and publish its first snapshot); False if its dedupe key was
+        already used (a redelivered cause), in which case nothing is written."""
+        inserted = await self.conn.fetchval(
+            f"INSERT INTO messages ({_MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+            "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) "
+            "ON CONFLICT (business_id, dedupe_key) DO NOTHING RETURNING true",
+            *self._values(message),
+        )
+        if inserted:
+            await self._publish_snapshot(message, cause, now)
+        return bool(inserted)
+
+    @staticmethod
+    def _values(m: Message) -> tuple[Any, ...]:
+        return (
+            m.message_id, m.business_id, m.dedupe_key, m.phone_number_id, m.customer_phone,
+            m.order_id, m.purpose.value, m.template, m.language, m.kind, m.text, m.request,
+            m.wamid, m.state.value, m.status.value, m.attempts,
+            [h.model_dump(mode="json") for h in m.history],
+            m.error.model_dump(mode="json") if m.error else None,
+            m.revision, m.claimed_at, m.next_attempt_at, m.correlation_id, m.created_at,
+        )  # fmt: skip
+
+    async def save_message(
+        self, message: Message, cause: Cause, now: datetime, *, publish: bool = True
+    ) -> None:
+        await self.conn.execute(
+            "UPDATE messages SET wamid = $2, state = $3, status = $4, attempts = $5, "
+            " history = $6, error = $7, revision = $8, claimed_at = $9, next_attempt_at = $10, "
+            " updated_at = now() WHERE message_id = $1",
+            message.message_id,
+            message.wamid,
+            message.state.value,
+            message.status.value,
+            message.attempts,
+            [h.model_dump(mode="json") for h in message.history],
+            message.error.model_dump(mode="json") if message.error else None,
+            message.revision,
+            message.claimed_at,
+            message.next_attempt_at,
+        )
+        if publish:
+            await self._publish_snapshot(message, cause, now)
+
+    async def load_message(self, message_id: UUID, *, lock: bool = False) -> Message | None:
+        row = await self.conn.fetchrow(
+            f"{_MESSAGE_SELECT} WHERE m.message_id = $1{' FOR UPDATE OF m' if lock else ''}",
+            message_id,
+        )
+        return _message(row) if row else None
+
+    async def find_sent(
+        self, *, wamid: str, message_id: UUID | None, phone_number_id: str
+    ) -> Message | None:
+        """Our message a receipt is about: by wamid, or by the id we sent as callback data
+        (a receipt may arrive before the send's answer was recorded)."""
+        row = await self.conn.fetchrow(
+            f"{_MESSAGE_SELECT} WHERE m.wamid = $1 AND m.phone_number_id = $2 FOR UPDATE OF m",
+            wamid,
+            phone_number_id,
+        )
+        if row is None and message_id is not None:
+            row = await self.conn.fetchrow(
+                f"{_MESSAGE_SELECT} WHERE m.message_id = $1 FOR UPDATE OF m", message_id
+            )
+        return _message(row) if row else None
+
+    async def claim(
+        self, message_id: UUID, *, now: datetime, attempts: int | None = None
+    ) -> Message | None:
+        """queued → sending, counting the attempt; None if someone else has it or it is done
+        (or, with `attempts`, if it is no longer waiting for that attempt)."""
+        row = await self.conn.fetchrow(
+            "UPDATE messages SET state = 'sending', claimed_at = $2, attempts = attempts + 1, "
+            " updated_at = now() WHERE message_id = $1 AND state = 'queued' "
+            " AND ($3::int IS NULL OR attempts = $3::int) RETURNING message_id",
+            message_id,
+            now,
+            attempts,
+        )
+        return await self.load_message(message_id) if row else None
+
+    async def claim_stale(
+        self, *, now: datetime, stale_before: datetime, limit: int
+    ) -> list[Message]:
+        """Messages nobody is going to finish: claimed (`sending`) before `stale_before`, whose
+        sender evidently died, and `queued` ones overdue since before `stale_before`. They are
+        claimed again here (SKIP LOCKED: several notifiers share the sweep)."""
+        rows = await self.conn.fetch(
+            "SELECT message_id FROM messages WHERE "
+            " (state = 'sending' AND claimed_at < $1) "
+            " OR (state = 'queued' AND next_attempt_at < $1) "
+            "ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+            stale_before,
+            limit,
+        )
+        ids = [r["message_id"] for r in rows]
+        if not ids:
+            return []
+        await self.conn.execute(
+            "UPDATE messages SET state = 'sending', claimed_at = $2, attempts = attempts + 1, "
+            " updated_at = now() WHERE message_id = ANY($1::uuid[])",
+            ids,
+            now,
+        )
+        rows = await self.conn.fetch(
+            f"{_MESSAGE_SELECT} WHERE m.message_id = ANY($1::uuid[]) ORDER BY m.created_at", ids
+        )
+        return [_message(r) for r in rows]
+
+    # --- reminders ---
+
+    async def schedule_reminder(self, order_id: UUID, business_id: UUID, due_at: datetime) -> None:
+        await self.conn.execute(
+            "INSERT INTO reminders (order_id, business_id, due_at, state) "
+            "VALUES ($1, $2, $3, 'scheduled') ON CONFLICT (order_id) DO NOTHING",
+            order_id,
+            business_id,
+            due_at,
+        )
+
+    async def cancel_reminder(self, order_id: UUID) -> None:
+        await self.set_reminder(order_id, "cancelled")
+
+    async def set_reminder(self, order_id: UUID, state: str) -> None:
+        await self.conn.execute(
+            "UPDATE reminders SET state = $2, updated_at = now() "
+            "WHERE order_id = $1 AND state = 'scheduled'",
+            order_id,
+            state,
+        )
+
+    async def due_reminders(self, now: datetime, limit: int) -> list[tuple[UUID, UUID]]:
+        """(order id, business id) of reminders due; locked, skipping those another notifier
+        is handling."""
+        rows = await self.conn.fetch(
+            "SELECT order_id, business_id FROM reminders WHERE state = 'scheduled' "
+            "AND due_at <= $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED",
+            now,
+            limit,
+        )
+        return [(r["order_id"], r["business_id"]) for r in rows]
+
+    # --- notices, retries, dead letters ---
+
+    async def raise_notices(self, notices: Iterable[Notice], cause: Cause, now: datetime) -> int:
+        """Publish each notice once: its id is derived from its cause."""
+        raised = 0
+        for notice in notices:
+            new = await self.conn.fetchval(
+                "INSERT INTO notices (notice_id, business_id, kind, order_id) "
+                "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING true",
+                notice.notice_id,
+                cause.business_id,
+                notice.kind.value,
+                notice.order_id,
+            )
+            if not new:
+                continue
+            raised += 1
+            event = NoticeRaised(
+                **cause.envelope(notice.notice_id, now),
+                body=NoticeBody(
+                    notice_id=notice.notice_id,
+                    kind=notice.kind,
+                    message=notice.message[:1000],
+                    order_id=notice.order_id,
+                    order_number=notice.order_number,
+                    customer_phone=notice.customer_phone,
+                    details=notice.details,
+                ),
+            )
+            key = (
+                chat_key(cause.business_id, notice.customer_phone)
+                if notice.customer_phone
+                else str(cause.business_id).encode()
+            )
+            await add_to_outbox(self.conn, [(Topic.NOTIFIER_EVENTS, key, event.to_bytes())])
+        return raised
+
+    async def schedule_retry(
+        self, message: Message, retry: Retry, cause: Cause, now: datetime
+    ) -> None:
+        event = SendAttemptDue(
+            **cause.envelope(
+                uuid5(NAMESPACE, f"attempt:{message.message_id}:{retry.attempt}"), now
+            ),
+            body=SendAttemptBody(
+                message_id=message.message_id,
+                attempt=retry.attempt,
+                due_at=retry.due_at,
+                last_error=message.error,
+            ),
+        )
+        await add_to_outbox(
+            self.conn, [(retry.topic, str(message.message_id).encode(), event.to_bytes())]
+        )
+
+    async def dead_letter(
+        self,
+        body: DeadLetterBody,
+        cause: Cause,
+        now: datetime,
+        *,
+        key: bytes,
+    ) -> None:
+        event_id = uuid5(
+            NAMESPACE, f"dead:{body.source_topic}:{body.partition}:{body.offset}:{body.message_id}"
+        )
+        event = DeadLetter(**cause.envelope(event_id, now), body=body)
+        await add_to_outbox(self.conn, [(Topic.NOTIFIER_DLQ, key, event.to_bytes())])
+
+    async def _publish_snapshot(self, message: Message, cause: Cause, now: datetime) -> None:
+        event = MessageRecorded(
+            **cause.envelope(
+                uuid5(NAMESPACE, f"recorded:{message.message_id}:{message.revision}"), now
+            ),
+            body=snapshot(message),
+        )
+        await add_to_outbox(
+            self.conn,
+            [
+                (
+                    Topic.NOTIFIER_EVENTS,
+                    chat_key(message.business_id, message.customer_phone),
+                    event.to_bytes(),
+                )
+            ],
+        )
+
+    # --- templates ---
+
+    async def template_status(self, waba_id: str, name: str, language: str) -> str | None:
+        value = await self.conn.fetchval(
+            "SELECT status FROM templates WHERE waba_id = $1 AND name = $2 AND language = $3",
+            waba_id,
+            name,
+            language,
+        )
+        return str(value) if value is not None else None
+
+
+class PgNotifierStore:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[NotifierUnitOfWork]:
+        async with self.pool.acquire() as conn, conn.transaction():
+            yield NotifierUnitOfWork(conn)
+
+    async def template_status(self, waba_id: str, name: str, language: str) -> str | None:
+        async with self.pool.acquire() as conn:
+            return await NotifierUnitOfWork(conn).template_status(waba_id, name, language)
+
+    async def replace_templates(self, waba_id: str, templates: list[dict[str, Any]]) -> None:
+        """The WABA's templates as Meta listed them (those it no longer lists are dropped)."""
+        rows = [
+            (
+                waba_id,
+                str(t["name"]),
+                str(t["language"]),
+                str(t.get("status") or "UNKNOWN").upper(),
+                t.get("category"),
+                str(t["id"]) if t.get("id") is not None else None,
+            )
+            for t in templates
+            if t.get("name") and t.get("language")
+        ]
+        async with self.pool.acquire() as conn, conn.transaction():
+            await conn.execute("DELETE FROM templates WHERE waba_id = $1", waba_id)
+            await conn.executemany(
+                "INSERT INTO templates (waba_id, name, language, status, category, template_id) "
+                "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (waba_id, name, language) DO UPDATE "
+                "SET status = EXCLUDED.status, category = EXCLUDED.category, "
+                " template_id = EXCLUDED.template_id, synced_at = now()",
+                rows,
+            )
+
+    async def set_template_status(
+        self,
+        waba_id: str,
+        name: str,
+        language: str,
+        status: str,
+        *,
+        category: str | None = None,
+        template_id: str | None = None,
+    ) -> None:
+        await self.pool.execute(
+            "INSERT INTO templates (waba_id, name, language, status, category, template_id) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (waba_id, name, language) DO UPDATE "
+            "SET status = EXCLUDED.status, "
+            " category = COALESCE(EXCLUDED.category, templates.category), "
+            " template_id = COALESCE(EXCLUDED.template_id, templates.template_id), "
+            " synced_at = now()",
+            waba_id,
+            name,
+            language,
+            status.upper(),
+            category,
+            template_id,
+        )
+
+    async def forget_processed(self, older_than: datetime) -> int:
+        """Processed-event rows older than any redelivery (the topics' retention)."""
+        result = await self.pool.execute(
+            "DELETE FROM processed_events WHERE processed_at < $1", older_than
+        )
+        return int(result.split()[-1])
