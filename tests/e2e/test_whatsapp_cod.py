@@ -98,11 +98,16 @@ async def test_confirm_tap_confirms_the_order_and_thanks_the_shopper(
     [thanks] = await wait_for_template(sandbox, shop, "sauda_order_confirmed", wait_for)
     assert order["order_number"] in thanks["text"]
 
-    log = await client.get(f"/api/v1/orders/{order['order_id']}/messages",
-                           headers={"X-API-Key": shop["api_key"]})  # fmt: skip
-    purposes = [m["purpose"] for m in log.json()["messages"]]
-    assert purposes == ["cod_confirmation", "order_confirmed"]
-    assert all(m["wamid"].startswith("wamid.") for m in log.json()["messages"])
+    async def logged() -> list[dict[str, Any]] | None:
+        got = await client.get(f"/api/v1/orders/{order['order_id']}/messages",
+                               headers={"X-API-Key": shop["api_key"]})  # fmt: skip
+        messages = got.json()["messages"]
+        return messages if len(messages) == 2 and all(m["wamid"] for m in messages) else None
+
+    log = await wait_for(logged, timeout=30, what="both messages sent in the order's log")
+    assert [m["purpose"] for m in log] == ["cod_confirmation", "order_confirmed"]
+    assert all(m["wamid"].startswith("wamid.") for m in log)
+    assert "sent" in [h["status"] for h in log[0]["history"]]
 
 
 async def test_cancel_tap_cancels_with_the_shoppers_reason(
