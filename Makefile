@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv deps infra topics run stop test lint bench-ingest schemas clean
+.PHONY: help uv deps infra topics run stop test lint bench-ingest bench-cod schemas clean
 
 help:
 	@echo "make run    - install what is missing, start Kafka, Postgres and every service, print a demo key"
 	@echo "make test   - install what is missing, start a private Kafka and Postgres, run lint and every test"
 	@echo "make stop   - stop the dev Kafka and Postgres that make run started"
-	@echo "make bench-ingest - ingest benchmark against a running stack"
+	@echo "make bench-ingest - ingest benchmark (dev Kafka and Postgres up: make infra)"
+	@echo "make bench-cod    - POST to COD template at the sandbox, at a steady rate (make infra first)"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || { echo "installing uv from PyPI"; \
@@ -42,6 +43,9 @@ schemas: deps
 
 bench-ingest: deps
 	@uv run --frozen python bench/ingest.py
+
+bench-cod: deps
+	@uv run --frozen python bench/cod_e2e.py
 
 clean: stop
 	rm -rf .state

@@ -37,6 +37,7 @@ async def test_seed_order_is_created_listed_and_shown_in_detail(
         "name": "Ali Khan",
         "email": None,
         "consent": True,
+        "language": None,  # not given: the business's default language is used
     }
     assert detail["items"] == [{"name": "Widget Pro", "qty": 2, "price": 1500, "sku": None}]
     assert detail["total"] == 3000 and detail["currency"] == "PKR"

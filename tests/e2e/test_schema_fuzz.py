@@ -137,6 +137,12 @@ def test_every_operation_answers_as_its_schema_says(
         print(f"  {label}: {dict(sorted(seen.items()))}")
     assert len(operations) >= 10, "the gateway's OpenAPI lost its routes"
     assert sent >= len(operations) * MAX_EXAMPLES // 2, "too few requests reached the gateway"
-    unheard = [label for label, seen in statuses.items() if seen and set(seen) <= {401}]
+    # Meta's webhook is authenticated by its body's signature, which a fuzzer cannot forge: it
+    # is fuzzed for 5xx and schema conformance only (signed deliveries: test_whatsapp_cod.py).
+    signed = {"POST /webhooks/whatsapp"}
+    unheard = [
+        label for label, seen in statuses.items()
+        if seen and set(seen) <= {401} and label not in signed
+    ]  # fmt: skip
     assert not unheard, f"the API key did not get these past authentication: {unheard}"
     assert not failures, f"{len(failures)} failing operation(s):\n\n" + "\n\n".join(failures)

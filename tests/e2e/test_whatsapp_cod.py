@@ -356,6 +356,10 @@ async def test_templates_speak_the_business_and_the_customers_language(
     [roman] = await wait_for_template(sandbox, shop, "sauda_cod_confirmation_roman", wait_for,
                                       phone="923004445555")  # fmt: skip
     assert "shukriya" in roman["text"]
+    # The same customer's next order names no language: the one they chose before is kept.
+    await place(client, shop, seed, phone="923004445555")
+    await wait_for_template(sandbox, shop, "sauda_cod_confirmation_roman", wait_for,
+                            phone="923004445555", count=2)  # fmt: skip
 
 
 async def test_conversation_log_pages_both_directions(

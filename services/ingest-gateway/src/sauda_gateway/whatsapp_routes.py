@@ -24,7 +24,14 @@ meta_webhooks = APIRouter(prefix="/webhooks", tags=["Meta webhooks"])
 whatsapp = APIRouter(prefix="/api/v1", tags=["WhatsApp"])
 
 
-@meta_webhooks.get("/whatsapp", response_class=PlainTextResponse, responses={403: {}})
+@meta_webhooks.get(
+    "/whatsapp",
+    responses={
+        **refusals(),
+        200: {"description": "`hub.challenge`, echoed.", "content": {"text/plain": {}}},
+        403: {"description": "Verify token mismatch.", "content": {"text/plain": {}}},
+    },
+)
 async def verify_webhook(
     c: ContainerDep,
     mode: Annotated[str | None, Query(alias="hub.mode")] = None,

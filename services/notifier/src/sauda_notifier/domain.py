@@ -5,7 +5,7 @@ No I/O, no clock, no random ids: time arrives as `now`, ids are UUIDv5 of their 
 
 import dataclasses
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -369,10 +369,15 @@ def _reach_customer(order: OrderFacts, account: Account | None) -> tuple[bool, l
     return True, []
 
 
-def plan_order_placed(event: OrderPlaced, account: Account | None) -> OrderPlan:
+def plan_order_placed(
+    event: OrderPlaced, account: Account | None, known_language: Language | None = None
+) -> OrderPlan:
     """COD confirmation (with its reminder) for the customer, and the new-order notice and
-    admin message for the merchant."""
+    admin message for the merchant. An order that names no language uses the one this
+    customer's earlier orders named (`known_language`), if any."""
     order = order_facts(event)
+    if order.language is None and known_language is not None:
+        order = replace(order, language=known_language)
     body = event.body
     money = format_money(order.total, order.currency)
     notices = [

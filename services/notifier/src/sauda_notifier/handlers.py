@@ -190,7 +190,11 @@ async def handle_order_event(event: AnyOrderEvent, *, n: Notifier) -> list[Messa
     with bound_contextvars(**_order_context(event)):
         account = await n.accounts.of_business(event.business_id)
         if isinstance(event, OrderPlaced):
-            plan = plan_order_placed(event, account)
+            known = None
+            if event.body.customer.language is None and event.body.customer.phone:
+                async with n.store.unit_of_work() as uow:
+                    known = await uow.contact_language(event.business_id, event.body.customer.phone)
+            plan = plan_order_placed(event, account, known)
         else:
             async with n.store.unit_of_work() as uow:
                 order = await uow.load_order(event.body.order_id)

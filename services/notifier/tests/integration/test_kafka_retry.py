@@ -9,12 +9,12 @@ from uuid import uuid4
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from sauda_contracts import Topic
+from sauda_contracts import TOPICS, Topic
 from sauda_contracts.whatsapp import parse_notifier_event
 from sauda_notifier.app import RETRY_TOPICS, on_retry
 from sauda_notifier.handlers import handle_order_event, send_all
 from sauda_runtime.consumer import make_broker, subscribe_batch
-from sauda_runtime.kafka import make_producer, partitions_of
+from sauda_runtime.kafka import ensure_topics, make_producer, partitions_of
 from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.testing import required_env
 
@@ -55,6 +55,7 @@ async def test_a_failed_send_is_retried_through_the_retry_topic(
     world: Any, make_order: Any
 ) -> None:
     bootstrap = required_env("KAFKA_BOOTSTRAP_SERVERS")
+    await ensure_topics(bootstrap, TOPICS)  # a fresh broker has none yet
     start = await _end_offsets(bootstrap, Topic.NOTIFIER_EVENTS)
     producer = make_producer(bootstrap, "notifier-test")
     await producer.start()

@@ -13,6 +13,7 @@ from uuid import UUID, uuid5
 import asyncpg
 
 from sauda_contracts import OrderStatus, Topic
+from sauda_contracts.language import Language
 from sauda_contracts.whatsapp import (
     DeadLetter,
     DeadLetterBody,
@@ -164,6 +165,18 @@ class NotifierUnitOfWork:
             phone,
             language,
         )
+
+    async def contact_language(self, business_id: UUID, phone: str) -> Language | None:
+        """The language this customer's earlier orders named, if any."""
+        value = await self.conn.fetchval(
+            "SELECT language FROM contacts WHERE business_id = $1 AND phone = $2",
+            business_id,
+            phone,
+        )
+        try:
+            return Language(value) if value else None
+        except ValueError:
+            return None
 
     async def opted_out(self, business_id: UUID, phone: str) -> bool:
         return bool(
