@@ -26,7 +26,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import free_port, pct, wait_ready  # noqa: E402
+from bench.ingest import free_port, pct, stop_all, wait_ready  # noqa: E402
 
 
 def order_body(run: str, i: int, phone: str) -> dict:
@@ -212,13 +212,7 @@ async def main() -> None:
             {"args": vars(args), "rows": rows, "received": len(arrived), "sent": len(started),
              "sandbox_messages_per_s": round(received, 1)}, indent=2))  # fmt: skip
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        stop_all(procs)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,20 @@ def health_app(service: str, checks: dict[str, ReadyCheck]) -> FastAPI:
     return app
 
 
+def consumer_health(service: str, pool: Any, producer: Any, port: int) -> uvicorn.Server:
+    """The health server of a consumer service: ready when its Postgres and Kafka answer."""
+
+    async def postgres() -> object:
+        return await pool.fetchval("SELECT 1")
+
+    async def kafka() -> object:
+        return await producer.client.fetch_all_metadata()
+
+    return http_server(
+        health_app(service, {"postgres": postgres, "kafka": kafka}), "127.0.0.1", port
+    )
+
+
 class _Server(uvicorn.Server):
     """uvicorn without its own signal handling: the service's run loop owns SIGTERM/SIGINT."""
 

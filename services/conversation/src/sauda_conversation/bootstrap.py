@@ -9,7 +9,7 @@ from sauda_runtime.db import create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.outbox import OutboxRelay
-from sauda_runtime.service import health_app, http_server, run_until_stopped
+from sauda_runtime.service import consumer_health, run_until_stopped
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -30,17 +30,7 @@ async def main(settings: ConversationSettings | None = None) -> None:
         broker, TOPICS, group_id=settings.conversation_group_id, handler=on_messages(pool, relay)
     )
 
-    async def db_ready() -> object:
-        return await pool.fetchval("SELECT 1")
-
-    async def kafka_ready() -> object:
-        return await producer.client.fetch_all_metadata()
-
-    health = http_server(
-        health_app("conversation", {"postgres": db_ready, "kafka": kafka_ready}),
-        "127.0.0.1",
-        settings.conversation_health_port,
-    )
+    health = consumer_health("conversation", pool, producer, settings.conversation_health_port)
     await broker.start()
     log.info("conversation_started", health_port=settings.conversation_health_port)
     try:

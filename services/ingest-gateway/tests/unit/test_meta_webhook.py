@@ -107,3 +107,21 @@ def test_unreadable_items_are_counted_not_fatal() -> None:
     )
     assert received.skipped == 1 and len(received.inbound) == 1
     assert orjson.dumps(received.inbound[0].model_dump(mode="json"))
+
+
+def test_a_webhook_carrying_several_changes_yields_them_all_in_order() -> None:
+    metadata = {"display_phone_number": "15550783881", "phone_number_id": "1065"}
+    payload = MetaWebhook.model_validate({
+        "object": "whatsapp_business_account",
+        "entry": [{"id": "WABA1", "changes": [
+            {"field": "messages", "value": {"metadata": metadata, "statuses": [
+                {"id": "wamid.A", "status": "sent", "timestamp": "1", "recipient_id": "16505551234"}]}},
+            {"field": "messages", "value": {"metadata": metadata, "statuses": [
+                {"id": "wamid.A", "status": "delivered", "timestamp": "2", "recipient_id": "16505551234"}]}},
+            {"field": "messages", "value": {"metadata": metadata, "messages": [
+                {**BASE, "type": "text", "text": {"body": "ok"}}]}},
+        ]}],
+    })  # fmt: skip
+    received = read_webhook(payload)
+    assert [s.status for s in received.statuses] == ["sent", "delivered"]
+    assert [m.text for m in received.inbound] == ["ok"]

@@ -10,7 +10,7 @@ from sauda_runtime.db import create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.outbox import OutboxRelay
-from sauda_runtime.service import health_app, http_server, run_until_stopped
+from sauda_runtime.service import consumer_health, run_until_stopped
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -38,17 +38,7 @@ async def main(settings: LedgerSettings | None = None) -> None:
         max_records=settings.ledger_batch_size,
     )
 
-    async def db_ready() -> object:
-        return await pool.fetchval("SELECT 1")
-
-    async def kafka_ready() -> object:
-        return await producer.client.fetch_all_metadata()
-
-    health = http_server(
-        health_app("order-ledger", {"postgres": db_ready, "kafka": kafka_ready}),
-        "127.0.0.1",
-        settings.ledger_health_port,
-    )
+    health = consumer_health("order-ledger", pool, producer, settings.ledger_health_port)
     await broker.start()
     log.info("ledger_started", health_port=settings.ledger_health_port)
     try:

@@ -25,6 +25,7 @@ def create_app(settings: SandboxSettings | None = None, *, clock: Clock = time.t
         settings.sandbox_app_secret,
         max_attempts=settings.sandbox_webhook_attempts,
         first_backoff=settings.sandbox_webhook_backoff_s,
+        batch=settings.sandbox_webhook_batch,
     )
     box = Sandbox(
         settings, emitter=emitter, state_file=StateFile(settings.sandbox_state_file), clock=clock

@@ -39,6 +39,12 @@ class SandboxSettings(CommonSettings):
     sandbox_status_delay_ms: int = Field(
         default=100, ge=0, description="SANDBOX_STATUS_DELAY_MS: pause between sent and delivered."
     )
+    sandbox_webhook_batch: int = Field(
+        default=20,
+        ge=1,
+        description="SANDBOX_WEBHOOK_BATCH: webhooks of one number already waiting are sent as one "
+        "POST with up to this many `changes`, as Meta batches them (1: one POST each).",
+    )
     sandbox_webhook_attempts: int = Field(
         default=10, ge=1, description="SANDBOX_WEBHOOK_ATTEMPTS: tries per webhook before dropping."
     )

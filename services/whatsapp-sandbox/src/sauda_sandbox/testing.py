@@ -28,18 +28,21 @@ APP_SECRET = "test-app-secret"
 
 @dataclass
 class Received:
+    """One change of a signed webhook (a webhook may carry several, as Meta's do)."""
+
     raw: bytes
     signature: str | None
     body: dict[str, Any]
+    change: int = 0  # which of the webhook's changes this is
 
     @property
     def value(self) -> dict[str, Any]:
-        value: dict[str, Any] = self.body["entry"][0]["changes"][0]["value"]
+        value: dict[str, Any] = self.body["entry"][0]["changes"][self.change]["value"]
         return value
 
     @property
     def field(self) -> str:
-        name: str = self.body["entry"][0]["changes"][0]["field"]
+        name: str = self.body["entry"][0]["changes"][self.change]["field"]
         return name
 
 
@@ -84,7 +87,9 @@ class Receiver:
         if given is None or not hmac.compare_digest(given, expected):
             self.bad_signatures += 1
             return 403
-        self.received.append(Received(raw, given, json.loads(raw)))
+        body = json.loads(raw)
+        for change in range(len(body["entry"][0]["changes"])):
+            self.received.append(Received(raw, given, body, change))
         return 200
 
     def statuses(self, message_id: str) -> list[dict[str, Any]]:

@@ -531,3 +531,20 @@ def test_domain_stays_pure() -> None:
         "uuid",
     }
     assert "datetime.now" not in source and "time.time" not in source
+
+
+def test_waiting_webhooks_are_coalesced_in_order_into_one_entry() -> None:
+    from sauda_sandbox.adapters.webhooks import Delivery, _Item, coalesce
+
+    def item(n: int) -> _Item:
+        payload = {
+            "object": "whatsapp_business_account",
+            "entry": [{"id": "WABA", "changes": [{"field": "messages", "value": {"n": n}}]}],
+        }
+        return _Item("http://x", payload, Delivery(key="k", url="http://x", field="messages",
+                                                  queued_at=0.0))  # fmt: skip
+
+    merged = coalesce([item(1), item(2), item(3)])
+    assert merged["object"] == "whatsapp_business_account"
+    assert [e["id"] for e in merged["entry"]] == ["WABA"]
+    assert [c["value"]["n"] for c in merged["entry"][0]["changes"]] == [1, 2, 3]

@@ -32,8 +32,25 @@ class Delivery:
 @dataclass
 class _Item:
     url: str
-    body: bytes
+    payload: dict[str, Any]
     delivery: Delivery
+
+
+def _body(payload: dict[str, Any]) -> bytes:
+    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def coalesce(items: list[_Item]) -> dict[str, Any]:
+    """One webhook carrying the `changes` of several, in order, as Meta batches them: the
+    same object and WABA entry, its `changes` one after another."""
+    first = items[0].payload
+    entry = dict(first["entry"][0])
+    entry["changes"] = [c for item in items for c in item.payload["entry"][0]["changes"]]
+    return {**first, "entry": [entry]}
+
+
+def _same_entry(a: _Item, b: _Item) -> bool:
+    return a.url == b.url and a.payload["entry"][0].get("id") == b.payload["entry"][0].get("id")
 
 
 class WebhookEmitter:
@@ -52,12 +69,14 @@ class WebhookEmitter:
         max_backoff: float = 60.0,
         timeout: float = 10.0,
         history: int = 500,
+        batch: int = 1,
     ) -> None:
         self._secret = app_secret
         self._max_attempts = max_attempts
         self._first_backoff = first_backoff
         self._max_backoff = max_backoff
         self._timeout = timeout
+        self._batch = batch
         self._queues: dict[str, asyncio.Queue[_Item]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._client: httpx.AsyncClient | None = None
@@ -65,7 +84,6 @@ class WebhookEmitter:
 
     def emit(self, key: str, url: str, payload: dict[str, Any]) -> Delivery:
         """Queue a webhook for `key`'s worker (started on first use, in the running loop)."""
-        body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
         changes = payload.get("entry", [{}])[0].get("changes", [{}])
         delivery = Delivery(
             key=key, url=url, field=str(changes[0].get("field", "")), queued_at=time.time()
@@ -77,7 +95,7 @@ class WebhookEmitter:
             self._workers[key] = asyncio.get_running_loop().create_task(
                 self._work(key, queue), name=f"webhooks-{key}"
             )
-        queue.put_nowait(_Item(url, body, delivery))
+        queue.put_nowait(_Item(url, payload, delivery))
         return delivery
 
     async def idle(self) -> None:
@@ -101,37 +119,54 @@ class WebhookEmitter:
         return self._client
 
     async def _work(self, key: str, queue: asyncio.Queue[_Item]) -> None:
+        pending: list[_Item] = []
         while True:
-            item = await queue.get()
+            if not pending:
+                pending.append(await queue.get())
+            while not queue.empty():  # what is already waiting; nothing waits for more
+                pending.append(queue.get_nowait())
+            group = [pending[0]]
+            while (len(group) < min(self._batch, len(pending))
+                   and _same_entry(group[0], pending[len(group)])):  # fmt: skip
+                group.append(pending[len(group)])
+            del pending[: len(group)]
             try:
-                await self._deliver(item)
+                await self._deliver(group)
             finally:
-                queue.task_done()
+                for _ in group:
+                    queue.task_done()
 
-    async def _deliver(self, item: _Item) -> None:
-        delivery = item.delivery
+    async def _deliver(self, group: list[_Item]) -> None:
+        deliveries = [item.delivery for item in group]
+        delivery, url = deliveries[0], group[0].url
+        body = _body(coalesce(group))
         headers = {
             "Content-Type": "application/json",
             "User-Agent": "facebookexternalua",
-            "X-Hub-Signature-256": signature(self._secret, item.body),
+            "X-Hub-Signature-256": signature(self._secret, body),
         }
         for attempt in range(1, self._max_attempts + 1):
-            delivery.attempts = attempt
+            for d in deliveries:
+                d.attempts = attempt
             try:
-                response = await self._http().post(item.url, content=item.body, headers=headers)
-                delivery.http_status = response.status_code
+                response = await self._http().post(url, content=body, headers=headers)
+                for d in deliveries:
+                    d.http_status = response.status_code
                 if 200 <= response.status_code < 300:
-                    delivery.outcome = "delivered"
-                    delivery.last_error = None
+                    for d in deliveries:
+                        d.outcome, d.last_error = "delivered", None
                     return
-                delivery.last_error = f"HTTP {response.status_code}"
+                for d in deliveries:
+                    d.last_error = f"HTTP {response.status_code}"
             except httpx.HTTPError as exc:
-                delivery.last_error = repr(exc)
+                for d in deliveries:
+                    d.last_error = repr(exc)
             backoff = min(self._max_backoff, self._first_backoff * 2 ** (attempt - 1))
             log.warning(
                 "webhook_delivery_failed",
                 key=delivery.key,
-                url=item.url,
+                url=url,
+                changes=len(group),
                 field=delivery.field,
                 attempt=attempt,
                 error=delivery.last_error,
@@ -139,11 +174,13 @@ class WebhookEmitter:
             )
             if attempt < self._max_attempts:
                 await asyncio.sleep(backoff)
-        delivery.outcome = "dropped"
+        for d in deliveries:
+            d.outcome = "dropped"
         log.error(
             "webhook_dropped",
             key=delivery.key,
-            url=item.url,
+            url=url,
+            changes=len(group),
             field=delivery.field,
             attempts=self._max_attempts,
         )
