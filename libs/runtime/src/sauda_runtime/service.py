@@ -10,6 +10,7 @@ import uvicorn
 from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sauda_runtime.logging import get_logger
 
@@ -56,6 +57,22 @@ def consumer_health(service: str, pool: Any, producer: Any, port: int) -> uvicor
     return http_server(
         health_app(service, {"postgres": postgres, "kafka": kafka}), "127.0.0.1", port
     )
+
+
+class JsonBodyMiddleware:
+    """An API that speaks only JSON: a body sent without a JSON content type (curl -d) is read
+    as JSON."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("POST", "PATCH", "PUT"):
+            headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
+            original = dict(scope["headers"]).get(b"content-type", b"")
+            if not original.startswith(b"application/json"):
+                scope = {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
+        await self.app(scope, receive, send)
 
 
 class _Server(uvicorn.Server):

@@ -490,21 +490,6 @@ class CorrelationMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
-class JsonBodyMiddleware:
-    """The API speaks only JSON: a body sent without a JSON content type (curl -d) is read as JSON."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] in ("POST", "PATCH", "PUT"):
-            headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
-            original = dict(scope["headers"]).get(b"content-type", b"")
-            if not original.startswith(b"application/json"):
-                scope = {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
-        await self.app(scope, receive, send)
-
-
 class BodyTooLarge(StarletteHTTPException):
     """Raised from `receive` once a streamed body passes the limit; answered as a 413."""
 

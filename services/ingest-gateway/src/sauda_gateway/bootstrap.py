@@ -20,7 +20,6 @@ from sauda_gateway.adapters.whatsapp import MessageLog, WhatsAppAccounts
 from sauda_gateway.app import (
     BodySizeLimitMiddleware,
     CorrelationMiddleware,
-    JsonBodyMiddleware,
     health,
     install_error_handlers,
     router,
@@ -37,6 +36,7 @@ from sauda_runtime.db import create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.outbox import OutboxRelay
+from sauda_runtime.service import JsonBodyMiddleware
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

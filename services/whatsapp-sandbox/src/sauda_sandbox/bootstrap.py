@@ -9,7 +9,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from sauda_runtime.logging import configure_logging, get_logger
-from sauda_runtime.service import health_app, http_server, run_until_stopped
+from sauda_runtime.service import JsonBodyMiddleware, health_app, http_server, run_until_stopped
 from sauda_sandbox.adapters.state_file import StateFile
 from sauda_sandbox.adapters.webhooks import WebhookEmitter
 from sauda_sandbox.app import graph, install_error_handlers, page, sandbox
@@ -51,6 +51,7 @@ def create_app(settings: SandboxSettings | None = None, *, clock: Clock = time.t
     app.include_router(page)
     app.include_router(sandbox)
     app.include_router(graph)
+    app.add_middleware(JsonBodyMiddleware)  # `curl -d '{...}'` works without a content type
     return app
 
 

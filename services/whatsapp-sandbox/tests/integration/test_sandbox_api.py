@@ -126,6 +126,19 @@ async def test_free_form_text_outside_the_window_is_a_re_engagement_error(env: E
     assert sent.json()["contacts"] == [{"input": SHOPPER, "wa_id": SHOPPER}]
 
 
+async def test_the_shopper_api_reads_json_sent_without_a_content_type(env: Env) -> None:
+    """`curl -d '{"text": ...}'` (form content type) works, as the README's walk-through shows."""
+    number = await env.number()
+    sent = await env.http.post(
+        f"/sandbox/{number['phone_number_id']}/chats/{SHOPPER}",
+        content=b'{"text": "hello"}',
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert sent.status_code == 201, sent.text
+    [received] = await env.receiver.wait_for(env.receiver.inbound, what="the shopper's text")
+    assert received.value["messages"][0]["text"] == {"body": "hello"}
+
+
 async def test_template_unknown_then_approved_is_sent_and_delivered_with_signed_statuses(
     env: Env,
 ) -> None:
