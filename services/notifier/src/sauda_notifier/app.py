@@ -20,9 +20,9 @@ from sauda_contracts.whatsapp import (
 from sauda_notifier.domain import Message
 from sauda_notifier.handlers import (
     Notifier,
-    handle_order_event,
+    handle_order_events,
     handle_outbound,
-    handle_status_report,
+    handle_status_reports,
     handle_template_status,
     retry_send,
     send_all,
@@ -96,11 +96,8 @@ def _order_event(raw: bytes) -> AnyOrderEvent | None:
 
 def on_order_events(n: Notifier) -> BatchHandler:
     async def handle(records: Sequence[ConsumerRecord]) -> None:
-        queued: list[Message] = []
-        for event in await _parse_all(records, _order_event, n=n):
-            if event is not None:
-                queued += await handle_order_event(event, n=n)
-        await send_all(queued, n=n)
+        events = [e for e in await _parse_all(records, _order_event, n=n) if e is not None]
+        await send_all(await handle_order_events(events, n=n), n=n)
 
     return handle
 
@@ -116,11 +113,15 @@ def on_outbound(n: Notifier) -> BatchHandler:
 
 
 def on_status(n: Notifier) -> BatchHandler:
+    """A batch's receipts in one transaction; template reviews one by one (they are rare)."""
+
     async def handle(records: Sequence[ConsumerRecord]) -> None:
-        for event in await _parse_all(records, parse_status_event, n=n):
-            if isinstance(event, MessageStatusReported):
-                await handle_status_report(event, n=n)
-            elif isinstance(event, TemplateStatusChanged):
+        events = await _parse_all(records, parse_status_event, n=n)
+        receipts = [e for e in events if isinstance(e, MessageStatusReported)]
+        if receipts:
+            await handle_status_reports(receipts, n=n)
+        for event in events:
+            if isinstance(event, TemplateStatusChanged):
                 await handle_template_status(event, n=n)
 
     return handle

@@ -23,7 +23,7 @@ from sauda_runtime.kafka import make_producer, wait_for_kafka
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.secrets import SecretBox
-from sauda_runtime.service import health_app, http_server, run_until_stopped
+from sauda_runtime.service import consumer_health, run_until_stopped
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # Processed-event ids are kept as long as the input topics keep records (a week).
@@ -79,6 +79,7 @@ async def main(settings: NotifierSettings | None = None) -> None:
         retry_scale=settings.notifier_retry_scale,
         stale_sending=settings.notifier_stale_sending_seconds,
         pair_wait=settings.notifier_send_timeout,
+        max_event_age=settings.notifier_max_event_age_seconds,
     )
     n = Notifier(
         store=store,
@@ -104,17 +105,7 @@ async def main(settings: NotifierSettings | None = None) -> None:
         broker, n, group_id=settings.notifier_group_id, batch_size=settings.notifier_batch_size
     )
 
-    async def db_ready() -> object:
-        return await pool.fetchval("SELECT 1")
-
-    async def kafka_ready() -> object:
-        return await producer.client.fetch_all_metadata()
-
-    health = http_server(
-        health_app("notifier", {"postgres": db_ready, "kafka": kafka_ready}),
-        "127.0.0.1",
-        settings.notifier_health_port,
-    )
+    health = consumer_health("notifier", pool, producer, settings.notifier_health_port)
     await broker.start()
     log.info("notifier_started", health_port=settings.notifier_health_port, groups=groups)
     try:

@@ -95,6 +95,16 @@ def order_facts(event: OrderPlaced) -> OrderFacts:
     )
 
 
+def order_after_save(current: OrderFacts | None, new: OrderFacts) -> OrderFacts:
+    """The notifier's copy of an order once `new` is saved over `current`: a new order is taken
+    as it is; a known one only moves forward (status and version, by version)."""
+    if current is None:
+        return new
+    if current.version < new.version:
+        return replace(current, status=new.status, version=new.version)
+    return current
+
+
 def parse_language(value: str | None, default: Language = Language.EN) -> Language:
     try:
         return Language(value) if value else default
@@ -224,6 +234,20 @@ class OrderPlan:
     notices: tuple[Notice, ...] = ()
     reminder: ReminderAction | None = None
     contact_language: Language | None = None
+
+
+def too_old(occurred_at: datetime, now: datetime, max_age_seconds: float) -> bool:
+    """An order event this old when first seen (a backlog, a new notifier on an old topic, a
+    reset consumer group) is news to nobody: a COD confirmation for last week's order would
+    only confuse the shopper."""
+    return (now - occurred_at).total_seconds() > max_age_seconds
+
+
+def quiet(plan: OrderPlan) -> OrderPlan:
+    """The plan of a too-old event: the order's facts are kept (later events need them), but
+    nothing is sent, no notice raised, and no reminder scheduled."""
+    keep = plan.reminder if plan.reminder is ReminderAction.CANCEL else None
+    return replace(plan, messages=(), notices=(), reminder=keep)
 
 
 def dedupe_key(purpose: MessagePurpose, order_id: UUID) -> str:

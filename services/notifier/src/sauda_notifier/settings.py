@@ -33,6 +33,12 @@ class NotifierSettings(CommonSettings):
         description="NOTIFIER_REMINDER_POLL_SECONDS: how often due reminders and stalled "
         "sends are looked for.",
     )
+    notifier_max_event_age_seconds: float = Field(
+        default=86400.0,
+        gt=0,
+        description="NOTIFIER_MAX_EVENT_AGE_SECONDS: an order event older than this when the "
+        "notifier first sees it (a backlog, a replay) is recorded but sends nothing.",
+    )
     notifier_stale_sending_seconds: float = Field(
         default=60.0,
         gt=0,

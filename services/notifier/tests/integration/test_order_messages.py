@@ -1,7 +1,7 @@
 """Order events in, Graph API requests and message log / notices out (real Postgres, a real
 HTTP fake of Meta on loopback; handlers called directly)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -119,6 +119,23 @@ async def test_a_redelivered_or_replayed_order_event_sends_nothing_more(
     assert len(world.graph.sends) == 1
     assert len(await world.messages()) == 1
     assert len(await notices(world)) == 1
+
+
+async def test_an_order_event_too_old_when_first_seen_sends_nothing_but_is_remembered(
+    world: Any, make_order: Any
+) -> None:
+    """A backlog or a replay from offset 0 must not message last week's shoppers."""
+    await world.connect()
+    placed = make_order(world.business_id)
+    old = placed.model_copy(update={"occurred_at": datetime.now(UTC) - timedelta(days=2)})
+    await handle(world, old)
+    assert world.graph.sends == []
+    assert await world.messages() == []
+    assert await notices(world) == []
+    # Remembered all the same: a fresh status change of that order is announced.
+    await handle(world, status_change(placed, OrderShipped, OrderStatus.SHIPPED, 3))
+    [send] = world.graph.sends
+    assert send.body["template"]["name"] == "sauda_order_shipped"
 
 
 async def test_admin_gets_a_message_and_the_merchant_a_notice_for_every_new_order(

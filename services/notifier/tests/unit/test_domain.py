@@ -675,3 +675,17 @@ def test_domain_imports_no_io() -> None:
 )  # fmt: skip
 def test_template_sendable(status: str | None, sendable: bool) -> None:
     assert domain.template_sendable(status) is sendable
+
+
+def test_too_old_events_are_quieted_but_keep_their_facts() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sauda_notifier.domain import OrderPlan, ReminderAction, quiet, too_old
+
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    assert not too_old(now - timedelta(hours=23), now, 86400)
+    assert too_old(now - timedelta(hours=25), now, 86400)
+    plan = OrderPlan(facts=None, messages=("m",), notices=("n",), reminder=ReminderAction.SCHEDULE)  # type: ignore[arg-type]
+    assert quiet(plan) == OrderPlan(facts=None)
+    cancelling = OrderPlan(reminder=ReminderAction.CANCEL)
+    assert quiet(cancelling).reminder is ReminderAction.CANCEL

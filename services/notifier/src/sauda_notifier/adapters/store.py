@@ -3,9 +3,9 @@
 Tables: orders, the message log, reminders, templates, contacts, notices, processed events.
 """
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
@@ -65,11 +65,30 @@ _MESSAGE_COLUMNS = (
     "template, language, kind, text, request, wamid, state, status, attempts, history, error, "
     "revision, claimed_at, next_attempt_at, correlation_id, created_at"
 )
+_MESSAGE_FIELDS = ", ".join(f"m.{c.strip()}" for c in _MESSAGE_COLUMNS.split(","))
 _MESSAGE_SELECT = (
-    "SELECT "
-    + ", ".join(f"m.{c.strip()}" for c in _MESSAGE_COLUMNS.split(","))
-    + ", o.order_number FROM messages m LEFT JOIN orders o ON o.order_id = m.order_id"
+    f"SELECT {_MESSAGE_FIELDS}, o.order_number "
+    "FROM messages m LEFT JOIN orders o ON o.order_id = m.order_id"
 )
+# queued → sending, counting the attempt; the claimed rows come back whole.
+_CLAIM = (
+    "WITH m AS (UPDATE messages SET state = 'sending', claimed_at = $2, attempts = attempts + 1, "
+    " updated_at = now() WHERE message_id = ANY($1::uuid[]) AND state = 'queued' "
+    " AND ($3::int IS NULL OR attempts = $3::int) RETURNING *) "
+    f"SELECT {_MESSAGE_FIELDS}, o.order_number FROM m LEFT JOIN orders o ON o.order_id = m.order_id"
+)
+_SAVE_MESSAGE = (
+    "UPDATE messages SET wamid = $2, state = $3, status = $4, attempts = $5, "
+    " history = $6, error = $7, revision = $8, claimed_at = $9, next_attempt_at = $10, "
+    " updated_at = now() WHERE message_id = $1"
+)
+
+
+def _language(value: str | None) -> Language | None:
+    try:
+        return Language(value) if value else None
+    except ValueError:
+        return None
 
 
 def _message(row: asyncpg.Record) -> Message:
@@ -136,11 +155,38 @@ class NotifierUnitOfWork:
         )
         return bool(done)
 
+    async def first_times(self, consumer: str, event_ids: Sequence[UUID]) -> set[UUID]:
+        """Record the events as handled by `consumer`; the ids that were not yet."""
+        rows = await self.conn.fetch(
+            "INSERT INTO processed_events (consumer, event_id) "
+            "SELECT $1, e FROM unnest($2::uuid[]) AS e ON CONFLICT DO NOTHING RETURNING event_id",
+            consumer,
+            list(dict.fromkeys(event_ids)),
+        )
+        return {r["event_id"] for r in rows}
+
+    async def already_processed(self, consumer: str, event_ids: Sequence[UUID]) -> set[UUID]:
+        """Which of these events `consumer` has handled (a look, not a claim)."""
+        rows = await self.conn.fetch(
+            "SELECT event_id FROM processed_events "
+            "WHERE consumer = $1 AND event_id = ANY($2::uuid[])",
+            consumer,
+            list(event_ids),
+        )
+        return {r["event_id"] for r in rows}
+
     # --- orders and contacts ---
 
     async def load_order(self, order_id: UUID) -> OrderFacts | None:
         row = await self.conn.fetchrow("SELECT * FROM orders WHERE order_id = $1", order_id)
         return _order(row) if row else None
+
+    async def load_orders(self, order_ids: Iterable[UUID]) -> dict[UUID, OrderFacts]:
+        ids = list(set(order_ids))
+        if not ids:
+            return {}
+        rows = await self.conn.fetch("SELECT * FROM orders WHERE order_id = ANY($1::uuid[])", ids)
+        return {r["order_id"]: _order(r) for r in rows}
 
     async def save_order(self, order: OrderFacts) -> None:
         # Only forward: a replayed older event never rolls the order back.
@@ -166,17 +212,21 @@ class NotifierUnitOfWork:
             language,
         )
 
-    async def contact_language(self, business_id: UUID, phone: str) -> Language | None:
-        """The language this customer's earlier orders named, if any."""
-        value = await self.conn.fetchval(
-            "SELECT language FROM contacts WHERE business_id = $1 AND phone = $2",
-            business_id,
-            phone,
+    async def contact_languages(
+        self, contacts: Iterable[tuple[UUID, str]]
+    ) -> dict[tuple[UUID, str], Language]:
+        """The language each (business, phone)'s earlier orders named, for those that named one."""
+        keys = list(set(contacts))
+        if not keys:
+            return {}
+        rows = await self.conn.fetch(
+            "SELECT business_id, phone, language FROM contacts WHERE language IS NOT NULL "
+            "AND (business_id, phone) IN (SELECT * FROM unnest($1::uuid[], $2::text[]))",
+            [b for b, _ in keys],
+            [p for _, p in keys],
         )
-        try:
-            return Language(value) if value else None
-        except ValueError:
-            return None
+        found = {(r["business_id"], r["phone"]): _language(r["language"]) for r in rows}
+        return {k: v for k, v in found.items() if v is not None}
 
     async def opted_out(self, business_id: UUID, phone: str) -> bool:
         return bool(
@@ -213,64 +263,79 @@ class NotifierUnitOfWork:
             m.revision, m.claimed_at, m.next_attempt_at, m.correlation_id, m.created_at,
         )  # fmt: skip
 
+    @staticmethod
+    def _changes(m: Message) -> tuple[Any, ...]:
+        return (
+            m.message_id, m.wamid, m.state.value, m.status.value, m.attempts,
+            [h.model_dump(mode="json") for h in m.history],
+            m.error.model_dump(mode="json") if m.error else None,
+            m.revision, m.claimed_at, m.next_attempt_at,
+        )  # fmt: skip
+
     async def save_message(
         self, message: Message, cause: Cause, now: datetime, *, publish: bool = True
     ) -> None:
-        await self.conn.execute(
-            "UPDATE messages SET wamid = $2, state = $3, status = $4, attempts = $5, "
-            " history = $6, error = $7, revision = $8, claimed_at = $9, next_attempt_at = $10, "
-            " updated_at = now() WHERE message_id = $1",
-            message.message_id,
-            message.wamid,
-            message.state.value,
-            message.status.value,
-            message.attempts,
-            [h.model_dump(mode="json") for h in message.history],
-            message.error.model_dump(mode="json") if message.error else None,
-            message.revision,
-            message.claimed_at,
-            message.next_attempt_at,
-        )
+        await self.conn.execute(_SAVE_MESSAGE, *self._changes(message))
         if publish:
             await self._publish_snapshot(message, cause, now)
 
-    async def load_message(self, message_id: UUID, *, lock: bool = False) -> Message | None:
-        row = await self.conn.fetchrow(
-            f"{_MESSAGE_SELECT} WHERE m.message_id = $1{' FOR UPDATE OF m' if lock else ''}",
-            message_id,
-        )
-        return _message(row) if row else None
+    async def save_messages(self, saved: Sequence[tuple[Message, Cause]], now: datetime) -> None:
+        """Several messages' new state, each with its snapshot (in the order given)."""
+        if not saved:
+            return
+        await self.conn.executemany(_SAVE_MESSAGE, [self._changes(m) for m, _ in saved])
+        await add_to_outbox(self.conn, [self._snapshot_row(m, c, now) for m, c in saved])
 
-    async def find_sent(
-        self, *, wamid: str, message_id: UUID | None, phone_number_id: str
-    ) -> Message | None:
-        """Our message a receipt is about: by wamid, or by the id we sent as callback data
-        (a receipt may arrive before the send's answer was recorded)."""
-        row = await self.conn.fetchrow(
-            f"{_MESSAGE_SELECT} WHERE m.wamid = $1 AND m.phone_number_id = $2 FOR UPDATE OF m",
-            wamid,
-            phone_number_id,
+    async def load_messages(
+        self, message_ids: Iterable[UUID], *, lock: bool = False
+    ) -> dict[UUID, Message]:
+        """Messages by id; `lock`ed in id order, so that concurrent batches cannot deadlock."""
+        rows = await self.conn.fetch(
+            f"{_MESSAGE_SELECT} WHERE m.message_id = ANY($1::uuid[]) "
+            f"ORDER BY m.message_id{' FOR UPDATE OF m' if lock else ''}",
+            list(set(message_ids)),
         )
-        if row is None and message_id is not None:
-            row = await self.conn.fetchrow(
-                f"{_MESSAGE_SELECT} WHERE m.message_id = $1 FOR UPDATE OF m", message_id
-            )
-        return _message(row) if row else None
+        return {r["message_id"]: _message(r) for r in rows}
+
+    async def find_receipted(
+        self, *, wamids: Iterable[str], message_ids: Iterable[UUID]
+    ) -> list[Message]:
+        """The messages a batch of receipts may be about (by wamid or by our id sent as callback
+        data), locked in id order so that concurrent batches cannot deadlock."""
+        rows = await self.conn.fetch(
+            f"{_MESSAGE_SELECT} WHERE m.wamid = ANY($1::text[]) OR m.message_id = ANY($2::uuid[]) "
+            "ORDER BY m.message_id FOR UPDATE OF m",
+            list(set(wamids)),
+            list(set(message_ids)),
+        )
+        return [_message(r) for r in rows]
 
     async def claim(
         self, message_id: UUID, *, now: datetime, attempts: int | None = None
     ) -> Message | None:
         """queued → sending, counting the attempt; None if someone else has it or it is done
         (or, with `attempts`, if it is no longer waiting for that attempt)."""
-        row = await self.conn.fetchrow(
-            "UPDATE messages SET state = 'sending', claimed_at = $2, attempts = attempts + 1, "
-            " updated_at = now() WHERE message_id = $1 AND state = 'queued' "
-            " AND ($3::int IS NULL OR attempts = $3::int) RETURNING message_id",
-            message_id,
+        row = await self.conn.fetchrow(_CLAIM, [message_id], now, attempts)
+        return _message(row) if row else None
+
+    async def claim_all(self, message_ids: Sequence[UUID], *, now: datetime) -> list[Message]:
+        """`claim` for several messages in one statement; the claimed ones, in the order given
+        (those someone else has, or that are done, are left out)."""
+        rows = await self.conn.fetch(_CLAIM, list(message_ids), now, None)
+        claimed = {r["message_id"]: _message(r) for r in rows}
+        return [claimed[i] for i in message_ids if i in claimed]
+
+    async def renew_claim(self, message: Message, now: datetime) -> Message | None:
+        """Move a claim's time to now if it is still this claim (no sweeper took the message
+        over, no receipt completed it); the message as renewed, or None."""
+        renewed = await self.conn.fetchval(
+            "UPDATE messages SET claimed_at = $3, updated_at = now() "
+            "WHERE message_id = $1 AND state = 'sending' AND claimed_at = $2 RETURNING true",
+            message.message_id,
+            message.claimed_at,
             now,
-            attempts,
         )
-        return await self.load_message(message_id) if row else None
+        return replace(message, claimed_at=now) if renewed else None
 
     async def claim_stale(
         self, *, now: datetime, stale_before: datetime, limit: int
@@ -403,22 +468,18 @@ class NotifierUnitOfWork:
         await add_to_outbox(self.conn, [(Topic.NOTIFIER_DLQ, key, event.to_bytes())])
 
     async def _publish_snapshot(self, message: Message, cause: Cause, now: datetime) -> None:
+        await add_to_outbox(self.conn, [self._snapshot_row(message, cause, now)])
+
+    @staticmethod
+    def _snapshot_row(message: Message, cause: Cause, now: datetime) -> tuple[str, bytes, bytes]:
         event = MessageRecorded(
             **cause.envelope(
                 uuid5(NAMESPACE, f"recorded:{message.message_id}:{message.revision}"), now
             ),
             body=snapshot(message),
         )
-        await add_to_outbox(
-            self.conn,
-            [
-                (
-                    Topic.NOTIFIER_EVENTS,
-                    chat_key(message.business_id, message.customer_phone),
-                    event.to_bytes(),
-                )
-            ],
-        )
+        key = chat_key(message.business_id, message.customer_phone)
+        return Topic.NOTIFIER_EVENTS, key, event.to_bytes()
 
     # --- templates ---
 
