@@ -243,6 +243,40 @@ async def sandbox_running(clock: Clock = time.time, **overrides: Any) -> AsyncIt
             yield Env(url=url, receiver=receiver, http=http)
 
 
+def order_template(to: str, name: str = "order_update", **extra: Any) -> dict[str, Any]:
+    """A template send with two quick replies (payloads CONFIRM_1042 and CANCEL_1042)."""
+    return {
+        "to": to,
+        "type": "template",
+        "template": {
+            "name": name,
+            "language": {"code": "en_US"},
+            "components": [
+                {
+                    "type": "body",
+                    "parameters": [
+                        {"type": "text", "text": "Asha"},
+                        {"type": "text", "text": "#1042"},
+                    ],
+                },
+                {
+                    "type": "button",
+                    "sub_type": "quick_reply",
+                    "index": "0",
+                    "parameters": [{"type": "payload", "payload": "CONFIRM_1042"}],
+                },
+                {
+                    "type": "button",
+                    "sub_type": "quick_reply",
+                    "index": 1,
+                    "parameters": [{"type": "payload", "payload": "CANCEL_1042"}],
+                },
+            ],
+        },
+        **extra,
+    }
+
+
 # --- Debian's Chromium, driven by Playwright (no browser download) ---
 
 CHROMIUM = Path(os.environ.get("SAUDA_CHROMIUM", "/usr/bin/chromium"))

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Page, expect
 
-from sauda_sandbox.testing import Env, chromium_page
+from sauda_sandbox.testing import Env, chromium_page, order_template
 
 SHOPPER = "919812345678"
 
@@ -26,38 +26,7 @@ async def test_shopper_confirms_a_template_order(env: Env, page: Page) -> None:
         "Hi {{1}}, confirm order {{2}}?",
         buttons=["Confirm", "Cancel"],
     )
-    sent = await env.send(
-        number,
-        {
-            "to": SHOPPER,
-            "type": "template",
-            "template": {
-                "name": "order_confirm",
-                "language": {"code": "en_US"},
-                "components": [
-                    {
-                        "type": "body",
-                        "parameters": [
-                            {"type": "text", "text": "Asha"},
-                            {"type": "text", "text": "#1042"},
-                        ],
-                    },
-                    {
-                        "type": "button",
-                        "sub_type": "quick_reply",
-                        "index": "0",
-                        "parameters": [{"type": "payload", "payload": "CONFIRM_1042"}],
-                    },
-                    {
-                        "type": "button",
-                        "sub_type": "quick_reply",
-                        "index": "1",
-                        "parameters": [{"type": "payload", "payload": "CANCEL_1042"}],
-                    },
-                ],
-            },
-        },
-    )
+    sent = await env.send(number, order_template(SHOPPER, name="order_confirm"))
     assert sent.status_code == 200, sent.text
     template_id = sent.json()["messages"][0]["id"]
 

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sauda_sandbox.testing import Env, sandbox_running
+from sauda_sandbox.testing import Env, order_template, sandbox_running
 
 SHOPPER = "919812345678"
 WAMID = re.compile(r"^wamid\.[A-Za-z0-9+/=_-]{20,}$")
@@ -72,39 +72,6 @@ def a_list(rows: int, to: str = SHOPPER) -> dict[str, Any]:
     }
 
 
-def order_template(to: str = SHOPPER, **extra: Any) -> dict[str, Any]:
-    return {
-        "to": to,
-        "type": "template",
-        "template": {
-            "name": "order_update",
-            "language": {"code": "en_US"},
-            "components": [
-                {
-                    "type": "body",
-                    "parameters": [
-                        {"type": "text", "text": "Asha"},
-                        {"type": "text", "text": "#1042"},
-                    ],
-                },
-                {
-                    "type": "button",
-                    "sub_type": "quick_reply",
-                    "index": "0",
-                    "parameters": [{"type": "payload", "payload": "CONFIRM_1042"}],
-                },
-                {
-                    "type": "button",
-                    "sub_type": "quick_reply",
-                    "index": 1,
-                    "parameters": [{"type": "payload", "payload": "CANCEL_1042"}],
-                },
-            ],
-        },
-        **extra,
-    }
-
-
 async def with_order_template(env: Env, number: dict[str, Any], status: str = "APPROVED") -> None:
     await env.template(
         number,
@@ -143,7 +110,7 @@ async def test_template_unknown_then_approved_is_sent_and_delivered_with_signed_
     env: Env,
 ) -> None:
     number = await env.number()
-    graph_error(await env.send(number, order_template()), 400, 132001)
+    graph_error(await env.send(number, order_template(SHOPPER)), 400, 132001)
 
     await with_order_template(env, number)
     response = await env.send(
@@ -198,7 +165,7 @@ async def test_the_window_closes_24_hours_after_the_shoppers_last_message() -> N
         now[0] += 2
         graph_error(await env.send(number, text("too late")), 400, 131047)
         graph_error(await env.send(number, buttons(2)), 400, 131047)
-        assert (await env.send(number, order_template())).status_code == 200
+        assert (await env.send(number, order_template(SHOPPER))).status_code == 200
         chat = await env.http.get(f"/sandbox/{number['phone_number_id']}/chats/{SHOPPER}")
         assert chat.json()["window_open"] is False
 
@@ -206,7 +173,7 @@ async def test_the_window_closes_24_hours_after_the_shoppers_last_message() -> N
 async def test_template_rules(env: Env) -> None:
     number = await env.number()
     await with_order_template(env, number)
-    one_param = order_template()
+    one_param = order_template(SHOPPER)
     one_param["template"]["components"][0]["parameters"].pop()
     graph_error(await env.send(number, one_param), 400, 132000)
 
@@ -214,23 +181,23 @@ async def test_template_rules(env: Env) -> None:
         f"/sandbox/{number['waba_id']}/templates/status",
         json={"name": "order_update", "language": "en_US", "status": "PAUSED"},
     )
-    graph_error(await env.send(number, order_template()), 400, 132015)
+    graph_error(await env.send(number, order_template(SHOPPER)), 400, 132015)
     await env.http.post(
         f"/sandbox/{number['waba_id']}/templates/status",
         json={"name": "order_update", "language": "en_US", "status": "DISABLED"},
     )
-    graph_error(await env.send(number, order_template()), 400, 132016)
+    graph_error(await env.send(number, order_template(SHOPPER)), 400, 132016)
     await env.http.post(
         f"/sandbox/{number['waba_id']}/templates/status",
         json={"name": "order_update", "language": "en_US", "status": "PENDING"},
     )
-    graph_error(await env.send(number, order_template()), 400, 132001)
+    graph_error(await env.send(number, order_template(SHOPPER)), 400, 132001)
 
 
 async def test_template_missing_status_is_configurable(start_sandbox: Any) -> None:
     env = await start_sandbox(sandbox_template_missing_status=404)
     number = await env.number()
-    graph_error(await env.send(number, order_template()), 404, 132001)
+    graph_error(await env.send(number, order_template(SHOPPER)), 404, 132001)
 
 
 async def test_bad_or_missing_token_is_401_code_190(env: Env) -> None:
@@ -297,16 +264,16 @@ async def test_pair_limit_is_131056(start_sandbox: Any) -> None:
     env = await start_sandbox(sandbox_pair_burst=2, sandbox_pair_per_minute=1)
     number = await env.number()
     await with_order_template(env, number)
-    assert (await env.send(number, order_template())).status_code == 200
-    assert (await env.send(number, order_template())).status_code == 200
-    graph_error(await env.send(number, order_template()), 429, 131056)
+    assert (await env.send(number, order_template(SHOPPER))).status_code == 200
+    assert (await env.send(number, order_template(SHOPPER))).status_code == 200
+    graph_error(await env.send(number, order_template(SHOPPER)), 429, 131056)
     assert (await env.send(number, order_template(to="919800000009"))).status_code == 200
 
 
 async def test_shopper_taps_a_template_quick_reply(env: Env) -> None:
     number = await env.number()
     await with_order_template(env, number)
-    sent = (await env.send(number, order_template())).json()["messages"][0]["id"]
+    sent = (await env.send(number, order_template(SHOPPER))).json()["messages"][0]["id"]
 
     chat = (await env.http.get(f"/sandbox/{number['phone_number_id']}/chats/{SHOPPER}")).json()
     [shown] = chat["messages"]
@@ -374,18 +341,18 @@ async def test_faults_fail_the_next_sends_then_clear(env: Env) -> None:
         f"/sandbox/{number['phone_number_id']}/faults", json={"code": 131000, "count": 2}
     )
     assert injected.status_code == 201, injected.text
-    graph_error(await env.send(number, order_template()), 500, 131000)
-    graph_error(await env.send(number, order_template()), 500, 131000)
-    assert (await env.send(number, order_template())).status_code == 200
+    graph_error(await env.send(number, order_template(SHOPPER)), 500, 131000)
+    graph_error(await env.send(number, order_template(SHOPPER)), 500, 131000)
+    assert (await env.send(number, order_template(SHOPPER))).status_code == 200
 
     await env.http.post(
         f"/sandbox/{number['phone_number_id']}/faults",
         json={"code": 130429, "count": 5, "http_status": 429},
     )
-    graph_error(await env.send(number, order_template()), 429, 130429)
+    graph_error(await env.send(number, order_template(SHOPPER)), 429, 130429)
     cleared = await env.http.delete(f"/sandbox/{number['phone_number_id']}/faults")
     assert cleared.status_code == 204
-    assert (await env.send(number, order_template())).status_code == 200
+    assert (await env.send(number, order_template(SHOPPER))).status_code == 200
 
 
 async def test_async_fault_answers_200_then_a_failed_status(env: Env) -> None:
@@ -395,7 +362,7 @@ async def test_async_fault_answers_200_then_a_failed_status(env: Env) -> None:
         f"/sandbox/{number['phone_number_id']}/faults",
         json={"code": 131026, "count": 1, "async": True},
     )
-    response = await env.send(number, order_template())
+    response = await env.send(number, order_template(SHOPPER))
     assert response.status_code == 200, response.text
     mid = response.json()["messages"][0]["id"]
     [failed] = await env.receiver.wait_for(lambda: env.receiver.statuses(mid), what="failed")
@@ -410,7 +377,7 @@ async def test_async_fault_answers_200_then_a_failed_status(env: Env) -> None:
 async def test_viewing_the_chat_reads_messages(env: Env) -> None:
     number = await env.number()
     await with_order_template(env, number)
-    mid = (await env.send(number, order_template())).json()["messages"][0]["id"]
+    mid = (await env.send(number, order_template(SHOPPER))).json()["messages"][0]["id"]
     await env.receiver.wait_for(lambda: len(env.receiver.statuses(mid)) == 2, what="delivered")
     view = await env.http.get(f"/sandbox/{number['phone_number_id']}/chats/{SHOPPER}")
     assert view.json()["messages"][0]["status"] == "read"
@@ -507,7 +474,7 @@ async def test_numbers_and_templates_survive_a_restart(tmp_path: Path) -> None:
         assert (
             await env.http.get(f"/sandbox/numbers/{number['phone_number_id']}")
         ).json() == number
-        assert (await env.send(number, order_template())).status_code == 200
+        assert (await env.send(number, order_template(SHOPPER))).status_code == 200
     assert (await env_missing_number()) == 404
 
 
