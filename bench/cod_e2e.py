@@ -26,7 +26,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import free_port, pct, stop_all, wait_ready  # noqa: E402
+from bench.ingest import pct, stop_all, wait_ready  # noqa: E402
+from sauda_runtime.testing import free_ports  # noqa: E402
 
 
 def order_body(run: str, i: int, phone: str) -> dict:
@@ -123,9 +124,8 @@ async def main() -> None:
     env.setdefault("DATABASE_URL", "postgresql://sauda@127.0.0.1:55432/sauda")
     env.setdefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     app_secret = secrets.token_hex(16)
-    ports = {
-        k: free_port() for k in ("sandbox", "ledger", "gateway", "notifier", "conversation", "bare")
-    }
+    names = ("sandbox", "ledger", "gateway", "notifier", "conversation", "bare")
+    ports = dict(zip(names, free_ports(len(names)), strict=True))
     sandbox_url = f"http://127.0.0.1:{ports['sandbox']}"
     gateway_url = f"http://127.0.0.1:{ports['gateway']}"
     env |= {

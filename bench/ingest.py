@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,13 +21,9 @@ from pathlib import Path
 import aiohttp
 import httpx
 
+from sauda_runtime.testing import free_ports
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def stop_all(procs: list[subprocess.Popen]) -> None:
@@ -138,7 +133,7 @@ async def main() -> None:
     env.setdefault("DATABASE_URL", "postgresql://sauda@127.0.0.1:55432/sauda")
     env.setdefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
     workers = env.get("GATEWAY_WORKERS", "1")
-    l_port, b_port = free_port(), free_port()
+    l_port, b_port, *gateway_ports = free_ports(5)
     logs = ROOT / ".state" / "bench"
     logs.mkdir(parents=True, exist_ok=True)
     procs = []
@@ -192,7 +187,7 @@ async def main() -> None:
             ("gateway-nolimit", {"RATE_LIMIT_ENABLED": "false"}),
             ("gateway-nowait", {"INGEST_WAIT_MS": "0"}),
         ):
-            port = free_port()
+            port = gateway_ports.pop()
             proc = spawn(
                 name, [sys.executable, "-m", "sauda_gateway"], {"GATEWAY_PORT": str(port), **extra}
             )

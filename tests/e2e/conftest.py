@@ -3,7 +3,6 @@
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,15 +19,9 @@ import pytest
 from sauda_contracts import TOPICS, Topic
 from sauda_runtime.kafka import ensure_topics
 from sauda_runtime.secrets import new_key
-from sauda_runtime.testing import read_topic, required_env
+from sauda_runtime.testing import free_ports, read_topic, required_env
 
 T = TypeVar("T")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def eventually(
@@ -107,8 +100,7 @@ class Stack:
         self.logs = tmp
         self.database_url = required_env("DATABASE_URL")
         self.bootstrap = required_env("KAFKA_BOOTSTRAP_SERVERS")
-        gateway_port, ledger_port, sandbox_port = free_port(), free_port(), free_port()
-        notifier_port, conversation_port = free_port(), free_port()
+        gateway_port, ledger_port, sandbox_port, notifier_port, conversation_port = free_ports(5)
         self.gateway_url = f"http://127.0.0.1:{gateway_port}"
         self.app_secret, self.verify_token = APP_SECRET, VERIFY_TOKEN
         self.reminder_after = REMINDER_AFTER_SECONDS

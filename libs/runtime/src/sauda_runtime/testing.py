@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +19,21 @@ HOW_TO_START = (
     "the integration tests need a running Kafka and Postgres: run them with `make test` (it starts "
     "both), or export KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL (e.g. after `make infra`)"
 )
+
+
+def free_ports(count: int) -> list[int]:
+    """`count` distinct loopback ports free right now: all are held open while the next is
+    picked, so two servers started together never get the same one."""
+    held = []
+    try:
+        for _ in range(count):
+            sock = socket.socket()
+            sock.bind(("127.0.0.1", 0))
+            held.append(sock)
+        return [int(sock.getsockname()[1]) for sock in held]
+    finally:
+        for sock in held:
+            sock.close()
 
 
 def required_env(name: str) -> str:
