@@ -22,6 +22,8 @@ class Topic(StrEnum):
     NOTIFIER_RETRY_30S = "notifier.retry.30s"
     NOTIFIER_RETRY_120S = "notifier.retry.120s"
     NOTIFIER_DLQ = "notifier.dlq.v1"
+    WEBHOOKS_COMMANDS = "webhooks.commands.v1"
+    WEBHOOKS_EVENTS = "webhooks.events.v1"
     WEBHOOKS_RETRY_1S = "webhooks.retry.1s"
     WEBHOOKS_RETRY_4S = "webhooks.retry.4s"
     WEBHOOKS_RETRY_16S = "webhooks.retry.16s"
@@ -85,6 +87,19 @@ TOPICS: tuple[TopicSpec, ...] = (
     *(
         TopicSpec(name=t, partitions=6, config={"retention.ms": _WEEK_MS}, key="endpoint id")
         for t in (Topic.WEBHOOKS_RETRY_1S, Topic.WEBHOOKS_RETRY_4S, Topic.WEBHOOKS_RETRY_16S)
+    ),
+    TopicSpec(
+        name=Topic.WEBHOOKS_COMMANDS,
+        partitions=6,
+        config={"retention.ms": _WEEK_MS},
+        key="endpoint id",
+    ),
+    # The delivery log: the gateway's delivery view is rebuilt from it.
+    TopicSpec(
+        name=Topic.WEBHOOKS_EVENTS,
+        partitions=6,
+        config={"retention.ms": "-1"},
+        key="endpoint id",
     ),
     TopicSpec(
         name=Topic.WEBHOOKS_DLQ, partitions=3, config={"retention.ms": "-1"}, key="endpoint id"

@@ -246,6 +246,7 @@ class NoticeKind(StrEnum):
     MESSAGE_FAILED = "message_failed"
     WHATSAPP_NOT_CONNECTED = "whatsapp_not_connected"
     OPTED_OUT = "opted_out"
+    WEBHOOK_ENDPOINT_DEACTIVATED = "webhook_endpoint_deactivated"
 
 
 class NoticeBody(Contract):
