@@ -111,6 +111,7 @@ class Stack:
             WHATSAPP_APP_SECRET=APP_SECRET,
             WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN,
             SANDBOX_URL=self.sandbox_url,
+            WEBHOOKS_ALLOW_PRIVATE_URLS="true",  # the tests' receivers listen on loopback
         )
         self.base = {**os.environ, "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
         self.ledger = self.service("order-ledger", "sauda_ledger", ledger_port,

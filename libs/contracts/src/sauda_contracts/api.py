@@ -19,6 +19,7 @@ from sauda_contracts.orders import (
     Payment,
     PaymentStatus,
 )
+from sauda_contracts.webhooks import SUBSCRIBABLE, WebhookEvent
 from sauda_contracts.whatsapp import GraphError, MessagePurpose, NoticeKind, StatusChange
 
 # Postgres text and jsonb cannot hold NUL, and no order text needs one: refused at the door,
@@ -352,3 +353,95 @@ class WhatsAppAccountPatch(Contract):
 
 
 OrderOut.model_rebuild()
+
+
+# --- merchant webhooks ---
+
+
+class WebhookEndpointIn(Contract):
+    url: str = Field(min_length=8, max_length=2000, pattern=NO_NUL,
+                     description="Where to POST events: https, on the public internet.")  # fmt: skip
+    events: tuple[WebhookEvent, ...] = Field(
+        default=(WebhookEvent.ORDER_CREATED, WebhookEvent.ORDER_STATUS_CHANGED),
+        min_length=1,
+        max_length=len(SUBSCRIBABLE),
+        description="Events to receive: order_created, order_status_changed, "
+        "order_payment_changed, order_fulfillment_updated.",
+    )
+    active: bool = True
+
+
+class WebhookEndpointPatch(Contract):
+    url: str | None = Field(default=None, min_length=8, max_length=2000, pattern=NO_NUL)
+    events: tuple[WebhookEvent, ...] | None = Field(default=None, min_length=1,
+                                                    max_length=len(SUBSCRIBABLE))  # fmt: skip
+    active: bool | None = Field(default=None, description="true reactivates a deactivated one.")
+
+
+class WebhookEndpointOut(Contract):
+    id: UUID
+    url: str
+    events: tuple[WebhookEvent, ...]
+    active: bool
+    consecutive_failures: int = Field(description="Failed deliveries in a row, as last reported.")
+    deactivated_at: datetime | None = Field(default=None, description="When 10 failures in a row "
+                                            "turned it off (null while active).")  # fmt: skip
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookEndpointCreated(WebhookEndpointOut):
+    secret: str = Field(description="The signing secret: shown now and never again.")
+
+
+class WebhookEndpointList(Contract):
+    webhooks: tuple[WebhookEndpointOut, ...]
+
+
+class WebhookSecret(Contract):
+    id: UUID
+    secret: str = Field(description="The new signing secret: shown now and never again.")
+    previous_secret_valid_until: datetime = Field(
+        description="Deliveries are signed with the old secret too until then."
+    )
+
+
+class DeliveryOut(Contract):
+    delivery_id: UUID
+    event_id: UUID
+    event: str
+    order_id: UUID | None
+    status: str
+    attempts: int
+    response_status: int | None
+    duration_ms: float | None
+    response_excerpt: str | None
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class DeliveryList(Contract):
+    deliveries: tuple[DeliveryOut, ...]
+    total: int
+    limit: int
+    offset: int
+
+
+class Queued(Contract):
+    code: str
+    message: str
+    details: dict[str, str] = Field(default_factory=dict)
+
+
+class StoreCallbacksIn(Contract):
+    cancel_url: str = Field(min_length=8, max_length=2000, pattern=NO_NUL,
+                            description="The store's cancel endpoint (BusinessOnBot style).")  # fmt: skip
+
+
+class StoreCallbacksOut(Contract):
+    id: UUID
+    cancel_url: str
+    active: bool
+    created_at: datetime
+    secret: str | None = Field(default=None, description="Signing secret, shown once at creation.")

@@ -11,6 +11,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+RESOLVE_TIMEOUT = 5.0
 METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data"})
 
 
@@ -48,10 +49,10 @@ def address_refusal(address: str) -> str | None:
         return "loopback"
     if ip.is_link_local:  # includes 169.254.169.254, the cloud metadata address
         return "link-local (cloud metadata)"
-    if ip.is_private or ip in ipaddress.ip_network("100.64.0.0/10"):
-        return "private"
     if ip.is_multicast or ip.is_reserved or ip.is_unspecified:
         return "not a public unicast address"
+    if ip.is_private or ip in ipaddress.ip_network("100.64.0.0/10"):
+        return "private"
     return None
 
 
@@ -66,7 +67,10 @@ async def check_url(url: str, *, require_https: bool, allow_private: bool) -> li
     """The addresses the URL's host resolves to, once every one of them may be called."""
     host, port = check_url_shape(url, require_https=require_https)
     try:
-        addresses = await resolve(host, port)
+        async with asyncio.timeout(RESOLVE_TIMEOUT):
+            addresses = await resolve(host, port)
+    except TimeoutError:
+        raise UnsafeUrl(f"{host} did not resolve within {RESOLVE_TIMEOUT:g} s") from None
     except OSError as exc:
         raise UnsafeUrl(f"{host} does not resolve ({exc.strerror or exc})") from None
     if not allow_private:

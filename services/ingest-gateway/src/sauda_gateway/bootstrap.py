@@ -16,6 +16,7 @@ from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView
+from sauda_gateway.adapters.webhooks import WebhookEndpoints
 from sauda_gateway.adapters.whatsapp import MessageLog, WhatsAppAccounts
 from sauda_gateway.app import (
     BodySizeLimitMiddleware,
@@ -30,12 +31,14 @@ from sauda_gateway.deps import Container
 from sauda_gateway.domain import WINDOW_SECONDS, window_start
 from sauda_gateway.projector import MESSAGE_TOPICS, TOPICS, on_message_stream, on_order_stream
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.webhook_routes import webhooks
 from sauda_gateway.whatsapp_routes import meta_webhooks, whatsapp
 from sauda_runtime.consumer import make_broker, subscribe_batch
 from sauda_runtime.db import create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.outbox import OutboxRelay
+from sauda_runtime.secrets import SecretBox
 from sauda_runtime.service import JsonBodyMiddleware
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -111,6 +114,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             carts=CartStore(pool),
             whatsapp=WhatsAppAccounts(pool),
             messages=MessageLog(pool),
+            webhooks=WebhookEndpoints(
+                pool, SecretBox(settings.sauda_secret_key) if settings.sauda_secret_key else None
+            ),
         )
         log.info("gateway_started", port=settings.gateway_port)
         try:
@@ -135,6 +141,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(zapier)
     app.include_router(bob)
     app.include_router(whatsapp)
+    app.include_router(webhooks)
     app.include_router(meta_webhooks)
     app.include_router(health)
     install_error_handlers(app)

@@ -16,6 +16,7 @@ from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
 from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView
+from sauda_gateway.adapters.webhooks import WebhookEndpoints
 from sauda_gateway.adapters.whatsapp import MessageLog, WhatsAppAccounts
 from sauda_gateway.domain import STORE_API
 from sauda_gateway.handlers import ApiProblem, OrderCommands, admit_request
@@ -38,6 +39,7 @@ class Container:
     carts: CartStore
     whatsapp: WhatsAppAccounts
     messages: MessageLog
+    webhooks: WebhookEndpoints
 
     @property
     def commands(self) -> OrderCommands:

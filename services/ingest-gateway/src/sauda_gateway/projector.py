@@ -13,6 +13,7 @@ from sauda_contracts import (
     parse_order_event,
     parse_order_rejection,
 )
+from sauda_contracts.webhooks import DeliveryRecorded, EndpointDeactivated, parse_webhook_log_event
 from sauda_contracts.whatsapp import (
     InboundMessageReceived,
     MessageRecorded,
@@ -20,6 +21,7 @@ from sauda_contracts.whatsapp import (
     parse_notifier_event,
 )
 from sauda_gateway.adapters.view import ViewWriter
+from sauda_gateway.adapters.webhooks import record_deactivations, record_deliveries
 from sauda_gateway.adapters.whatsapp import record_inbound, record_messages, record_notices
 from sauda_gateway.handlers import project_order_stream
 from sauda_runtime.consumer import BatchHandler
@@ -28,7 +30,7 @@ from sauda_runtime.logging import get_logger
 log = get_logger(__name__)
 
 TOPICS = (Topic.ORDERS_EVENTS, Topic.ORDERS_REJECTIONS)
-MESSAGE_TOPICS = (Topic.NOTIFIER_EVENTS, Topic.WHATSAPP_INBOUND)
+MESSAGE_TOPICS = (Topic.NOTIFIER_EVENTS, Topic.WHATSAPP_INBOUND, Topic.WEBHOOKS_EVENTS)
 
 
 def on_order_stream(
@@ -85,10 +87,19 @@ def on_message_stream(pool: asyncpg.Pool) -> BatchHandler:
         notices: list[NoticeRaised] = []
         inbound: list[InboundMessageReceived] = []
         poison = []
+        deliveries: list[DeliveryRecorded] = []
+        deactivations: list[EndpointDeactivated] = []
         for r in records:
             try:
                 if r.topic == Topic.WHATSAPP_INBOUND:
                     inbound.append(InboundMessageReceived.model_validate_json(r.value))
+                    continue
+                if r.topic == Topic.WEBHOOKS_EVENTS:
+                    logged = parse_webhook_log_event(r.value)
+                    if isinstance(logged, DeliveryRecorded):
+                        deliveries.append(logged)
+                    else:
+                        deactivations.append(logged)
                     continue
                 event = parse_notifier_event(r.value)
                 (messages if isinstance(event, MessageRecorded) else notices).append(event)
@@ -105,6 +116,8 @@ def on_message_stream(pool: asyncpg.Pool) -> BatchHandler:
             await record_messages(conn, list(latest.values()))
             await record_notices(conn, notices)
             await record_inbound(conn, inbound)
+            await record_deliveries(conn, _newest(deliveries))
+            await record_deactivations(conn, deactivations)
             if poison:
                 await conn.executemany(
                     'INSERT INTO poison_messages (topic, partition, "offset", error, raw) '
@@ -113,3 +126,13 @@ def on_message_stream(pool: asyncpg.Pool) -> BatchHandler:
                 )
 
     return handle
+
+
+def _newest(deliveries: list[DeliveryRecorded]) -> list[DeliveryRecorded]:
+    """One batch may hold several revisions of one delivery: keep the newest."""
+    latest: dict[object, DeliveryRecorded] = {}
+    for d in deliveries:
+        kept = latest.get(d.body.delivery_id)
+        if kept is None or kept.body.revision < d.body.revision:
+            latest[d.body.delivery_id] = d
+    return list(latest.values())

@@ -59,3 +59,8 @@ class GatewaySettings(CommonSettings):
         default="http://127.0.0.1:8090",
         description="SANDBOX_URL: the WhatsApp sandbox `sauda business create --whatsapp sandbox` uses.",
     )
+    webhooks_allow_private_urls: bool = Field(
+        default=False,
+        description="WEBHOOKS_ALLOW_PRIVATE_URLS: development only: accept http:// and loopback or "
+        "private webhook URLs (make run and the tests set it).",
+    )
