@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv deps infra topics run stop test lint bench-ingest bench-cod schemas clean
+.PHONY: help uv deps infra topics run stop test lint bench-ingest bench-cod bench-webhooks schemas clean
 
 help:
 	@echo "make run    - install what is missing, start Kafka, Postgres and every service, print a demo key"
@@ -10,6 +10,7 @@ help:
 	@echo "make stop   - stop the dev Kafka and Postgres that make run started"
 	@echo "make bench-ingest - ingest benchmark (dev Kafka and Postgres up: make infra)"
 	@echo "make bench-cod    - POST to COD template at the sandbox, at a steady rate (make infra first)"
+	@echo "make bench-webhooks - deliveries/s to 50 endpoints, healthy and 10% sick (make infra first)"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || { echo "installing uv from PyPI"; \
@@ -46,6 +47,9 @@ bench-ingest: deps
 
 bench-cod: deps
 	@uv run --frozen python bench/cod_e2e.py
+
+bench-webhooks: deps
+	@uv run --frozen python bench/webhooks.py
 
 clean: stop
 	rm -rf .state

@@ -30,6 +30,8 @@ export SANDBOX_APP_SECRET=$WHATSAPP_APP_SECRET
 export SANDBOX_URL=${SANDBOX_URL:-http://127.0.0.1:$SANDBOX_PORT}
 export SANDBOX_WEBHOOK_URL=${SANDBOX_WEBHOOK_URL:-http://127.0.0.1:$GATEWAY_PORT/webhooks/whatsapp}
 export SANDBOX_STATE_FILE=${SANDBOX_STATE_FILE:-$STATE/sandbox.json}
+# Development: webhook endpoints may be http:// and on this machine (a local receiver).
+export WEBHOOKS_ALLOW_PRIVATE_URLS=${WEBHOOKS_ALLOW_PRIVATE_URLS:-true}
 pids=()
 stop_services() {
   echo; echo "stopping services (Kafka and Postgres keep running; 'make stop' stops them)"
@@ -48,6 +50,7 @@ start order-ledger sauda_ledger
 start ingest-gateway sauda_gateway
 start notifier sauda_notifier
 start conversation sauda_conversation
+start webhook-dispatcher sauda_webhooks
 
 wait_ready() {
   local deadline=$((SECONDS + 90))
@@ -61,6 +64,7 @@ wait_ready "http://127.0.0.1:${LEDGER_HEALTH_PORT:-8101}/readyz" order-ledger
 wait_ready "http://127.0.0.1:$GATEWAY_PORT/readyz" ingest-gateway
 wait_ready "http://127.0.0.1:${NOTIFIER_HEALTH_PORT:-8103}/readyz" notifier
 wait_ready "http://127.0.0.1:${CONVERSATION_HEALTH_PORT:-8102}/readyz" conversation
+wait_ready "http://127.0.0.1:${WEBHOOKS_HEALTH_PORT:-8104}/readyz" webhook-dispatcher
 
 # The demo business is created once; its key is kept in .state (git-ignored) to show again.
 DEMO=$STATE/demo-business.json
@@ -82,6 +86,7 @@ cat <<EOF
     order ledger       http://127.0.0.1:${LEDGER_HEALTH_PORT:-8101}/readyz
     conversation       http://127.0.0.1:${CONVERSATION_HEALTH_PORT:-8102}/readyz
     notifier           http://127.0.0.1:${NOTIFIER_HEALTH_PORT:-8103}/readyz
+    webhook dispatcher http://127.0.0.1:${WEBHOOKS_HEALTH_PORT:-8104}/readyz
     Kafka              $KAFKA_BOOTSTRAP_SERVERS
     Postgres           $DATABASE_URL
     logs               $LOGS/

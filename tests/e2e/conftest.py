@@ -91,6 +91,7 @@ class Service:
 # What the tests shorten: a reminder after seconds instead of 6 hours, retries 50x sooner.
 REMINDER_AFTER_SECONDS = 4
 RETRY_SCALE = 0.02
+WEBHOOK_RETRY_SCALE = 0.1  # 0.1 / 0.4 / 1.6 s instead of 1 / 4 / 16 s
 APP_SECRET = "e2e-meta-app-secret"
 VERIFY_TOKEN = "e2e-verify-token"
 
@@ -100,10 +101,18 @@ class Stack:
         self.logs = tmp
         self.database_url = required_env("DATABASE_URL")
         self.bootstrap = required_env("KAFKA_BOOTSTRAP_SERVERS")
-        gateway_port, ledger_port, sandbox_port, notifier_port, conversation_port = free_ports(5)
+        (
+            gateway_port,
+            ledger_port,
+            sandbox_port,
+            notifier_port,
+            conversation_port,
+            dispatcher_port,
+        ) = free_ports(6)
         self.gateway_url = f"http://127.0.0.1:{gateway_port}"
         self.app_secret, self.verify_token = APP_SECRET, VERIFY_TOKEN
         self.reminder_after = REMINDER_AFTER_SECONDS
+        self.webhook_retry_scale = WEBHOOK_RETRY_SCALE
         self.sandbox_url = f"http://127.0.0.1:{sandbox_port}"
         # Every process (and the `sauda` CLI the tests run) shares these settings.
         os.environ.setdefault("SAUDA_SECRET_KEY", new_key())
@@ -135,9 +144,18 @@ class Stack:
             CONVERSATION_HEALTH_PORT=str(conversation_port),
         )  # fmt: skip
 
+        self.dispatcher = self.service(
+            "webhook-dispatcher", "sauda_webhooks", dispatcher_port,
+            WEBHOOKS_HEALTH_PORT=str(dispatcher_port),
+            WEBHOOKS_RETRY_SCALE=str(WEBHOOK_RETRY_SCALE),
+            WEBHOOKS_SWEEP_SECONDS="1",
+            WEBHOOKS_STALE_SECONDS="5",
+        )  # fmt: skip
+
     @property
     def services(self) -> tuple[Service, ...]:
-        return (self.sandbox, self.ledger, self.gateway, self.notifier, self.conversation)
+        return (self.sandbox, self.ledger, self.gateway, self.notifier, self.conversation,
+                self.dispatcher)  # fmt: skip
 
     def service(
         self, name: str, module: str, port: int, path: str = "/readyz", **env: str

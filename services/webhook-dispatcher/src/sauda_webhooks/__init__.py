@@ -1,1 +1,1 @@
-"""Sauda webhook-dispatcher: signed merchant webhooks and store callbacks. Skeleton: built in a later issue."""
+"""Sauda webhook dispatcher: signed merchant webhooks and store callbacks, attempts log, endpoint health."""

@@ -1,1 +1,1 @@
-"""Adapters of webhook-dispatcher (none yet)."""
+"""Adapters of the webhook dispatcher: its Postgres store and the HTTP client that POSTs webhooks."""

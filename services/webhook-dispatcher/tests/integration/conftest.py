@@ -1,0 +1,262 @@
+"""Webhook dispatcher integration fixtures: a migrated dispatcher schema and a gateway schema of
+its own per test (built from the gateway's migration), real HTTP receivers on loopback, and the
+dispatcher built on them."""
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import asyncpg
+import pytest
+from aiohttp import web
+
+from sauda_contracts import Actor, Customer, LineItem, OrderPlaced, OrderSource
+from sauda_contracts.orders import OrderPlacedBody
+from sauda_contracts.webhooks import WebhookAttemptDue
+from sauda_runtime.secrets import SecretBox
+from sauda_runtime.testing import free_ports, migrated_schema, required_env
+from sauda_webhooks.adapters.http import HttpSender
+from sauda_webhooks.adapters.store import PgWebhookStore
+from sauda_webhooks.bootstrap import MIGRATIONS
+from sauda_webhooks.domain import RETRY_TOPICS
+from sauda_webhooks.handlers import Dispatcher, DispatcherConfig, retry_delivery
+
+REPO = Path(__file__).resolve().parents[4]
+GATEWAY_ENDPOINTS_SQL = (
+    REPO / "services/ingest-gateway/src/sauda_gateway/migrations/0007_webhook_endpoints.sql"
+)
+# The businesses table the endpoints reference (as in the gateway's 0001 migration, trimmed).
+GATEWAY_DDL = """
+CREATE TABLE businesses (
+    business_id uuid PRIMARY KEY, name text NOT NULL, plan text NOT NULL DEFAULT 'free',
+    created_at timestamptz NOT NULL DEFAULT now()
+);
+"""
+SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+@dataclass
+class Hit:
+    at: float
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Receiver:
+    """A merchant's endpoint: answers from a script of statuses (then 200), optionally slowly."""
+
+    url: str = ""
+    hits: list[Hit] = field(default_factory=list)
+    script: list[int] = field(default_factory=list)
+    delay: float = 0.0
+    default_status: int = 200
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        self.hits.append(Hit(time.monotonic(), dict(request.headers), body))
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        status = self.script.pop(0) if self.script else self.default_status
+        return web.Response(status=status, text=f"status {status} " + "x" * 3000)
+
+
+async def wait_for(check: Callable[[], Awaitable[Any]], *, timeout: float = 10.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, "condition not met in time"
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def box() -> SecretBox:
+    return SecretBox(required_env("SAUDA_SECRET_KEY"))
+
+
+@pytest.fixture
+async def pool() -> AsyncIterator[asyncpg.Pool]:
+    async with migrated_schema(required_env("DATABASE_URL"), MIGRATIONS) as db:
+        yield db
+
+
+@pytest.fixture
+async def gateway_schema(pool: asyncpg.Pool) -> AsyncIterator[str]:
+    schema = f"tg_{uuid4().hex[:12]}"
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute(f'CREATE SCHEMA "{schema}"')
+        await conn.execute(f'SET LOCAL search_path TO "{schema}"')
+        await conn.execute(GATEWAY_DDL)
+        await conn.execute(GATEWAY_ENDPOINTS_SQL.read_text())
+    try:
+        yield schema
+    finally:
+        await pool.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+async def receivers() -> AsyncIterator[Callable[[], Awaitable[Receiver]]]:
+    runners: list[web.AppRunner] = []
+
+    async def make() -> Receiver:
+        receiver = Receiver()
+        app = web.Application()
+        app.router.add_post("/hook", receiver.handle)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        port = free_ports(1)[0]
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        runners.append(runner)
+        receiver.url = f"http://127.0.0.1:{port}/hook"
+        return receiver
+
+    try:
+        yield make
+    finally:
+        for runner in runners:
+            await runner.cleanup()
+
+
+@dataclass
+class World:
+    d: Dispatcher
+    pool: asyncpg.Pool
+    gateway_schema: str
+    box: SecretBox
+    business_id: UUID
+    sender: HttpSender
+
+    async def add_endpoint(
+        self,
+        url: str,
+        *,
+        events: tuple[str, ...] = ("order_created", "order_status_changed"),
+        kind: str = "merchant",
+        secret: str = SECRET,
+        previous: str | None = None,
+        business_id: UUID | None = None,
+    ) -> UUID:
+        business_id = business_id or self.business_id
+        g = self.gateway_schema
+        await self.pool.execute(
+            f'INSERT INTO "{g}".businesses (business_id, name) VALUES ($1, $2) '
+            "ON CONFLICT DO NOTHING",
+            business_id,
+            "Chai Wala",
+        )
+        endpoint_id = uuid4()
+        await self.pool.execute(
+            f'INSERT INTO "{g}".webhook_endpoints (endpoint_id, business_id, kind, url, events, '
+            " secret_enc, previous_secret_enc, previous_secret_until) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, "
+            " CASE WHEN $7::bytea IS NULL THEN NULL ELSE now() + interval '1 hour' END)",
+            endpoint_id,
+            business_id,
+            kind,
+            url,
+            list(events),
+            self.box.seal(secret),
+            self.box.seal(previous) if previous else None,
+        )
+        return endpoint_id
+
+    async def deliveries(self) -> list[asyncpg.Record]:
+        return await self.pool.fetch("SELECT * FROM deliveries ORDER BY created_at, delivery_id")
+
+    async def outbox(self, topic: str | None = None) -> list[asyncpg.Record]:
+        rows = await self.pool.fetch("SELECT topic, key, value FROM outbox ORDER BY id")
+        return [r for r in rows if topic is None or r["topic"] == topic]
+
+
+def make_world(
+    pool: asyncpg.Pool,
+    gateway_schema: str,
+    box: SecretBox,
+    *,
+    timeout: float = 2.0,
+    allow_private: bool = True,
+    retry_scale: float = 0.02,
+) -> World:
+    sender = HttpSender(timeout=timeout, allow_private=allow_private)
+    d = Dispatcher(
+        store=PgWebhookStore(pool, gateway_schema=gateway_schema, box=box),
+        sender=sender,
+        config=DispatcherConfig(retry_scale=retry_scale, stale_after=30),
+    )
+    return World(d, pool, gateway_schema, box, uuid4(), sender)
+
+
+@pytest.fixture
+async def world(pool: asyncpg.Pool, gateway_schema: str, box: SecretBox) -> AsyncIterator[World]:
+    w = make_world(pool, gateway_schema, box)
+    try:
+        yield w
+    finally:
+        await w.d.drain(timeout=1)
+        await w.sender.aclose()
+
+
+@pytest.fixture
+async def pump(world: World) -> AsyncIterator[None]:
+    """Stands in for relay → retry topic → retry consumer: takes retry records from the outbox
+    and hands them to the retry handler (the Kafka path has its own test)."""
+    topics = [str(t) for t in RETRY_TOPICS]
+    running: set[asyncio.Task[Any]] = set()
+
+    async def loop() -> None:
+        while True:
+            rows = await world.pool.fetch(
+                "DELETE FROM outbox WHERE topic = ANY($1) RETURNING value", topics
+            )
+            for r in rows:
+                due = WebhookAttemptDue.model_validate_json(bytes(r["value"]))
+                task = asyncio.create_task(retry_delivery(due, d=world.d))
+                running.add(task)
+                task.add_done_callback(running.discard)
+            await asyncio.sleep(0.01)
+
+    task = asyncio.create_task(loop())
+    try:
+        yield
+    finally:
+        task.cancel()
+        for t in {task, *running}:
+            t.cancel()
+        with contextlib.suppress(BaseException):
+            await asyncio.gather(task, *running, return_exceptions=True)
+
+
+def order_placed(
+    business_id: UUID,
+    *,
+    order_id: UUID | None = None,
+    number: str = "ORD-001",
+    external_order_id: str | None = None,
+) -> OrderPlaced:
+    return OrderPlaced(
+        event_id=uuid4(),
+        occurred_at=datetime.now(UTC),
+        business_id=business_id,
+        correlation_id=f"req-{uuid4().hex[:8]}",
+        body=OrderPlacedBody(
+            order_id=order_id or uuid4(),
+            order_number=number,
+            source=OrderSource.INGEST,
+            customer=Customer(phone="923001234567", name="Ayesha", consent=True),
+            items=(LineItem(name="Widget Pro", qty=3, price=Decimal("1000")),),
+            total=Decimal("3000"),
+            currency="PKR",
+            external_order_id=external_order_id,
+            idempotency_key=uuid4().hex,
+            actor=Actor.STORE,
+        ),
+    )
