@@ -249,3 +249,42 @@ async def test_a_shoppers_whatsapp_cancel_calls_the_stores_cancel_endpoint(
     assert Webhook(secret).verify(hit.body, hit.headers) == {
         "id": "WC-456", "cancellationReason": "customer cancelled on WhatsApp", "cancelledBy": "bot",
     }  # fmt: skip
+
+
+async def test_test_events_and_redelivery_reach_the_endpoint_from_the_api(
+    client: httpx.AsyncClient,
+    business: dict[str, str],
+    seed: Any,
+    wait_for: Any,
+    receiver: Receiver,
+) -> None:
+    endpoint = await subscribe(client, business, receiver.url)
+    queued = await client.post(f"/api/v1/webhooks/{endpoint['id']}/test", headers=auth(business))
+    assert queued.status_code == 202
+
+    async def hits(n: int) -> list[Hit] | None:
+        return receiver.hits if len(receiver.hits) >= n else None
+
+    [test] = await wait_for(lambda: hits(1), timeout=30, what="the test event")
+    assert Webhook(endpoint["secret"]).verify(test.body, test.headers)["event"] == "webhook_test"
+
+    await place(client, business, seed)
+    original = (await wait_for(lambda: hits(2), timeout=30, what="the order's delivery"))[1]
+
+    async def delivered() -> dict[str, Any] | None:
+        got = await client.get(
+            f"/api/v1/webhooks/{endpoint['id']}/deliveries", headers=auth(business)
+        )
+        done = [d for d in got.json()["deliveries"] if d["event"] == "order_created"
+                and d["status"] == "succeeded"]  # fmt: skip
+        return done[0] if done else None
+
+    delivery = await wait_for(delivered, timeout=30, what="the delivery in the log")
+    again = await client.post(
+        f"/api/v1/webhooks/{endpoint['id']}/deliveries/{delivery['delivery_id']}/redeliver",
+        headers=auth(business),
+    )
+    assert again.status_code == 202, again.text
+    repeat = (await wait_for(lambda: hits(3), timeout=30, what="the redelivery"))[2]
+    assert repeat.body == original.body  # the same event, same event_id: a receiver can drop it
+    assert repeat.headers["webhook-id"] != original.headers["webhook-id"]

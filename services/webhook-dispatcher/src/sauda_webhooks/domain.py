@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from uuid import UUID, uuid5
 
-from sauda_contracts import AnyOrderEvent, OrderPlaced, Topic
+from sauda_contracts import Actor, AnyOrderEvent, OrderPlaced, Topic
 from sauda_contracts.orders import OrderSource, OrderStatus
 from sauda_contracts.webhooks import (
     DeliveryRecorded,
@@ -332,7 +332,10 @@ def plan_deliveries(
                 )
             )
         elif (
-            event.type == "OrderCancelled" and endpoint.kind == STORE_CANCEL and is_usable(endpoint)
+            event.type == "OrderCancelled"
+            and endpoint.kind == STORE_CANCEL
+            and is_usable(endpoint)
+            and getattr(event.body, "actor", None) != Actor.STORE  # the store knows: no echo
         ):
             reason: str | None = getattr(event.body, "reason", None)
             planned.append(

@@ -12,7 +12,7 @@ from uuid import UUID, uuid4
 import pytest
 from standardwebhooks import Webhook
 
-from sauda_contracts import Topic
+from sauda_contracts import Actor, Topic
 from sauda_contracts.orders import OrderSource, OrderStatus
 from sauda_contracts.webhooks import DeliveryStatus, WebhookEvent
 from sauda_webhooks import domain
@@ -249,3 +249,28 @@ def test_domain_stays_pure() -> None:
         "uuid4",
     ):
         assert forbidden not in source, forbidden
+
+
+@pytest.mark.parametrize(
+    ("actor", "calls_store"),
+    [(Actor.CUSTOMER, True), (Actor.MERCHANT, True), (Actor.SYSTEM, True), (Actor.STORE, False)],
+)
+def test_the_store_is_called_back_on_cancels_it_did_not_make(
+    actor: Actor, calls_store: bool
+) -> None:
+    from sauda_contracts import OrderCancelled
+    from sauda_contracts.orders import OrderStatusChangedBody
+
+    facts = OrderFacts(
+        order_id=UUID(int=7), business_id=UUID(int=2), order_number="ORD-1",
+        external_order_id="SHOP-1", total=Decimal("10"), customer_phone=None,
+        source=OrderSource.INGEST, status=OrderStatus.PENDING, version=1,
+    )  # fmt: skip
+    cancelled = OrderCancelled(
+        event_id=UUID(int=9), occurred_at=T0, business_id=UUID(int=2), correlation_id="req-1",
+        body=OrderStatusChangedBody(order_id=UUID(int=7), version=2, status=OrderStatus.CANCELLED,
+                                    previous_status=OrderStatus.PENDING, actor=actor, reason="r"),
+    )  # fmt: skip
+    store = _endpoint(kind="store_cancel", events=("order_cancelled",))
+    planned = domain.plan_deliveries(cancelled, facts, [store], now=T0)
+    assert [d.event for d in planned] == (["store_cancel"] if calls_store else [])
