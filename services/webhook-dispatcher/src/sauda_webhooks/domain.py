@@ -7,7 +7,8 @@ Signing secrets are Standard Webhooks secrets, `whsec_` + base64(32 random bytes
   keyed with the whole secret string as the merchant copied it (the seed's snippet), over the body.
 A secret without the `whsec_` prefix is used as raw key bytes for both schemes.
 During a rotation `webhook-signature` carries both secrets' signatures (space-separated, newest
-first) and `X-Sauda-Signature` only the new secret's.
+first); `X-Sauda-Signature` carries the new secret's and `X-Sauda-Signature-Previous` the old
+one's, so a receiver still holding the old secret keeps verifying for the 24-hour overlap.
 """
 
 import base64
@@ -386,7 +387,13 @@ def request_headers(
 ) -> dict[str, str]:
     """Every header of one attempt; `secrets` newest first."""
     sauda = sauda_signature(secrets[0], body)
+    previous = (
+        {"X-Sauda-Signature-Previous": sauda_signature(secrets[1], body)}
+        if len(secrets) > 1
+        else {}
+    )
     return {
+        **previous,
         "Content-Type": "application/json",
         "User-Agent": "Sauda-Webhooks/1",
         "X-Sauda-Signature": sauda,

@@ -120,6 +120,9 @@ async def test_during_a_rotation_both_secrets_sign(
     Webhook(SECRET).verify(hit.body, hit.headers)
     Webhook(old).verify(hit.body, hit.headers)
     assert seed_verify(hit.body, hit.headers["X-Sauda-Signature"], SECRET)
+    # A receiver that still holds the old secret keeps verifying the seed's scheme too.
+    assert seed_verify(hit.body, hit.headers["X-Sauda-Signature-Previous"], old)
+    assert not seed_verify(hit.body, hit.headers["X-Sauda-Signature"], old)
 
 
 async def test_a_redelivered_order_event_makes_one_delivery(
