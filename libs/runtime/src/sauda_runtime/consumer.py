@@ -2,19 +2,26 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
 
+import orjson
 from aiokafka import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.message import KafkaMessage
 from faststream.params import NoCast
+from pydantic import ValidationError
 
+from sauda_contracts.whatsapp import DeadLetterBody
 from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
 
 BatchHandler = Callable[[Sequence[ConsumerRecord]], Awaitable[None]]
+PoisonSink = Callable[[ConsumerRecord, Exception], Awaitable[None]]
+T = TypeVar("T")
 
 
 async def _raw_records(message: KafkaMessage) -> list[ConsumerRecord]:
@@ -61,3 +68,77 @@ def subscribe_batch(
         session_timeout_ms=6_000,
         heartbeat_interval_ms=1_000,
     )(on_batch)
+
+
+def message_type(raw: bytes | None) -> str | None:
+    """The envelope's `type`, read without validating the rest (to let unknown types pass by)."""
+    try:
+        data = orjson.loads(raw or b"")
+    except orjson.JSONDecodeError:
+        return None
+    kind = data.get("type") if isinstance(data, dict) else None
+    return kind if isinstance(kind, str) else None
+
+
+async def parse_records(
+    records: Sequence[ConsumerRecord], parse: Callable[[bytes], T | None], on_poison: PoisonSink
+) -> list[T]:
+    """Each record parsed; one that does not parse goes to `on_poison` (a dead-letter topic)
+    instead of failing the batch; a `None` from `parse` (a type the consumer skips) is dropped."""
+    parsed: list[T] = []
+    for r in records:
+        try:
+            item = parse(r.value or b"")
+        except (ValidationError, ValueError, TypeError) as exc:
+            log.error("poison_record", topic=r.topic, partition=r.partition, offset=r.offset,
+                      error=str(exc)[:500])  # fmt: skip
+            await on_poison(r, exc)
+            continue
+        if item is not None:
+            parsed.append(item)
+    return parsed
+
+
+async def when_due(
+    items: Sequence[T],
+    due_at: Callable[[T], datetime],
+    attempt: Callable[[T], Awaitable[object]],
+    *,
+    concurrency: int,
+) -> None:
+    """Retry-topic records: each attempted once due, side by side (earliest first, at most
+    `concurrency` at a time), so one record's wait does not add to another's."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(item: T) -> None:
+        async with gate:
+            await attempt(item)
+
+    await asyncio.gather(*(one(item) for item in sorted(items, key=due_at)))
+
+
+def poison_letter(record: ConsumerRecord, error: Exception) -> tuple[UUID, str, DeadLetterBody]:
+    """What a dead letter for an unreadable record says: the business and correlation id if the
+    raw value still shows them (else the nil id and the record's place), and the record itself."""
+    raw = record.value or b""
+    place = f"poison:{record.topic}:{record.partition}:{record.offset}"
+    business, correlation = UUID(int=0), place
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        data = None
+    if isinstance(data, dict):
+        try:
+            business = UUID(str(data.get("business_id")))
+        except ValueError:
+            pass
+        if given := data.get("correlation_id"):
+            correlation = str(given)[:200]
+    body = DeadLetterBody(
+        source_topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        error=str(error)[:2000],
+        payload=raw.decode("utf-8", errors="replace")[:1_000_000],
+    )
+    return business, correlation, body

@@ -64,7 +64,7 @@ def _order_json(row: dict[str, Any], *, with_history: bool) -> dict[str, Any]:
     return OrderOut.model_validate(data).model_dump(mode="json", exclude_none=not with_history)
 
 
-def _parse_order_id(raw: str) -> uuid.UUID:
+def parse_order_id(raw: str) -> uuid.UUID:
     try:
         return uuid.UUID(raw)
     except ValueError:
@@ -195,7 +195,7 @@ async def upsert_order(
 
 @router.get("/orders/{order_id}", response_model=OrderOut, responses=refusals(404))
 async def get_order(order_id: str, business: StoreBusinessDep, c: ContainerDep) -> Response:
-    oid = _parse_order_id(order_id)
+    oid = parse_order_id(order_id)
     row = await c.view.get(business.business_id, oid)
     if row is None:
         raise ApiProblem(404, "order_not_found", "no such order", field="order_id")
@@ -205,7 +205,7 @@ async def get_order(order_id: str, business: StoreBusinessDep, c: ContainerDep) 
 
 async def _move(order_id: str, status: OrderStatus, reason: str | None, actor: Actor,
                 business: Business, c: Container, correlation_id: str) -> Response:  # fmt: skip
-    oid = _parse_order_id(order_id)
+    oid = parse_order_id(order_id)
     bind_contextvars(order_id=str(oid))
     result = await handlers.change_status(
         oid,

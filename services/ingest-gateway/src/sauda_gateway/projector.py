@@ -1,6 +1,8 @@
 """The query view's subscriber: order events and rejections in, view rows and command outcomes out."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+from uuid import UUID
 
 import asyncpg
 from aiokafka import ConsumerRecord
@@ -107,16 +109,11 @@ def on_message_stream(pool: asyncpg.Pool) -> BatchHandler:
                 log.error("poison_event", topic=r.topic, partition=r.partition, offset=r.offset,
                           error=str(exc)[:500])  # fmt: skip
                 poison.append((r.topic, r.partition, r.offset, str(exc)[:2000], r.value or b""))
-        latest: dict[object, MessageRecorded] = {}
-        for m in messages:  # one batch may hold several revisions of one message
-            kept = latest.get(m.body.message_id)
-            if kept is None or kept.body.revision < m.body.revision:
-                latest[m.body.message_id] = m
         async with pool.acquire() as conn, conn.transaction():
-            await record_messages(conn, list(latest.values()))
+            await record_messages(conn, _newest(messages, lambda m: m.body.message_id))
             await record_notices(conn, notices)
             await record_inbound(conn, inbound)
-            await record_deliveries(conn, _newest(deliveries))
+            await record_deliveries(conn, _newest(deliveries, lambda d: d.body.delivery_id))
             await record_deactivations(conn, deactivations)
             if poison:
                 await conn.executemany(
@@ -128,11 +125,14 @@ def on_message_stream(pool: asyncpg.Pool) -> BatchHandler:
     return handle
 
 
-def _newest(deliveries: list[DeliveryRecorded]) -> list[DeliveryRecorded]:
-    """One batch may hold several revisions of one delivery: keep the newest."""
-    latest: dict[object, DeliveryRecorded] = {}
-    for d in deliveries:
-        kept = latest.get(d.body.delivery_id)
-        if kept is None or kept.body.revision < d.body.revision:
-            latest[d.body.delivery_id] = d
+Snapshot = TypeVar("Snapshot", MessageRecorded, DeliveryRecorded)
+
+
+def _newest(snapshots: list[Snapshot], key: Callable[[Snapshot], UUID]) -> list[Snapshot]:
+    """One batch may hold several revisions of one message or delivery: keep the newest."""
+    latest: dict[UUID, Snapshot] = {}
+    for s in snapshots:
+        kept = latest.get(key(s))
+        if kept is None or kept.body.revision < s.body.revision:
+            latest[key(s)] = s
     return list(latest.values())

@@ -16,7 +16,7 @@ from sauda_contracts.api import (
 )
 from sauda_contracts.whatsapp import NoticeKind
 from sauda_gateway import handlers
-from sauda_gateway.app import _parse_order_id, json_response, refusals
+from sauda_gateway.app import json_response, parse_order_id, refusals
 from sauda_gateway.deps import ContainerDep, CorrelationDep, StoreBusinessDep
 from sauda_gateway.handlers import ApiProblem
 
@@ -65,7 +65,7 @@ async def receive_webhook(
 @whatsapp.get("/orders/{order_id}/messages", response_model=OrderMessages, responses=refusals(404))
 async def order_messages(order_id: str, business: StoreBusinessDep, c: ContainerDep) -> Response:
     """Every WhatsApp message about this order, oldest first, with Meta's ids and statuses."""
-    oid = _parse_order_id(order_id)
+    oid = parse_order_id(order_id)
     if await c.view.get(business.business_id, oid) is None:
         raise ApiProblem(404, "order_not_found", "no such order", field="order_id")
     messages = await c.messages.of_order(business.business_id, oid)

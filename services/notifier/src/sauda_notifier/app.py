@@ -1,13 +1,11 @@
 """Notifier subscribers: parse records (poison to the DLQ), call a handler, send what it queued."""
 
-import asyncio
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TypeVar
 
-import orjson
 from aiokafka import ConsumerRecord
 from faststream.kafka import KafkaBroker
-from pydantic import ValidationError
 
 from sauda_contracts import AnyOrderEvent, Topic, parse_order_event
 from sauda_contracts.whatsapp import (
@@ -28,7 +26,13 @@ from sauda_notifier.handlers import (
     send_all,
     set_aside,
 )
-from sauda_runtime.consumer import BatchHandler, subscribe_batch
+from sauda_runtime.consumer import (
+    BatchHandler,
+    message_type,
+    parse_records,
+    subscribe_batch,
+    when_due,
+)
 from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
@@ -51,44 +55,14 @@ RETRY_TOPICS = (Topic.NOTIFIER_RETRY_5S, Topic.NOTIFIER_RETRY_30S, Topic.NOTIFIE
 RETRY_CONCURRENCY = 32
 
 
-def _type_of(raw: bytes | None) -> str | None:
-    try:
-        data = orjson.loads(raw or b"")
-    except orjson.JSONDecodeError:
-        return None
-    kind = data.get("type") if isinstance(data, dict) else None
-    return kind if isinstance(kind, str) else None
-
-
 async def _parse_all(
-    records: Sequence[ConsumerRecord], parse: Callable[[bytes], T], *, n: Notifier
+    records: Sequence[ConsumerRecord], parse: Callable[[bytes], T | None], *, n: Notifier
 ) -> list[T]:
-    parsed: list[T] = []
-    for r in records:
-        try:
-            parsed.append(parse(r.value))
-        except (ValidationError, ValueError, TypeError) as exc:
-            log.error(
-                "poison_record",
-                topic=r.topic,
-                partition=r.partition,
-                offset=r.offset,
-                error=str(exc)[:500],
-            )
-            await set_aside(
-                n=n,
-                topic=r.topic,
-                partition=r.partition,
-                offset=r.offset,
-                error=str(exc),
-                raw=r.value or b"",
-                key=r.key,
-            )
-    return parsed
+    return await parse_records(records, parse, partial(set_aside, n=n))
 
 
 def _order_event(raw: bytes) -> AnyOrderEvent | None:
-    kind = _type_of(raw)
+    kind = message_type(raw)
     if kind is not None and kind not in ORDER_EVENT_TYPES:
         return None
     return parse_order_event(raw)
@@ -96,7 +70,7 @@ def _order_event(raw: bytes) -> AnyOrderEvent | None:
 
 def on_order_events(n: Notifier) -> BatchHandler:
     async def handle(records: Sequence[ConsumerRecord]) -> None:
-        events = [e for e in await _parse_all(records, _order_event, n=n) if e is not None]
+        events = await _parse_all(records, _order_event, n=n)
         await send_all(await handle_order_events(events, n=n), n=n)
 
     return handle
@@ -130,15 +104,13 @@ def on_status(n: Notifier) -> BatchHandler:
 def on_retry(n: Notifier, *, concurrency: int = RETRY_CONCURRENCY) -> BatchHandler:
     """Each record waits until its due time; records of one batch wait side by side, so one
     partition's wait does not add to another's."""
-    gate = asyncio.Semaphore(concurrency)
 
-    async def one(due: SendAttemptDue) -> None:
-        async with gate:
-            await retry_send(due, n=n)
+    async def attempt(due: SendAttemptDue) -> object:
+        return await retry_send(due, n=n)
 
     async def handle(records: Sequence[ConsumerRecord]) -> None:
         due = await _parse_all(records, SendAttemptDue.model_validate_json, n=n)
-        await asyncio.gather(*(one(d) for d in sorted(due, key=lambda d: d.body.due_at)))
+        await when_due(due, lambda d: d.body.due_at, attempt, concurrency=concurrency)
 
     return handle
 

@@ -15,6 +15,7 @@ from typing import Any
 from uuid import UUID
 
 import orjson
+from aiokafka import ConsumerRecord
 from prometheus_client import Counter
 
 from sauda_contracts import AnyOrderEvent, OrderPlaced
@@ -65,6 +66,7 @@ from sauda_notifier.domain import (
     too_old,
     wants_reminder,
 )
+from sauda_runtime.consumer import poison_letter
 from sauda_runtime.logging import bound_contextvars, get_logger
 
 log = get_logger(__name__)
@@ -836,44 +838,10 @@ async def run_due_work(*, n: Notifier) -> int:
 # --- poison records ----------------------------------------------------------------------
 
 
-async def set_aside(
-    *,
-    n: Notifier,
-    topic: str,
-    partition: int | None,
-    offset: int | None,
-    error: str,
-    raw: bytes,
-    key: bytes | None,
-) -> None:
+async def set_aside(record: ConsumerRecord, error: Exception, *, n: Notifier) -> None:
     """A record that does not parse goes to the dead-letter topic with the error."""
-    text = raw.decode("utf-8", errors="replace")
-    business_id, correlation_id = _best_guess_envelope(raw)
-    cause = Cause(business_id, correlation_id or f"poison:{topic}:{partition}:{offset}", None)
+    business_id, correlation_id, letter = poison_letter(record, error)
     async with n.store.unit_of_work() as uow:
-        await uow.dead_letter(
-            DeadLetterBody(
-                source_topic=topic,
-                partition=partition,
-                offset=offset,
-                error=error[:2000],
-                payload=text[:1_000_000],
-            ),
-            cause,
-            n.clock(),
-            key=key or b"poison",
-        )
+        await uow.dead_letter(letter, Cause(business_id, correlation_id, None), n.clock(),
+                              key=record.key or b"poison")  # fmt: skip
     n.wake()
-
-
-def _best_guess_envelope(raw: bytes) -> tuple[UUID, str | None]:
-    nil = UUID(int=0)
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return nil, None
-    if not isinstance(data, dict):
-        return nil, None
-    business = _callback_id(str(data.get("business_id") or "")) or nil
-    correlation = data.get("correlation_id")
-    return business, str(correlation)[:200] if correlation else None

@@ -1,17 +1,21 @@
 """Dispatcher subscribers: parse records (poison to the DLQ), call a handler, start the sends."""
 
-import asyncio
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import TypeVar
 
-import orjson
 from aiokafka import ConsumerRecord
 from faststream.kafka import KafkaBroker
-from pydantic import ValidationError
 
 from sauda_contracts import AnyOrderEvent, Topic, parse_order_event
 from sauda_contracts.webhooks import WebhookAttemptDue, parse_webhook_command
-from sauda_runtime.consumer import BatchHandler, subscribe_batch
+from sauda_runtime.consumer import (
+    BatchHandler,
+    message_type,
+    parse_records,
+    subscribe_batch,
+    when_due,
+)
 from sauda_runtime.logging import get_logger
 from sauda_webhooks.domain import EVENT_FOR_TYPE, RETRY_TOPICS
 from sauda_webhooks.handlers import (
@@ -28,40 +32,14 @@ T = TypeVar("T")
 RETRY_CONCURRENCY = 64
 
 
-def _type_of(raw: bytes | None) -> str | None:
-    try:
-        data = orjson.loads(raw or b"")
-    except orjson.JSONDecodeError:
-        return None
-    kind = data.get("type") if isinstance(data, dict) else None
-    return kind if isinstance(kind, str) else None
-
-
 async def _parse_all(
     records: Sequence[ConsumerRecord], parse: Callable[[bytes], T | None], *, d: Dispatcher
 ) -> list[T]:
-    parsed: list[T] = []
-    for r in records:
-        try:
-            item = parse(r.value or b"")
-        except (ValidationError, ValueError, TypeError) as exc:
-            log.error("poison_record", topic=r.topic, partition=r.partition, offset=r.offset)
-            await set_aside(
-                d=d,
-                topic=r.topic,
-                partition=r.partition,
-                offset=r.offset,
-                error=str(exc),
-                raw=r.value or b"",
-            )
-            continue
-        if item is not None:
-            parsed.append(item)
-    return parsed
+    return await parse_records(records, parse, partial(set_aside, d=d))
 
 
 def _order_event(raw: bytes) -> AnyOrderEvent | None:
-    kind = _type_of(raw)
+    kind = message_type(raw)
     if kind is not None and kind not in EVENT_FOR_TYPE:
         return None  # rejections and future types pass by
     return parse_order_event(raw)
@@ -89,15 +67,13 @@ def on_commands(d: Dispatcher) -> BatchHandler:
 def on_retry(d: Dispatcher, *, concurrency: int = RETRY_CONCURRENCY) -> BatchHandler:
     """Each record waits until its due time; records of one batch wait side by side, so one
     endpoint's wait does not add to another's."""
-    gate = asyncio.Semaphore(concurrency)
 
-    async def one(due: WebhookAttemptDue) -> None:
-        async with gate:
-            await retry_delivery(due, d=d)
+    async def attempt(due: WebhookAttemptDue) -> object:
+        return await retry_delivery(due, d=d)
 
     async def handle(records: Sequence[ConsumerRecord]) -> None:
         due = await _parse_all(records, WebhookAttemptDue.model_validate_json, d=d)
-        await asyncio.gather(*(one(x) for x in sorted(due, key=lambda x: x.body.due_at)))
+        await when_due(due, lambda x: x.body.due_at, attempt, concurrency=concurrency)
 
     return handle
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from uuid import UUID, uuid5
 
-import orjson
+from aiokafka import ConsumerRecord
 
 from sauda_contracts import AnyOrderEvent, Topic
 from sauda_contracts.webhooks import (
@@ -18,6 +18,7 @@ from sauda_contracts.webhooks import (
     WebhookAttemptDue,
 )
 from sauda_contracts.whatsapp import DeadLetter, DeadLetterBody
+from sauda_runtime.consumer import poison_letter
 from sauda_runtime.logging import get_logger
 from sauda_webhooks.adapters.store import PgWebhookStore, Tx
 from sauda_webhooks.domain import (
@@ -387,29 +388,16 @@ async def handle_command(
 # --- poison records ---
 
 
-async def set_aside(
-    *, d: Dispatcher, topic: str, partition: int | None, offset: int | None, error: str, raw: bytes
-) -> None:
+async def set_aside(record: ConsumerRecord, error: Exception, *, d: Dispatcher) -> None:
     """A record that does not parse goes to the dead-letter topic with the error."""
-    business_id = UUID(int=0)
-    try:
-        data = orjson.loads(raw)
-        if isinstance(data, dict):
-            business_id = UUID(str(data.get("business_id")))
-    except (orjson.JSONDecodeError, ValueError):
-        pass
+    business_id, correlation_id, body = poison_letter(record, error)
+    place = f"poison:{record.topic}:{record.partition}:{record.offset}"
     letter = DeadLetter(
-        event_id=uuid5(NAMESPACE, f"poison:{topic}:{partition}:{offset}"),
+        event_id=uuid5(NAMESPACE, place),
         occurred_at=d.clock(),
         business_id=business_id,
-        correlation_id=f"poison:{topic}:{partition}:{offset}",
-        body=DeadLetterBody(
-            source_topic=topic,
-            partition=partition,
-            offset=offset,
-            error=error[:2000],
-            payload=raw.decode("utf-8", errors="replace")[:1_000_000],
-        ),
+        correlation_id=correlation_id,
+        body=body,
     )
     async with d.store.transaction() as tx:
         await tx.outbox([(Topic.WEBHOOKS_DLQ, b"poison", letter.to_bytes())])
