@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv deps infra topics run stop test lint bench-ingest bench-cod bench-webhooks schemas clean
+.PHONY: help uv deps infra topics run stop test lint bench-ingest bench-cod bench-webhooks bench-chat schemas clean
 
 help:
 	@echo "make run    - install what is missing, start Kafka, Postgres and every service, print a demo key"
@@ -11,6 +11,7 @@ help:
 	@echo "make bench-ingest - ingest benchmark (dev Kafka and Postgres up: make infra)"
 	@echo "make bench-cod    - POST to COD template at the sandbox, at a steady rate (make infra first)"
 	@echo "make bench-webhooks - deliveries/s to 50 endpoints, healthy and 10% sick (make infra first)"
+	@echo "make bench-chat   - 500 shoppers ordering in chat at once: messages/s, message-to-reply times"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || { echo "installing uv from PyPI"; \
@@ -50,6 +51,9 @@ bench-cod: deps
 
 bench-webhooks: deps
 	@uv run --frozen python bench/webhooks.py
+
+bench-chat: deps
+	@uv run --frozen python bench/chat.py
 
 clean: stop
 	rm -rf .state

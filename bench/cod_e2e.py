@@ -12,9 +12,6 @@ DATABASE_URL). Do not run it beside `make run`: they would share consumer groups
 import argparse
 import asyncio
 import json
-import os
-import secrets
-import subprocess
 import sys
 import time
 import uuid
@@ -26,8 +23,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import pct, stop_all, wait_ready  # noqa: E402
-from sauda_runtime.testing import free_ports  # noqa: E402
+from bench.ingest import pct  # noqa: E402
+from bench.processes import Processes  # noqa: E402
 
 
 def order_body(run: str, i: int, phone: str) -> dict:
@@ -120,55 +117,15 @@ async def main() -> None:
                         help="per-number throughput of the sandbox and the notifier (Meta: 80, or 1,000 once upgraded)")  # fmt: skip
     args = parser.parse_args()
 
-    env = {**os.environ, "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"}
-    env.setdefault("DATABASE_URL", "postgresql://sauda@127.0.0.1:55432/sauda")
-    env.setdefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-    app_secret = secrets.token_hex(16)
-    names = ("sandbox", "ledger", "gateway", "notifier", "conversation", "bare")
-    ports = dict(zip(names, free_ports(len(names)), strict=True))
-    sandbox_url = f"http://127.0.0.1:{ports['sandbox']}"
-    gateway_url = f"http://127.0.0.1:{ports['gateway']}"
-    env |= {
-        "WHATSAPP_APP_SECRET": app_secret, "SANDBOX_APP_SECRET": app_secret, "SANDBOX_URL": sandbox_url,
-        "SANDBOX_WEBHOOK_URL": f"{gateway_url}/webhooks/whatsapp", "SANDBOX_MPS": str(args.mps),
-        "NOTIFIER_MPS": str(args.mps),
-    }  # fmt: skip
-    if not env.get("SAUDA_SECRET_KEY"):
-        from sauda_runtime.secrets import new_key
-
-        env["SAUDA_SECRET_KEY"] = new_key()
-    logs = ROOT / ".state" / "bench"
-    logs.mkdir(parents=True, exist_ok=True)
-    procs: list[subprocess.Popen] = []
-
-    def spawn(name: str, module_args: list[str], extra: dict) -> subprocess.Popen:
-        p = subprocess.Popen([sys.executable, "-m", *module_args], env={**env, **extra}, cwd=ROOT,
-                             stdout=(logs / f"{name}.log").open("w"), stderr=subprocess.STDOUT)  # fmt: skip
-        procs.append(p)
-        return p
-
-    def cli(*argv: str) -> dict:
-        done = subprocess.run([sys.executable, "-m", "sauda_gateway.cli", *argv], env=env,
-                              check=True, capture_output=True, text=True)  # fmt: skip
-        return json.loads(done.stdout) if done.stdout.startswith("{") else {}
-
+    stack = Processes({"SANDBOX_MPS": str(args.mps), "NOTIFIER_MPS": str(args.mps)})
+    ports, sandbox_url, gateway_url, cli = (
+        stack.ports,
+        stack.sandbox_url,
+        stack.gateway_url,
+        stack.cli,
+    )
     try:
-        await asyncio.to_thread(cli, "topics", "create")
-        waiting = [
-            (spawn("sandbox", ["sauda_sandbox"], {"SANDBOX_PORT": str(ports["sandbox"])}), f"{sandbox_url}/healthz"),
-            (spawn("ledger", ["sauda_ledger"], {"LEDGER_HEALTH_PORT": str(ports["ledger"])}),
-             f"http://127.0.0.1:{ports['ledger']}/readyz"),
-            (spawn("gateway", ["sauda_gateway"], {"GATEWAY_PORT": str(ports["gateway"])}), f"{gateway_url}/readyz"),
-            (spawn("notifier", ["sauda_notifier"], {"NOTIFIER_HEALTH_PORT": str(ports["notifier"])}),
-             f"http://127.0.0.1:{ports['notifier']}/readyz"),
-            (spawn("conversation", ["sauda_conversation"], {"CONVERSATION_HEALTH_PORT": str(ports["conversation"])}),
-             f"http://127.0.0.1:{ports['conversation']}/readyz"),
-            (spawn("bare", ["uvicorn", "bench.bare:app", "--port", str(ports["bare"]), "--loop", "uvloop",
-                            "--http", "httptools", "--no-access-log", "--log-level", "warning"], {}),
-             f"http://127.0.0.1:{ports['bare']}/docs"),
-        ]  # fmt: skip
-        for proc, url in waiting:
-            await wait_ready(url, proc)
+        await stack.start()
         plain = await asyncio.to_thread(cli, "business", "create", "--name", "bench-plain",
                                         "--rate-limit", "1000000000")  # fmt: skip
         shop = await asyncio.to_thread(cli, "business", "create", "--name", "bench-cod",
@@ -212,7 +169,7 @@ async def main() -> None:
             {"args": vars(args), "rows": rows, "received": len(arrived), "sent": len(started),
              "sandbox_messages_per_s": round(received, 1)}, indent=2))  # fmt: skip
     finally:
-        stop_all(procs)
+        stack.stop()
 
 
 if __name__ == "__main__":

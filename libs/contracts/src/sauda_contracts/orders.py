@@ -87,6 +87,13 @@ Money = Annotated[
 ]
 
 
+def format_money(amount: Decimal, currency: str) -> str:
+    """How a shopper reads an amount: `PKR 3,000`, or `EUR 12.50` when there are cents."""
+    if amount == amount.to_integral_value():
+        return f"{currency} {int(amount):,}"
+    return f"{currency} {amount.quantize(Decimal('0.01')):,}"
+
+
 class LineItem(Contract):
     name: str = Field(
         min_length=1, max_length=200, description="Product name as the store shows it."

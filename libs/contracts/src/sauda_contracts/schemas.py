@@ -5,7 +5,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from sauda_contracts import api, carts, orders
+from sauda_contracts import api, carts, catalog, orders
 
 MODELS: tuple[type[BaseModel], ...] = (
     orders.PlaceOrder,
@@ -33,6 +33,12 @@ MODELS: tuple[type[BaseModel], ...] = (
     api.OrderOut,
     api.OrderList,
     api.ApiError,
+    catalog.ProductIn,
+    catalog.ProductOut,
+    catalog.FaqIn,
+    catalog.FaqOut,
+    catalog.ImportRequest,
+    catalog.ImportReport,
 )
 
 

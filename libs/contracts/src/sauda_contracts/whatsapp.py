@@ -4,7 +4,8 @@ Topics (key = business id + customer phone, so one chat is handled in order):
 - `whatsapp.inbound.v1`: a shopper's message or tap, as the gateway received it from Meta.
 - `whatsapp.status.v1`: Meta's receipts for messages we sent (sent, delivered, read, failed),
   and template review results.
-- `whatsapp.outbound.v1`: a free-form message another service asks the notifier to send.
+- `whatsapp.outbound.v1`: what the conversation service asks of the notifier: a free-form
+  message to send, or a shopper's opt-out (STOP) or opt-in (START).
 - `notifier.events.v1`: the notifier's message log (one snapshot per change) and its notices.
 
 Meta's own limits (3 reply buttons, 10 list rows, title lengths) are part of these contracts,
@@ -192,6 +193,20 @@ class SendWhatsAppMessage(Envelope):
     body: SendMessageBody
 
 
+class OptOutBody(Contract):
+    """A shopper wrote STOP (or START): reminders and marketing to them stop (or resume)."""
+
+    customer_phone: Phone
+    opted_out: bool = Field(description="True after STOP, False after START.")
+    wamid: str = Field(max_length=256, description="The shopper's message that asked for it.")
+    at: datetime = Field(description="When the shopper asked (Meta's timestamp).")
+
+
+class ContactOptOutChanged(Envelope):
+    type: Literal["ContactOptOutChanged"] = "ContactOptOutChanged"
+    body: OptOutBody
+
+
 # --- notifier.events.v1 ---
 
 
@@ -299,6 +314,8 @@ WhatsAppStatusEvent = Annotated[
     MessageStatusReported | TemplateStatusChanged, Field(discriminator="type")
 ]
 NotifierEvent = Annotated[MessageRecorded | NoticeRaised, Field(discriminator="type")]
+OutboundCommand = Annotated[SendWhatsAppMessage | ContactOptOutChanged, Field(discriminator="type")]
+_outbound: TypeAdapter[SendWhatsAppMessage | ContactOptOutChanged] = TypeAdapter(OutboundCommand)
 _status: TypeAdapter[MessageStatusReported | TemplateStatusChanged] = TypeAdapter(
     WhatsAppStatusEvent
 )
@@ -311,3 +328,7 @@ def parse_status_event(raw: bytes | str) -> MessageStatusReported | TemplateStat
 
 def parse_notifier_event(raw: bytes | str) -> MessageRecorded | NoticeRaised:
     return _notifier.validate_json(raw)
+
+
+def parse_outbound_command(raw: bytes | str) -> SendWhatsAppMessage | ContactOptOutChanged:
+    return _outbound.validate_json(raw)

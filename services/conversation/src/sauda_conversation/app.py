@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sauda_contracts import OrderCommandRejected, Topic, parse_order_rejection
 from sauda_contracts.whatsapp import InboundMessageReceived
 from sauda_conversation.adapters.store import record_poison
-from sauda_conversation.handlers import handle_inbound, handle_rejections
+from sauda_conversation.handlers import ChatContext, handle_inbound, handle_rejections
 from sauda_runtime.consumer import BatchHandler
 from sauda_runtime.logging import get_logger
 from sauda_runtime.outbox import OutboxRelay
@@ -21,7 +21,7 @@ TOPICS = (Topic.WHATSAPP_INBOUND, Topic.ORDERS_REJECTIONS)
 HANDLED = Counter("sauda_conversation_messages_total", "Messages handled", ["kind"])
 
 
-def on_messages(pool: asyncpg.Pool, relay: OutboxRelay) -> BatchHandler:
+def on_messages(pool: asyncpg.Pool, relay: OutboxRelay, context: ChatContext) -> BatchHandler:
     async def handle(records: Sequence[ConsumerRecord]) -> None:
         inbound: list[InboundMessageReceived] = []
         rejections: list[OrderCommandRejected] = []
@@ -38,10 +38,10 @@ def on_messages(pool: asyncpg.Pool, relay: OutboxRelay) -> BatchHandler:
                     await record_poison(conn, r.topic, r.partition, r.offset, str(exc),
                                         r.value or b"")  # fmt: skip
                     HANDLED.labels("poison").inc()
-            commands = await handle_inbound(conn, inbound)
+            commands = await handle_inbound(conn, inbound, context)
             replies = await handle_rejections(conn, rejections)
         HANDLED.labels("inbound").inc(len(inbound))
-        HANDLED.labels("command").inc(commands)
+        HANDLED.labels("queued").inc(commands)
         HANDLED.labels("refusal_reply").inc(replies)
         if commands or replies:
             relay.wake()

@@ -1,8 +1,11 @@
 """The one place the conversation service's objects are built and started."""
 
+from datetime import timedelta
 from pathlib import Path
 
+from sauda_conversation.adapters.catalog import Catalogs
 from sauda_conversation.app import TOPICS, on_messages
+from sauda_conversation.handlers import ChatContext
 from sauda_conversation.settings import ConversationSettings
 from sauda_runtime.consumer import make_broker, subscribe_batch
 from sauda_runtime.db import create_pool, migrate
@@ -26,9 +29,15 @@ async def main(settings: ConversationSettings | None = None) -> None:
     await producer.start()
     relay = OutboxRelay(pool, producer, name="conversation", ordered=True)
     broker = make_broker(settings.kafka_bootstrap_servers, "sauda-conversation")
+    context = ChatContext(
+        catalogs=Catalogs(pool, schema=settings.conversation_gateway_schema,
+                          cache_seconds=settings.conversation_catalog_cache_seconds),
+        cart_ttl=timedelta(hours=settings.conversation_cart_ttl_hours),
+    )  # fmt: skip
     subscribe_batch(
-        broker, TOPICS, group_id=settings.conversation_group_id, handler=on_messages(pool, relay)
-    )
+        broker, TOPICS, group_id=settings.conversation_group_id,
+        handler=on_messages(pool, relay, context),
+    )  # fmt: skip
 
     health = consumer_health("conversation", pool, producer, settings.conversation_health_port)
     await broker.start()

@@ -1,11 +1,24 @@
 """Conversation decisions, pure: what a shopper's message asks for, and what to answer."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from sauda_contracts import OrderStatus, RejectionBody, RejectionCode
+from sauda_contracts import (
+    Actor,
+    Customer,
+    LineItem,
+    OrderSource,
+    OrderStatus,
+    PlaceOrder,
+    PlaceOrderBody,
+    RejectionBody,
+    RejectionCode,
+)
+from sauda_contracts.language import Language
 from sauda_contracts.templates import CodAction, parse_cod_payload
-from sauda_contracts.whatsapp import InboundKind, InboundMessageBody
+from sauda_contracts.whatsapp import InboundKind, InboundMessageBody, InboundMessageReceived
+from sauda_conversation.flow import Checkout, Said
 
 CANCEL_REASON = "customer cancelled on WhatsApp"
 CONFIRM_REASON = "customer confirmed on WhatsApp"
@@ -68,3 +81,64 @@ def reply_to_refused_tap(rejection: RejectionBody, order_number: str, action: Co
         else ""
     )
     return f"Your order {order_number} {_DONE[status]}, so nothing was changed.{tail}"
+
+
+# --- chat orders ---------------------------------------------------------------------------
+
+
+def said_in(message: InboundMessageBody) -> Said:
+    """The flow's view of a message: typed text, or the id of what was tapped."""
+    if message.kind in (InboundKind.BUTTON, InboundKind.BUTTON_REPLY, InboundKind.LIST_REPLY):
+        return Said(reply_id=message.reply_id or "")
+    if message.kind is InboundKind.TEXT:
+        return Said(text=message.text or "")
+    return Said()  # media, location: the current step is asked again
+
+
+def chat_order_id(business_id: UUID, wamid: str) -> UUID:
+    """The order a Confirm tap places: the same tap, redelivered, names the same order."""
+    return uuid5(NAMESPACE_URL, f"sauda:chat-order:{business_id}:{wamid}")
+
+
+def chat_order_number(n: int) -> str:
+    """Chat orders have their own series, so a number tells where the order came from."""
+    return f"WA-{n:06d}"
+
+
+def place_order(
+    message: InboundMessageReceived,
+    checkout: Checkout,
+    *,
+    order_id: UUID,
+    order_number: str,
+    language: Language,
+) -> PlaceOrder:
+    """The ledger command for a cart the shopper confirmed in chat (source `whatsapp`). The
+    shopper wrote to the business first, so WhatsApp messages about it are consented to."""
+    body = message.body
+    return PlaceOrder(
+        event_id=uuid5(order_id, "PlaceOrder"),
+        occurred_at=datetime.now(UTC),
+        business_id=message.business_id,
+        correlation_id=message.correlation_id,
+        causation_id=str(message.event_id),
+        body=PlaceOrderBody(
+            order_id=order_id,
+            order_number=order_number,
+            source=OrderSource.WHATSAPP,
+            customer=Customer(
+                phone=body.customer_phone,
+                name=body.profile_name,
+                consent=True,
+                language=language,
+            ),
+            items=tuple(
+                LineItem(name=p.name[:200], qty=qty, price=p.price) for p, qty in checkout.lines
+            ),
+            total=checkout.total,
+            currency=checkout.currency,
+            idempotency_key=f"whatsapp:{order_id}",
+            actor=Actor.CUSTOMER,
+            platform="whatsapp",
+        ),
+    )

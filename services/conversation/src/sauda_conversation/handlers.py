@@ -1,9 +1,12 @@
-"""Conversation use cases: a shopper's COD tap becomes an order command; a refused tap gets a
-polite answer. Each batch is one transaction whose messages leave through the outbox."""
+"""Conversation use cases: a shopper's COD tap becomes an order command; any other message
+moves the chat-ordering flow; a refused tap gets a polite answer. Each batch is one
+transaction whose messages leave through the outbox."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
-from uuid import uuid4
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+from uuid import UUID, uuid4, uuid5
 
 from sauda_contracts import (
     Actor,
@@ -12,16 +15,37 @@ from sauda_contracts import (
     OrderCommandRejected,
     Topic,
 )
+from sauda_contracts.language import Language
 from sauda_contracts.templates import CodAction
 from sauda_contracts.whatsapp import (
+    ContactOptOutChanged,
     InboundMessageReceived,
+    OptOutBody,
     OutboundKind,
     SendMessageBody,
     SendWhatsAppMessage,
     chat_key,
 )
-from sauda_conversation.adapters.store import TapCommand, first_time, remember_tap, taps_by_command
-from sauda_conversation.domain import cod_tap, command_id_for, reply_to_refused_tap
+from sauda_conversation.adapters.store import (
+    TapCommand,
+    first_time,
+    load_session,
+    next_order_number,
+    record_chat_order,
+    remember_tap,
+    save_session,
+    taps_by_command,
+)
+from sauda_conversation.domain import (
+    chat_order_id,
+    chat_order_number,
+    cod_tap,
+    command_id_for,
+    place_order,
+    reply_to_refused_tap,
+    said_in,
+)
+from sauda_conversation.flow import CART_TTL, Session, Shop, placed_reply, turn
 from sauda_runtime.db import Conn
 from sauda_runtime.logging import get_logger
 from sauda_runtime.outbox import add_to_outbox
@@ -29,17 +53,33 @@ from sauda_runtime.outbox import add_to_outbox
 log = get_logger(__name__)
 
 
-async def handle_inbound(conn: Conn, messages: Sequence[InboundMessageReceived]) -> int:
-    """Turn COD taps into ChangeOrderStatus commands (actor `customer`). Returns commands sent."""
+class ShopDirectory(Protocol):
+    async def shop(self, business_id: UUID) -> tuple[Shop, Language]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ChatContext:
+    """What a shopper's message is handled with, besides the transaction."""
+
+    catalogs: ShopDirectory
+    cart_ttl: timedelta = CART_TTL
+
+
+async def handle_inbound(
+    conn: Conn, messages: Sequence[InboundMessageReceived], context: ChatContext
+) -> int:
+    """Act on shoppers' messages in order: a COD tap becomes a ChangeOrderStatus command (actor
+    `customer`); anything else moves the chat-ordering flow. A redelivered message (same wamid)
+    is skipped, so nothing advances twice. Returns the records queued."""
     rows: list[tuple[str, bytes, bytes]] = []
     for message in messages:
         body = message.body
+        if not await first_time(conn, message.business_id, body.wamid):
+            continue  # redelivered: what it caused is already on its way
         tap = cod_tap(body)
         if tap is None:
-            log.info("inbound_not_acted_on", kind=body.kind, correlation_id=message.correlation_id)
+            rows += await _chat_turn(conn, message, context)
             continue
-        if not await first_time(conn, message.business_id, body.wamid):
-            continue  # redelivered: its command is already on its way
         command = ChangeOrderStatus(
             event_id=command_id_for(message.business_id, body.wamid),
             occurred_at=datetime.now(UTC),
@@ -60,6 +100,73 @@ async def handle_inbound(conn: Conn, messages: Sequence[InboundMessageReceived])
                  correlation_id=message.correlation_id)  # fmt: skip
     await add_to_outbox(conn, rows)
     return len(rows)
+
+
+async def _chat_turn(
+    conn: Conn, message: InboundMessageReceived, context: ChatContext
+) -> list[tuple[str, bytes, bytes]]:
+    """One step of the ordering flow: load the session (locked), decide, save, queue."""
+    body, business_id = message.body, message.business_id
+    now = datetime.now(UTC)
+    shop, language = await context.catalogs.shop(business_id)
+    session = await load_session(conn, business_id, body.customer_phone,
+                                 default=Session(language=language), now=now,
+                                 ttl=context.cart_ttl)  # fmt: skip
+    result = turn(session, said_in(body), shop)
+    key = chat_key(business_id, body.customer_phone)
+    rows: list[tuple[str, bytes, bytes]] = []
+    replies = list(result.replies)
+    order_id: UUID | None = None
+    if result.checkout is not None:
+        order_id = chat_order_id(business_id, body.wamid)
+        number = chat_order_number(await next_order_number(conn, business_id))
+        place = place_order(message, result.checkout, order_id=order_id, order_number=number,
+                            language=result.session.language)  # fmt: skip
+        await record_chat_order(conn, order_id, business_id, body.customer_phone, number,
+                                body.wamid)  # fmt: skip
+        rows.append((Topic.ORDERS_COMMANDS, str(order_id).encode(), place.to_bytes()))
+        replies.insert(0, placed_reply(result.session.language, number, result.checkout))
+        log.info("chat_order_placed", order_id=str(order_id), order_number=number,
+                 total=str(result.checkout.total), correlation_id=message.correlation_id)  # fmt: skip
+    if result.opt_out is not None:
+        changed = ContactOptOutChanged(
+            event_id=uuid5(message.event_id, "opt-out"),
+            occurred_at=now,
+            business_id=business_id,
+            correlation_id=message.correlation_id,
+            causation_id=str(message.event_id),
+            body=OptOutBody(
+                customer_phone=body.customer_phone,
+                opted_out=result.opt_out,
+                wamid=body.wamid,
+                at=body.sent_at,
+            ),
+        )
+        rows.append((Topic.WHATSAPP_OUTBOUND, key, changed.to_bytes()))
+        log.info("chat_opt_out", opted_out=result.opt_out, correlation_id=message.correlation_id)
+    for index, reply in enumerate(replies):
+        send = SendWhatsAppMessage(
+            event_id=uuid5(message.event_id, f"reply:{index}"),
+            occurred_at=now,
+            business_id=business_id,
+            correlation_id=message.correlation_id,
+            causation_id=str(message.event_id),
+            body=SendMessageBody(
+                message_key=f"chat:{body.wamid}:{index}"[:200],
+                customer_phone=body.customer_phone,
+                kind=reply.kind,
+                text=reply.text,
+                buttons=reply.buttons,
+                menu=reply.menu,
+                order_id=order_id,
+            ),
+        )
+        rows.append((Topic.WHATSAPP_OUTBOUND, key, send.to_bytes()))
+    await save_session(conn, business_id, body.customer_phone, result.session, now)
+    log.info("chat_turn", step_from=session.step.value, step_to=result.session.step.value,
+             cart_lines=len(result.session.cart), replies=len(replies),
+             correlation_id=message.correlation_id)  # fmt: skip
+    return rows
 
 
 async def handle_rejections(conn: Conn, rejections: Sequence[OrderCommandRejected]) -> int:

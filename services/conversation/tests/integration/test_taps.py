@@ -3,7 +3,7 @@ redeliveries ignored, refusals answered in the shopper's chat."""
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 import orjson
@@ -16,13 +16,23 @@ from sauda_contracts import (
     RejectionCode,
     Topic,
 )
+from sauda_contracts.language import Language
 from sauda_contracts.templates import CodAction, cod_payload
 from sauda_contracts.whatsapp import InboundKind, InboundMessageBody, InboundMessageReceived
 from sauda_conversation.bootstrap import MIGRATIONS
-from sauda_conversation.handlers import handle_inbound, handle_rejections
+from sauda_conversation.flow import Shop
+from sauda_conversation.handlers import ChatContext, handle_inbound, handle_rejections
 from sauda_runtime.testing import migrated_schema, required_env
 
 BUSINESS, ORDER = uuid4(), uuid4()
+
+
+class EmptyShop:
+    async def shop(self, business_id: UUID) -> tuple[Shop, Language]:
+        return Shop(products=()), Language.EN
+
+
+NO_SHOP = ChatContext(EmptyShop())
 
 
 @pytest.fixture
@@ -52,7 +62,7 @@ async def test_a_tap_is_one_command_even_when_redelivered(pool: asyncpg.Pool) ->
     message = tap(CodAction.CANCEL)
     for _ in range(3):
         async with pool.acquire() as conn, conn.transaction():
-            await handle_inbound(conn, [message])
+            await handle_inbound(conn, [message], NO_SHOP)
     [(topic, command)] = await outbox(pool)
     assert topic == Topic.ORDERS_COMMANDS
     assert command["type"] == "ChangeOrderStatus"
@@ -69,13 +79,15 @@ async def test_typed_text_is_not_a_tap(pool: asyncpg.Pool) -> None:
     typed = message.model_copy(update={"body": message.body.model_copy(
         update={"kind": InboundKind.TEXT, "reply_id": None, "text": "confirm"})})  # fmt: skip
     async with pool.acquire() as conn, conn.transaction():
-        assert await handle_inbound(conn, [typed]) == 0
-    assert await outbox(pool) == []
+        await handle_inbound(conn, [typed], NO_SHOP)
+    queued = await outbox(pool)
+    assert [topic for topic, _ in queued] == [Topic.WHATSAPP_OUTBOUND]  # the bot answers it
+    assert queued[0][1]["type"] == "SendWhatsAppMessage"
 
 
 async def test_a_refused_tap_is_answered_in_the_chat_and_others_are_not(pool: asyncpg.Pool) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        await handle_inbound(conn, [tap(CodAction.CANCEL)])
+        await handle_inbound(conn, [tap(CodAction.CANCEL)], NO_SHOP)
     [(_, command)] = await outbox(pool)
 
     def refusal(command_id: str) -> OrderCommandRejected:

@@ -2,8 +2,8 @@
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -12,8 +12,10 @@ from fastapi import FastAPI
 from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import BusinessStore
 from sauda_gateway.adapters.carts import CartStore
+from sauda_gateway.adapters.catalog import CatalogStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
+from sauda_gateway.adapters.store_crawler import CrawlLimits, StoreCrawler
 from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView
 from sauda_gateway.adapters.webhooks import WebhookEndpoints
@@ -27,6 +29,7 @@ from sauda_gateway.app import (
     zapier,
 )
 from sauda_gateway.bob import bob
+from sauda_gateway.catalog_routes import catalog
 from sauda_gateway.deps import Container
 from sauda_gateway.domain import WINDOW_SECONDS, window_start
 from sauda_gateway.projector import MESSAGE_TOPICS, TOPICS, on_message_stream, on_order_stream
@@ -54,6 +57,20 @@ async def open_pool(settings: GatewaySettings) -> asyncpg.Pool:
     )
     await migrate(pool, settings.gateway_db_schema, MIGRATIONS)
     return pool
+
+
+def store_crawler(settings: GatewaySettings) -> StoreCrawler:
+    """The store importer: its caps are settings, its URL rules the webhooks' (same switch)."""
+    return StoreCrawler(
+        CrawlLimits(
+            max_pages=settings.catalog_import_max_pages,
+            timeout=settings.catalog_import_timeout_seconds,
+            max_bytes=settings.catalog_import_max_bytes,
+            concurrency=settings.catalog_import_concurrency,
+            budget=settings.catalog_import_budget_seconds,
+            allow_private=settings.webhooks_allow_private_urls,
+        )
+    )
 
 
 async def forget_old_windows(access: AccessStore, every: float = 600.0) -> None:
@@ -117,6 +134,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             webhooks=WebhookEndpoints(
                 pool, SecretBox(settings.sauda_secret_key) if settings.sauda_secret_key else None
             ),
+            catalog=CatalogStore(pool),
+            crawler=store_crawler(settings),
         )
         log.info("gateway_started", port=settings.gateway_port)
         try:
@@ -131,6 +150,14 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             await pool.close()
             log.info("gateway_stopped")
 
+    return build_app(lifespan)
+
+
+def build_app(
+    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
+) -> FastAPI:
+    """Every route, error handler and middleware; `create_app`'s lifespan wires the container
+    (tests that need no Kafka set `app.state.container` themselves)."""
     app = FastAPI(
         title="Sauda API",
         version="1.0",
@@ -142,6 +169,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(bob)
     app.include_router(whatsapp)
     app.include_router(webhooks)
+    app.include_router(catalog)
     app.include_router(meta_webhooks)
     app.include_router(health)
     install_error_handlers(app)

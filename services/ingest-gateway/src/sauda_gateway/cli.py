@@ -1,6 +1,8 @@
-"""`sauda`: the operator's tool — businesses and keys, topics, schemas, replaying the query view."""
+"""`sauda`: the operator's tool — businesses and keys, store catalog imports, topics, schemas,
+replaying the query view."""
 
 import json
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -9,19 +11,23 @@ from uuid import UUID
 import phonenumbers
 import typer
 import uvloop
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sauda_contracts import TOPICS, Language
+from sauda_contracts.catalog import ISO_4217
 from sauda_contracts.schemas import write_schemas
 from sauda_gateway.adapters.businesses import BusinessStore
+from sauda_gateway.adapters.catalog import CatalogStore
 from sauda_gateway.adapters.replay import replay_orders_view
 from sauda_gateway.adapters.whatsapp import WhatsAppAccounts
-from sauda_gateway.bootstrap import open_pool
+from sauda_gateway.bootstrap import open_pool, store_crawler
 from sauda_gateway.domain import normalize_phone
-from sauda_gateway.handlers import create_business, new_api_key
+from sauda_gateway.handlers import ApiProblem, create_business, import_catalog, new_api_key
 from sauda_gateway.sandbox import connect_sandbox_number
 from sauda_gateway.settings import GatewaySettings
 from sauda_runtime.kafka import ensure_topics, wait_for_kafka
+from sauda_runtime.logging import configure_logging
 from sauda_runtime.secrets import SecretBox, new_key
 
 app = typer.Typer(help="Sauda operator tool.", no_args_is_help=True, add_completion=False)
@@ -29,10 +35,12 @@ business_app = typer.Typer(help="Businesses and API keys.", no_args_is_help=True
 topics_app = typer.Typer(help="Kafka topics.", no_args_is_help=True)
 replay_app = typer.Typer(help="Rebuild a projection from its topic.", no_args_is_help=True)
 plans_app = typer.Typer(help="Plans: APIs and request allowances.", no_args_is_help=True)
+catalog_app = typer.Typer(help="A business's products.", no_args_is_help=True)
 app.add_typer(business_app, name="business")
 app.add_typer(topics_app, name="topics")
 app.add_typer(replay_app, name="replay")
 app.add_typer(plans_app, name="plans")
+app.add_typer(catalog_app, name="catalog")
 
 T = TypeVar("T")
 
@@ -281,6 +289,65 @@ def plans_set(
             {"name": name, "apis": api or [], "requests_per_hour": requests_per_hour, "rank": rank}
         )
     )
+
+
+@catalog_app.command("import")
+def catalog_import(
+    url: Annotated[str, typer.Argument(help="The store's address, e.g. https://store.example.")],
+    business: Annotated[str, typer.Option(help="The business whose catalog it fills.")],
+    currency: Annotated[
+        str | None,
+        typer.Option(help="ISO 4217 code for prices the store does not label (its own wins)."),
+    ] = None,
+) -> None:
+    """Import a store's products (Shopify, WooCommerce, or sitemap + JSON-LD), as
+    `POST /api/v1/products/import` does; print the report as JSON. A refusal (unsafe address,
+    unreachable store, no catalog) is printed to stderr and exits 1."""
+    if currency is not None and currency.upper() not in ISO_4217:
+        raise typer.BadParameter("not an ISO 4217 currency code", param_hint="--currency")
+    settings = GatewaySettings()
+    # stdout carries only the JSON report: the progress bar and any warnings go to stderr.
+    configure_logging("sauda-cli", "WARNING", stream=sys.stderr)
+    shown = Console(stderr=True)
+
+    async def use(store: BusinessStore) -> dict[str, Any]:
+        found = await store.get(_business_id(business))
+        if found is None:
+            raise typer.BadParameter("no such business", param_hint="--business")
+        with Progress(
+            TextColumn("importing {task.fields[url]}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("requests"),
+            TimeElapsedColumn(),
+            console=shown,
+        ) as bar:
+            task = bar.add_task("import", total=None, url=url)
+            report = await import_catalog(
+                url,
+                business_id=found.business_id,
+                currency=currency.upper() if currency else None,
+                crawler=store_crawler(settings),
+                catalog=CatalogStore(store.pool),
+                on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+        return report.model_dump(mode="json")
+
+    try:
+        report = _with_businesses(use)
+    except ApiProblem as problem:
+        refusal = {"code": problem.code, "message": problem.message, "field": problem.field}
+        typer.echo(json.dumps(refusal | ({"details": problem.details} if problem.details else {})),
+                   err=True)  # fmt: skip
+        raise typer.Exit(1) from None
+    shown.print(
+        f"{report['source']}: {report['created']} created, {report['updated']} updated, "
+        f"{report['unchanged']} unchanged, {len(report['skipped'])} skipped",
+        highlight=False,
+    )
+    for item in report["skipped"]:
+        shown.print(f"  skipped {item['url']}: {item['reason']}", highlight=False, markup=False)
+    typer.echo(json.dumps(report))
 
 
 @topics_app.command("create")

@@ -12,8 +12,10 @@ from structlog.contextvars import bind_contextvars, get_contextvars
 from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import Business, BusinessStore
 from sauda_gateway.adapters.carts import CartStore
+from sauda_gateway.adapters.catalog import CatalogStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
+from sauda_gateway.adapters.store_crawler import StoreCrawler
 from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView
 from sauda_gateway.adapters.webhooks import WebhookEndpoints
@@ -40,6 +42,8 @@ class Container:
     whatsapp: WhatsAppAccounts
     messages: MessageLog
     webhooks: WebhookEndpoints
+    catalog: CatalogStore
+    crawler: StoreCrawler
 
     @property
     def commands(self) -> OrderCommands:

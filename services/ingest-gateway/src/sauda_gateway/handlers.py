@@ -35,6 +35,7 @@ from sauda_contracts import (
     UpsertOrderBody,
 )
 from sauda_contracts.api import IngestCustomer, IngestRequest, UpsertOrderRequest
+from sauda_contracts.catalog import ImportReport
 from sauda_contracts.whatsapp import (
     InboundMessageReceived,
     MessageStatusReported,
@@ -45,8 +46,16 @@ from sauda_gateway import meta
 from sauda_gateway.adapters.access import AccessStore
 from sauda_gateway.adapters.businesses import Business, BusinessStore
 from sauda_gateway.adapters.carts import recover_carts
+from sauda_gateway.adapters.catalog import CatalogStore
 from sauda_gateway.adapters.ingest import IngestStore
 from sauda_gateway.adapters.outcomes import OutcomeWaiter
+from sauda_gateway.adapters.store_crawler import (
+    CatalogNotFound,
+    CurrencyUnknown,
+    Progress,
+    StoreCrawler,
+    StoreUnreachable,
+)
 from sauda_gateway.adapters.store_keys import StoreOrderKeys
 from sauda_gateway.adapters.view import OrderView, ViewWriter, record_outcomes
 from sauda_gateway.adapters.whatsapp import WhatsAppAccounts
@@ -64,6 +73,7 @@ from sauda_gateway.domain import (
 )
 from sauda_runtime.db import Conn
 from sauda_runtime.logging import get_logger
+from sauda_runtime.netguard import UnsafeUrl
 from sauda_runtime.outbox import add_to_outbox
 
 log = get_logger(__name__)
@@ -550,3 +560,41 @@ async def receive_whatsapp_webhook(
             await add_to_outbox(conn, rows)
         wake_relay()
     return len(rows)
+
+
+async def import_catalog(
+    url: str,
+    *,
+    business_id: UUID,
+    currency: str | None,
+    crawler: StoreCrawler,
+    catalog: CatalogStore,
+    on_progress: Progress | None = None,
+) -> ImportReport:
+    """Read a store's catalog and write it into the business's products: a re-import updates
+    what it imported before and never adds a product twice."""
+    try:
+        crawl = await crawler.crawl(url, currency=currency, on_progress=on_progress)
+    except UnsafeUrl as exc:
+        raise ApiProblem(400, "unsafe_url", f"url: {exc}", field="url") from None
+    except CurrencyUnknown as exc:
+        raise ApiProblem(400, "currency_required", f"{exc}: send `currency` (ISO 4217) with "
+                         "the import", field="currency") from None  # fmt: skip
+    except StoreUnreachable as exc:
+        raise ApiProblem(502, "store_unreachable", str(exc), field="url") from None
+    except CatalogNotFound as exc:
+        skipped = [s.model_dump() for s in exc.skipped[:50]]
+        raise ApiProblem(502, "catalog_not_found", str(exc), field="url",
+                         details={"pages": exc.pages, "skipped": skipped}) from None  # fmt: skip
+    counts = await catalog.save_imported(business_id, crawl.products)
+    log.info("catalog_imported", source=crawl.source.value, created=counts.created,
+             updated=counts.updated, unchanged=counts.unchanged)  # fmt: skip
+    return ImportReport(
+        source=crawl.source,
+        created=counts.created,
+        updated=counts.updated,
+        unchanged=counts.unchanged,
+        skipped=(*crawl.skipped, *counts.skipped),
+        products=counts.created + counts.updated + counts.unchanged,
+        pages=crawl.pages,
+    )

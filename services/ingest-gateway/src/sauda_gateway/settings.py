@@ -62,5 +62,32 @@ class GatewaySettings(CommonSettings):
     webhooks_allow_private_urls: bool = Field(
         default=False,
         description="WEBHOOKS_ALLOW_PRIVATE_URLS: development only: accept http:// and loopback or "
-        "private webhook URLs (make run and the tests set it).",
+        "private webhook URLs and store import addresses (make run and the tests set it).",
+    )
+    catalog_import_max_pages: int = Field(
+        default=500,
+        ge=1,
+        description="CATALOG_IMPORT_MAX_PAGES: HTTP requests one store import may make (probes, "
+        "sitemaps and pages together).",
+    )
+    catalog_import_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="CATALOG_IMPORT_TIMEOUT_SECONDS: time for one request of an import, body "
+        "included.",
+    )
+    catalog_import_max_bytes: int = Field(
+        default=5_000_000,
+        ge=1024,
+        description="CATALOG_IMPORT_MAX_BYTES: the largest response an import reads (a larger "
+        "page is skipped).",
+    )
+    catalog_import_concurrency: int = Field(
+        default=8, ge=1, le=64, description="CATALOG_IMPORT_CONCURRENCY: requests in parallel."
+    )
+    catalog_import_budget_seconds: float = Field(
+        default=120.0,
+        gt=0,
+        description="CATALOG_IMPORT_BUDGET_SECONDS: time for a whole import; pages not fetched "
+        "by then are reported as skipped.",
     )

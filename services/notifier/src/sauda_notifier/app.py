@@ -9,15 +9,17 @@ from faststream.kafka import KafkaBroker
 
 from sauda_contracts import AnyOrderEvent, Topic, parse_order_event
 from sauda_contracts.whatsapp import (
+    ContactOptOutChanged,
     MessageStatusReported,
     SendAttemptDue,
-    SendWhatsAppMessage,
     TemplateStatusChanged,
+    parse_outbound_command,
     parse_status_event,
 )
 from sauda_notifier.domain import Message
 from sauda_notifier.handlers import (
     Notifier,
+    handle_opt_out,
     handle_order_events,
     handle_outbound,
     handle_status_reports,
@@ -79,8 +81,11 @@ def on_order_events(n: Notifier) -> BatchHandler:
 def on_outbound(n: Notifier) -> BatchHandler:
     async def handle(records: Sequence[ConsumerRecord]) -> None:
         queued: list[Message] = []
-        for command in await _parse_all(records, SendWhatsAppMessage.model_validate_json, n=n):
-            queued += await handle_outbound(command, n=n)
+        for command in await _parse_all(records, parse_outbound_command, n=n):
+            if isinstance(command, ContactOptOutChanged):
+                await handle_opt_out(command, n=n)
+            else:
+                queued += await handle_outbound(command, n=n)
         await send_all(queued, n=n)
 
     return handle

@@ -23,6 +23,7 @@ from sauda_contracts import (
     Topic,
 )
 from sauda_contracts.language import Language
+from sauda_contracts.orders import format_money
 from sauda_contracts.templates import TEMPLATES, CodAction, cod_payload
 from sauda_contracts.whatsapp import (
     DeliveryStatus,
@@ -144,13 +145,6 @@ def clean_param(value: str, limit: int = PARAM_MAX_CHARS) -> str:
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
     return text or "-"
-
-
-def format_money(amount: Decimal, currency: str) -> str:
-    """`PKR 3,000`, or `EUR 12.50` when there are cents."""
-    if amount == amount.to_integral_value():
-        return f"{currency} {int(amount):,}"
-    return f"{currency} {amount.quantize(Decimal('0.01')):,}"
 
 
 def items_summary(items: Iterable[LineItem], limit: int = ITEMS_MAX_CHARS) -> str:

@@ -21,6 +21,7 @@ from prometheus_client import Counter
 from sauda_contracts import AnyOrderEvent, OrderPlaced
 from sauda_contracts.language import Language
 from sauda_contracts.whatsapp import (
+    ContactOptOutChanged,
     DeadLetterBody,
     DeliveryStatus,
     GraphError,
@@ -413,6 +414,16 @@ async def handle_outbound(command: SendWhatsAppMessage, *, n: Notifier) -> list[
         n.wake()
         _count([message], [])
         return [message]
+
+
+async def handle_opt_out(command: ContactOptOutChanged, *, n: Notifier) -> None:
+    """STOP / START from a shopper: reminders (and any marketing) honour it from now on."""
+    body = command.body
+    async with n.store.unit_of_work() as uow:
+        if await uow.first_time("opt-out", command.event_id):
+            await uow.set_opt_out(command.business_id, body.customer_phone, body.opted_out)
+    log.info("contact_opt_out", opted_out=body.opted_out, business_id=str(command.business_id),
+             correlation_id=command.correlation_id)  # fmt: skip
 
 
 # --- sending -----------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from sauda_contracts import (
 from sauda_contracts.orders import OrderStatusChangedBody
 from sauda_contracts.templates import CodAction, cod_payload
 from sauda_contracts.whatsapp import (
+    ContactOptOutChanged,
+    OptOutBody,
     OutboundKind,
     ReplyButton,
     SendMessageBody,
@@ -26,6 +28,7 @@ from sauda_contracts.whatsapp import (
     parse_notifier_event,
 )
 from sauda_notifier.handlers import (
+    handle_opt_out,
     handle_order_event,
     handle_outbound,
     queue_due_reminders,
@@ -263,6 +266,33 @@ async def test_an_opted_out_customer_gets_no_reminder(world: Any, make_order: An
     assert reminder["status"] == "skipped"
     assert "opted_out" in [n.body.kind for n in await notices(world)]
     assert len(world.graph.sends) == 1
+
+
+def opt_out(world: Any, phone: str, opted_out: bool) -> ContactOptOutChanged:
+    return ContactOptOutChanged(
+        event_id=uuid4(), occurred_at=datetime.now(UTC), business_id=world.business_id,
+        correlation_id="chat-stop",
+        body=OptOutBody(customer_phone=phone, opted_out=opted_out, wamid=f"wamid.{uuid4().hex}",
+                        at=datetime.now(UTC)),
+    )  # fmt: skip
+
+
+async def test_stop_holds_back_reminders_and_start_brings_them_back(
+    world: Any, make_order: Any
+) -> None:
+    await world.connect()
+    stopped = make_order(world.business_id)
+    phone = stopped.body.customer.phone
+    await handle_opt_out(opt_out(world, phone, True), n=world.n)
+    await handle(world, stopped)
+    world.clock.advance(3601)
+    assert await queue_due_reminders(n=world.n) == []
+    await handle_opt_out(opt_out(world, phone, False), n=world.n)
+    await handle(world, make_order(world.business_id))
+    world.clock.advance(3601)
+    await send_all(await queue_due_reminders(n=world.n), n=world.n)
+    names = [s.body["template"]["name"] for s in world.graph.sends]
+    assert names == ["sauda_cod_confirmation", "sauda_cod_confirmation", "sauda_cod_reminder"]
 
 
 async def test_free_form_messages_are_sent_once_per_message_key(world: Any) -> None:

@@ -1,8 +1,12 @@
-"""The conversation schema: handled messages, commands sent for taps, and the outbox."""
+"""The conversation schema: handled messages, commands sent for taps, chat sessions and carts,
+chat order numbers, and the outbox."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from uuid import UUID
 
+from sauda_contracts.language import Language
+from sauda_conversation.flow import Line, Session, Step, expired
 from sauda_runtime.db import Conn
 
 
@@ -52,4 +56,67 @@ async def record_poison(conn: Conn, topic: str, partition: int, offset: int, err
         'INSERT INTO poison_messages (topic, partition, "offset", error, raw) '
         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         topic, partition, offset, error[:2000], raw,
+    )  # fmt: skip
+
+
+# --- chat ordering sessions ---
+
+
+async def load_session(
+    conn: Conn, business_id: UUID, phone: str, *, default: Session, now: datetime, ttl: timedelta
+) -> Session:
+    """The shopper's session, locked for this transaction; a fresh one if none or expired."""
+    row = await conn.fetchrow(
+        "SELECT step, cart, pending, language, query, updated_at FROM sessions "
+        "WHERE business_id = $1 AND customer_phone = $2 FOR UPDATE",
+        business_id,
+        phone,
+    )
+    if row is None:
+        return default
+    language = Language(row["language"]) if row["language"] in set(Language) else default.language
+    if expired(row["updated_at"], now, ttl):
+        return replace(default, language=language)
+    return Session(
+        step=Step(row["step"]),
+        cart=tuple(Line(UUID(p), int(q)) for p, q in row["cart"]),
+        pending=row["pending"],
+        language=language,
+        query=row["query"],
+    )
+
+
+async def save_session(
+    conn: Conn, business_id: UUID, phone: str, session: Session, now: datetime
+) -> None:
+    cart = [[str(line.product_id), line.qty] for line in session.cart]
+    await conn.execute(
+        "INSERT INTO sessions (business_id, customer_phone, step, cart, pending, language, query, "
+        " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        "ON CONFLICT (business_id, customer_phone) DO UPDATE SET step = EXCLUDED.step, "
+        " cart = EXCLUDED.cart, pending = EXCLUDED.pending, language = EXCLUDED.language, "
+        " query = EXCLUDED.query, updated_at = EXCLUDED.updated_at",
+        business_id, phone, session.step.value, cart, session.pending, session.language.value,
+        session.query[:500], now,
+    )  # fmt: skip
+
+
+async def next_order_number(conn: Conn, business_id: UUID) -> int:
+    """The business's next chat order number, inside the caller's transaction (no gaps)."""
+    return int(
+        await conn.fetchval(
+            "INSERT INTO order_numbers (business_id, last) VALUES ($1, 1) "
+            "ON CONFLICT (business_id) DO UPDATE SET last = order_numbers.last + 1 RETURNING last",
+            business_id,
+        )
+    )
+
+
+async def record_chat_order(
+    conn: Conn, order_id: UUID, business_id: UUID, phone: str, order_number: str, wamid: str
+) -> None:
+    await conn.execute(
+        "INSERT INTO chat_orders (order_id, business_id, customer_phone, order_number, wamid) "
+        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+        order_id, business_id, phone, order_number, wamid,
     )  # fmt: skip

@@ -228,6 +228,16 @@ class NotifierUnitOfWork:
         found = {(r["business_id"], r["phone"]): _language(r["language"]) for r in rows}
         return {k: v for k, v in found.items() if v is not None}
 
+    async def set_opt_out(self, business_id: UUID, phone: str, opted_out: bool) -> None:
+        await self.conn.execute(
+            "INSERT INTO contacts (business_id, phone, opted_out) VALUES ($1, $2, $3) "
+            "ON CONFLICT (business_id, phone) DO UPDATE SET opted_out = EXCLUDED.opted_out, "
+            " updated_at = now()",
+            business_id,
+            phone,
+            opted_out,
+        )
+
     async def opted_out(self, business_id: UUID, phone: str) -> bool:
         return bool(
             await self.conn.fetchval(

@@ -1,0 +1,81 @@
+"""Sauda's processes for a benchmark: sandbox, ledger, gateway, notifier, conversation (and a
+bare FastAPI app) on free ports against the dev Kafka and Postgres, logs in .state/bench."""
+
+import asyncio
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.ingest import stop_all, wait_ready
+from sauda_runtime.testing import free_ports
+
+ROOT = Path(__file__).resolve().parent.parent
+NAMES = ("sandbox", "ledger", "gateway", "notifier", "conversation", "bare")
+
+
+class Processes:
+    def __init__(self, extra_env: dict[str, str] | None = None) -> None:
+        env = {**os.environ, "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"}
+        env.setdefault("DATABASE_URL", "postgresql://sauda@127.0.0.1:55432/sauda")
+        env.setdefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+        self.ports = dict(zip(NAMES, free_ports(len(NAMES)), strict=True))
+        self.sandbox_url = f"http://127.0.0.1:{self.ports['sandbox']}"
+        self.gateway_url = f"http://127.0.0.1:{self.ports['gateway']}"
+        self.bare_url = f"http://127.0.0.1:{self.ports['bare']}"
+        app_secret = secrets.token_hex(16)
+        env |= {
+            "WHATSAPP_APP_SECRET": app_secret, "SANDBOX_APP_SECRET": app_secret,
+            "SANDBOX_URL": self.sandbox_url,
+            "SANDBOX_WEBHOOK_URL": f"{self.gateway_url}/webhooks/whatsapp",
+            **(extra_env or {}),
+        }  # fmt: skip
+        if not env.get("SAUDA_SECRET_KEY"):
+            from sauda_runtime.secrets import new_key
+
+            env["SAUDA_SECRET_KEY"] = new_key()
+        self.env = env
+        self.logs = ROOT / ".state" / "bench"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.procs: list[subprocess.Popen[bytes]] = []
+
+    def _spawn(self, name: str, argv: list[str], extra: dict[str, str]) -> subprocess.Popen[bytes]:
+        p = subprocess.Popen([sys.executable, "-m", *argv], env={**self.env, **extra}, cwd=ROOT,
+                             stdout=(self.logs / f"{name}.log").open("w"),
+                             stderr=subprocess.STDOUT)  # fmt: skip
+        self.procs.append(p)
+        return p
+
+    def cli(self, *argv: str) -> dict[str, Any]:
+        done = subprocess.run([sys.executable, "-m", "sauda_gateway.cli", *argv], env=self.env,
+                              check=True, capture_output=True, text=True)  # fmt: skip
+        return json.loads(done.stdout) if done.stdout.startswith("{") else {}
+
+    async def start(self) -> None:
+        await asyncio.to_thread(self.cli, "topics", "create")
+        p = self.ports
+        waiting = [
+            (self._spawn("sandbox", ["sauda_sandbox"], {"SANDBOX_PORT": str(p["sandbox"])}),
+             f"{self.sandbox_url}/healthz"),
+            (self._spawn("ledger", ["sauda_ledger"], {"LEDGER_HEALTH_PORT": str(p["ledger"])}),
+             f"http://127.0.0.1:{p['ledger']}/readyz"),
+            (self._spawn("gateway", ["sauda_gateway"], {"GATEWAY_PORT": str(p["gateway"])}),
+             f"{self.gateway_url}/readyz"),
+            (self._spawn("notifier", ["sauda_notifier"], {"NOTIFIER_HEALTH_PORT": str(p["notifier"])}),
+             f"http://127.0.0.1:{p['notifier']}/readyz"),
+            (self._spawn("conversation", ["sauda_conversation"],
+                         {"CONVERSATION_HEALTH_PORT": str(p["conversation"])}),
+             f"http://127.0.0.1:{p['conversation']}/readyz"),
+            (self._spawn("bare", ["uvicorn", "bench.bare:app", "--port", str(p["bare"]), "--loop",
+                                  "uvloop", "--http", "httptools", "--no-access-log",
+                                  "--log-level", "warning"], {}),
+             f"{self.bare_url}/docs"),
+        ]  # fmt: skip
+        for proc, url in waiting:
+            await wait_ready(url, proc)
+
+    def stop(self) -> None:
+        stop_all(self.procs)

@@ -1,0 +1,67 @@
+"""A business's products, FAQs and default language, read-only from the gateway's schema.
+
+Cached for a moment per business: a chat sends several messages a minute and the catalog
+rarely changes; a product the merchant just added shows up within the cache time.
+"""
+
+import time
+from uuid import UUID
+
+import asyncpg
+
+from sauda_contracts.language import Language
+from sauda_conversation.flow import Shop
+from sauda_conversation.ranking import Faq, Product
+
+
+class Catalogs:
+    def __init__(self, pool: asyncpg.Pool, *, schema: str, cache_seconds: float = 2.0) -> None:
+        self._pool = pool
+        self._ttl = cache_seconds
+        self._cache: dict[UUID, tuple[float, Shop, Language]] = {}
+        self._products = (
+            "SELECT product_id, name, price, currency, aliases, in_stock, description "
+            f'FROM "{schema}".products WHERE business_id = $1 ORDER BY created_at, name'
+        )
+        self._faqs = (
+            "SELECT faq_id, question, answer, keywords "
+            f'FROM "{schema}".faqs WHERE business_id = $1 ORDER BY created_at'
+        )
+        self._language = f'SELECT language FROM "{schema}".whatsapp_accounts WHERE business_id = $1'
+
+    async def shop(self, business_id: UUID) -> tuple[Shop, Language]:
+        """The business's shop and the language to greet its shoppers in."""
+        now = time.monotonic()
+        cached = self._cache.get(business_id)
+        if cached and now - cached[0] < self._ttl:
+            return cached[1], cached[2]
+        async with self._pool.acquire() as conn:
+            products = await conn.fetch(self._products, business_id)
+            faqs = await conn.fetch(self._faqs, business_id)
+            language = await conn.fetchval(self._language, business_id)
+        shop = Shop(
+            products=tuple(
+                Product(
+                    product_id=p["product_id"],
+                    name=p["name"],
+                    price=p["price"],
+                    currency=p["currency"].strip(),
+                    aliases=tuple(p["aliases"] or ()),
+                    in_stock=p["in_stock"],
+                    description=p["description"],
+                )
+                for p in products
+            ),
+            faqs=tuple(
+                Faq(
+                    faq_id=f["faq_id"],
+                    question=f["question"],
+                    answer=f["answer"],
+                    keywords=tuple(f["keywords"] or ()),
+                )
+                for f in faqs
+            ),
+        )
+        default = Language(language) if language in set(Language) else Language.EN
+        self._cache[business_id] = (now, shop, default)
+        return shop, default
