@@ -51,7 +51,9 @@ class Processes:
 
     def cli(self, *argv: str) -> dict[str, Any]:
         done = subprocess.run([sys.executable, "-m", "sauda_gateway.cli", *argv], env=self.env,
-                              check=True, capture_output=True, text=True)  # fmt: skip
+                              capture_output=True, text=True)  # fmt: skip
+        if done.returncode:
+            raise SystemExit(f"sauda {' '.join(argv)} failed:\n{done.stderr[-3000:]}")
         return json.loads(done.stdout) if done.stdout.startswith("{") else {}
 
     async def start(self) -> None:

@@ -78,6 +78,23 @@ fi
 KEY=$(field api_key)
 NUMBER=$(field whatsapp_phone_number_id)
 
+# A small demo catalog and two FAQs, once, so the chat can take an order straight away.
+API="http://127.0.0.1:$GATEWAY_PORT/api/v1"
+if [[ $(curl -s "$API/products?limit=1" -H "X-API-Key: $KEY") == *'"total":0'* ]]; then
+  for product in \
+    '{"name":"Tapal Danedar Tea 950g","price":1250,"currency":"PKR","aliases":["chai","tea","چائے","चाय"]}' \
+    '{"name":"Olpers Milk 1L","price":330,"currency":"PKR","aliases":["doodh","milk","دودھ","दूध"]}' \
+    '{"name":"Guard Basmati Rice 5kg","price":2400,"currency":"PKR","aliases":["chawal","rice","چاول","चावल"]}' \
+    '{"name":"Dalda Cooking Oil 5L","price":2900,"currency":"PKR","aliases":["oil","tel","تیل","तेल"]}' \
+    '{"name":"Peek Freans Sooper Biscuits","price":120,"currency":"PKR","aliases":["biscuit","biskut","بسکٹ","बिस्कुट"]}'; do
+    curl -s -o /dev/null -X POST "$API/products" -H "X-API-Key: $KEY" -H 'Content-Type: application/json' -d "$product"
+  done
+  curl -s -o /dev/null -X POST "$API/faqs" -H "X-API-Key: $KEY" -H 'Content-Type: application/json' \
+    -d '{"question":"How long does delivery take?","answer":"Delivery takes 2 to 3 working days, cash on delivery.","keywords":["delivery","days","kitne din","ڈلیوری","डिलीवरी"]}'
+  curl -s -o /dev/null -X POST "$API/faqs" -H "X-API-Key: $KEY" -H 'Content-Type: application/json' \
+    -d '{"question":"Do you deliver to Lahore?","answer":"Yes, we deliver all over Pakistan, Lahore included.","keywords":["lahore","karachi","city","deliver to"]}'
+fi
+
 cat <<EOF
 
   Sauda is running.
@@ -103,6 +120,9 @@ cat <<EOF
 
   The shopper's phone: open http://127.0.0.1:$SANDBOX_PORT/sandbox/?number=$NUMBER&phone=923001234567
   and tap Confirm or Cancel under the COD message; then GET the order again.
+  Order inside the chat: on that page write "I want to order" (or "mujhe chai chahiye",
+  "مجھے چائے چاہیے", "मुझे चाय चाहिए"), pick a product and a quantity, Checkout, Confirm;
+  then: curl -s "localhost:$GATEWAY_PORT/api/v1/orders?source=whatsapp" -H "X-API-Key: \$KEY"
 
   Ctrl-C stops the services.
 EOF

@@ -17,7 +17,7 @@ async def test_shopper_confirms_an_order_by_clicking_on_the_chat_page(
     shop = await make_business(whatsapp=True)
     headers = {"X-API-Key": shop["api_key"]}
     created = await client.post("/api/v1/events/ingest", json=seed(), headers=headers)
-    assert created.status_code == 201, created.text
+    assert created.status_code in (201, 202), created.text  # 202: the ledger answers shortly
     order = created.json()
     number = shop["whatsapp_phone_number_id"]
 

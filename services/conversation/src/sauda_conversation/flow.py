@@ -101,6 +101,8 @@ def expired(updated_at: datetime, now: datetime, ttl: timedelta = CART_TTL) -> b
 
 def turn(session: Session, said: Said, shop: Shop) -> Turn:
     s = replace(session, language=_language(session.language, said.text))
+    if not shop.in_stock and s.step is Step.IDLE and not s.cart:
+        return _no_catalog(s, said, shop)
     if said.reply_id:
         return _tap(s, said.reply_id, shop)
     text = said.text or ""
@@ -121,6 +123,18 @@ def turn(session: Session, said: Said, shop: Shop) -> Turn:
     if faq := answer_for(text, shop.faqs):
         return Turn(s, (r.text(faq.answer), *resume(s, shop).replies))
     return resume(s, shop, prefix=say("sorry", s.language))
+
+
+def _no_catalog(s: Session, said: Said, shop: Shop) -> Turn:
+    """A business that sells nothing in chat (COD confirmations only): the bot keeps quiet but
+    for STOP / START and the FAQs, and the merchant's own people answer the rest."""
+    text = said.text or ""
+    command = command_of(text)
+    if command in (Command.STOP, Command.START):
+        return _command(s, command, shop)
+    if said.text and (faq := answer_for(text, shop.faqs)):
+        return Turn(s, (r.text(faq.answer),))
+    return Turn(s, ())
 
 
 def _language(current: Language, text: str | None) -> Language:

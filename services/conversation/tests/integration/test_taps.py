@@ -80,9 +80,7 @@ async def test_typed_text_is_not_a_tap(pool: asyncpg.Pool) -> None:
         update={"kind": InboundKind.TEXT, "reply_id": None, "text": "confirm"})})  # fmt: skip
     async with pool.acquire() as conn, conn.transaction():
         await handle_inbound(conn, [typed], NO_SHOP)
-    queued = await outbox(pool)
-    assert [topic for topic, _ in queued] == [Topic.WHATSAPP_OUTBOUND]  # the bot answers it
-    assert queued[0][1]["type"] == "SendWhatsAppMessage"
+    assert await outbox(pool) == []  # no command, and no chat bot for a shop without a catalog
 
 
 async def test_a_refused_tap_is_answered_in_the_chat_and_others_are_not(pool: asyncpg.Pool) -> None:

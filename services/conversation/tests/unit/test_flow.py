@@ -254,3 +254,16 @@ def test_carts_expire_only_after_the_ttl() -> None:
 def test_an_unknown_product_id_re_shows_the_list() -> None:
     t = chat(("tap", r.product_row_id(UUID(int=7))))
     assert t.session.step is Step.PRODUCT
+
+
+@pytest.mark.parametrize("message", ["ok thanks", "I want to order", "menu", "cart"])
+def test_a_business_without_a_catalog_keeps_quiet(message: str) -> None:
+    t = turn(Session(), Said(text=message), Shop(products=(GONE,), faqs=(DELIVERY,)))
+    assert t.replies == () and t.session == Session()
+
+
+def test_a_business_without_a_catalog_still_answers_faqs_and_stop() -> None:
+    shop = Shop(products=(), faqs=(DELIVERY,))
+    [answer] = turn(Session(), Said(text="delivery kitne din mein?"), shop).replies
+    assert answer.text == "Delivery takes 2 to 3 days."
+    assert turn(Session(), Said(text="STOP"), shop).opt_out is True
