@@ -2,6 +2,7 @@
 gateway, conversation, notifier and ledger run as real processes over real Kafka and Postgres,
 and every assertion is what the shopper's phone shows or what the merchant's API returns."""
 
+import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -312,6 +313,32 @@ async def test_stop_ends_reminders_until_start(shopper: Shopper) -> None:
     [reminder] = await shopper.replies()  # REMINDER_AFTER_SECONDS is 4 in these tests
     assert reminder["template"]["name"] == "sauda_cod_reminder"
     assert later["order_number"] in reminder["text"]
+
+
+async def test_a_cart_survives_the_conversation_service_being_killed(
+    shopper: Shopper, stack: Any
+) -> None:
+    await shopper.says("order")
+    await shopper.picks("Tapal Danedar Tea 950g")
+    await shopper.picks("2")
+    stack.conversation.kill(signal.SIGKILL)
+    await shopper._send({"button_id": "cart:add_more"})  # written while the service is down
+    stack.conversation.start()
+    await stack.conversation.ready()
+    [products] = await shopper.replies()
+    assert "Olpers Milk 1L" in rows(products)
+    await shopper.picks("Olpers Milk 1L")
+    await shopper.picks("1")
+    [summary] = await shopper.taps("Checkout")
+    assert (
+        "2 × Tapal Danedar Tea 950g" in summary["text"] and "1 × Olpers Milk 1L" in summary["text"]
+    )
+    placed, _ = placed_and_cod(await shopper.taps("Confirm", replies=2))
+    assert "(PKR 2,830)" in placed["text"]
+    [order] = await shopper.chat_orders()
+    assert order["total"] == 2830
+    bot = [m for m in await shopper.chat() if m["direction"] == "to_shopper" and not m["template"]]
+    assert len(bot) == 8  # one answer per message: nothing lost, nothing doubled by the restart
 
 
 async def test_a_shopper_orders_on_the_sandbox_page_by_clicking(
