@@ -315,6 +315,18 @@ async def test_stop_ends_reminders_until_start(shopper: Shopper) -> None:
     assert later["order_number"] in reminder["text"]
 
 
+async def test_a_plan_without_whatsapp_orders_takes_no_order_in_chat(
+    shopper: Shopper, cli: Callable[..., Awaitable[str]]
+) -> None:
+    await cli("business", "set-plan", shopper.business["business_id"], "pro")
+    await shopper._send({"text": "I want to order"})
+    [stopped] = await shopper.says("STOP")  # one chat is handled in order: the first came first
+    assert stopped["text"].startswith("Done: you will get no more reminders")
+    assert [m["text"] for m in await shopper.chat() if m["direction"] == "to_shopper"] == [
+        stopped["text"]
+    ]
+
+
 async def test_a_cart_survives_the_conversation_service_being_killed(
     shopper: Shopper, stack: Any
 ) -> None:

@@ -1,7 +1,9 @@
 """A business's products, FAQs and default language, read-only from the gateway's schema.
 
 Cached for a moment per business: a chat sends several messages a minute and the catalog
-rarely changes; a product the merchant just added shows up within the cache time.
+rarely changes; a product the merchant just added shows up within the cache time. A business
+whose plan lacks `whatsapp_orders` (the Business plan has it) sells nothing in chat: its shop has
+no products, so the bot only answers FAQs and STOP / START.
 """
 
 import time
@@ -12,6 +14,8 @@ import asyncpg
 from sauda_contracts.language import Language
 from sauda_conversation.flow import Shop
 from sauda_conversation.ranking import Faq, Product
+
+WHATSAPP_ORDERS = "whatsapp_orders"  # the plan feature (gateway `plans.apis`)
 
 
 class Catalogs:
@@ -28,6 +32,10 @@ class Catalogs:
             f'FROM "{schema}".faqs WHERE business_id = $1 ORDER BY created_at'
         )
         self._language = f'SELECT language FROM "{schema}".whatsapp_accounts WHERE business_id = $1'
+        self._sells = (
+            f"SELECT '{WHATSAPP_ORDERS}' = ANY (p.apis) FROM \"{schema}\".businesses b "
+            f'JOIN "{schema}".plans p ON p.name = b.plan WHERE b.business_id = $1'
+        )
 
     async def shop(self, business_id: UUID) -> tuple[Shop, Language]:
         """The business's shop and the language to greet its shoppers in."""
@@ -36,7 +44,8 @@ class Catalogs:
         if cached and now - cached[0] < self._ttl:
             return cached[1], cached[2]
         async with self._pool.acquire() as conn:
-            products = await conn.fetch(self._products, business_id)
+            sells = bool(await conn.fetchval(self._sells, business_id))
+            products = await conn.fetch(self._products, business_id) if sells else []
             faqs = await conn.fetch(self._faqs, business_id)
             language = await conn.fetchval(self._language, business_id)
         shop = Shop(
