@@ -9,19 +9,16 @@ from faststream.kafka import KafkaBroker
 
 from sauda_contracts import AnyOrderEvent, Topic, parse_order_event
 from sauda_contracts.whatsapp import (
-    ContactOptOutChanged,
     MessageStatusReported,
     SendAttemptDue,
     TemplateStatusChanged,
     parse_outbound_command,
     parse_status_event,
 )
-from sauda_notifier.domain import Message
 from sauda_notifier.handlers import (
     Notifier,
-    handle_opt_out,
     handle_order_events,
-    handle_outbound,
+    handle_outbound_batch,
     handle_status_reports,
     handle_template_status,
     retry_send,
@@ -80,13 +77,8 @@ def on_order_events(n: Notifier) -> BatchHandler:
 
 def on_outbound(n: Notifier) -> BatchHandler:
     async def handle(records: Sequence[ConsumerRecord]) -> None:
-        queued: list[Message] = []
-        for command in await _parse_all(records, parse_outbound_command, n=n):
-            if isinstance(command, ContactOptOutChanged):
-                await handle_opt_out(command, n=n)
-            else:
-                queued += await handle_outbound(command, n=n)
-        await send_all(queued, n=n)
+        commands = await _parse_all(records, parse_outbound_command, n=n)
+        await send_all(await handle_outbound_batch(commands, n=n), n=n)
 
     return handle
 

@@ -31,6 +31,7 @@ from sauda_notifier.handlers import (
     handle_opt_out,
     handle_order_event,
     handle_outbound,
+    handle_outbound_batch,
     queue_due_reminders,
     send_all,
 )
@@ -293,6 +294,30 @@ async def test_stop_holds_back_reminders_and_start_brings_them_back(
     await send_all(await queue_due_reminders(n=world.n), n=world.n)
     names = [s.body["template"]["name"] for s in world.graph.sends]
     assert names == ["sauda_cod_confirmation", "sauda_cod_confirmation", "sauda_cod_reminder"]
+
+
+async def test_a_batch_of_chat_replies_is_sent_in_order_once_each(world: Any) -> None:
+    await world.connect()
+
+    def reply(text: str, key: str) -> SendWhatsAppMessage:
+        return SendWhatsAppMessage(
+            event_id=uuid4(), occurred_at=datetime.now(UTC), business_id=world.business_id,
+            correlation_id="chat-2",
+            body=SendMessageBody(message_key=key, customer_phone="923001234567",
+                                 kind=OutboundKind.TEXT, text=text),
+        )  # fmt: skip
+
+    first, second = reply("Delivery takes 2 days.", "chat:w1:0"), reply("Which one?", "chat:w1:1")
+    stop = opt_out(world, "923001234567", True)
+    batch = [first, stop, second, first, stop]  # the last two: redelivered in the same batch
+    await send_all(await handle_outbound_batch(batch, n=world.n), n=world.n)
+    await send_all(await handle_outbound_batch([second], n=world.n), n=world.n)  # and later
+    assert [s.body["text"]["body"] for s in world.graph.sends] == [
+        "Delivery takes 2 days.",
+        "Which one?",
+    ]
+    opted = await world.pool.fetchval("SELECT opted_out FROM contacts WHERE phone = '923001234567'")
+    assert opted is True
 
 
 async def test_free_form_messages_are_sent_once_per_message_key(world: Any) -> None:
