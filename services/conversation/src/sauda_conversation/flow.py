@@ -113,15 +113,19 @@ def turn(session: Session, said: Said, shop: Shop) -> Turn:
     asked = is_question(text)
     if asked and (faq := answer_for(text, shop.faqs)):
         return Turn(s, (r.text(faq.answer), *resume(s, shop).replies))
-    named = None if asked else named_product(text, shop.in_stock)
-    if named and s.step is Step.PRODUCT:
+    named = named_product(text, shop.in_stock)
+    if named and not asked and s.step is Step.PRODUCT:
         return _choose(s, named, shop)  # the name typed instead of tapped
     if typed := _typed_choice(text):
         return _tap(s, typed, shop)
     if named or (not asked and wants_to_order(text)):
-        return show_products(s, shop, query=text)  # the spec's step 1: the list, by relevance
+        # The spec's step 1: the list, by relevance. A question about a product ("chai ki
+        # price kya hai?") gets the same list: its rows carry the prices.
+        return show_products(s, shop, query=text)
     if faq := answer_for(text, shop.faqs):
         return Turn(s, (r.text(faq.answer), *resume(s, shop).replies))
+    if s.step is Step.IDLE and not s.cart:
+        return resume(s, shop)  # "thanks", "ok": the welcome, nothing to be sorry about
     return resume(s, shop, prefix=say("sorry", s.language))
 
 
@@ -361,6 +365,8 @@ def placed_reply(language: Language, order_number: str, checkout: Checkout) -> R
 
 
 def _clear(s: Session) -> Turn:
+    if not s.cart and s.step is Step.IDLE:  # "cancel my order": a placed order, not a cart
+        return Turn(s, (r.text(say("nothing_to_cancel", s.language)),))
     return Turn(Session(language=s.language), (r.text(say("cleared", s.language)),))
 
 

@@ -81,6 +81,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         UR: "آپ کا کارٹ خالی کر دیا گیا، کوئی آرڈر نہیں بنا۔ آرڈر کے لیے کبھی بھی «مینو» لکھیں۔",
         RO: 'Aap ka cart khali kar diya gaya, koi order nahi bana. Order ke liye "menu" likhein.',
     },
+    "nothing_to_cancel": {
+        EN: "Your cart is empty. To cancel an order you placed, tap Cancel under its "
+        "confirmation message, or write to the store.",
+        UR: "آپ کا کارٹ خالی ہے۔ دیا ہوا آرڈر منسوخ کرنے کے لیے اس کے تصدیقی پیغام کے نیچے "
+        "منسوخ کریں دبائیں، یا اسٹور کو لکھیں۔",
+        RO: "Aap ka cart khali hai. Diya hua order cancel karne ke liye us ke confirmation "
+        "message ke neeche Cancel dabayein, ya store ko likhein.",
+    },
     "cart_empty": {
         EN: "Your cart is empty.",
         UR: "آپ کا کارٹ خالی ہے۔",

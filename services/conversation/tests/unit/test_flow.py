@@ -267,3 +267,25 @@ def test_a_business_without_a_catalog_still_answers_faqs_and_stop() -> None:
     [answer] = turn(Session(), Said(text="delivery kitne din mein?"), shop).replies
     assert answer.text == "Delivery takes 2 to 3 days."
     assert turn(Session(), Said(text="STOP"), shop).opt_out is True
+
+
+@pytest.mark.parametrize(
+    ("question", "first"),
+    [("chai ki price kya hai?", TEA), ("do you have milk?", MILK), ("چاول ہیں؟", RICE)],
+)
+def test_a_question_about_a_product_gets_the_list_with_it_first(
+    question: str, first: Product
+) -> None:
+    t = chat(("text", question))
+    assert t.session.step is Step.PRODUCT and row_ids(t)[0] == pid(first)
+
+
+@pytest.mark.parametrize("message", ["thanks", "ok", "👍"])
+def test_small_talk_in_an_idle_chat_gets_the_welcome_without_an_apology(message: str) -> None:
+    [reply] = chat(("text", message)).replies
+    assert reply.text.startswith("Hi!")
+
+
+def test_cancel_with_nothing_in_the_cart_says_how_to_cancel_a_placed_order() -> None:
+    t = chat(("text", "cancel"))
+    assert t.replies[0].text.startswith("Your cart is empty. To cancel an order you placed")
