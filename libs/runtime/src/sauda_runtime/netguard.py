@@ -2,14 +2,19 @@
 
 A URL is refused when it is not https (in production), or when its host is or resolves to a
 loopback, private, link-local, multicast, reserved or unspecified address, or a cloud metadata
-address. The check runs when a URL is saved and again before every call (DNS can change);
-`allow_private` (a development setting) lets loopback receivers through for `make run` and tests.
+address. The check runs when a URL is saved and again before every call (DNS can change), and the call
+then goes to the very address that was checked (`pinned`): the host name travels in the Host
+header and TLS's SNI, so a name that re-resolves to a private address between the check and
+the connection (DNS rebinding) reaches nothing. `allow_private` (a development setting) lets
+loopback receivers through for `make run` and tests.
 """
 
 import asyncio
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 RESOLVE_TIMEOUT = 5.0
 METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata", "instance-data"})
@@ -78,3 +83,31 @@ async def check_url(url: str, *, require_https: bool, allow_private: bool) -> li
             if why := address_refusal(address):
                 raise UnsafeUrl(f"{host} resolves to {address}, a {why} address")
     return addresses
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A request to `url`'s checked address: pass `headers` and `extensions` to httpx."""
+
+    url: str
+    headers: dict[str, str] = field(default_factory=dict)
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+
+def pin(url: str, address: str) -> Pinned:
+    """`url` with its host replaced by `address`; the name kept for Host and TLS (SNI and the
+    certificate check)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    ip = f"[{address}]" if ":" in address else address
+    netloc = f"{ip}:{parts.port}" if parts.port else ip
+    shown_host = f"[{host}]" if ":" in host else host
+    headers = {"Host": f"{shown_host}:{parts.port}" if parts.port else shown_host}
+    extensions = {"sni_hostname": host} if parts.scheme == "https" else {}
+    return Pinned(urlunsplit(parts._replace(netloc=netloc)), headers, extensions)
+
+
+async def pinned(url: str, *, require_https: bool, allow_private: bool) -> Pinned:
+    """Check `url` (raises UnsafeUrl) and pin the request to the first checked address."""
+    addresses = await check_url(url, require_https=require_https, allow_private=allow_private)
+    return pin(url, addresses[0])

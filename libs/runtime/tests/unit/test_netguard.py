@@ -1,8 +1,10 @@
 """Which URLs Sauda may call (SSRF rules), as tables."""
 
+import httpx
 import pytest
 
-from sauda_runtime.netguard import UnsafeUrl, address_refusal, check_url, check_url_shape
+from sauda_runtime import netguard
+from sauda_runtime.netguard import UnsafeUrl, address_refusal, check_url, check_url_shape, pin
 
 
 @pytest.mark.parametrize(
@@ -57,3 +59,46 @@ async def test_names_are_checked_by_what_they_resolve_to() -> None:
     )
     with pytest.raises(UnsafeUrl, match="does not resolve"):
         await check_url("https://no-such-host.invalid/", require_https=True, allow_private=False)
+
+
+@pytest.mark.parametrize(
+    ("url", "address", "to", "host", "sni"),
+    [
+        ("https://shop.example/hook?x=1", "93.184.216.34", "https://93.184.216.34/hook?x=1",
+         "shop.example", "shop.example"),
+        ("http://shop.example:8080/a", "93.184.216.34", "http://93.184.216.34:8080/a",
+         "shop.example:8080", None),
+        ("https://shop.example:8443/", "2606:2800:220:1::1", "https://[2606:2800:220:1::1]:8443/",
+         "shop.example:8443", "shop.example"),
+    ],
+)  # fmt: skip
+def test_a_pinned_request_goes_to_the_checked_address_under_the_name(
+    url: str, address: str, to: str, host: str, sni: str | None
+) -> None:
+    pinned = pin(url, address)
+    assert pinned.url == to
+    assert pinned.headers == {"Host": host}
+    assert pinned.extensions.get("sni_hostname") == sni
+
+
+async def test_a_name_that_rebinds_after_the_check_is_not_followed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first answer is public and checked; a second lookup (the connection's own) would
+    say loopback. The request never looks the name up again: it goes to the checked address."""
+    answers = iter([["93.184.216.34"], ["127.0.0.1"]])
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return next(answers)
+
+    monkeypatch.setattr(netguard, "resolve", resolve)
+    seen: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: seen.append(request) or httpx.Response(200))
+    to = await netguard.pinned("https://rebind.example/hook", require_https=True,
+                               allow_private=False)  # fmt: skip
+    async with httpx.AsyncClient(transport=transport) as http:
+        await http.post(to.url, headers=to.headers, extensions=to.extensions)
+    [request] = seen
+    assert request.url.host == "93.184.216.34"
+    assert request.headers["Host"] == "rebind.example"
+    assert request.extensions["sni_hostname"] == "rebind.example"

@@ -35,7 +35,7 @@ from sauda_gateway.catalog_import import (
     woo_products,
 )
 from sauda_runtime.logging import get_logger
-from sauda_runtime.netguard import UnsafeUrl, check_url
+from sauda_runtime.netguard import Pinned, UnsafeUrl, pinned
 
 log = get_logger(__name__)
 
@@ -116,10 +116,11 @@ class StoreCrawler:
     def __init__(self, limits: CrawlLimits) -> None:
         self.limits = limits
 
-    async def check(self, url: str) -> None:
-        """Raises UnsafeUrl when the URL may not be fetched."""
+    async def check(self, url: str) -> Pinned:
+        """The request to make for `url`, pinned to its checked address; raises UnsafeUrl when
+        the URL may not be fetched."""
         allow = self.limits.allow_private
-        await check_url(url, require_https=not allow, allow_private=allow)
+        return await pinned(url, require_https=not allow, allow_private=allow)
 
     async def crawl(
         self, url: str, *, currency: str | None = None, on_progress: Progress | None = None
@@ -175,13 +176,13 @@ class _Import:
                 raise FetchFailed(f"not fetched: the import's {self.limits.budget:g} s were "
                                   "spent (CATALOG_IMPORT_BUDGET_SECONDS)")  # fmt: skip
             try:
-                await self.crawler.check(url)
+                to = await self.crawler.check(url)
             except UnsafeUrl as exc:
                 raise FetchFailed(f"refused: {exc}") from None
             timeout = min(self.limits.timeout, left)
             try:
                 async with asyncio.timeout(timeout):
-                    fetched = await self._get(url)
+                    fetched = await self._get(url, to)
             except TimeoutError:
                 raise FetchFailed(f"timed out after {timeout:g} s") from None
             except httpx.HTTPError as exc:
@@ -194,9 +195,10 @@ class _Import:
             return fetched
         raise FetchFailed(f"more than {MAX_REDIRECTS} redirects")
 
-    async def _get(self, url: str) -> Fetched:
+    async def _get(self, url: str, to: Pinned) -> Fetched:
         limit = self.limits.max_bytes
-        async with self.http.stream("GET", url) as response:
+        async with self.http.stream("GET", to.url, headers=to.headers,
+                                    extensions=to.extensions) as response:  # fmt: skip
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
                 self.answered = True
@@ -207,7 +209,7 @@ class _Import:
                 if len(body) > limit:
                     self.answered = True
                     raise FetchFailed(f"larger than {limit} bytes")
-            return Fetched(str(response.url), response.status_code, response.headers, bytes(body))
+            return Fetched(url, response.status_code, response.headers, bytes(body))
 
     async def fetch_ok(self, url: str) -> Fetched:
         fetched = await self.fetch(url)

@@ -1,11 +1,12 @@
-"""The HTTP client that POSTs webhooks: URL safety check, one budget per attempt, no redirects."""
+"""The HTTP client that POSTs webhooks: URL safety check (the call pinned to the checked
+address), one budget per attempt, no redirects."""
 
 import asyncio
 import time
 
 import httpx
 
-from sauda_runtime.netguard import UnsafeUrl, check_url
+from sauda_runtime.netguard import UnsafeUrl, pinned
 from sauda_webhooks.domain import EXCERPT_BYTES, AttemptResult, outcome_error
 
 
@@ -24,7 +25,7 @@ class HttpSender:
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> AttemptResult:
         """Never raises: every way an attempt can go wrong is a result."""
         try:
-            await check_url(
+            to = await pinned(
                 url, require_https=not self._allow_private, allow_private=self._allow_private
             )
         except UnsafeUrl as exc:
@@ -34,7 +35,9 @@ class HttpSender:
         excerpt = b""
         try:
             async with asyncio.timeout(self._timeout):
-                async with self._client.stream("POST", url, content=body, headers=headers) as resp:
+                async with self._client.stream("POST", to.url, content=body,
+                                               headers=headers | to.headers,
+                                               extensions=to.extensions) as resp:  # fmt: skip
                     status = resp.status_code
                     async for chunk in resp.aiter_bytes():
                         excerpt += chunk
