@@ -46,15 +46,18 @@ def parse_error(status: int, payload: Any, text: str = "") -> GraphError:
 
 
 # Connections to Meta kept open and reused. As many may idle as may be open, so a burst never
-# ends in connections being closed only to be opened again for the next one. Not more: httpcore
-# walks every pooled connection (a socket poll each, and a quadratic count of idle ones) on each
-# request and response. 32 in flight at Meta's ~0.2 s a send is ~160 sends/s per process.
+# ends in connections being closed only to be opened again for the next one. httpcore walks
+# every connection of its pool (a socket poll each) on each request and response, so the
+# connections are split over a few pools (SHARDS), each walked alone: a third of the
+# notifier's CPU went to that walk with one pool of 32. 32 in flight at Meta's ~0.2 s a send is
+# ~160 sends/s per process.
 MAX_CONNECTIONS = 32
+SHARDS = 4
 KEEPALIVE_SECONDS = 30.0
 
 
 class GraphClient:
-    """One shared httpx client per process; every call names the account it acts for. At most
+    """Shared httpx clients per process; every call names the account it acts for. At most
     `max_connections` calls are in flight: the rest wait their turn here (at most `timeout`,
     then fail as a timeout would), not in httpx's pool, whose bookkeeping grows with its queue."""
 
@@ -64,21 +67,28 @@ class GraphClient:
         timeout: float,
         client: httpx.AsyncClient | None = None,
         max_connections: int = MAX_CONNECTIONS,
+        shards: int = SHARDS,
     ) -> None:
         self._timeout = timeout
         self._slots = asyncio.Semaphore(max_connections)
-        self._http = client or httpx.AsyncClient(
-            timeout=httpx.Timeout(timeout),
-            limits=httpx.Limits(
-                max_connections=max_connections,
-                max_keepalive_connections=max_connections,
-                keepalive_expiry=KEEPALIVE_SECONDS,
-            ),
-            http2=False,
-        )
+        per_pool = -(-max_connections // shards)
+        self._pools = [client] if client else [
+            httpx.AsyncClient(
+                timeout=httpx.Timeout(timeout),
+                limits=httpx.Limits(
+                    max_connections=per_pool,
+                    max_keepalive_connections=per_pool,
+                    keepalive_expiry=KEEPALIVE_SECONDS,
+                ),
+                http2=False,
+            )
+            for _ in range(max(1, min(shards, max_connections)))
+        ]  # fmt: skip
+        self._busy = [0] * len(self._pools)  # calls in flight per pool: the idlest gets the next
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        for pool in self._pools:
+            await pool.aclose()
 
     @staticmethod
     def _url(account: Account, path: str) -> str:
@@ -96,18 +106,19 @@ class GraphClient:
                 await self._slots.acquire()
         except TimeoutError:
             return SendFailure(GraphError(code=0, title="timeout: no free connection"), None)
+        shard = self._busy.index(min(self._busy))
+        self._busy[shard] += 1
         try:
-            return await self._request(method, url, account, **kwargs)
+            return await self._request(self._pools[shard], method, url, account, **kwargs)
         finally:
+            self._busy[shard] -= 1
             self._slots.release()
 
     async def _request(
-        self, method: str, url: str, account: Account, **kwargs: Any
+        self, pool: httpx.AsyncClient, method: str, url: str, account: Account, **kwargs: Any
     ) -> dict[str, Any] | SendFailure:
         try:
-            response = await self._http.request(
-                method, url, headers=self._headers(account), **kwargs
-            )
+            response = await pool.request(method, url, headers=self._headers(account), **kwargs)
         except httpx.TimeoutException as exc:
             return SendFailure(GraphError(code=0, title=f"timeout: {exc!r}"[:500]), None)
         except httpx.HTTPError as exc:
