@@ -1,5 +1,6 @@
-"""Sauda's processes for a benchmark: sandbox, ledger, gateway, notifier, conversation (and a
-bare FastAPI app) on free ports against the dev Kafka and Postgres, logs in .state/bench."""
+"""Sauda's processes for a benchmark: any of sandbox, ledger, gateway, notifier, conversation,
+webhook dispatcher (and a bare FastAPI app) on free ports against the dev Kafka and Postgres,
+logs in .state/bench."""
 
 import asyncio
 import json
@@ -14,7 +15,17 @@ from bench.ingest import stop_all, wait_ready
 from sauda_runtime.testing import free_ports
 
 ROOT = Path(__file__).resolve().parent.parent
-NAMES = ("sandbox", "ledger", "gateway", "notifier", "conversation", "bare")
+# name: (module, the variable that sets its port, the path that answers once it is ready)
+SERVICES = {
+    "sandbox": ("sauda_sandbox", "SANDBOX_PORT", "/healthz"),
+    "ledger": ("sauda_ledger", "LEDGER_HEALTH_PORT", "/readyz"),
+    "gateway": ("sauda_gateway", "GATEWAY_PORT", "/readyz"),
+    "notifier": ("sauda_notifier", "NOTIFIER_HEALTH_PORT", "/readyz"),
+    "conversation": ("sauda_conversation", "CONVERSATION_HEALTH_PORT", "/readyz"),
+    "dispatcher": ("sauda_webhooks", "WEBHOOKS_HEALTH_PORT", "/readyz"),
+}
+NAMES = (*SERVICES, "bare")
+WHATSAPP = ("sandbox", "ledger", "gateway", "notifier", "conversation", "bare")
 
 
 class Processes:
@@ -56,26 +67,21 @@ class Processes:
             raise SystemExit(f"sauda {' '.join(argv)} failed:\n{done.stderr[-3000:]}")
         return json.loads(done.stdout) if done.stdout.startswith("{") else {}
 
-    async def start(self) -> None:
+    async def start(self, *names: str) -> None:
+        """Create the topics, start `names` (default: the WhatsApp path and the bare app), and
+        wait until each answers."""
         await asyncio.to_thread(self.cli, "topics", "create")
-        p = self.ports
-        waiting = [
-            (self._spawn("sandbox", ["sauda_sandbox"], {"SANDBOX_PORT": str(p["sandbox"])}),
-             f"{self.sandbox_url}/healthz"),
-            (self._spawn("ledger", ["sauda_ledger"], {"LEDGER_HEALTH_PORT": str(p["ledger"])}),
-             f"http://127.0.0.1:{p['ledger']}/readyz"),
-            (self._spawn("gateway", ["sauda_gateway"], {"GATEWAY_PORT": str(p["gateway"])}),
-             f"{self.gateway_url}/readyz"),
-            (self._spawn("notifier", ["sauda_notifier"], {"NOTIFIER_HEALTH_PORT": str(p["notifier"])}),
-             f"http://127.0.0.1:{p['notifier']}/readyz"),
-            (self._spawn("conversation", ["sauda_conversation"],
-                         {"CONVERSATION_HEALTH_PORT": str(p["conversation"])}),
-             f"http://127.0.0.1:{p['conversation']}/readyz"),
-            (self._spawn("bare", ["uvicorn", "bench.bare:app", "--port", str(p["bare"]), "--loop",
-                                  "uvloop", "--http", "httptools", "--no-access-log",
-                                  "--log-level", "warning"], {}),
-             f"{self.bare_url}/docs"),
-        ]  # fmt: skip
+        waiting = []
+        for name in names or WHATSAPP:
+            port = str(self.ports[name])
+            if name == "bare":
+                argv = ["uvicorn", "bench.bare:app", "--port", port, "--loop", "uvloop", "--http",
+                        "httptools", "--no-access-log", "--log-level", "warning"]  # fmt: skip
+                waiting.append((self._spawn(name, argv, {}), f"{self.bare_url}/docs"))
+                continue
+            module, variable, path = SERVICES[name]
+            proc = self._spawn(name, [module], {variable: port})
+            waiting.append((proc, f"http://127.0.0.1:{port}{path}"))
         for proc, url in waiting:
             await wait_ready(url, proc)
 

@@ -11,8 +11,6 @@ five endpoints each; every order of a business is delivered to its five endpoint
 import argparse
 import asyncio
 import json
-import os
-import subprocess
 import sys
 import time
 import uuid
@@ -26,7 +24,8 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import pct, stop_all, wait_ready  # noqa: E402
+from bench.ingest import pct  # noqa: E402
+from bench.processes import Processes  # noqa: E402
 from sauda_runtime.testing import free_ports  # noqa: E402
 
 BUSINESSES, PER_BUSINESS = 10, 5
@@ -102,31 +101,9 @@ async def main() -> None:
     parser.add_argument("--deliveries", type=int, default=20000,
                         help="deliveries to healthy endpoints in the first phase")  # fmt: skip
     args = parser.parse_args()
-    env = {**os.environ, "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1",
-           "WEBHOOKS_ALLOW_PRIVATE_URLS": "true", "RATE_LIMIT_ENABLED": "false"}  # fmt: skip
-    env.setdefault("DATABASE_URL", "postgresql://sauda@127.0.0.1:55432/sauda")
-    env.setdefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
-    if not env.get("SAUDA_SECRET_KEY"):
-        from sauda_runtime.secrets import new_key
-
-        env["SAUDA_SECRET_KEY"] = new_key()
-    ledger_port, gateway_port, dispatcher_port, receiver_port = free_ports(4)
-    gateway = f"http://127.0.0.1:{gateway_port}"
-    logs = ROOT / ".state" / "bench"
-    logs.mkdir(parents=True, exist_ok=True)
-    procs: list[subprocess.Popen] = []
-
-    def spawn(name: str, module: str, extra: dict) -> subprocess.Popen:
-        p = subprocess.Popen([sys.executable, "-m", module], env={**env, **extra}, cwd=ROOT,
-                             stdout=(logs / f"{name}.log").open("w"), stderr=subprocess.STDOUT)  # fmt: skip
-        procs.append(p)
-        return p
-
-    def cli(*argv: str) -> dict:
-        done = subprocess.run([sys.executable, "-m", "sauda_gateway.cli", *argv], env=env,
-                              check=True, capture_output=True, text=True)  # fmt: skip
-        return json.loads(done.stdout) if done.stdout.startswith("{") else {}
-
+    stack = Processes({"WEBHOOKS_ALLOW_PRIVATE_URLS": "true", "RATE_LIMIT_ENABLED": "false"})
+    gateway, cli = stack.gateway_url, stack.cli
+    [receiver_port] = free_ports(1)
     rec = Receivers()
     app = web.Application()
     app.router.add_post("/e/{n}", rec.handle)
@@ -134,16 +111,7 @@ async def main() -> None:
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", receiver_port).start()
     try:
-        await asyncio.to_thread(cli, "topics", "create")
-        waiting = [
-            (spawn("ledger", "sauda_ledger", {"LEDGER_HEALTH_PORT": str(ledger_port)}),
-             f"http://127.0.0.1:{ledger_port}/readyz"),
-            (spawn("gateway", "sauda_gateway", {"GATEWAY_PORT": str(gateway_port)}), f"{gateway}/readyz"),
-            (spawn("dispatcher", "sauda_webhooks", {"WEBHOOKS_HEALTH_PORT": str(dispatcher_port)}),
-             f"http://127.0.0.1:{dispatcher_port}/readyz"),
-        ]  # fmt: skip
-        for proc, url in waiting:
-            await wait_ready(url, proc)
+        await stack.start("ledger", "gateway", "dispatcher")
         run = uuid.uuid4().hex[:8]
         keys = []
         async with aiohttp.ClientSession() as http:
@@ -176,7 +144,7 @@ async def main() -> None:
             json.dumps({"rows": [healthy, degraded], "ratio": ratio}, indent=2)
         )
     finally:
-        stop_all(procs)
+        stack.stop()
         await runner.cleanup()
 
 

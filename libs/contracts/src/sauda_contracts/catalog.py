@@ -1,6 +1,7 @@
 """Models of the catalog API: products, FAQs and store imports (the gateway's `products` and
 `faqs` tables, which the conversation service reads)."""
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
@@ -35,7 +36,7 @@ def _iso_4217(code: str) -> str:
     return code
 
 
-def _distinct(words: tuple[str, ...]) -> tuple[str, ...]:
+def distinct_words(words: Sequence[str]) -> tuple[str, ...]:
     """Each word once, first spelling kept: "Chai" and "chai" are one alias."""
     seen: set[str] = set()
     kept = []
@@ -73,13 +74,13 @@ Aliases = Annotated[
     tuple[Word, ...],
     Field(max_length=MAX_ALIASES, description="Other names shoppers use, e.g. `chai` for "
           "Tapal Danedar Tea (at most 20, up to 60 characters each)."),
-    AfterValidator(_distinct),
+    AfterValidator(distinct_words),
 ]  # fmt: skip
 Keywords = Annotated[
     tuple[Word, ...],
     Field(max_length=MAX_KEYWORDS, description="Words that point a shopper's question to this "
           "answer (at most 20, up to 60 characters each)."),
-    AfterValidator(_distinct),
+    AfterValidator(distinct_words),
 ]  # fmt: skip
 Question = Annotated[str, _text(300), Field(description="The question as shoppers ask it.")]
 Answer = Annotated[str, _text(1000), Field(description="Sauda's reply.")]

@@ -4,7 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from pydantic import (
     BeforeValidator,
@@ -278,6 +278,12 @@ class RejectionBody(Contract):
 class PlaceOrder(Envelope):
     type: Literal["PlaceOrder"] = "PlaceOrder"
     body: PlaceOrderBody
+
+
+def place_command_id(order_id: UUID) -> UUID:
+    """The id of the one PlaceOrder an order can have: whoever sends it again (a retried
+    request, a redelivered tap) sends the very same command, which the ledger drops."""
+    return uuid5(order_id, "PlaceOrder")
 
 
 class ChangeOrderStatus(Envelope):

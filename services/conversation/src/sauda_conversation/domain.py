@@ -16,6 +16,7 @@ from sauda_contracts import (
     RejectionCode,
 )
 from sauda_contracts.language import Language
+from sauda_contracts.orders import place_command_id
 from sauda_contracts.templates import CodAction, parse_cod_payload
 from sauda_contracts.whatsapp import InboundKind, InboundMessageBody, InboundMessageReceived
 from sauda_conversation.flow import Checkout, Said
@@ -117,7 +118,7 @@ def place_order(
     shopper wrote to the business first, so WhatsApp messages about it are consented to."""
     body = message.body
     return PlaceOrder(
-        event_id=uuid5(order_id, "PlaceOrder"),
+        event_id=place_command_id(order_id),
         occurred_at=datetime.now(UTC),
         business_id=message.business_id,
         correlation_id=message.correlation_id,

@@ -7,13 +7,14 @@ step; a question is answered from the shop's FAQs and the flow resumes where it 
 else re-prompts the current step without losing the cart.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from uuid import UUID
 
 from sauda_contracts.language import Language
+from sauda_contracts.orders import format_money
 from sauda_conversation import replies as r
 from sauda_conversation.intents import (
     Command,
@@ -66,13 +67,16 @@ class Said:
 class Shop:
     products: tuple[Product, ...]
     faqs: tuple[Faq, ...] = ()
+    # Derived once: a shop is built when its catalog is read and serves many messages.
+    in_stock: tuple[Product, ...] = field(init=False)
+    _by_id: dict[UUID, Product] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "in_stock", tuple(p for p in self.products if p.in_stock))
+        object.__setattr__(self, "_by_id", {p.product_id: p for p in self.products})
 
     def product(self, product_id: UUID | None) -> Product | None:
-        return next((p for p in self.products if p.product_id == product_id), None)
-
-    @property
-    def in_stock(self) -> tuple[Product, ...]:
-        return tuple(p for p in self.products if p.in_stock)
+        return self._by_id.get(product_id) if product_id else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,16 +156,19 @@ def _language(current: Language, text: str | None) -> Language:
 
 
 _TYPED = {
-    "checkout": r.CHECKOUT,
-    "check out": r.CHECKOUT,
-    "چیک آؤٹ": r.CHECKOUT,
-    "चेकआउट": r.CHECKOUT,
-    "add more": r.ADD_MORE,
-    "more": r.ADD_MORE,
-    "aur": r.ADD_MORE,
-    "confirm": r.CONFIRM,
-    "confirm karein": r.CONFIRM,
-    "تصدیق": r.CONFIRM,
+    normalize(typed): choice
+    for typed, choice in (
+        ("checkout", r.CHECKOUT),
+        ("check out", r.CHECKOUT),
+        ("چیک آؤٹ", r.CHECKOUT),
+        ("चेकआउट", r.CHECKOUT),
+        ("add more", r.ADD_MORE),
+        ("more", r.ADD_MORE),
+        ("aur", r.ADD_MORE),
+        ("confirm", r.CONFIRM),
+        ("confirm karein", r.CONFIRM),
+        ("تصدیق", r.CONFIRM),
+    )
 }
 
 
@@ -248,7 +255,7 @@ def show_products(s: Session, shop: Shop, *, query: str = "", prefix: str | None
 
 
 def _row_description(p: Product) -> str:
-    price = r.money(p.price, p.currency)
+    price = format_money(p.price, p.currency)
     return f"{price} · {p.description}" if p.description else price
 
 
@@ -269,7 +276,7 @@ def _choose(s: Session, product: Product, shop: Shop) -> Turn:
 def _ask_quantity(s: Session, product: Product, *, prefix: str | None = None) -> Turn:
     lang = s.language
     question = say("pick_quantity", lang, name=product.name,
-                   price=r.money(product.price, product.currency))  # fmt: skip
+                   price=format_money(product.price, product.currency))  # fmt: skip
     rows = [Row(f"{r.QTY_PREFIX}{n}", str(n)) for n in r.QUANTITIES]
     message = r.list_reply(r.body(prefix, question), say("quantity_button", lang),
                            product.name, rows)  # fmt: skip
@@ -325,14 +332,18 @@ def cart_text(s: Session, shop: Shop) -> str:
     lines = priced(s.cart, shop)
     if not lines:
         return say("cart_empty", s.language)
-    currency = lines[0][0].currency
-    total = sum((p.price * qty for p, qty in lines), Decimal(0))
-    return say("cart", s.language, lines=_lines(lines), total=r.money(total, currency))
+    total = format_money(_total(lines), lines[0][0].currency)
+    return say("cart", s.language, lines=_lines(lines), total=total)
+
+
+def _total(lines: tuple[tuple[Product, int], ...]) -> Decimal:
+    return sum((p.price * qty for p, qty in lines), Decimal(0))
 
 
 def _lines(lines: tuple[tuple[Product, int], ...]) -> str:
     return "\n".join(
-        f"• {qty} × {r.clip(p.name, 60)}: {r.money(p.price * qty, p.currency)}" for p, qty in lines
+        f"• {qty} × {r.clip(p.name, 60)}: {format_money(p.price * qty, p.currency)}"
+        for p, qty in lines
     )
 
 
@@ -343,8 +354,8 @@ def _summary(s: Session, shop: Shop, *, prefix: str | None = None) -> Turn:
         return show_products(replace(s, cart=()), shop,
                              prefix=r.body(prefix, say("cart_empty", lang)))  # fmt: skip
     s = replace(s, cart=tuple(Line(p.product_id, qty) for p, qty in lines), step=Step.SUMMARY)
-    total = sum((p.price * qty for p, qty in lines), Decimal(0))
-    summary = say("summary", lang, lines=_lines(lines), total=r.money(total, lines[0][0].currency))
+    total = format_money(_total(lines), lines[0][0].currency)
+    summary = say("summary", lang, lines=_lines(lines), total=total)
     message = r.buttons(r.body(prefix, summary), (r.CONFIRM, say("confirm", lang)),
                         (r.CANCEL, say("cancel", lang)))  # fmt: skip
     return Turn(s, (message,))
@@ -354,13 +365,12 @@ def _confirm(s: Session, shop: Shop) -> Turn:
     lines = priced(s.cart, shop)
     if s.step is not Step.SUMMARY or not lines or len(lines) != len(s.cart):
         return _summary(s, shop)  # confirm only what the shopper was shown
-    total = sum((p.price * qty for p, qty in lines), Decimal(0))
-    checkout = Checkout(lines, total, lines[0][0].currency)
+    checkout = Checkout(lines, _total(lines), lines[0][0].currency)
     return Turn(Session(language=s.language), (), checkout=checkout)
 
 
 def placed_reply(language: Language, order_number: str, checkout: Checkout) -> Reply:
-    total = r.money(checkout.total, checkout.currency)
+    total = format_money(checkout.total, checkout.currency)
     return r.text(say("placed", language, number=order_number, total=total))
 
 

@@ -6,11 +6,9 @@ the bot's own vocabulary: they come back as a tapped row's or button's `reply_id
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from uuid import UUID
 
 from sauda_contracts.language import Language
-from sauda_contracts.orders import format_money
 from sauda_contracts.whatsapp import ListMenu, ListRow, ListSection, OutboundKind, ReplyButton
 
 EN, UR, RO = Language.EN, Language.UR, Language.UR_LATN
@@ -212,7 +210,3 @@ def list_reply(message: str, button: str, section: str, rows: Sequence[Row]) -> 
 
 def product_row_id(product_id: UUID) -> str:
     return f"{PRODUCT_PREFIX}{product_id}"
-
-
-def money(amount: Decimal, currency: str) -> str:
-    return format_money(amount, currency)

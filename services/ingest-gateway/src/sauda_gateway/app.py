@@ -64,11 +64,16 @@ def _order_json(row: dict[str, Any], *, with_history: bool) -> dict[str, Any]:
     return OrderOut.model_validate(data).model_dump(mode="json", exclude_none=not with_history)
 
 
-def parse_order_id(raw: str) -> uuid.UUID:
+def parse_id(raw: str, *, code: str, message: str, field: str) -> uuid.UUID:
+    """A path id; one that is not a UUID names nothing, so it is the route's 404."""
     try:
         return uuid.UUID(raw)
     except ValueError:
-        raise ApiProblem(404, "order_not_found", "no such order", field="order_id") from None
+        raise ApiProblem(404, code, message, field=field) from None
+
+
+def parse_order_id(raw: str) -> uuid.UUID:
+    return parse_id(raw, code="order_not_found", message="no such order", field="order_id")
 
 
 # Every Store API route can answer these; documented so clients (and schemathesis) know them.

@@ -21,7 +21,7 @@ from sauda_contracts.catalog import (
 )
 from sauda_gateway import handlers
 from sauda_gateway.adapters.catalog import DuplicateSku
-from sauda_gateway.app import json_response, refusals
+from sauda_gateway.app import json_response, parse_id, refusals
 from sauda_gateway.deps import ContainerDep, StoreBusinessDep
 from sauda_gateway.handlers import ApiProblem
 
@@ -42,10 +42,7 @@ def _search(where: str) -> Any:
 
 
 def _id(raw: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise _not_found(what) from None
+    return parse_id(raw, code=f"{what}_not_found", message=f"no such {what}", field=f"{what}_id")
 
 
 def _not_found(what: str) -> ApiProblem:

@@ -11,11 +11,12 @@ from uuid import UUID
 import phonenumbers
 import typer
 import uvloop
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from sauda_contracts import TOPICS, Language
-from sauda_contracts.catalog import ISO_4217
+from sauda_contracts.catalog import ImportRequest
 from sauda_contracts.schemas import write_schemas
 from sauda_gateway.adapters.businesses import BusinessStore
 from sauda_gateway.adapters.catalog import CatalogStore
@@ -303,8 +304,12 @@ def catalog_import(
     """Import a store's products (Shopify, WooCommerce, or sitemap + JSON-LD), as
     `POST /api/v1/products/import` does; print the report as JSON. A refusal (unsafe address,
     unreachable store, no catalog) is printed to stderr and exits 1."""
-    if currency is not None and currency.upper() not in ISO_4217:
-        raise typer.BadParameter("not an ISO 4217 currency code", param_hint="--currency")
+    try:  # the API's own body, so the CLI takes exactly what the API takes
+        request = ImportRequest(url=url, currency=currency.upper() if currency else None)
+    except ValidationError as exc:
+        [error, *_] = exc.errors()
+        hint = "--currency" if error["loc"][0] == "currency" else "URL"
+        raise typer.BadParameter(error["msg"], param_hint=hint) from None
     settings = GatewaySettings()
     # stdout carries only the JSON report: the progress bar and any warnings go to stderr.
     configure_logging("sauda-cli", "WARNING", stream=sys.stderr)
@@ -324,9 +329,9 @@ def catalog_import(
         ) as bar:
             task = bar.add_task("import", total=None, url=url)
             report = await import_catalog(
-                url,
+                request.url,
                 business_id=found.business_id,
-                currency=currency.upper() if currency else None,
+                currency=request.currency,
                 crawler=store_crawler(settings),
                 catalog=CatalogStore(store.pool),
                 on_progress=lambda done, total: bar.update(task, completed=done, total=total),

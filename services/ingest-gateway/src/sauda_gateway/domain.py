@@ -19,11 +19,6 @@ def order_id_for(business_id: UUID, idempotency_key: str) -> UUID:
     return uuid5(ORDER_NAMESPACE, f"{business_id}:key:{idempotency_key}")
 
 
-def place_command_id(order_id: UUID) -> UUID:
-    """A re-sent PlaceOrder is the very same command, so the ledger drops it."""
-    return uuid5(order_id, "PlaceOrder")
-
-
 def request_fingerprint(request: IngestRequest) -> str:
     canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

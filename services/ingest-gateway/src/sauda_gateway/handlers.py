@@ -36,6 +36,7 @@ from sauda_contracts import (
 )
 from sauda_contracts.api import IngestCustomer, IngestRequest, UpsertOrderRequest
 from sauda_contracts.catalog import ImportReport
+from sauda_contracts.orders import place_command_id
 from sauda_contracts.whatsapp import (
     InboundMessageReceived,
     MessageStatusReported,
@@ -64,7 +65,6 @@ from sauda_gateway.domain import (
     format_order_number,
     normalize_phone,
     order_id_for,
-    place_command_id,
     plan_allowing,
     rate_decision,
     request_fingerprint,

@@ -30,7 +30,7 @@ from sauda_contracts.webhooks import (
 )
 from sauda_gateway.adapters.businesses import Business
 from sauda_gateway.adapters.webhooks import EndpointLimit
-from sauda_gateway.app import json_response, refusals
+from sauda_gateway.app import json_response, parse_id, refusals
 from sauda_gateway.deps import Container, ContainerDep, CorrelationDep, StoreBusinessDep
 from sauda_gateway.handlers import ApiProblem, fresh_envelope
 from sauda_runtime.netguard import UnsafeUrl, check_url
@@ -40,10 +40,7 @@ webhooks = APIRouter(prefix="/api/v1", tags=["Webhooks"])
 
 
 def _endpoint_id(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise ApiProblem(404, "webhook_not_found", "no such webhook endpoint", field="id") from None
+    return parse_id(raw, code="webhook_not_found", message="no such webhook endpoint", field="id")
 
 
 async def _safe_url(url: str, c: Container, field: str = "url") -> str:

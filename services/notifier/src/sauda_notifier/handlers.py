@@ -377,10 +377,6 @@ def _log_recorded(recorded: _Recorded | None) -> None:
 # --- free-form messages ------------------------------------------------------------------
 
 
-async def handle_outbound(command: SendWhatsAppMessage, *, n: Notifier) -> list[Message]:
-    return await handle_outbound_batch([command], n=n)
-
-
 async def handle_outbound_batch(
     commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged], *, n: Notifier
 ) -> list[Message]:
@@ -450,10 +446,6 @@ async def _opt_out(uow: NotifierUnitOfWork, command: ContactOptOutChanged) -> No
     await uow.set_opt_out(command.business_id, body.customer_phone, body.opted_out)
     log.info("contact_opt_out", opted_out=body.opted_out, business_id=str(command.business_id),
              correlation_id=command.correlation_id)  # fmt: skip
-
-
-async def handle_opt_out(command: ContactOptOutChanged, *, n: Notifier) -> None:
-    await handle_outbound_batch([command], n=n)
 
 
 # --- sending -----------------------------------------------------------------------------

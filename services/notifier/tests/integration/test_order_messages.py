@@ -28,9 +28,7 @@ from sauda_contracts.whatsapp import (
     parse_notifier_event,
 )
 from sauda_notifier.handlers import (
-    handle_opt_out,
     handle_order_event,
-    handle_outbound,
     handle_outbound_batch,
     queue_due_reminders,
     send_all,
@@ -284,11 +282,11 @@ async def test_stop_holds_back_reminders_and_start_brings_them_back(
     await world.connect()
     stopped = make_order(world.business_id)
     phone = stopped.body.customer.phone
-    await handle_opt_out(opt_out(world, phone, True), n=world.n)
+    await handle_outbound_batch([opt_out(world, phone, True)], n=world.n)
     await handle(world, stopped)
     world.clock.advance(3601)
     assert await queue_due_reminders(n=world.n) == []
-    await handle_opt_out(opt_out(world, phone, False), n=world.n)
+    await handle_outbound_batch([opt_out(world, phone, False)], n=world.n)
     await handle(world, make_order(world.business_id))
     world.clock.advance(3601)
     await send_all(await queue_due_reminders(n=world.n), n=world.n)
@@ -335,9 +333,9 @@ async def test_free_form_messages_are_sent_once_per_message_key(world: Any) -> N
             buttons=(ReplyButton(id="yes", title="Yes"), ReplyButton(id="no", title="No")),
         ),
     )
-    await send_all(await handle_outbound(command, n=world.n), n=world.n)
+    await send_all(await handle_outbound_batch([command], n=world.n), n=world.n)
     again = command.model_copy(update={"event_id": uuid4()})
-    await send_all(await handle_outbound(again, n=world.n), n=world.n)
+    await send_all(await handle_outbound_batch([again], n=world.n), n=world.n)
     [send] = world.graph.sends
     assert send.body["type"] == "interactive"
     assert send.body["interactive"]["action"]["buttons"][0]["reply"] == {

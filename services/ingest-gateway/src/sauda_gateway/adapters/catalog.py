@@ -8,7 +8,7 @@ from uuid import UUID, uuid4
 
 import asyncpg
 
-from sauda_contracts.catalog import MAX_ALIASES, SkippedItem
+from sauda_contracts.catalog import MAX_ALIASES, SkippedItem, distinct_words
 from sauda_gateway.catalog_import import ScrapedProduct
 
 PRODUCT_FIELDS = (
@@ -16,9 +16,26 @@ PRODUCT_FIELDS = (
     "source_url, external_id, created_at, updated_at"
 )
 FAQ_FIELDS = "faq_id, question, answer, keywords, created_at, updated_at"
-PRODUCT_CHANGES = ("name", "price", "currency", "description", "sku", "image_url", "in_stock",
-                   "aliases")  # fmt: skip
-FAQ_CHANGES = ("question", "answer", "keywords")
+
+
+@dataclass(frozen=True)
+class _Table:
+    """What reading, changing and deleting a product or an FAQ differ in."""
+
+    name: str
+    key: str  # the id column
+    fields: str  # the columns returned
+    changes: tuple[str, ...]  # the columns a PATCH may set
+    words: str  # the text[] column searched alongside `text`
+    text: str
+    order: str
+
+
+PRODUCTS = _Table("products", "product_id", PRODUCT_FIELDS,
+                  ("name", "price", "currency", "description", "sku", "image_url", "in_stock",
+                   "aliases"), "aliases", "name", "lower(name), product_id")  # fmt: skip
+FAQS = _Table("faqs", "faq_id", FAQ_FIELDS, ("question", "answer", "keywords"), "keywords",
+              "question", "created_at, faq_id")  # fmt: skip
 _IMPORTED = ("name", "price", "currency", "description", "sku", "image_url", "in_stock",
              "aliases", "source_url")  # fmt: skip
 
@@ -51,13 +68,7 @@ def _row(row: asyncpg.Record) -> dict[str, Any]:
 
 def merged_aliases(kept: Sequence[str], new: Sequence[str]) -> list[str]:
     """The merchant's aliases first, then the store's that are not there yet, at most 20."""
-    seen = {a.casefold() for a in kept}
-    out = list(kept)
-    for alias in new:
-        if alias.casefold() not in seen:
-            seen.add(alias.casefold())
-            out.append(alias)
-    return out[:MAX_ALIASES]
+    return list(distinct_words([*kept, *new]))[:MAX_ALIASES]
 
 
 class CatalogStore:
@@ -91,61 +102,22 @@ class CatalogStore:
         offset: int,
     ) -> tuple[list[dict[str, Any]], int]:
         """A page of products by name; `q` finds it in the name or an alias."""
-        where = ["business_id = $1"]
-        values: list[Any] = [business_id]
-        if q:
-            values.append(_like(q))
-            n = len(values)
-            where.append(f"(name ILIKE ${n} OR EXISTS (SELECT 1 FROM unnest(aliases) AS a "
-                         f"WHERE a ILIKE ${n}))")  # fmt: skip
-        if in_stock is not None:
-            values.append(in_stock)
-            where.append(f"in_stock = ${len(values)}")
-        condition = " AND ".join(where)
-        async with self._pool.acquire() as conn:
-            rows = await conn.fetch(
-                f"SELECT {PRODUCT_FIELDS} FROM products WHERE {condition} "
-                f"ORDER BY lower(name), product_id LIMIT {int(limit)} OFFSET {int(offset)}",
-                *values,
-            )
-            total = await conn.fetchval(f"SELECT count(*) FROM products WHERE {condition}", *values)
-        return [_row(r) for r in rows], int(total)
+        return await self._page(PRODUCTS, business_id, q=q, limit=limit, offset=offset,
+                                also=None if in_stock is None else ("in_stock", in_stock))  # fmt: skip
 
     async def product(self, business_id: UUID, product_id: UUID) -> dict[str, Any] | None:
-        row = await self._pool.fetchrow(
-            f"SELECT {PRODUCT_FIELDS} FROM products WHERE business_id = $1 AND product_id = $2",
-            business_id,
-            product_id,
-        )
-        return _row(row) if row else None
+        return await self._one(PRODUCTS, business_id, product_id)
 
     async def update_product(
         self, business_id: UUID, product_id: UUID, changes: dict[str, Any]
     ) -> dict[str, Any] | None:
-        sets = ["updated_at = now()"]
-        values: list[Any] = [business_id, product_id]
-        for column in PRODUCT_CHANGES:
-            if column in changes:
-                value = changes[column]
-                values.append(list(value) if column == "aliases" else value)
-                sets.append(f"{column} = ${len(values)}")
         try:
-            row = await self._pool.fetchrow(
-                f"UPDATE products SET {', '.join(sets)} "
-                f"WHERE business_id = $1 AND product_id = $2 RETURNING {PRODUCT_FIELDS}",
-                *values,
-            )
+            return await self._update(PRODUCTS, business_id, product_id, changes)
         except asyncpg.UniqueViolationError:
             raise DuplicateSku from None
-        return _row(row) if row else None
 
     async def delete_product(self, business_id: UUID, product_id: UUID) -> bool:
-        done = await self._pool.execute(
-            "DELETE FROM products WHERE business_id = $1 AND product_id = $2",
-            business_id,
-            product_id,
-        )
-        return bool(done != "DELETE 0")
+        return await self._delete(PRODUCTS, business_id, product_id)
 
     # --- FAQs ---
 
@@ -163,50 +135,83 @@ class CatalogStore:
         self, business_id: UUID, *, q: str | None = None, limit: int, offset: int
     ) -> tuple[list[dict[str, Any]], int]:
         """A page of FAQs, oldest first; `q` finds it in the question or a keyword."""
-        where = ["business_id = $1"]
-        values: list[Any] = [business_id]
-        if q:
-            values.append(_like(q))
-            where.append("(question ILIKE $2 OR EXISTS (SELECT 1 FROM unnest(keywords) AS k "
-                         "WHERE k ILIKE $2))")  # fmt: skip
-        condition = " AND ".join(where)
-        async with self._pool.acquire() as conn:
-            rows = await conn.fetch(
-                f"SELECT {FAQ_FIELDS} FROM faqs WHERE {condition} "
-                f"ORDER BY created_at, faq_id LIMIT {int(limit)} OFFSET {int(offset)}",
-                *values,
-            )
-            total = await conn.fetchval(f"SELECT count(*) FROM faqs WHERE {condition}", *values)
-        return [_row(r) for r in rows], int(total)
+        return await self._page(FAQS, business_id, q=q, limit=limit, offset=offset)
 
     async def faq(self, business_id: UUID, faq_id: UUID) -> dict[str, Any] | None:
-        row = await self._pool.fetchrow(
-            f"SELECT {FAQ_FIELDS} FROM faqs WHERE business_id = $1 AND faq_id = $2",
-            business_id,
-            faq_id,
-        )
-        return _row(row) if row else None
+        return await self._one(FAQS, business_id, faq_id)
 
     async def update_faq(
         self, business_id: UUID, faq_id: UUID, changes: dict[str, Any]
     ) -> dict[str, Any] | None:
+        return await self._update(FAQS, business_id, faq_id, changes)
+
+    async def delete_faq(self, business_id: UUID, faq_id: UUID) -> bool:
+        return await self._delete(FAQS, business_id, faq_id)
+
+    # --- either, always within the business ---
+
+    async def _page(
+        self,
+        table: _Table,
+        business_id: UUID,
+        *,
+        q: str | None,
+        limit: int,
+        offset: int,
+        also: tuple[str, Any] | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        where = ["business_id = $1"]
+        values: list[Any] = [business_id]
+        if q:
+            values.append(_like(q))
+            n = len(values)
+            where.append(f"({table.text} ILIKE ${n} OR EXISTS (SELECT 1 FROM "
+                         f"unnest({table.words}) AS w WHERE w ILIKE ${n}))")  # fmt: skip
+        if also is not None:
+            values.append(also[1])
+            where.append(f"{also[0]} = ${len(values)}")
+        condition = " AND ".join(where)
+        async with self._pool.acquire() as conn:
+            rows = await conn.fetch(
+                f"SELECT {table.fields} FROM {table.name} WHERE {condition} "
+                f"ORDER BY {table.order} LIMIT {int(limit)} OFFSET {int(offset)}",
+                *values,
+            )
+            total = await conn.fetchval(
+                f"SELECT count(*) FROM {table.name} WHERE {condition}", *values
+            )
+        return [_row(r) for r in rows], int(total)
+
+    async def _one(self, table: _Table, business_id: UUID, key: UUID) -> dict[str, Any] | None:
+        row = await self._pool.fetchrow(
+            f"SELECT {table.fields} FROM {table.name} WHERE business_id = $1 AND {table.key} = $2",
+            business_id,
+            key,
+        )
+        return _row(row) if row else None
+
+    async def _update(
+        self, table: _Table, business_id: UUID, key: UUID, changes: dict[str, Any]
+    ) -> dict[str, Any] | None:
         sets = ["updated_at = now()"]
-        values: list[Any] = [business_id, faq_id]
-        for column in FAQ_CHANGES:
+        values: list[Any] = [business_id, key]
+        for column in table.changes:
             if column in changes:
                 value = changes[column]
-                values.append(list(value) if column == "keywords" else value)
+                values.append(list(value) if column == table.words else value)
                 sets.append(f"{column} = ${len(values)}")
         row = await self._pool.fetchrow(
-            f"UPDATE faqs SET {', '.join(sets)} "
-            f"WHERE business_id = $1 AND faq_id = $2 RETURNING {FAQ_FIELDS}",
+            f"UPDATE {table.name} SET {', '.join(sets)} "
+            f"WHERE business_id = $1 AND {table.key} = $2 RETURNING {table.fields}",
             *values,
         )
         return _row(row) if row else None
 
-    async def delete_faq(self, business_id: UUID, faq_id: UUID) -> bool:
+    async def _delete(self, table: _Table, business_id: UUID, key: UUID) -> bool:
         done = await self._pool.execute(
-            "DELETE FROM faqs WHERE business_id = $1 AND faq_id = $2", business_id, faq_id
+            f"DELETE FROM {table.name} WHERE business_id = $1 AND {table.key} = $2",
+            business_id,
+            key,
         )
         return bool(done != "DELETE 0")
 
