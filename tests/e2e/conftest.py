@@ -89,7 +89,7 @@ class Service:
 
 
 # What the tests shorten: a reminder after seconds instead of 6 hours, retries 50x sooner.
-REMINDER_AFTER_SECONDS = 4
+REMINDER_AFTER_SECONDS = 8
 RETRY_SCALE = 0.02
 WEBHOOK_RETRY_SCALE = 0.1  # 0.1 / 0.4 / 1.6 s instead of 1 / 4 / 16 s
 APP_SECRET = "e2e-meta-app-secret"

@@ -310,7 +310,7 @@ async def test_stop_ends_reminders_until_start(shopper: Shopper) -> None:
     [started] = await shopper.says("START")
     assert started["text"].startswith("Welcome back!")
     later = await order_in_chat(shopper, "Guard Basmati Rice 5kg")
-    [reminder] = await shopper.replies()  # REMINDER_AFTER_SECONDS is 4 in these tests
+    [reminder] = await shopper.replies()  # REMINDER_AFTER_SECONDS is 8 in these tests
     assert reminder["template"]["name"] == "sauda_cod_reminder"
     assert later["order_number"] in reminder["text"]
 

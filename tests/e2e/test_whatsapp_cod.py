@@ -140,10 +140,15 @@ async def test_confirm_tap_confirms_the_order_and_thanks_the_shopper(shop: Shop)
 
     async def logged() -> list[dict[str, Any]] | None:
         messages = (await shop.get(f"/api/v1/orders/{order['order_id']}/messages"))["messages"]
-        return messages if len(messages) == 2 and all(m["wamid"] for m in messages) else None
+        thanked = messages and messages[-1]["purpose"] == "order_confirmed"
+        return messages if thanked and all(m["wamid"] for m in messages) else None
 
-    log = await shop.wait_for(logged, timeout=30, what="both messages sent in the order's log")
-    assert [m["purpose"] for m in log] == ["cod_confirmation", "order_confirmed"]
+    log = await shop.wait_for(logged, timeout=30, what="the thanks sent, last in the order's log")
+    # A reminder falls between the two when the tap took longer than the tests' short
+    # REMINDER_AFTER_SECONDS to reach the notifier (a loaded machine); nothing else may.
+    purposes = [m["purpose"] for m in log]
+    assert purposes[0] == "cod_confirmation" and purposes[-1] == "order_confirmed"
+    assert set(purposes[1:-1]) <= {"cod_reminder"} and len(purposes) <= 3
     assert all(m["wamid"].startswith("wamid.") for m in log)
     assert "sent" in [h["status"] for h in log[0]["history"]]
 
