@@ -119,7 +119,8 @@ cat <<EOF
     curl -s localhost:$GATEWAY_PORT/api/v1/orders -H "X-API-Key: \$KEY"
 
   The shopper's phone: open http://127.0.0.1:$SANDBOX_PORT/sandbox/?number=$NUMBER&phone=923001234567
-  and tap Confirm or Cancel under the COD message; then GET the order again.
+  and tap Confirm or Cancel under the COD message (or type "haan ji" / "cancel"); then GET the
+  order again.
   Order inside the chat: on that page write "I want to order" (or "mujhe chai chahiye",
   "مجھے چائے چاہیے", "मुझे चाय चाहिए"), pick a product and a quantity, Checkout, Confirm;
   then: curl -s "localhost:$GATEWAY_PORT/api/v1/orders?source=whatsapp" -H "X-API-Key: \$KEY"

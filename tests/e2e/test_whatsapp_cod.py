@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import httpx
 import orjson
 import pytest
@@ -90,6 +91,11 @@ class Shop:
                                        json={"button_id": button_id})  # fmt: skip
         assert sent.status_code == 201, sent.text
 
+    async def write(self, text: str, phone: str = SHOPPER) -> None:
+        sent = await self.sandbox.post(f"/sandbox/{self.number}/chats/{phone}",
+                                       json={"text": text})  # fmt: skip
+        assert sent.status_code == 201, sent.text
+
     async def order_becomes(self, order: dict[str, Any], status: str) -> dict[str, Any]:
         async def moved() -> dict[str, Any] | None:
             got = await self.get(f"/api/v1/orders/{order['order_id']}")
@@ -161,6 +167,68 @@ async def test_cancel_tap_cancels_with_the_shoppers_reason(shop: Shop) -> None:
     assert cancelled["history"][-1]["reason"] == "customer cancelled on WhatsApp"
     assert cancelled["history"][-1]["actor"] == "customer"
     await shop.arrived("sauda_order_cancelled")
+
+
+async def conversation_saw(shop: Shop, db: asyncpg.Pool, **statuses: str) -> None:
+    """Wait until the conversation service has read these orders' events (order number →
+    status; its own consumer of orders.events.v1, beside the notifier's), so a typed answer
+    finds the orders that wait for one."""
+
+    async def seen() -> bool:
+        rows = await db.fetch(
+            "SELECT order_number, status FROM conversation.cod_orders "
+            "WHERE order_number = ANY($1::text[]) AND business_id = $2::uuid",
+            list(statuses), shop.business["business_id"],
+        )  # fmt: skip
+        return {r["order_number"]: r["status"] for r in rows} == statuses
+
+    await shop.wait_for(seen, timeout=45, what=f"the conversation service to see {statuses}")
+
+
+async def test_an_answer_typed_instead_of_tapped_counts_as_the_tap(
+    shop: Shop, db: asyncpg.Pool
+) -> None:
+    order = await shop.place()
+    await shop.arrived("sauda_cod_confirmation")
+    await conversation_saw(shop, db, **{order["order_number"]: "pending"})
+    await shop.write("haan ji")
+    confirmed = await shop.order_becomes(order, "confirmed")
+    assert confirmed["history"][-1]["actor"] == "customer"
+    [thanks] = await shop.arrived("sauda_order_confirmed")
+    assert order["order_number"] in thanks["text"]
+
+    later = await shop.place()
+    await shop.arrived("sauda_cod_confirmation", count=2)
+    await conversation_saw(shop, db, **{order["order_number"]: "confirmed",
+                                        later["order_number"]: "pending"})  # fmt: skip
+    await shop.write("منسوخ کریں")  # only the later order waits for an answer now
+    cancelled = await shop.order_becomes(later, "cancelled")
+    assert cancelled["history"][-1]["reason"] == "customer cancelled on WhatsApp"
+    assert (await shop.get(f"/api/v1/orders/{order['order_id']}"))["status"] == "confirmed"
+
+
+async def test_a_typed_answer_that_could_mean_two_orders_asks_which(
+    shop: Shop, db: asyncpg.Pool
+) -> None:
+    first, second = await shop.place(), await shop.place()
+    await shop.arrived("sauda_cod_confirmation", count=2)
+    await conversation_saw(shop, db, **{first["order_number"]: "pending",
+                                        second["order_number"]: "pending"})  # fmt: skip
+    await shop.write("confirm")
+
+    async def asked() -> Chat | None:
+        offers = [
+            m for m in to_shopper(await shop.chat()) if (m["text"] or "").startswith("Order ")
+        ]
+        return offers if len(offers) == 2 else None
+
+    offers = await shop.wait_for(asked, timeout=45, what="each order's buttons offered again")
+    assert [m["text"] for m in offers] == [f"Order {second['order_number']}: PKR 3,000",
+                                           f"Order {first['order_number']}: PKR 3,000"]  # fmt: skip
+    assert [b["title"] for b in offers[1]["buttons"]] == ["Confirm", "Cancel"]
+    await shop.tap(offers[1]["buttons"][0]["id"])
+    await shop.order_becomes(first, "confirmed")
+    assert (await shop.get(f"/api/v1/orders/{second['order_id']}"))["status"] == "pending"
 
 
 async def test_tap_on_an_order_that_moved_on_gets_its_status_and_changes_nothing(

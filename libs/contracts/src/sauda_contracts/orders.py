@@ -174,6 +174,13 @@ class PlaceOrderBody(Contract):
     )
 
 
+def asks_cod_answer(body: PlaceOrderBody) -> bool:
+    """Whether the customer is asked to Confirm / Cancel this order on WhatsApp: they agreed to
+    messages, gave a number, and will pay on delivery (a paid order is confirmed at once)."""
+    paid = body.payment is not None and body.payment.status is PaymentStatus.PAID
+    return body.customer.consent and body.customer.phone is not None and not paid
+
+
 class ChangeOrderStatusBody(Contract):
     order_id: UUID = Field(description="Order to move.")
     status: OrderStatus = Field(description="Requested next status.")

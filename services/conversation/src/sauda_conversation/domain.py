@@ -1,22 +1,26 @@
 """Conversation decisions, pure: what a shopper's message asks for, and what to answer."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from sauda_contracts import (
     Actor,
+    AnyOrderEvent,
     Customer,
     LineItem,
+    OrderPlaced,
     OrderSource,
     OrderStatus,
+    OrderStatusChangedBody,
     PlaceOrder,
     PlaceOrderBody,
     RejectionBody,
     RejectionCode,
 )
 from sauda_contracts.language import Language
-from sauda_contracts.orders import place_command_id
+from sauda_contracts.orders import asks_cod_answer, format_money, place_command_id
 from sauda_contracts.templates import CodAction, parse_cod_payload
 from sauda_contracts.whatsapp import InboundKind, InboundMessageBody, InboundMessageReceived
 from sauda_conversation.flow import Checkout, Said
@@ -55,6 +59,58 @@ def command_id_for(business_id: UUID, wamid: str) -> UUID:
     """One shopper message, one command: a redelivered message names the same command, which
     the ledger has already handled, so a tap never moves an order twice."""
     return uuid5(NAMESPACE_URL, f"sauda:conversation:{business_id}:{wamid}")
+
+
+# --- COD answers typed instead of tapped ----------------------------------------------------
+
+# How long an order waits for a typed answer: a "yes" weeks later is about something else.
+COD_ANSWER_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class AwaitingOrder:
+    """An order of a chat that asked the shopper for a COD answer (orders.events.v1)."""
+
+    order_id: UUID
+    business_id: UUID
+    customer_phone: str
+    order_number: str
+    total: str  # formatted, as the shopper saw it
+    placed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StatusMove:
+    order_id: UUID
+    status: OrderStatus
+    version: int
+
+
+def awaiting_orders(events: Sequence[AnyOrderEvent], now: datetime) -> list[AwaitingOrder]:
+    """Placed orders whose shopper is asked to Confirm / Cancel, and still could answer."""
+    return [
+        AwaitingOrder(
+            order_id=e.body.order_id,
+            business_id=e.business_id,
+            customer_phone=e.body.customer.phone,
+            order_number=e.body.order_number,
+            total=format_money(e.body.total, e.body.currency),
+            placed_at=e.occurred_at,
+        )
+        for e in events
+        if isinstance(e, OrderPlaced)
+        and asks_cod_answer(e.body)
+        and e.body.customer.phone is not None
+        and now - e.occurred_at < COD_ANSWER_WINDOW
+    ]
+
+
+def status_moves(events: Sequence[AnyOrderEvent]) -> list[StatusMove]:
+    return [
+        StatusMove(e.body.order_id, e.body.status, e.body.version)
+        for e in events
+        if isinstance(e.body, OrderStatusChangedBody)
+    ]
 
 
 _DONE = {

@@ -1,6 +1,7 @@
-"""Conversation use cases: a shopper's COD tap becomes an order command; any other message
-moves the chat-ordering flow; a refused tap gets a polite answer. Each batch is one
-transaction whose messages leave through the outbox."""
+"""Conversation use cases: a shopper's COD tap (or the same answer typed) becomes an order
+command; any other message moves the chat-ordering flow; a refused tap gets a polite answer;
+order events keep the orders that wait for an answer. Each batch is one transaction whose
+messages leave through the outbox."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from uuid import UUID, uuid4, uuid5
 
 from sauda_contracts import (
     Actor,
+    AnyOrderEvent,
     ChangeOrderStatus,
     ChangeOrderStatusBody,
     OrderCommandRejected,
@@ -28,15 +30,20 @@ from sauda_contracts.whatsapp import (
 )
 from sauda_conversation.adapters.store import (
     TapCommand,
+    awaiting_cod,
     first_time,
     load_session,
     next_order_number,
     record_chat_order,
+    record_cod_orders,
     remember_tap,
     save_session,
     taps_by_command,
 )
 from sauda_conversation.domain import (
+    COD_ANSWER_WINDOW,
+    CodTap,
+    awaiting_orders,
     chat_order_id,
     chat_order_number,
     cod_tap,
@@ -44,8 +51,11 @@ from sauda_conversation.domain import (
     place_order,
     reply_to_refused_tap,
     said_in,
+    status_moves,
 )
-from sauda_conversation.flow import CART_TTL, Session, Shop, placed_reply, turn
+from sauda_conversation.flow import CART_TTL, Session, Shop, Step, placed_reply, turn
+from sauda_conversation.intents import cod_answer
+from sauda_conversation.replies import Reply, which_order
 from sauda_runtime.db import Conn
 from sauda_runtime.logging import get_logger
 from sauda_runtime.outbox import add_to_outbox
@@ -79,27 +89,35 @@ async def handle_inbound(
         tap = cod_tap(body)
         if tap is None:
             rows += await _chat_turn(conn, message, context)
-            continue
-        command = ChangeOrderStatus(
-            event_id=command_id_for(message.business_id, body.wamid),
-            occurred_at=datetime.now(UTC),
-            business_id=message.business_id,
-            correlation_id=message.correlation_id,
-            causation_id=str(message.event_id),
-            body=ChangeOrderStatusBody(
-                order_id=tap.order_id, status=tap.status, actor=Actor.CUSTOMER, reason=tap.reason
-            ),
-        )
-        await remember_tap(
-            conn,
-            TapCommand(command.event_id, message.business_id, body.customer_phone, tap.order_id,
-                       tap.order_number, tap.action.value, body.wamid),
-        )  # fmt: skip
-        rows.append((Topic.ORDERS_COMMANDS, str(tap.order_id).encode(), command.to_bytes()))
-        log.info("cod_tap", action=tap.action.value, order_id=str(tap.order_id),
-                 correlation_id=message.correlation_id)  # fmt: skip
+        else:
+            rows.append(await _tap_command(conn, message, tap))
     await add_to_outbox(conn, rows)
     return len(rows)
+
+
+async def _tap_command(
+    conn: Conn, message: InboundMessageReceived, tap: CodTap, *, typed: bool = False
+) -> tuple[str, bytes, bytes]:
+    """The ledger command for a shopper's COD answer, remembered so a refusal is answered."""
+    body = message.body
+    command = ChangeOrderStatus(
+        event_id=command_id_for(message.business_id, body.wamid),
+        occurred_at=datetime.now(UTC),
+        business_id=message.business_id,
+        correlation_id=message.correlation_id,
+        causation_id=str(message.event_id),
+        body=ChangeOrderStatusBody(
+            order_id=tap.order_id, status=tap.status, actor=Actor.CUSTOMER, reason=tap.reason
+        ),
+    )
+    await remember_tap(
+        conn,
+        TapCommand(command.event_id, message.business_id, body.customer_phone, tap.order_id,
+                   tap.order_number, tap.action.value, body.wamid),
+    )  # fmt: skip
+    log.info("cod_tap", action=tap.action.value, typed=typed, order_id=str(tap.order_id),
+             correlation_id=message.correlation_id)  # fmt: skip
+    return Topic.ORDERS_COMMANDS, str(tap.order_id).encode(), command.to_bytes()
 
 
 async def _chat_turn(
@@ -112,8 +130,12 @@ async def _chat_turn(
     session = await load_session(conn, business_id, body.customer_phone,
                                  default=Session(language=language), now=now,
                                  ttl=context.cart_ttl)  # fmt: skip
-    result = turn(session, said_in(body), shop)
-    key = chat_key(business_id, body.customer_phone)
+    said = said_in(body)
+    if session.step is Step.IDLE and not session.cart and said.text:
+        answered = await _typed_cod_answer(conn, message, said.text, session.language, now)
+        if answered is not None:
+            return answered
+    result = turn(session, said, shop)
     rows: list[tuple[str, bytes, bytes]] = []
     replies = list(result.replies)
     order_id: UUID | None = None
@@ -142,13 +164,56 @@ async def _chat_turn(
                 at=body.sent_at,
             ),
         )
-        rows.append((Topic.WHATSAPP_OUTBOUND, key, changed.to_bytes()))
+        rows.append((Topic.WHATSAPP_OUTBOUND, chat_key(business_id, body.customer_phone),
+                     changed.to_bytes()))  # fmt: skip
         log.info("chat_opt_out", opted_out=result.opt_out, correlation_id=message.correlation_id)
+    rows += _replies(message, replies, now, order_id=order_id)
+    await save_session(conn, business_id, body.customer_phone, result.session, now)
+    log.info("chat_turn", step_from=session.step.value, step_to=result.session.step.value,
+             cart_lines=len(result.session.cart), replies=len(replies),
+             correlation_id=message.correlation_id)  # fmt: skip
+    return rows
+
+
+async def _typed_cod_answer(
+    conn: Conn, message: InboundMessageReceived, text: str, language: Language, now: datetime
+) -> list[tuple[str, bytes, bytes]] | None:
+    """A typed "confirm" / "haan" / "cancel" in a chat with an order waiting for its COD answer:
+    one such order is answered as if tapped; several get their buttons again to say which.
+    None when the message is no answer or nothing waits: it is chat, for the ordering flow."""
+    action = cod_answer(text)
+    if action is None:
+        return None
+    body = message.body
+    waiting = await awaiting_cod(conn, message.business_id, body.customer_phone,
+                                 since=now - COD_ANSWER_WINDOW)  # fmt: skip
+    if not waiting:
+        return None
+    if len(waiting) == 1:
+        [order] = waiting
+        return [await _tap_command(conn, message, CodTap(action, order.order_id,
+                                                         order.order_number), typed=True)]  # fmt: skip
+    log.info("cod_answer_ambiguous", waiting=len(waiting), correlation_id=message.correlation_id)
+    orders = [(o.order_id, o.order_number, o.total) for o in waiting]
+    return _replies(message, which_order(orders, language), now)
+
+
+def _replies(
+    message: InboundMessageReceived,
+    replies: Sequence[Reply],
+    now: datetime,
+    *,
+    order_id: UUID | None = None,
+) -> list[tuple[str, bytes, bytes]]:
+    """The bot's answers to one shopper message, in order, each with an id of its own."""
+    body = message.body
+    key = chat_key(message.business_id, body.customer_phone)
+    rows = []
     for index, reply in enumerate(replies):
         send = SendWhatsAppMessage(
             event_id=uuid5(message.event_id, f"reply:{index}"),
             occurred_at=now,
-            business_id=business_id,
+            business_id=message.business_id,
             correlation_id=message.correlation_id,
             causation_id=str(message.event_id),
             body=SendMessageBody(
@@ -162,11 +227,16 @@ async def _chat_turn(
             ),
         )
         rows.append((Topic.WHATSAPP_OUTBOUND, key, send.to_bytes()))
-    await save_session(conn, business_id, body.customer_phone, result.session, now)
-    log.info("chat_turn", step_from=session.step.value, step_to=result.session.step.value,
-             cart_lines=len(result.session.cart), replies=len(replies),
-             correlation_id=message.correlation_id)  # fmt: skip
     return rows
+
+
+async def handle_order_events(conn: Conn, events: Sequence[AnyOrderEvent]) -> None:
+    """Keep the orders that wait for a COD answer, so a typed answer can name its order."""
+    if not events:
+        return
+    now = datetime.now(UTC)
+    await record_cod_orders(conn, awaiting_orders(events, now), status_moves(events),
+                            prune_before=now - COD_ANSWER_WINDOW)  # fmt: skip
 
 
 async def handle_rejections(conn: Conn, rejections: Sequence[OrderCommandRejected]) -> int:

@@ -4,12 +4,14 @@ Every table is written the way shoppers type, in English, Roman Urdu/Hindi, Urdu
 Hindi (Devanagari), and compared after `normalize`, so case, punctuation, emoji and letter
 variants do not matter. A flow asks in this order: `command_of` (works at any step), then
 `parse_quantity` when it is waiting for a quantity, then `wants_to_order` / a product's name,
-then `is_question` and the FAQ.
+then `is_question` and the FAQ. `cod_answer` is asked first, outside the flow, when an order in
+the chat waits for the shopper's COD answer.
 """
 
 import re
 from enum import StrEnum
 
+from sauda_contracts.templates import CodAction
 from sauda_conversation.language import normalize
 
 
@@ -98,6 +100,32 @@ def command_of(text: str) -> Command | None:
         (phrase.removeprefix(lead) for lead in _COMMAND_LEADS if phrase.startswith(lead)), phrase
     )
     return next((command for command, phrases in _COMMANDS.items() if phrase in phrases), None)
+
+
+# --- a COD answer typed instead of tapped -------------------------------------------------------
+
+_CONFIRM_ANSWERS = _words(
+    "confirm", "confirmed", "confirm it", "confirm order", "confirm my order", "i confirm",
+    "yes", "yes confirm", "yes confirmed", "yes please", "yeah", "yep", "ok", "okay", "ok confirm",
+    "confirm karo", "confirm kar do", "confirm kardo", "confirm karein", "confirm kar dein",
+    "confirm hai", "order confirm", "order confirm karo", "order confirm kar do",
+    "haan", "han", "haa", "haan ji", "ji haan", "jee haan", "ji", "jee", "theek hai", "thik hai",
+    "ہاں", "جی", "جی ہاں", "ہاں جی", "ٹھیک ہے", "تصدیق", "تصدیق کریں", "تصدیق کرو", "تصدیق کرتا ہوں",
+    "تصدیق کرتی ہوں", "کنفرم", "کنفرم کریں", "کنفرم کرو", "کنفرم ہے", "آرڈر کنفرم کریں",
+    "हाँ", "हां", "जी", "जी हाँ", "जी हां", "हाँ जी", "ठीक है", "पुष्टि", "पुष्टि करें",
+    "पुष्टि करो", "कन्फर्म", "कन्फर्म करें", "कन्फर्म करो", "कन्फर्म है", "ऑर्डर कन्फर्म करें",
+)  # fmt: skip
+
+
+def cod_answer(text: str) -> CodAction | None:
+    """The Confirm / Cancel of a COD message, typed instead of tapped: the whole message says
+    yes or confirm ("haan ji", "confirm karein", "ہاں", "हाँ", a bare "ok"), or is the cancel
+    command. Anything longer ("yes but deliver tomorrow") is not an answer."""
+    words = normalize(text).split()
+    phrase = " ".join(word for word in words if word not in FILLERS) or " ".join(words)
+    if phrase in _CONFIRM_ANSWERS:
+        return CodAction.CONFIRM
+    return CodAction.CANCEL if command_of(text) is Command.CANCEL else None
 
 
 # --- wanting to order ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from sauda_contracts.language import Language
+from sauda_contracts.templates import CodAction, cod_payload
 from sauda_contracts.whatsapp import ListMenu, ListRow, ListSection, OutboundKind, ReplyButton
 
 EN, UR, RO = Language.EN, Language.UR, Language.UR_LATN
@@ -134,6 +135,19 @@ TEXTS: dict[str, dict[Language, str]] = {
         UR: "معاف کیجیے، {name} کی قیمت {currency} میں ہے، یہ اسی آرڈر میں نہیں آ سکتا۔",
         RO: "Maaf kijiye, {name} ki qeemat {currency} mein hai, ye isi order mein nahi aa sakta.",
     },
+    "which_order": {
+        EN: "{count} of your orders are waiting for your answer. Please tap Confirm or Cancel "
+        "under the one you mean:",
+        UR: "آپ کے {count} آرڈر آپ کے جواب کے منتظر ہیں۔ جس آرڈر کی بات ہے اس کے نیچے "
+        "تصدیق یا منسوخ دبائیں:",
+        RO: "Aap ke {count} orders aap ke jawab ke muntazir hain. Jis order ki baat hai us ke "
+        "neeche Confirm ya Cancel dabayein:",
+    },
+    "waiting_order": {
+        EN: "Order {number}: {total}",
+        UR: "آرڈر {number}: {total}",
+        RO: "Order {number}: {total}",
+    },
     "stopped": {
         EN: "Done: you will get no more reminders or offers from us. Write START to undo.",
         UR: "ٹھیک ہے: اب آپ کو ہماری طرف سے یاد دہانی یا پیشکش نہیں ملے گی۔ واپسی کے لیے START لکھیں۔",
@@ -210,3 +224,22 @@ def list_reply(message: str, button: str, section: str, rows: Sequence[Row]) -> 
 
 def product_row_id(product_id: UUID) -> str:
     return f"{PRODUCT_PREFIX}{product_id}"
+
+
+WHICH_ORDER_MAX = 3  # orders offered when a typed answer could mean several, newest first
+
+
+def which_order(orders: Sequence[tuple[UUID, str, str]], language: Language) -> tuple[Reply, ...]:
+    """A typed Confirm / Cancel that could mean several orders (id, number, total): each
+    order's own COD buttons again, so the tap says which."""
+    return (
+        text(say("which_order", language, count=len(orders))),
+        *(
+            buttons(
+                say("waiting_order", language, number=number, total=total),
+                (cod_payload(CodAction.CONFIRM, order_id, number), say("confirm", language)),
+                (cod_payload(CodAction.CANCEL, order_id, number), say("cancel", language)),
+            )
+            for order_id, number, total in orders[:WHICH_ORDER_MAX]
+        ),
+    )

@@ -74,7 +74,9 @@ async def test_a_tap_is_one_command_even_when_redelivered(pool: asyncpg.Pool) ->
     assert command["causation_id"] == str(message.event_id)
 
 
-async def test_typed_text_is_not_a_tap(pool: asyncpg.Pool) -> None:
+async def test_typed_text_is_not_a_tap_when_no_order_waits_for_an_answer(
+    pool: asyncpg.Pool,
+) -> None:
     message = tap(CodAction.CONFIRM)
     typed = message.model_copy(update={"body": message.body.model_copy(
         update={"kind": InboundKind.TEXT, "reply_id": None, "text": "confirm"})})  # fmt: skip

@@ -1,19 +1,26 @@
 """COD taps and the answers to refused ones, as tables."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
 import pytest
 
-from sauda_contracts import OrderStatus, RejectionBody, RejectionCode
-from sauda_contracts.templates import CodAction, cod_payload
+from sauda_contracts import OrderStatus, Payment, PaymentStatus, RejectionBody, RejectionCode
+from sauda_contracts.language import Language
+from sauda_contracts.templates import CodAction, cod_payload, parse_cod_payload
 from sauda_contracts.whatsapp import InboundKind, InboundMessageBody
 from sauda_conversation.domain import (
     CANCEL_REASON,
+    COD_ANSWER_WINDOW,
+    StatusMove,
+    awaiting_orders,
     cod_tap,
     command_id_for,
     reply_to_refused_tap,
+    status_moves,
 )
+from sauda_conversation.replies import which_order
+from sauda_conversation.testing import order_placed, status_changed
 
 ORDER = uuid4()
 
@@ -97,3 +104,44 @@ def test_refused_taps_get_their_order_status(
 ) -> None:
     code = RejectionCode.ORDER_NOT_FOUND if current is None else RejectionCode.INVALID_TRANSITION
     assert reply_to_refused_tap(rejection(current, code), "ORD-7", action) == reply
+
+
+# --- orders awaiting a typed COD answer ---
+
+
+def test_only_orders_that_asked_for_a_cod_answer_wait_for_one() -> None:
+    now, business = datetime.now(UTC), uuid4()
+    paid = Payment(status=PaymentStatus.PAID, method="card")
+    events = [
+        order_placed(business, "ORD-1", at=now),
+        order_placed(business, "ORD-2", consent=False, at=now),  # no COD message was sent
+        order_placed(business, "ORD-3", phone=None, at=now),
+        order_placed(business, "ORD-4", payment=paid, at=now),  # confirmed by the ledger at once
+        order_placed(business, "ORD-5", at=now - COD_ANSWER_WINDOW - timedelta(seconds=1)),
+    ]
+    [waiting] = awaiting_orders(events, now)
+    assert (waiting.order_number, waiting.customer_phone, waiting.total) == (
+        "ORD-1", "923001234567", "PKR 3,000",
+    )  # fmt: skip
+    assert waiting.business_id == business and waiting.placed_at == now
+
+
+def test_status_events_move_orders_and_other_events_do_not() -> None:
+    placed = order_placed(uuid4())
+    moved = status_changed(placed, OrderStatus.CANCELLED, version=3)
+    assert status_moves([placed, moved]) == [
+        StatusMove(placed.body.order_id, OrderStatus.CANCELLED, 3)
+    ]
+
+
+def test_a_typed_answer_that_could_mean_several_orders_offers_each_orders_buttons() -> None:
+    orders = [(uuid4(), f"ORD-{n}", "PKR 3,000") for n in range(1, 5)]
+    intro, *each = which_order(orders, Language.UR_LATN)
+    assert intro.text.startswith("Aap ke 4 orders aap ke jawab ke muntazir hain.")
+    assert [m.text for m in each] == ["Order ORD-1: PKR 3,000", "Order ORD-2: PKR 3,000",
+                                      "Order ORD-3: PKR 3,000"]  # fmt: skip
+    for message, (order_id, number, _) in zip(each, orders, strict=False):
+        assert [b.title for b in message.buttons] == ["Confirm karein", "Cancel karein"]
+        assert [parse_cod_payload(b.id) for b in message.buttons] == [
+            (CodAction.CONFIRM, order_id, number), (CodAction.CANCEL, order_id, number),
+        ]  # fmt: skip

@@ -19,11 +19,10 @@ from sauda_contracts import (
     LineItem,
     OrderPlaced,
     OrderStatus,
-    PaymentStatus,
     Topic,
 )
 from sauda_contracts.language import Language
-from sauda_contracts.orders import format_money
+from sauda_contracts.orders import asks_cod_answer, format_money
 from sauda_contracts.templates import TEMPLATES, CodAction, cod_payload
 from sauda_contracts.whatsapp import (
     DeliveryStatus,
@@ -412,8 +411,7 @@ def plan_order_placed(
     notices += why_not
     # A paid order needs no COD confirmation: the ledger confirms it at once, and that
     # confirmation is what the customer hears about.
-    paid = body.payment is not None and body.payment.status is PaymentStatus.PAID
-    if reachable and account is not None and not paid:
+    if reachable and account is not None and asks_cod_answer(body):
         items = items_summary(body.items)
         messages.append(cod_message(order, account, MessagePurpose.COD_CONFIRMATION, items))
         reminder = ReminderAction.SCHEDULE

@@ -1,11 +1,12 @@
 """The conversation schema: handled messages, commands sent for taps, chat sessions and carts,
-chat order numbers, and the outbox."""
+chat order numbers, orders awaiting a COD answer, and the outbox."""
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from sauda_contracts.language import Language
+from sauda_conversation.domain import AwaitingOrder, StatusMove
 from sauda_conversation.flow import Line, Session, Step, expired
 from sauda_runtime.db import Conn
 
@@ -120,3 +121,38 @@ async def record_chat_order(
         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
         order_id, business_id, phone, order_number, wamid,
     )  # fmt: skip
+
+
+# --- orders awaiting the shopper's COD answer ---
+
+
+async def record_cod_orders(
+    conn: Conn, placed: list[AwaitingOrder], moves: list[StatusMove], *, prune_before: datetime
+) -> None:
+    """Fold a batch of order events: new orders first, then status moves (forward only)."""
+    if placed:
+        await conn.executemany(
+            "INSERT INTO cod_orders (order_id, business_id, customer_phone, order_number, total, "
+            " placed_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            [(o.order_id, o.business_id, o.customer_phone, o.order_number, o.total, o.placed_at)
+             for o in placed],
+        )  # fmt: skip
+        await conn.execute("DELETE FROM cod_orders WHERE placed_at < $1", prune_before)
+    if moves:
+        await conn.executemany(
+            "UPDATE cod_orders SET status = $2, version = $3 WHERE order_id = $1 AND version < $3",
+            [(m.order_id, m.status.value, m.version) for m in moves],
+        )
+
+
+async def awaiting_cod(
+    conn: Conn, business_id: UUID, phone: str, *, since: datetime
+) -> list[AwaitingOrder]:
+    """The chat's orders still waiting for a COD answer, newest first."""
+    rows = await conn.fetch(
+        "SELECT order_id, business_id, customer_phone, order_number, total, placed_at "
+        "FROM cod_orders WHERE business_id = $1 AND customer_phone = $2 AND status = 'pending' "
+        "AND placed_at >= $3 ORDER BY placed_at DESC, order_id",
+        business_id, phone, since,
+    )  # fmt: skip
+    return [AwaitingOrder(**dict(r)) for r in rows]
