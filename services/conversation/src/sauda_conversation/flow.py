@@ -104,7 +104,7 @@ def expired(updated_at: datetime, now: datetime, ttl: timedelta = CART_TTL) -> b
 
 
 def turn(session: Session, said: Said, shop: Shop) -> Turn:
-    s = replace(session, language=_language(session.language, said.text))
+    s = replace(session, language=language_after(session.language, said.text))
     if not shop.in_stock and s.step is Step.IDLE and not s.cart:
         return _no_catalog(s, said, shop)
     if said.reply_id:
@@ -145,7 +145,7 @@ def _no_catalog(s: Session, said: Said, shop: Shop) -> Turn:
     return Turn(s, ())
 
 
-def _language(current: Language, text: str | None) -> Language:
+def language_after(current: Language, text: str | None) -> Language:
     """A message in Urdu or Hindi script, or a sentence, says which language to answer in; a
     bare number or command word says nothing."""
     if not text or parse_quantity(text) is not None:

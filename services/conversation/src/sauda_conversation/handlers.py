@@ -4,7 +4,7 @@ order events keep the orders that wait for an answer. Each batch is one transact
 messages leave through the outbox."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from uuid import UUID, uuid4, uuid5
@@ -53,7 +53,15 @@ from sauda_conversation.domain import (
     said_in,
     status_moves,
 )
-from sauda_conversation.flow import CART_TTL, Session, Shop, Step, placed_reply, turn
+from sauda_conversation.flow import (
+    CART_TTL,
+    Session,
+    Shop,
+    Step,
+    language_after,
+    placed_reply,
+    turn,
+)
 from sauda_conversation.intents import cod_answer
 from sauda_conversation.replies import Reply, which_order
 from sauda_runtime.db import Conn
@@ -132,8 +140,12 @@ async def _chat_turn(
                                  ttl=context.cart_ttl)  # fmt: skip
     said = said_in(body)
     if session.step is Step.IDLE and not session.cart and said.text:
-        answered = await _typed_cod_answer(conn, message, said.text, session.language, now)
+        language = language_after(session.language, said.text)
+        answered = await _typed_cod_answer(conn, message, said.text, language, now)
         if answered is not None:
+            if language is not session.language:
+                await save_session(conn, business_id, body.customer_phone,
+                                   replace(session, language=language), now)  # fmt: skip
             return answered
     result = turn(session, said, shop)
     rows: list[tuple[str, bytes, bytes]] = []

@@ -109,10 +109,10 @@ _CONFIRM_ANSWERS = _words(
     "yes", "yes confirm", "yes confirmed", "yes please", "yeah", "yep", "ok", "okay", "ok confirm",
     "confirm karo", "confirm kar do", "confirm kardo", "confirm karein", "confirm kar dein",
     "confirm hai", "order confirm", "order confirm karo", "order confirm kar do",
-    "haan", "han", "haa", "haan ji", "ji haan", "jee haan", "ji", "jee", "theek hai", "thik hai",
-    "ہاں", "جی", "جی ہاں", "ہاں جی", "ٹھیک ہے", "تصدیق", "تصدیق کریں", "تصدیق کرو", "تصدیق کرتا ہوں",
+    "haan", "han", "haa", "haan ji", "ji haan", "jee haan", "theek hai", "thik hai",
+    "ہاں", "جی ہاں", "ہاں جی", "ٹھیک ہے", "تصدیق", "تصدیق کریں", "تصدیق کرو", "تصدیق کرتا ہوں",
     "تصدیق کرتی ہوں", "کنفرم", "کنفرم کریں", "کنفرم کرو", "کنفرم ہے", "آرڈر کنفرم کریں",
-    "हाँ", "हां", "जी", "जी हाँ", "जी हां", "हाँ जी", "ठीक है", "पुष्टि", "पुष्टि करें",
+    "हाँ", "हां", "जी हाँ", "जी हां", "हाँ जी", "ठीक है", "पुष्टि", "पुष्टि करें",
     "पुष्टि करो", "कन्फर्म", "कन्फर्म करें", "कन्फर्म करो", "कन्फर्म है", "ऑर्डर कन्फर्म करें",
 )  # fmt: skip
 
@@ -120,7 +120,8 @@ _CONFIRM_ANSWERS = _words(
 def cod_answer(text: str) -> CodAction | None:
     """The Confirm / Cancel of a COD message, typed instead of tapped: the whole message says
     yes or confirm ("haan ji", "confirm karein", "ہاں", "हाँ", a bare "ok"), or is the cancel
-    command. Anything longer ("yes but deliver tomorrow") is not an answer."""
+    command. Anything longer ("yes but deliver tomorrow") is not an answer, nor is a bare "ji",
+    which is as often "yes?" as "yes"."""
     words = normalize(text).split()
     phrase = " ".join(word for word in words if word not in FILLERS) or " ".join(words)
     if phrase in _CONFIRM_ANSWERS:

@@ -115,6 +115,9 @@ async def test_a_typed_answer_for_several_orders_asks_which(pool: asyncpg.Pool) 
         (CodAction.CONFIRM, newer.body.order_id, "ORD-000002"),
         (CodAction.CANCEL, newer.body.order_id, "ORD-000002"),
     ]
+    [(_, intro), (_, first), _] = await say(pool, typed(business, "ہاں"))  # answered in Urdu
+    assert intro["body"]["text"].startswith("آپ کے 2 آرڈر آپ کے جواب کے منتظر ہیں۔")
+    assert [b["title"] for b in first["body"]["buttons"]] == ["تصدیق کریں", "منسوخ کریں"]
 
 
 async def test_mid_order_confirm_and_cancel_belong_to_the_cart(pool: asyncpg.Pool) -> None:

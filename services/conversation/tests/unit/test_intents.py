@@ -212,14 +212,14 @@ C, X = CodAction.CONFIRM, CodAction.CANCEL
     [
         ("confirm", C), ("Confirm!", C), ("CONFIRM KAREIN", C), ("confirm kar do please", C),
         ("yes", C), ("Yes please", C), ("ok", C), ("OK 👍", C), ("haan ji", C), ("Ji haan", C),
-        ("ji", C), ("theek hai", C), ("I confirm", C),
+        ("theek hai", C), ("I confirm", C),
         ("ہاں", C), ("جی ہاں", C), ("تصدیق کریں", C), ("کنفرم کریں", C), ("ٹھیک ہے", C),
         ("हाँ", C), ("हां जी", C), ("कन्फर्म करें", C), ("पुष्टि करें", C), ("ठीक है", C),
         ("cancel", X), ("Cancel please", X), ("cancel karo", X), ("cancel my order", X),
         ("I want to cancel", X), ("منسوخ کریں", X), ("آرڈر کینسل کرو", X), ("रद्द करें", X),
         ("कैंसल करो", X),
         # Not answers: longer messages, questions, a bare "no", other commands, orders.
-        ("yes but deliver tomorrow", None), ("can I confirm later?", None), ("no", None),
+        ("ji", None), ("جی", None), ("जी", None), ("yes but deliver tomorrow", None), ("can I confirm later?", None), ("no", None),
         ("nahi", None), ("stop", None), ("cart", None), ("mujhe chai chahiye", None),
         ("3", None), ("hi", None), ("", None), ("👍", None), ("کیا میں کینسل کر سکتا ہوں؟", None),
     ],
