@@ -14,12 +14,12 @@ import pytest
 from sauda_contracts import AnyOrderEvent, OrderStatus, Topic
 from sauda_contracts.language import Language
 from sauda_contracts.templates import CodAction, parse_cod_payload
+from sauda_contracts.testing import order_placed, status_changed
 from sauda_contracts.whatsapp import InboundKind, InboundMessageBody, InboundMessageReceived
 from sauda_conversation.bootstrap import MIGRATIONS
 from sauda_conversation.flow import Shop
 from sauda_conversation.handlers import ChatContext, handle_inbound, handle_order_events
 from sauda_conversation.ranking import Product
-from sauda_conversation.testing import order_placed, status_changed
 from sauda_runtime.testing import migrated_schema, required_env
 
 SHOPPER = "923001234567"
@@ -67,7 +67,7 @@ async def say(pool: asyncpg.Pool, *messages: InboundMessageReceived) -> list[tup
 
 async def test_a_typed_yes_confirms_the_one_waiting_order_once(pool: asyncpg.Pool) -> None:
     business = uuid4()
-    placed = order_placed(business, "ORD-000042")
+    placed = order_placed(business, number="ORD-000042")
     await fold(pool, placed, placed)  # a redelivered event changes nothing
     message = typed(business, "haan ji")
     [(topic, command)] = await say(pool, message)
@@ -102,9 +102,12 @@ async def test_an_answered_order_waits_no_more_even_if_its_placing_comes_again(
 
 async def test_a_typed_answer_for_several_orders_asks_which(pool: asyncpg.Pool) -> None:
     business = uuid4()
-    older, newer = order_placed(business, "ORD-000001"), order_placed(business, "ORD-000002")
-    other_chat = order_placed(business, "ORD-000003", phone="923339998888")
-    other_business = order_placed(uuid4(), "ORD-000004")
+    older, newer = (
+        order_placed(business, number="ORD-000001"),
+        order_placed(business, number="ORD-000002"),
+    )
+    other_chat = order_placed(business, number="ORD-000003", phone="923339998888")
+    other_business = order_placed(uuid4(), number="ORD-000004")
     await fold(pool, older, newer, other_chat, other_business)
     [(_, intro), (_, first), (_, second)] = await say(pool, typed(business, "yes"))
     assert intro["body"]["text"].startswith("2 of your orders are waiting for your answer.")

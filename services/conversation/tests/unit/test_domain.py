@@ -8,6 +8,7 @@ import pytest
 from sauda_contracts import OrderStatus, Payment, PaymentStatus, RejectionBody, RejectionCode
 from sauda_contracts.language import Language
 from sauda_contracts.templates import CodAction, cod_payload, parse_cod_payload
+from sauda_contracts.testing import order_placed, status_changed
 from sauda_contracts.whatsapp import InboundKind, InboundMessageBody
 from sauda_conversation.domain import (
     CANCEL_REASON,
@@ -20,7 +21,6 @@ from sauda_conversation.domain import (
     status_moves,
 )
 from sauda_conversation.replies import which_order
-from sauda_conversation.testing import order_placed, status_changed
 
 ORDER = uuid4()
 
@@ -113,11 +113,13 @@ def test_only_orders_that_asked_for_a_cod_answer_wait_for_one() -> None:
     now, business = datetime.now(UTC), uuid4()
     paid = Payment(status=PaymentStatus.PAID, method="card")
     events = [
-        order_placed(business, "ORD-1", at=now),
-        order_placed(business, "ORD-2", consent=False, at=now),  # no COD message was sent
-        order_placed(business, "ORD-3", phone=None, at=now),
-        order_placed(business, "ORD-4", payment=paid, at=now),  # confirmed by the ledger at once
-        order_placed(business, "ORD-5", at=now - COD_ANSWER_WINDOW - timedelta(seconds=1)),
+        order_placed(business, number="ORD-1", at=now),
+        order_placed(business, number="ORD-2", consent=False, at=now),  # no COD message was sent
+        order_placed(business, number="ORD-3", phone=None, at=now),
+        order_placed(
+            business, number="ORD-4", payment=paid, at=now
+        ),  # confirmed by the ledger at once
+        order_placed(business, number="ORD-5", at=now - COD_ANSWER_WINDOW - timedelta(seconds=1)),
     ]
     [waiting] = awaiting_orders(events, now)
     assert (waiting.order_number, waiting.customer_phone, waiting.total) == (

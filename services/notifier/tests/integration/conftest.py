@@ -14,9 +14,8 @@ import asyncpg
 import pytest
 from aiohttp import web
 
-from sauda_contracts import Actor, Customer, LineItem, OrderPlaced, OrderSource
-from sauda_contracts.language import Language
-from sauda_contracts.orders import OrderPlacedBody
+from sauda_contracts import LineItem, OrderPlaced
+from sauda_contracts.testing import order_placed as placed_order
 from sauda_notifier.adapters.accounts import PgAccountDirectory
 from sauda_notifier.adapters.graph import GraphClient
 from sauda_notifier.adapters.limits import SendLimiter
@@ -292,33 +291,12 @@ def make_order() -> Any:
     return order_placed
 
 
-def order_placed(
-    business_id: UUID,
-    *,
-    consent: bool = True,
-    phone: str | None = "923001234567",
-    name: str | None = "Ayesha",
-    language: Language | None = None,
-    order_id: UUID | None = None,
-    number: str = "ORD-000042",
-) -> OrderPlaced:
-    return OrderPlaced(
-        event_id=uuid4(),
-        occurred_at=datetime.now(UTC),
-        business_id=business_id,
-        correlation_id=f"req-{uuid4().hex[:8]}",
-        body=OrderPlacedBody(
-            order_id=order_id or uuid4(),
-            order_number=number,
-            source=OrderSource.INGEST,
-            customer=Customer(phone=phone, name=name, consent=consent, language=language),
-            items=(
-                LineItem(name="Widget Pro", qty=2, price=Decimal("1000")),
-                LineItem(name="Cable", qty=1, price=Decimal("1000")),
-            ),
-            total=Decimal("3000"),
-            currency="PKR",
-            idempotency_key=uuid4().hex,
-            actor=Actor.STORE,
-        ),
-    )
+# Two lines, so the COD template's items summary has a list to show.
+TWO_LINES = (
+    LineItem(name="Widget Pro", qty=2, price=Decimal("1000")),
+    LineItem(name="Cable", qty=1, price=Decimal("1000")),
+)
+
+
+def order_placed(business_id: UUID, **fields: Any) -> OrderPlaced:
+    return placed_order(business_id, **({"items": TWO_LINES} | fields))

@@ -10,9 +10,9 @@ from uuid import uuid4
 
 from aiohttp import web
 
-from sauda_contracts import Actor, OrderConfirmed, OrderStatus, Topic
+from sauda_contracts import OrderConfirmed, OrderStatus, Topic
 from sauda_contracts.language import Language
-from sauda_contracts.orders import OrderStatusChangedBody
+from sauda_contracts.testing import status_changed
 from sauda_contracts.whatsapp import (
     GraphError,
     MessageStatusReported,
@@ -44,19 +44,7 @@ async def notices(world: Any) -> list[Any]:
 
 
 def confirmed(placed: Any) -> OrderConfirmed:
-    return OrderConfirmed(
-        event_id=uuid4(),
-        occurred_at=datetime.now(UTC),
-        business_id=placed.business_id,
-        correlation_id=placed.correlation_id,
-        body=OrderStatusChangedBody(
-            order_id=placed.body.order_id,
-            version=2,
-            status=OrderStatus.CONFIRMED,
-            previous_status=OrderStatus.PENDING,
-            actor=Actor.MERCHANT,
-        ),
-    )
+    return status_changed(placed, OrderStatus.CONFIRMED)  # type: ignore[return-value]
 
 
 def receipt(

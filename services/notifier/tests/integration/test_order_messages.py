@@ -8,7 +8,6 @@ from uuid import uuid4
 import orjson
 
 from sauda_contracts import (
-    Actor,
     Fulfillment,
     OrderCancelled,
     OrderConfirmed,
@@ -16,8 +15,8 @@ from sauda_contracts import (
     OrderStatus,
     Topic,
 )
-from sauda_contracts.orders import OrderStatusChangedBody
 from sauda_contracts.templates import CodAction, cod_payload
+from sauda_contracts.testing import status_changed
 from sauda_contracts.whatsapp import (
     ContactOptOutChanged,
     OptOutBody,
@@ -40,21 +39,9 @@ async def handle(world: Any, event: Any) -> None:
 
 
 def status_change(placed: Any, cls: type, status: OrderStatus, version: int, **body: Any) -> Any:
-    return cls(
-        event_id=uuid4(),
-        occurred_at=datetime.now(UTC),
-        business_id=placed.business_id,
-        correlation_id=placed.correlation_id,
-        causation_id=str(uuid4()),
-        body=OrderStatusChangedBody(
-            order_id=placed.body.order_id,
-            version=version,
-            status=status,
-            previous_status=OrderStatus.PENDING,
-            actor=Actor.MERCHANT,
-            **body,
-        ),
-    )
+    changed = status_changed(placed, status, version=version, **body)
+    assert isinstance(changed, cls)
+    return changed
 
 
 async def notices(world: Any) -> list[Any]:

@@ -7,8 +7,6 @@ import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
@@ -17,8 +15,8 @@ import asyncpg
 import pytest
 from aiohttp import web
 
-from sauda_contracts import Actor, Customer, LineItem, OrderPlaced, OrderSource
-from sauda_contracts.orders import OrderPlacedBody
+from sauda_contracts import OrderPlaced
+from sauda_contracts.testing import order_placed as placed_order
 from sauda_contracts.webhooks import WebhookAttemptDue
 from sauda_runtime.secrets import SecretBox
 from sauda_runtime.testing import free_ports, migrated_schema, required_env
@@ -235,28 +233,5 @@ async def pump(world: World) -> AsyncIterator[None]:
             await asyncio.gather(task, *running, return_exceptions=True)
 
 
-def order_placed(
-    business_id: UUID,
-    *,
-    order_id: UUID | None = None,
-    number: str = "ORD-001",
-    external_order_id: str | None = None,
-) -> OrderPlaced:
-    return OrderPlaced(
-        event_id=uuid4(),
-        occurred_at=datetime.now(UTC),
-        business_id=business_id,
-        correlation_id=f"req-{uuid4().hex[:8]}",
-        body=OrderPlacedBody(
-            order_id=order_id or uuid4(),
-            order_number=number,
-            source=OrderSource.INGEST,
-            customer=Customer(phone="923001234567", name="Ayesha", consent=True),
-            items=(LineItem(name="Widget Pro", qty=3, price=Decimal("1000")),),
-            total=Decimal("3000"),
-            currency="PKR",
-            external_order_id=external_order_id,
-            idempotency_key=uuid4().hex,
-            actor=Actor.STORE,
-        ),
-    )
+def order_placed(business_id: UUID, **fields: Any) -> OrderPlaced:
+    return placed_order(business_id, **({"number": "ORD-001"} | fields))

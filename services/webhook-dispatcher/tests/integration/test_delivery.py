@@ -10,7 +10,8 @@ from uuid import uuid4
 from standardwebhooks import Webhook
 
 from sauda_contracts import Actor, OrderCancelled, Topic
-from sauda_contracts.orders import OrderStatus, OrderStatusChangedBody
+from sauda_contracts.orders import OrderStatus
+from sauda_contracts.testing import status_changed
 from sauda_contracts.webhooks import (
     DeliveryRecorded,
     EndpointDeactivated,
@@ -32,20 +33,7 @@ def seed_verify(body: bytes, signature: str, secret: str) -> bool:
 
 
 def cancelled(placed: Any, *, reason: str | None = "customer said no") -> OrderCancelled:
-    return OrderCancelled(
-        event_id=uuid4(),
-        occurred_at=datetime.now(UTC),
-        business_id=placed.business_id,
-        correlation_id=placed.correlation_id,
-        body=OrderStatusChangedBody(
-            order_id=placed.body.order_id,
-            version=2,
-            status=OrderStatus.CANCELLED,
-            previous_status=OrderStatus.PENDING,
-            actor=Actor.CUSTOMER,
-            reason=reason,
-        ),
-    )
+    return status_changed(placed, OrderStatus.CANCELLED, actor=Actor.CUSTOMER, reason=reason)  # type: ignore[return-value]
 
 
 async def place(world: World, event: Any) -> None:

@@ -1,10 +1,11 @@
-"""Order events as the ledger publishes them, for the conversation's tests."""
+"""Order events as the ledger publishes them, for the tests of the services that consume them."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
 
-from sauda_contracts import (
+from sauda_contracts.language import Language
+from sauda_contracts.orders import (
     STATUS_EVENT_TYPES,
     Actor,
     Customer,
@@ -18,38 +19,55 @@ from sauda_contracts import (
     StatusEvent,
 )
 
+WIDGETS = (LineItem(name="Widget Pro", qty=3, price=Decimal("1000")),)
+
 
 def order_placed(
     business_id: UUID,
-    order_number: str = "ORD-000042",
     *,
-    phone: str | None = "923001234567",
-    consent: bool = True,
-    payment: Payment | None = None,
-    at: datetime | None = None,
+    number: str = "ORD-000042",
     order_id: UUID | None = None,
+    phone: str | None = "923001234567",
+    name: str | None = "Ayesha",
+    consent: bool = True,
+    language: Language | None = None,
+    payment: Payment | None = None,
+    external_order_id: str | None = None,
+    items: tuple[LineItem, ...] = WIDGETS,
+    at: datetime | None = None,
 ) -> OrderPlaced:
+    """A store's order of PKR 3,000, placed now (or `at`)."""
     return OrderPlaced(
         event_id=uuid4(),
         occurred_at=at or datetime.now(UTC),
         business_id=business_id,
-        correlation_id=f"req-{order_number}",
+        correlation_id=f"req-{uuid4().hex[:8]}",
         body=OrderPlacedBody(
             order_id=order_id or uuid4(),
-            order_number=order_number,
+            order_number=number,
             source=OrderSource.INGEST,
-            customer=Customer(phone=phone, name="Ayesha", consent=consent),
-            items=(LineItem(name="Widget Pro", qty=2, price=Decimal("1500")),),
+            customer=Customer(phone=phone, name=name, consent=consent, language=language),
+            items=items,
             total=Decimal("3000"),
             currency="PKR",
-            idempotency_key=f"key-{order_number}",
+            external_order_id=external_order_id,
+            idempotency_key=uuid4().hex,
             actor=Actor.STORE,
             payment=payment,
         ),
     )
 
 
-def status_changed(placed: OrderPlaced, status: OrderStatus, version: int = 2) -> StatusEvent:
+def status_changed(
+    placed: OrderPlaced,
+    status: OrderStatus,
+    *,
+    version: int = 2,
+    actor: Actor = Actor.MERCHANT,
+    reason: str | None = None,
+    **body: object,
+) -> StatusEvent:
+    """`placed` moved from pending to `status`, as the event of that status."""
     return STATUS_EVENT_TYPES[status](
         event_id=uuid4(),
         occurred_at=datetime.now(UTC),
@@ -60,6 +78,8 @@ def status_changed(placed: OrderPlaced, status: OrderStatus, version: int = 2) -
             version=version,
             status=status,
             previous_status=OrderStatus.PENDING,
-            actor=Actor.STORE,
+            actor=actor,
+            reason=reason,
+            **body,
         ),
     )
