@@ -89,6 +89,15 @@ class Shopper:
     async def chat_orders(self) -> list[dict[str, Any]]:
         return (await self.get("/api/v1/orders", source="whatsapp"))["orders"]  # type: ignore[no-any-return]
 
+    async def listed(self, number: str = "WA-000001") -> dict[str, Any]:
+        """The chat order `number` in the merchant's order list, once it is there: the list
+        follows orders.events.v1, a moment behind the bot's "placed" reply."""
+
+        async def found() -> dict[str, Any] | None:
+            return next((o for o in await self.chat_orders() if o["order_number"] == number), None)
+
+        return await self.wait_for(found, timeout=45, what=f"{number} in the merchant's orders")  # type: ignore[no-any-return]
+
 
 def placed_and_cod(messages: Chat) -> tuple[dict[str, Any], dict[str, Any]]:
     """The bot's "order placed" text and the COD template, whichever reached the phone first."""
@@ -152,7 +161,8 @@ async def test_a_whole_order_in_roman_urdu_lands_as_a_whatsapp_order(shopper: Sh
     assert cod["template"]["name"] == "sauda_cod_confirmation_roman"
     assert "WA-000001" in cod["text"]
 
-    [order] = await shopper.chat_orders()
+    order = await shopper.listed()
+    assert [o["order_number"] for o in await shopper.chat_orders()] == ["WA-000001"]
     assert (order["order_number"], order["source"], order["status"]) == ("WA-000001", "whatsapp",
                                                                           "pending")  # fmt: skip
     detail = await shopper.get(f"/api/v1/orders/{order['order_id']}")
@@ -279,7 +289,7 @@ async def test_a_chat_in_each_script(
     await shopper.taps(checkout)
     done, _ = placed_and_cod(await shopper.taps(confirm, replies=2))
     assert done["text"].startswith(placed)
-    [order] = await shopper.chat_orders()
+    order = await shopper.listed()
     assert order["total"] == 3750
 
 
@@ -290,7 +300,7 @@ async def order_in_chat(shopper: Shopper, product: str) -> dict[str, Any]:
     await shopper.taps("Checkout")
     placed, _ = placed_and_cod(await shopper.taps("Confirm", replies=2))
     number = placed["text"].split("order ")[1].split(" ")[0]
-    [order] = [o for o in await shopper.chat_orders() if o["order_number"] == number]
+    order = await shopper.listed(number)
     return order
 
 
@@ -347,7 +357,8 @@ async def test_a_cart_survives_the_conversation_service_being_killed(
     )
     placed, _ = placed_and_cod(await shopper.taps("Confirm", replies=2))
     assert "(PKR 2,830)" in placed["text"]
-    [order] = await shopper.chat_orders()
+    order = await shopper.listed()
+    assert len(await shopper.chat_orders()) == 1
     assert order["total"] == 2830
     bot = [m for m in await shopper.chat() if m["direction"] == "to_shopper" and not m["template"]]
     assert len(bot) == 8  # one answer per message: nothing lost, nothing doubled by the restart
@@ -383,5 +394,5 @@ async def test_a_shopper_orders_on_the_sandbox_page_by_clicking(
         await expect(placed).to_have_count(1, timeout=45_000)
         cod = page.locator(bot).filter(has_text="Confirm").filter(has_text="WA-000001")
         await expect(cod.last).to_be_visible(timeout=45_000)
-    [order] = await shopper.chat_orders()
+    order = await shopper.listed()
     assert order["total"] == 660 and order["source"] == "whatsapp"
