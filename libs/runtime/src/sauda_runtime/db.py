@@ -1,6 +1,7 @@
 """asyncpg pools pinned to a service's own schema, and versioned SQL migrations at start-up."""
 
 import hashlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import asyncpg
@@ -47,13 +48,19 @@ def _lock_key(schema: str) -> int:
     )
 
 
-def read_migrations(folder: Path) -> list[tuple[str, str]]:
-    """(name, SQL) of each `*.sql` file in name order."""
-    return [(path.name, path.read_text()) for path in sorted(folder.glob("*.sql"))]
+# One folder, or several applied in turn (the runtime kit's, then the service's own).
+Migrations = Path | Sequence[Path]
 
 
-async def migrate(pool: asyncpg.Pool, schema: str, folder: Path) -> list[str]:
-    """Apply `folder/*.sql` in name order, each once, under an advisory lock; returns those applied."""
+def read_migrations(folders: Migrations) -> list[tuple[str, str]]:
+    """(name, SQL) of each `*.sql` file, folder by folder, in name order within each."""
+    each = [folders] if isinstance(folders, Path) else folders
+    return [(path.name, path.read_text()) for f in each for path in sorted(f.glob("*.sql"))]
+
+
+async def migrate(pool: asyncpg.Pool, schema: str, folder: Migrations) -> list[str]:
+    """Apply the folders' `*.sql` files in order, each once, under an advisory lock; returns
+    those applied."""
     applied: list[str] = []
     async with pool.acquire() as conn:
         await conn.execute("SELECT pg_advisory_lock($1)", _lock_key(schema))

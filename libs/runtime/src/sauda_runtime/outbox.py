@@ -11,16 +11,6 @@ from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
 
-OUTBOX_DDL = """
-CREATE TABLE IF NOT EXISTS outbox (
-    id bigserial PRIMARY KEY,
-    topic text NOT NULL,
-    key bytea NOT NULL,
-    value bytea NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
-);
-"""
-
 
 async def add_to_outbox(conn: Conn, rows: list[tuple[str, bytes, bytes]]) -> None:
     """Queue (topic, key, value) rows inside the caller's transaction."""

@@ -6,13 +6,12 @@ import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from uuid import uuid4
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
-from sauda_runtime.db import create_pool, migrate
+from sauda_runtime.db import Migrations, create_pool, migrate
 from sauda_runtime.kafka import partitions_of
 
 HOW_TO_START = (
@@ -47,7 +46,7 @@ def required_env(name: str) -> str:
 
 
 @asynccontextmanager
-async def migrated_schema(dsn: str, migrations: Path) -> AsyncIterator[asyncpg.Pool]:
+async def migrated_schema(dsn: str, migrations: Migrations) -> AsyncIterator[asyncpg.Pool]:
     """A pool on a schema no other test uses, migrated with `migrations`, dropped afterwards."""
     schema = f"t_{uuid4().hex[:12]}"
     pool = await create_pool(dsn, schema)

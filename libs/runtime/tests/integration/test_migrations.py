@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 
 from sauda_ledger.bootstrap import MIGRATIONS
-from sauda_runtime.db import create_pool, migrate, read_migrations
+from sauda_runtime.db import Migrations, create_pool, migrate, read_migrations
 
 LEDGER_FILES = [name for name, _ in read_migrations(MIGRATIONS)]
 LEDGER_TABLES = [
@@ -20,13 +20,13 @@ LEDGER_TABLES = [
     "orders",
     "outbox",
     "poison_messages",
-    "processed_commands",
+    "processed_events",
     "rejections",
     "schema_migrations",
 ]
 
 
-async def start_process(dsn: str, schema: str, folder: Path) -> list[str]:
+async def start_process(dsn: str, schema: str, folder: Migrations) -> list[str]:
     """What a service does at start-up: open its pool, migrate, (here) stop."""
     pool = await create_pool(dsn, schema)
     try:

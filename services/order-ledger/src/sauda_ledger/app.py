@@ -1,51 +1,34 @@
-"""Ledger subscribers: parse order commands, bind log context, hand the batch to the handler."""
+"""Ledger subscriber: order commands through the consumer kit, a batch decided in one transaction."""
 
 from collections.abc import Sequence
 
-from aiokafka import ConsumerRecord
 from prometheus_client import Counter
-from pydantic import ValidationError
 
 from sauda_contracts import Topic, parse_order_command
-from sauda_ledger.adapters.store import PgEventStore
+from sauda_ledger.adapters.store import TxEventStore
 from sauda_ledger.domain import OrderCommand
 from sauda_ledger.handlers import handle_commands
-from sauda_runtime.consumer import BatchHandler
-from sauda_runtime.logging import get_logger
-from sauda_runtime.outbox import OutboxRelay
-
-log = get_logger(__name__)
+from sauda_runtime.kit import ConsumerKit, Transaction
 
 COMMANDS = Counter("sauda_ledger_commands_total", "Order commands handled", ["outcome"])
 
 
-def on_order_commands(*, store: PgEventStore, relay: OutboxRelay) -> BatchHandler:
-    async def handle(records: Sequence[ConsumerRecord]) -> None:
-        commands: list[OrderCommand] = []
-        for record in records:
-            try:
-                commands.append(parse_order_command(record.value))
-            except (ValidationError, ValueError, TypeError) as exc:
-                log.error(
-                    "poison_command",
-                    topic=record.topic,
-                    partition=record.partition,
-                    offset=record.offset,
-                    error=str(exc)[:500],
-                )
-                await store.record_poison(
-                    record.topic, record.partition, record.offset, str(exc), record.value or b""
-                )
-                COMMANDS.labels("poison").inc()
-        if not commands:
-            return
-        outcome = await handle_commands(commands, store=store)
-        relay.wake()
-        COMMANDS.labels("applied").inc(len(outcome.events))
-        COMMANDS.labels("rejected").inc(len(outcome.rejections))
-        COMMANDS.labels("duplicate").inc(outcome.duplicates)
-
-    return handle
+async def on_order_commands(commands: Sequence[OrderCommand], tx: Transaction) -> None:
+    outcome = await handle_commands(commands, store=TxEventStore(tx.conn))
+    COMMANDS.labels("applied").inc(len(outcome.events))
+    COMMANDS.labels("rejected").inc(len(outcome.rejections))
+    COMMANDS.labels("duplicate").inc(outcome.duplicates)
 
 
-TOPICS = (Topic.ORDERS_COMMANDS,)
+def subscribe(kit: ConsumerKit, *, group_id: str, batch_size: int) -> None:
+    # claim=False: the ledger claims each command itself, all or none, so that a racing writer
+    # makes it reload the orders and decide again rather than skip (see handlers.py).
+    kit.subscribe(
+        (Topic.ORDERS_COMMANDS,),
+        group_id=group_id,
+        consumer="ledger",
+        parse=parse_order_command,
+        handle=on_order_commands,
+        claim=False,
+        max_records=batch_size,
+    )

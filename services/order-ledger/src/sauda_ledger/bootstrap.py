@@ -2,17 +2,18 @@
 
 from pathlib import Path
 
-from sauda_ledger.adapters.store import PgEventStore
-from sauda_ledger.app import TOPICS, on_order_commands
+from sauda_ledger.app import subscribe
 from sauda_ledger.settings import LedgerSettings
-from sauda_runtime.consumer import make_broker, subscribe_batch
+from sauda_runtime.consumer import make_broker
 from sauda_runtime.db import create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
+from sauda_runtime.kit import KIT_MIGRATIONS, ConsumerKit
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.service import consumer_health, run_until_stopped
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+# The runtime's kit tables (outbox, processed events, poison) first, then this service's own.
+MIGRATIONS = (KIT_MIGRATIONS, Path(__file__).parent / "migrations")
 
 
 async def main(settings: LedgerSettings | None = None) -> None:
@@ -26,17 +27,10 @@ async def main(settings: LedgerSettings | None = None) -> None:
     await migrate(pool, settings.ledger_db_schema, MIGRATIONS)
     producer = make_producer(settings.kafka_bootstrap_servers, "sauda-ledger-outbox")
     await producer.start()
-    store = PgEventStore(pool)
     relay = OutboxRelay(pool, producer, name="ledger", ordered=True)
-
     broker = make_broker(settings.kafka_bootstrap_servers, "sauda-ledger")
-    subscribe_batch(
-        broker,
-        TOPICS,
-        group_id=settings.ledger_group_id,
-        handler=on_order_commands(store=store, relay=relay),
-        max_records=settings.ledger_batch_size,
-    )
+    kit = ConsumerKit(broker=broker, pool=pool, relay=relay, service="order-ledger")
+    subscribe(kit, group_id=settings.ledger_group_id, batch_size=settings.ledger_batch_size)
 
     health = consumer_health("order-ledger", pool, producer, settings.ledger_health_port)
     await broker.start()

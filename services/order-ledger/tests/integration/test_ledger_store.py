@@ -204,7 +204,7 @@ async def test_two_writers_racing_on_the_same_refused_command_record_it_once(
 ) -> None:
     order_id = uuid4()
     await handle_commands([place(order_id)], store=PgEventStore(pool))
-    # Refused, so nothing goes into the events table: the race is on processed_commands alone.
+    # Refused, so nothing goes into the events table: the race is on the command's claim alone.
     ship = change(order_id, OrderStatus.SHIPPED)
     barrier = asyncio.Barrier(2)
 

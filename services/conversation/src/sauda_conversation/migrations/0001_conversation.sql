@@ -17,21 +17,4 @@ CREATE TABLE tap_commands (
     wamid text NOT NULL,
     created_at timestamptz NOT NULL DEFAULT now()
 );
-
-CREATE TABLE poison_messages (
-    topic text NOT NULL,
-    partition integer NOT NULL,
-    "offset" bigint NOT NULL,
-    error text NOT NULL,
-    raw bytea NOT NULL,
-    recorded_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (topic, partition, "offset")
-);
-
-CREATE TABLE outbox (
-    id bigserial PRIMARY KEY,
-    topic text NOT NULL,
-    key bytea NOT NULL,
-    value bytea NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
-);
+-- outbox, processed_events and poison_messages: sauda_runtime's kit migration (0000_kit.sql).

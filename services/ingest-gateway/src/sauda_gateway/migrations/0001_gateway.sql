@@ -57,22 +57,4 @@ CREATE TABLE command_outcomes (
     payload jsonb NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT now()
 );
-
-CREATE TABLE poison_messages (
-    id bigserial PRIMARY KEY,
-    topic text NOT NULL,
-    partition integer NOT NULL,
-    "offset" bigint NOT NULL,
-    error text NOT NULL,
-    raw bytea,
-    recorded_at timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (topic, partition, "offset")
-);
-
-CREATE TABLE outbox (
-    id bigserial PRIMARY KEY,
-    topic text NOT NULL,
-    key bytea NOT NULL,
-    value bytea NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
-);
+-- outbox, processed_events and poison_messages: sauda_runtime's kit migration (0000_kit.sql).

@@ -91,19 +91,4 @@ CREATE TABLE notices (
     raised_at timestamptz NOT NULL DEFAULT now()
 );
 
--- (consumer, event_id) handled: a redelivered event changes nothing.
-CREATE TABLE processed_events (
-    consumer text NOT NULL,
-    event_id uuid NOT NULL,
-    processed_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (consumer, event_id)
-);
-CREATE INDEX processed_events_age ON processed_events (processed_at);
-
-CREATE TABLE outbox (
-    id bigserial PRIMARY KEY,
-    topic text NOT NULL,
-    key bytea NOT NULL,
-    value bytea NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
-);
+-- outbox, processed_events and poison_messages: sauda_runtime's kit migration (0000_kit.sql).

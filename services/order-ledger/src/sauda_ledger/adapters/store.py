@@ -11,10 +11,13 @@ import orjson
 from sauda_contracts import OrderCommandRejected, Topic
 from sauda_ledger.domain import OrderEvent, OrderState
 from sauda_runtime.db import Conn
+from sauda_runtime.kit import Conflict, claim_all, claimed
 from sauda_runtime.outbox import add_to_outbox
 
+CONSUMER = "ledger"
 
-class ConcurrencyConflict(Exception):
+
+class ConcurrencyConflict(Conflict):
     """Another writer appended the same (order_id, version) first: reload and decide again."""
 
 
@@ -42,11 +45,7 @@ class PgUnitOfWork:
         self._conn = conn
 
     async def processed_ids(self, command_ids: Iterable[UUID]) -> set[UUID]:
-        rows = await self._conn.fetch(
-            "SELECT command_id FROM processed_commands WHERE command_id = ANY($1::uuid[])",
-            list(command_ids),
-        )
-        return {r["command_id"] for r in rows}
+        return await claimed(self._conn, CONSUMER, command_ids)
 
     async def load(self, order_ids: Iterable[UUID]) -> dict[UUID, OrderState]:
         rows = await self._conn.fetch(
@@ -67,10 +66,10 @@ class PgUnitOfWork:
         # Claiming the commands first and the unique (order_id, version) key make a racing
         # writer (another instance during a rebalance) fail here instead of writing twice.
         try:
-            await self._many(
-                "INSERT INTO processed_commands (command_id, order_id) VALUES ($1, $2)",
-                list(processed.items()),
-            )
+            await claim_all(self._conn, CONSUMER, processed)
+        except Conflict as exc:
+            raise ConcurrencyConflict(str(exc)) from exc
+        try:
             await self._many(
                 "INSERT INTO events (order_id, version, event_id, type, business_id, payload) "
                 "VALUES ($1, $2, $3, $4, $5, $6::jsonb)",
@@ -144,15 +143,15 @@ class PgEventStore:
         async with self._pool.acquire() as conn, conn.transaction():
             yield PgUnitOfWork(conn)
 
-    async def record_poison(
-        self, topic: str, partition: int, offset: int, error: str, raw: bytes
-    ) -> None:
-        await self._pool.execute(
-            'INSERT INTO poison_messages (topic, partition, "offset", error, raw) '
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            topic,
-            partition,
-            offset,
-            error[:2000],
-            raw,
-        )
+
+class TxEventStore:
+    """The store inside a transaction the consumer kit opened: each unit of work a savepoint,
+    so a conflict rolls back only the attempt, and the batch is decided again."""
+
+    def __init__(self, conn: Conn) -> None:
+        self._conn = conn
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[PgUnitOfWork]:
+        async with self._conn.transaction():
+            yield PgUnitOfWork(self._conn)

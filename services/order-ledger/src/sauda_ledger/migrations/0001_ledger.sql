@@ -18,12 +18,6 @@ CREATE TABLE events (
     PRIMARY KEY (order_id, version)
 );
 
-CREATE TABLE processed_commands (
-    command_id uuid PRIMARY KEY,
-    order_id uuid NOT NULL,
-    processed_at timestamptz NOT NULL DEFAULT now()
-);
-
 CREATE TABLE rejections (
     command_id uuid PRIMARY KEY,
     order_id uuid NOT NULL,
@@ -35,21 +29,4 @@ CREATE TABLE rejections (
 );
 
 -- Messages that could not be parsed: kept with the error instead of crash-looping the consumer.
-CREATE TABLE poison_messages (
-    id bigserial PRIMARY KEY,
-    topic text NOT NULL,
-    partition integer NOT NULL,
-    "offset" bigint NOT NULL,
-    error text NOT NULL,
-    raw bytea,
-    recorded_at timestamptz NOT NULL DEFAULT now(),
-    UNIQUE (topic, partition, "offset")
-);
-
-CREATE TABLE outbox (
-    id bigserial PRIMARY KEY,
-    topic text NOT NULL,
-    key bytea NOT NULL,
-    value bytea NOT NULL,
-    created_at timestamptz NOT NULL DEFAULT now()
-);
+-- outbox, processed_events and poison_messages: sauda_runtime's kit migration (0000_kit.sql).

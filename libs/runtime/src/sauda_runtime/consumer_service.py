@@ -1,0 +1,111 @@
+"""What a consumer service that calls out (the notifier, the webhook dispatcher) is built from:
+its pool, outbox relay, broker and kit, health server; and the housekeeping they share."""
+
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+import asyncpg
+import uvicorn
+from aiokafka import AIOKafkaProducer
+from faststream.kafka import KafkaBroker
+
+from sauda_runtime.consumer import make_broker
+from sauda_runtime.db import Migrations, create_pool, migrate
+from sauda_runtime.kafka import make_producer, wait_for_kafka
+from sauda_runtime.kit import ConsumerKit, Transaction, unit_of_work
+from sauda_runtime.outbox import OutboxRelay
+from sauda_runtime.service import consumer_health, run_until_stopped
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+@dataclass
+class ConsumerService:
+    """A started service's plumbing; `run` serves until a stop signal, then stops it all."""
+
+    name: str
+    pool: asyncpg.Pool
+    producer: AIOKafkaProducer
+    relay: OutboxRelay
+    broker: KafkaBroker
+    kit: ConsumerKit
+    health: uvicorn.Server
+
+    @classmethod
+    async def start(
+        cls,
+        name: str,
+        *,
+        database_url: str,
+        schema: str,
+        pool_size: int,
+        migrations: Migrations,
+        kafka: str,
+        health_port: int,
+    ) -> "ConsumerService":
+        """Kafka reachable, the schema migrated, the producer started and the relay built
+        (ordered: one record's snapshots reach Kafka in revision order)."""
+        await wait_for_kafka(kafka)
+        pool = await create_pool(database_url, schema, size=pool_size)
+        await migrate(pool, schema, migrations)
+        producer = make_producer(kafka, f"sauda-{name}-outbox")
+        await producer.start()
+        relay = OutboxRelay(pool, producer, name=name, ordered=True)
+        broker = make_broker(kafka, f"sauda-{name}")
+        kit = ConsumerKit(broker=broker, pool=pool, relay=relay, service=name)
+        health = consumer_health(name, pool, producer, health_port)
+        return cls(name, pool, producer, relay, broker, kit, health)
+
+    async def run(
+        self,
+        loops: Sequence[Coroutine[Any, Any, None]],
+        *,
+        on_stop: Sequence[Callable[[], Awaitable[object]]] = (),
+    ) -> None:
+        """Consume, relay and serve health with the service's own `loops` until stopped; then
+        the broker stops first (no new batches), `on_stop` runs, the rest closes."""
+        await self.broker.start()
+        try:
+            await run_until_stopped([self.relay.run(), self.health.serve(), *loops])
+        finally:
+            await self.broker.stop()
+            for stop in on_stop:
+                await stop()
+            await self.producer.stop()
+            await self.pool.close()
+
+
+async def forget_processed(pool: asyncpg.Pool, older_than: datetime) -> int:
+    """Processed-event claims older than any redelivery (the input topics' retention)."""
+    result = await pool.execute("DELETE FROM processed_events WHERE processed_at < $1", older_than)
+    return int(result.split()[-1])
+
+
+async def consume(
+    pool: asyncpg.Pool,
+    relay: OutboxRelay | None,
+    handle: Callable[[Sequence[T], Transaction], Awaitable[R]],
+    items: Sequence[T],
+    *,
+    consumer: str | None,
+    event_id: Callable[[T], UUID] = lambda item: item.event_id,  # type: ignore[attr-defined]
+) -> R:
+    """Parsed items through `handle` as the kit runs a batch: one transaction, each item's
+    `(consumer, event_id)` claimed in it (repeats dropped; no claim if `consumer` is None), the
+    relay woken after commit. For callers holding parsed records rather than Kafka's (tests)."""
+    async with unit_of_work(pool, relay) as tx:
+        fresh = (
+            set(map(event_id, items))
+            if consumer is None
+            else await tx.claim(consumer, map(event_id, items))
+        )
+        todo = []
+        for item in items:
+            if (eid := event_id(item)) in fresh:
+                fresh.discard(eid)
+                todo.append(item)
+        return await handle(todo, tx)
