@@ -1,6 +1,6 @@
 """Sauda's wire vocabulary: every command, event, rejection and topic that crosses a process."""
 
-from sauda_contracts.envelope import Contract, Envelope
+from sauda_contracts.envelope import Contract, Envelope, type_name
 from sauda_contracts.language import Language
 from sauda_contracts.orders import (
     ALLOWED_TRANSITIONS,
@@ -97,4 +97,5 @@ __all__ = [
     "parse_order_command",
     "parse_order_event",
     "parse_order_rejection",
+    "type_name",
 ]

@@ -32,3 +32,12 @@ class Envelope(Contract):
 
     def to_bytes(self) -> bytes:
         return self.model_dump_json().encode()
+
+
+def type_name(record: type[Envelope]) -> str:
+    """The wire `type` of a record class (the default of its `type` literal): the one spelling
+    of an event's name, so no consumer writes "OrderPlaced" by hand."""
+    name = record.model_fields["type"].default
+    if not isinstance(name, str):
+        raise TypeError(f"{record.__name__} has no fixed type name")
+    return name

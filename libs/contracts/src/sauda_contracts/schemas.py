@@ -1,45 +1,14 @@
-"""Write every contract's JSON Schema to a folder (`sauda schemas DIR`)."""
+"""Write every contract's JSON Schema to a folder (`sauda schemas DIR`): each record type of
+every topic, and every HTTP body."""
 
 import json
 from pathlib import Path
 
 from pydantic import BaseModel
 
-from sauda_contracts import api, carts, catalog, orders
+from sauda_contracts.registry import body_types, record_types
 
-MODELS: tuple[type[BaseModel], ...] = (
-    orders.PlaceOrder,
-    orders.ChangeOrderStatus,
-    orders.OrderPlaced,
-    orders.OrderConfirmed,
-    orders.OrderShipped,
-    orders.OrderDelivered,
-    orders.OrderCancelled,
-    orders.OrderReturned,
-    orders.OrderCommandRejected,
-    orders.UpsertOrder,
-    orders.OrderPaymentChanged,
-    orders.OrderFulfillmentUpdated,
-    carts.CartAbandoned,
-    carts.CartRecovered,
-    orders.UpsertOrder,
-    orders.OrderPaymentChanged,
-    orders.OrderFulfillmentUpdated,
-    carts.CartAbandoned,
-    carts.CartRecovered,
-    api.IngestRequest,
-    api.IngestResponse,
-    api.StatusChangeRequest,
-    api.OrderOut,
-    api.OrderList,
-    api.ApiError,
-    catalog.ProductIn,
-    catalog.ProductOut,
-    catalog.FaqIn,
-    catalog.FaqOut,
-    catalog.ImportRequest,
-    catalog.ImportReport,
-)
+MODELS: tuple[type[BaseModel], ...] = (*record_types(), *body_types())
 
 
 def write_schemas(folder: Path) -> list[Path]:

@@ -63,7 +63,7 @@ class StoreCancelPayload(Contract):
     cancelledBy: Literal["bot"] = "bot"
 
 
-class DeliveryStatus(StrEnum):
+class WebhookDeliveryStatus(StrEnum):
     PENDING = "pending"
     RETRYING = "retrying"
     SUCCEEDED = "succeeded"
@@ -104,7 +104,7 @@ class DeliveryRecordedBody(Contract):
     event_id: UUID
     event: str
     order_id: UUID | None = None
-    status: DeliveryStatus
+    status: WebhookDeliveryStatus
     attempts: int = Field(ge=0)
     response_status: int | None = None
     duration_ms: float | None = None

@@ -1,0 +1,85 @@
+"""Which records travel on which topic, and every HTTP body: the map schemas and docs come from."""
+
+import inspect
+from types import ModuleType
+
+from pydantic import BaseModel
+
+from sauda_contracts import api, bob, carts, catalog, orders, webhooks, whatsapp
+from sauda_contracts.envelope import Contract, Envelope, type_name
+from sauda_contracts.topics import Topic
+
+_RETRIES = {
+    Topic.NOTIFIER_RETRY_5S: whatsapp.SendAttemptDue,
+    Topic.NOTIFIER_RETRY_30S: whatsapp.SendAttemptDue,
+    Topic.NOTIFIER_RETRY_120S: whatsapp.SendAttemptDue,
+    Topic.WEBHOOKS_RETRY_1S: webhooks.WebhookAttemptDue,
+    Topic.WEBHOOKS_RETRY_4S: webhooks.WebhookAttemptDue,
+    Topic.WEBHOOKS_RETRY_16S: webhooks.WebhookAttemptDue,
+}
+
+# Every record type each topic carries (its key is in `topics.TOPICS`).
+TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
+    Topic.ORDERS_COMMANDS: (orders.PlaceOrder, orders.ChangeOrderStatus, orders.UpsertOrder),
+    Topic.ORDERS_EVENTS: (
+        orders.OrderPlaced,
+        orders.OrderConfirmed,
+        orders.OrderShipped,
+        orders.OrderDelivered,
+        orders.OrderCancelled,
+        orders.OrderReturned,
+        orders.OrderPaymentChanged,
+        orders.OrderFulfillmentUpdated,
+    ),
+    Topic.ORDERS_REJECTIONS: (orders.OrderCommandRejected,),
+    Topic.CARTS: (carts.CartAbandoned, carts.CartRecovered),
+    Topic.WHATSAPP_INBOUND: (whatsapp.InboundMessageReceived,),
+    Topic.WHATSAPP_STATUS: (whatsapp.MessageStatusReported, whatsapp.TemplateStatusChanged),
+    Topic.WHATSAPP_OUTBOUND: (whatsapp.SendWhatsAppMessage, whatsapp.ContactOptOutChanged),
+    Topic.NOTIFIER_EVENTS: (whatsapp.MessageRecorded, whatsapp.NoticeRaised),
+    Topic.NOTIFIER_DLQ: (whatsapp.DeadLetter,),
+    Topic.WEBHOOKS_COMMANDS: (webhooks.SendTestWebhook, webhooks.RedeliverWebhook),
+    Topic.WEBHOOKS_EVENTS: (webhooks.DeliveryRecorded, webhooks.EndpointDeactivated),
+    Topic.WEBHOOKS_DLQ: (whatsapp.DeadLetter,),
+    **{topic: (record,) for topic, record in _RETRIES.items()},
+}
+
+
+def record_types() -> list[type[Envelope]]:
+    """Every record type found on any topic, each once, in topic order."""
+    seen: dict[str, type[Envelope]] = {}
+    for records in TOPIC_RECORDS.values():
+        for record in records:
+            seen.setdefault(type_name(record), record)
+    return list(seen.values())
+
+
+def records_by_type() -> dict[str, type[Envelope]]:
+    """The record class for each wire `type` name."""
+    return {type_name(r): r for r in record_types()}
+
+
+def _models_of(module: ModuleType) -> list[type[BaseModel]]:
+    return [
+        value
+        for _, value in inspect.getmembers(module, inspect.isclass)
+        if issubclass(value, BaseModel)
+        and value.__module__ == module.__name__
+        and not issubclass(value, Envelope)
+        and value is not Contract
+        and not value.__name__.startswith("_")
+    ]
+
+
+# Every request and response body of the HTTP API (Sauda's own, BusinessOnBot's, the WhatsApp
+# account's) and every body the records above carry.
+BODY_MODULES = (api, catalog, bob, carts, orders, webhooks, whatsapp)
+
+
+def body_types() -> list[type[BaseModel]]:
+    found: dict[str, type[BaseModel]] = {}
+    for module in BODY_MODULES:
+        for model in _models_of(module):
+            if found.setdefault(model.__name__, model) is not model:
+                raise TypeError(f"two contracts are named {model.__name__}: one name a concept")
+    return list(found.values())
