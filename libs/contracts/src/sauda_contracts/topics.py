@@ -39,75 +39,44 @@ class TopicSpec(Contract):
     key: str = Field(description="What the message key is, so one entity stays in order.")
 
 
-_WEEK_MS = str(7 * 24 * 3600 * 1000)
+_WEEK = {"retention.ms": str(7 * 24 * 3600 * 1000)}
+_FOREVER = {"retention.ms": "-1"}
+
+
+def _specs(
+    topics: tuple[Topic, ...], partitions: int, config: dict[str, str], key: str
+) -> tuple[TopicSpec, ...]:
+    return tuple(TopicSpec(name=t, partitions=partitions, config=config, key=key) for t in topics)
+
 
 TOPICS: tuple[TopicSpec, ...] = (
-    TopicSpec(
-        name=Topic.ORDERS_COMMANDS,
-        partitions=12,
-        config={"retention.ms": _WEEK_MS},
-        key="order id",
-    ),
+    *_specs((Topic.ORDERS_COMMANDS, Topic.ORDERS_REJECTIONS), 12, _WEEK, "order id"),
     # The public, replayable history: kept forever so any view can be rebuilt from offset 0.
-    TopicSpec(
-        name=Topic.ORDERS_EVENTS,
-        partitions=12,
-        config={"retention.ms": "-1", "retention.bytes": "-1"},
-        key="order id",
-    ),
-    TopicSpec(
-        name=Topic.ORDERS_REJECTIONS,
-        partitions=12,
-        config={"retention.ms": _WEEK_MS},
-        key="order id",
-    ),
-    TopicSpec(
-        name=Topic.CARTS,
-        partitions=12,
-        config={"retention.ms": _WEEK_MS},
-        key="business id + cart id",
-    ),
-    *(
-        TopicSpec(
-            name=t, partitions=12, config={"retention.ms": _WEEK_MS}, key="business id + phone"
-        )
-        for t in (Topic.WHATSAPP_INBOUND, Topic.WHATSAPP_STATUS, Topic.WHATSAPP_OUTBOUND)
+    *_specs((Topic.ORDERS_EVENTS,), 12, {**_FOREVER, "retention.bytes": "-1"}, "order id"),
+    *_specs((Topic.CARTS,), 12, _WEEK, "business id + cart id"),
+    *_specs(
+        (Topic.WHATSAPP_INBOUND, Topic.WHATSAPP_STATUS, Topic.WHATSAPP_OUTBOUND),
+        12,
+        _WEEK,
+        "business id + phone",
     ),
     # The notifier's message log and notices: the gateway's message view is rebuilt from it.
-    TopicSpec(
-        name=Topic.NOTIFIER_EVENTS,
-        partitions=12,
-        config={"retention.ms": "-1"},
-        key="business id + phone",
+    *_specs((Topic.NOTIFIER_EVENTS,), 12, _FOREVER, "business id + phone"),
+    *_specs(
+        (Topic.NOTIFIER_RETRY_5S, Topic.NOTIFIER_RETRY_30S, Topic.NOTIFIER_RETRY_120S),
+        6,
+        _WEEK,
+        "message id",
     ),
-    *(
-        TopicSpec(name=t, partitions=6, config={"retention.ms": _WEEK_MS}, key="message id")
-        for t in (Topic.NOTIFIER_RETRY_5S, Topic.NOTIFIER_RETRY_30S, Topic.NOTIFIER_RETRY_120S)
+    *_specs(
+        (Topic.WEBHOOKS_RETRY_1S, Topic.WEBHOOKS_RETRY_4S, Topic.WEBHOOKS_RETRY_16S),
+        6,
+        _WEEK,
+        "endpoint id",
     ),
-    *(
-        TopicSpec(name=t, partitions=6, config={"retention.ms": _WEEK_MS}, key="endpoint id")
-        for t in (Topic.WEBHOOKS_RETRY_1S, Topic.WEBHOOKS_RETRY_4S, Topic.WEBHOOKS_RETRY_16S)
-    ),
-    TopicSpec(
-        name=Topic.WEBHOOKS_COMMANDS,
-        partitions=6,
-        config={"retention.ms": _WEEK_MS},
-        key="endpoint id",
-    ),
+    *_specs((Topic.WEBHOOKS_COMMANDS,), 6, _WEEK, "endpoint id"),
     # The delivery log: the gateway's delivery view is rebuilt from it.
-    TopicSpec(
-        name=Topic.WEBHOOKS_EVENTS,
-        partitions=6,
-        config={"retention.ms": "-1"},
-        key="endpoint id",
-    ),
-    TopicSpec(
-        name=Topic.WEBHOOKS_DLQ, partitions=3, config={"retention.ms": "-1"}, key="endpoint id"
-    ),
-    TopicSpec(
-        name=Topic.NOTIFIER_DLQ,
-        partitions=3,
-        config={"retention.ms": "-1"},
-        key="business id + phone",
-    ),
+    *_specs((Topic.WEBHOOKS_EVENTS,), 6, _FOREVER, "endpoint id"),
+    *_specs((Topic.WEBHOOKS_DLQ,), 3, _FOREVER, "endpoint id"),
+    *_specs((Topic.NOTIFIER_DLQ,), 3, _FOREVER, "business id + phone"),
 )
