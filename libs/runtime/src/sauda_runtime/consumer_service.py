@@ -1,9 +1,11 @@
 """What a consumer service that calls out (the notifier, the webhook dispatcher) is built from:
 its pool, outbox relay, broker and kit, health server; and the housekeeping they share."""
 
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+import inspect
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -109,3 +111,19 @@ async def consume(
                 fresh.discard(eid)
                 todo.append(item)
         return await handle(todo, tx)
+
+
+def collaborators_for(fn: Callable[..., object], available: Mapping[str, object]) -> dict[str, Any]:
+    """The collaborators `fn` names as keyword-only parameters, taken from `available` (a name
+    it asks for that is not there stays to the caller)."""
+    params = inspect.signature(fn).parameters.values()
+    return {
+        p.name: available[p.name]
+        for p in params
+        if p.kind is p.KEYWORD_ONLY and p.name in available
+    }
+
+
+def inject(fn: Callable[..., R], available: Mapping[str, object]) -> Callable[..., R]:
+    """`fn` with its collaborators bound (how bootstrap hands a use case what it needs)."""
+    return partial(fn, **collaborators_for(fn, available))

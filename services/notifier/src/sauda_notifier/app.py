@@ -1,134 +1,148 @@
-"""Notifier subscribers: parse records (poison to the DLQ), call a handler, send what it queued."""
+"""Notifier subscribers: each topic bound to its use case through the consumer kit."""
 
-from collections.abc import Callable, Sequence
-from functools import partial
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+from uuid import uuid5
 
 from aiokafka import ConsumerRecord
-from faststream.kafka import KafkaBroker
 
-from sauda_contracts import AnyOrderEvent, Topic, parse_order_event
+from sauda_contracts import (
+    AnyOrderEvent,
+    OrderCancelled,
+    OrderConfirmed,
+    OrderDelivered,
+    OrderFulfillmentUpdated,
+    OrderPaymentChanged,
+    OrderPlaced,
+    OrderReturned,
+    OrderShipped,
+    Topic,
+    parse_order_event,
+    type_name,
+)
 from sauda_contracts.whatsapp import (
+    ContactOptOutChanged,
+    DeadLetter,
     MessageStatusReported,
     SendAttemptDue,
+    SendWhatsAppMessage,
     TemplateStatusChanged,
     parse_outbound_command,
     parse_status_event,
 )
-from sauda_notifier.handlers import (
-    Notifier,
-    handle_order_events,
-    handle_outbound_batch,
-    handle_status_reports,
-    handle_template_status,
-    retry_send,
-    send_all,
-    set_aside,
-)
-from sauda_runtime.consumer import (
-    BatchHandler,
-    message_type,
-    parse_records,
-    subscribe_batch,
-    when_due,
-)
-from sauda_runtime.logging import get_logger
-
-log = get_logger(__name__)
+from sauda_notifier.domain.facts import NAMESPACE
+from sauda_notifier.domain.message_log import Message
+from sauda_notifier.domain.retries import RETRY_STEPS
+from sauda_runtime.consumer import message_type, poison_letter
+from sauda_runtime.kit import ConsumerKit, OutboxRow, Subscription, Transaction
+from sauda_runtime.retrying import Clock, RetryingCaller
 
 T = TypeVar("T")
 # Order events the notifier acts on; others on the public topic (and future ones) pass by.
 ORDER_EVENT_TYPES = frozenset(
-    {
-        "OrderPlaced",
-        "OrderConfirmed",
-        "OrderShipped",
-        "OrderDelivered",
-        "OrderCancelled",
-        "OrderReturned",
-        "OrderPaymentChanged",
-        "OrderFulfillmentUpdated",
-    }
+    type_name(cls)
+    for cls in (
+        OrderPlaced,
+        OrderConfirmed,
+        OrderShipped,
+        OrderDelivered,
+        OrderCancelled,
+        OrderReturned,
+        OrderPaymentChanged,
+        OrderFulfillmentUpdated,
+    )
 )
-RETRY_TOPICS = (Topic.NOTIFIER_RETRY_5S, Topic.NOTIFIER_RETRY_30S, Topic.NOTIFIER_RETRY_120S)
+RETRY_TOPICS = tuple(topic for topic, _ in RETRY_STEPS)
 RETRY_CONCURRENCY = 32
 
 
-async def _parse_all(
-    records: Sequence[ConsumerRecord], parse: Callable[[bytes], T | None], *, n: Notifier
-) -> list[T]:
-    return await parse_records(records, parse, partial(set_aside, n=n))
-
-
-def _order_event(raw: bytes) -> AnyOrderEvent | None:
+def order_event(raw: bytes) -> AnyOrderEvent | None:
     kind = message_type(raw)
     if kind is not None and kind not in ORDER_EVENT_TYPES:
         return None
     return parse_order_event(raw)
 
 
-def on_order_events(n: Notifier) -> BatchHandler:
-    async def handle(records: Sequence[ConsumerRecord]) -> None:
-        events = await _parse_all(records, _order_event, n=n)
-        await send_all(await handle_order_events(events, n=n), n=n)
+def dead_letter_with(clock: Clock) -> Callable[[ConsumerRecord, Exception], OutboxRow]:
+    """A record that does not parse also goes to the dead-letter topic with the error."""
 
-    return handle
+    def to_dlq(record: ConsumerRecord, error: Exception) -> OutboxRow:
+        business_id, correlation_id, body = poison_letter(record, error)
+        event_id = uuid5(
+            NAMESPACE, f"dead:{body.source_topic}:{body.partition}:{body.offset}:{body.message_id}"
+        )
+        letter = DeadLetter(event_id=event_id, occurred_at=clock(), business_id=business_id,
+                            correlation_id=correlation_id, causation_id=None, body=body)  # fmt: skip
+        return (Topic.NOTIFIER_DLQ, record.key or b"poison", letter.to_bytes())
+
+    return to_dlq
 
 
-def on_outbound(n: Notifier) -> BatchHandler:
-    async def handle(records: Sequence[ConsumerRecord]) -> None:
-        commands = await _parse_all(records, parse_outbound_command, n=n)
-        await send_all(await handle_outbound_batch(commands, n=n), n=n)
-
-    return handle
+async def _as_parsed(items: Sequence[T], tx: Transaction) -> Sequence[T]:
+    return items
 
 
-def on_status(n: Notifier) -> BatchHandler:
-    """A batch's receipts in one transaction; template reviews one by one (they are rare)."""
+Sends = Callable[[Sequence[Message]], Awaitable[None]]
 
-    async def handle(records: Sequence[ConsumerRecord]) -> None:
-        events = await _parse_all(records, parse_status_event, n=n)
+
+@dataclass(frozen=True)
+class Subscribers:
+    """The notifier's use cases as the kit calls them (bootstrap binds their collaborators)."""
+
+    on_order_events: Callable[[Sequence[AnyOrderEvent]], Awaitable[list[Message]]]
+    on_outbound: Callable[
+        [Sequence[SendWhatsAppMessage | ContactOptOutChanged]], Awaitable[list[Message]]
+    ]
+    on_receipts: Callable[[Sequence[MessageStatusReported]], Awaitable[object]]
+    on_template_status: Callable[[TemplateStatusChanged], Awaitable[None]]
+    send_all: Sends
+    retrying: RetryingCaller[SendAttemptDue, Message]
+    dead_letter: Callable[[ConsumerRecord, Exception], OutboxRow]
+
+    async def orders(self, events: Sequence[AnyOrderEvent]) -> None:
+        await self.send_all(await self.on_order_events(events))
+
+    async def outbound(
+        self, commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged]
+    ) -> None:
+        await self.send_all(await self.on_outbound(commands))
+
+    async def status(self, events: Sequence[MessageStatusReported | TemplateStatusChanged]) -> None:
+        """A batch's receipts in one transaction; template reviews one by one (they are rare)."""
         receipts = [e for e in events if isinstance(e, MessageStatusReported)]
         if receipts:
-            await handle_status_reports(receipts, n=n)
+            await self.on_receipts(receipts)
         for event in events:
             if isinstance(event, TemplateStatusChanged):
-                await handle_template_status(event, n=n)
-
-    return handle
+                await self.on_template_status(event)
 
 
-def on_retry(n: Notifier, *, concurrency: int = RETRY_CONCURRENCY) -> BatchHandler:
-    """Each record waits until its due time; records of one batch wait side by side, so one
-    partition's wait does not add to another's."""
-
-    async def attempt(due: SendAttemptDue) -> object:
-        return await retry_send(due, n=n)
-
-    async def handle(records: Sequence[ConsumerRecord]) -> None:
-        due = await _parse_all(records, SendAttemptDue.model_validate_json, n=n)
-        await when_due(due, lambda d: d.body.due_at, attempt, concurrency=concurrency)
-
-    return handle
-
-
-def subscribe(broker: KafkaBroker, n: Notifier, *, group_id: str, batch_size: int) -> list[str]:
+def subscribe(
+    kit: ConsumerKit, s: Subscribers, *, group_id: str, batch_size: int
+) -> dict[str, Subscription[Any, Any] | None]:
     """Every subscription, each its own consumer group (so a slow retry topic never holds up
-    order events); returns the group ids."""
-    subscriptions: list[tuple[str, tuple[str, ...], BatchHandler, int]] = [
-        (f"{group_id}-orders", (Topic.ORDERS_EVENTS,), on_order_events(n), batch_size),
-        (f"{group_id}-outbound", (Topic.WHATSAPP_OUTBOUND,), on_outbound(n), batch_size),
-        (f"{group_id}-status", (Topic.WHATSAPP_STATUS,), on_status(n), batch_size),
-        *(
-            (
-                f"{group_id}-{t.value.removeprefix('notifier.').replace('.', '-')}",
-                (t,),
-                on_retry(n),
-                RETRY_CONCURRENCY,
-            )
-            for t in RETRY_TOPICS
-        ),
-    ]
-    for group, topics, handler, size in subscriptions:
-        subscribe_batch(broker, topics, group_id=group, handler=handler, max_records=size)
-    return [s[0] for s in subscriptions]
+    order events); returns the group ids with their subscriptions (None: a retry topic's).
+
+    `claim=False`: each use case claims its records itself, in the transaction that records
+    what they mean, because that transaction comes after the decision (an order event's
+    templates are checked with Meta first, outside any transaction) and sends follow it."""
+    dlq = s.dead_letter
+    orders = kit.subscribe((Topic.ORDERS_EVENTS,), group_id=f"{group_id}-orders", consumer="notifier-orders",
+                  parse=order_event, handle=_as_parsed, after=s.orders, dead_letter=dlq,
+                  claim=False, max_records=batch_size)  # fmt: skip
+    outbound = kit.subscribe((Topic.WHATSAPP_OUTBOUND,), group_id=f"{group_id}-outbound",
+                  consumer="notifier-outbound", parse=parse_outbound_command, handle=_as_parsed,
+                  after=s.outbound, dead_letter=dlq, claim=False, max_records=batch_size)  # fmt: skip
+    status = kit.subscribe((Topic.WHATSAPP_STATUS,), group_id=f"{group_id}-status",
+                  consumer="notifier-status", parse=parse_status_event, handle=_as_parsed,
+                  after=s.status, dead_letter=dlq, claim=False, max_records=batch_size)  # fmt: skip
+    retry_groups = s.retrying.subscribe(
+        kit, group_prefix=group_id, consumer="notifier-retry", dead_letter=s.dead_letter
+    )
+    return {
+        f"{group_id}-orders": orders,
+        f"{group_id}-outbound": outbound,
+        f"{group_id}-status": status,
+        **dict.fromkeys(retry_groups),
+    }

@@ -1,77 +1,130 @@
-"""The one place the notifier's objects are built and started."""
+"""The one place the notifier's objects are built, wired and started."""
 
-import asyncio
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
-from sauda_notifier.adapters.accounts import PgAccountDirectory
-from sauda_notifier.adapters.graph import GraphClient
+from sauda_contracts.whatsapp import SendAttemptDue
+from sauda_notifier.adapters.accounts import AccountDirectory, PgAccountDirectory
+from sauda_notifier.adapters.graph import GraphClient, MessageSender
 from sauda_notifier.adapters.limits import SendLimiter
 from sauda_notifier.adapters.store import PgNotifierStore
-from sauda_notifier.app import subscribe
-from sauda_notifier.handlers import (
-    Notifier,
-    NotifierConfig,
+from sauda_notifier.app import (
+    RETRY_CONCURRENCY,
+    RETRY_TOPICS,
+    Subscribers,
+    dead_letter_with,
+    subscribe,
+)
+from sauda_notifier.domain.message_log import Message
+from sauda_notifier.handlers.common import MAX_RETRY_WAIT, NotifierConfig
+from sauda_notifier.handlers.orders import handle_order_events
+from sauda_notifier.handlers.outbound import handle_outbound_batch
+from sauda_notifier.handlers.receipts import handle_status_reports
+from sauda_notifier.handlers.reminders import run_due_work
+from sauda_notifier.handlers.sending import attempt, claim_retry, send_all
+from sauda_notifier.handlers.templates import (
     TemplateBook,
-    run_due_work,
+    handle_template_status,
     sync_all_templates,
 )
 from sauda_notifier.settings import NotifierSettings
-from sauda_runtime.consumer import make_broker
-from sauda_runtime.db import create_pool, migrate
-from sauda_runtime.kafka import make_producer, wait_for_kafka
+from sauda_runtime.consumer_service import (
+    ConsumerService,
+    collaborators_for,
+    forget_processed,
+    inject,
+)
+from sauda_runtime.kit import KIT_MIGRATIONS
 from sauda_runtime.logging import configure_logging, get_logger
-from sauda_runtime.outbox import OutboxRelay
+from sauda_runtime.retrying import Clock, RetryingCaller, sweep_forever, utcnow
 from sauda_runtime.secrets import SecretBox
-from sauda_runtime.service import consumer_health, run_until_stopped
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+# The runtime's kit tables (outbox, processed events, poison) first, then this service's own.
+MIGRATIONS = (KIT_MIGRATIONS, Path(__file__).parent / "migrations")
 # Processed-event ids are kept as long as the input topics keep records (a week).
 PROCESSED_KEPT = timedelta(days=8)
 
 log = get_logger(__name__)
+R = TypeVar("R")
 
 
-async def reminder_loop(n: Notifier, *, poll: float) -> None:
-    """Due reminders and stalled sends, every `poll` seconds, for as long as the service runs."""
-    rounds = 0
-    while True:
-        try:
-            await run_due_work(n=n)
-            rounds += 1
-            if rounds % 3600 == 0:
-                await n.store.forget_processed(n.clock() - PROCESSED_KEPT)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # Postgres away for a moment: try again next round
-            log.warning("reminder_round_failed", error=repr(exc))
-        await asyncio.sleep(poll)
+@dataclass(frozen=True)
+class Notifier:
+    """The notifier wired: its collaborators by name (what a use case's keyword-only
+    parameters ask for), the subscribers built from them, and the retrying caller."""
+
+    collaborators: Mapping[str, object]
+    subscribers: Subscribers
+
+    def deps(self, fn: Callable[..., object]) -> dict[str, Any]:
+        """The collaborators `fn` asks for."""
+        return collaborators_for(fn, self.collaborators)
+
+    def bind(self, fn: Callable[..., R]) -> Callable[..., R]:
+        return inject(fn, self.collaborators)
+
+    @property
+    def retrying(self) -> RetryingCaller[SendAttemptDue, Message]:
+        return self.subscribers.retrying
 
 
-async def template_sync_loop(n: Notifier, *, every: float) -> None:
-    """Sync every connected business's templates at start and then every `every` seconds."""
-    while True:
-        try:
-            synced = await sync_all_templates(n=n)
-            log.info("template_sync_round", accounts=synced)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.warning("template_sync_round_failed", error=repr(exc))
-        await asyncio.sleep(every)
+def wire(
+    *,
+    store: PgNotifierStore,
+    accounts: AccountDirectory,
+    sender: MessageSender,
+    templates: TemplateBook,
+    limiter: SendLimiter,
+    config: NotifierConfig,
+    wake: Callable[[], None] = lambda: None,
+    clock: Clock = utcnow,
+) -> Notifier:
+    available: dict[str, object] = {
+        "store": store, "accounts": accounts, "sender": sender, "templates": templates,
+        "limiter": limiter, "config": config, "wake": wake, "clock": clock,
+    }  # fmt: skip
+
+    def bound(fn: Callable[..., R]) -> Callable[..., R]:
+        return inject(fn, available)
+
+    retrying: RetryingCaller[SendAttemptDue, Message] = RetryingCaller(
+        topics=RETRY_TOPICS,
+        parse=SendAttemptDue.model_validate_json,
+        due_at=lambda due: due.body.due_at,
+        claim=bound(claim_retry),
+        call=bound(attempt),
+        clock=clock,
+        concurrency=RETRY_CONCURRENCY,
+        max_wait=MAX_RETRY_WAIT,
+    )
+    subscribers = Subscribers(
+        on_order_events=bound(handle_order_events),
+        on_outbound=bound(handle_outbound_batch),
+        on_receipts=bound(handle_status_reports),
+        on_template_status=bound(handle_template_status),
+        send_all=bound(send_all),
+        retrying=retrying,
+        dead_letter=dead_letter_with(clock),
+    )
+    return Notifier(available, subscribers)
 
 
 async def main(settings: NotifierSettings | None = None) -> None:
     settings = settings or NotifierSettings()
     configure_logging("notifier", settings.log_level)
-    await wait_for_kafka(settings.kafka_bootstrap_servers)
-    schema = settings.notifier_db_schema
-    pool = await create_pool(settings.database_url, schema, size=settings.db_pool_size)
-    await migrate(pool, schema, MIGRATIONS)
-    producer = make_producer(settings.kafka_bootstrap_servers, "sauda-notifier-outbox")
-    await producer.start()
-    # Ordered: a message's snapshots must reach notifier.events.v1 in revision order.
-    relay = OutboxRelay(pool, producer, name="notifier", ordered=True)
+    service = await ConsumerService.start(
+        "notifier",
+        database_url=settings.database_url,
+        schema=settings.notifier_db_schema,
+        pool_size=settings.db_pool_size,
+        migrations=MIGRATIONS,
+        kafka=settings.kafka_bootstrap_servers,
+        health_port=settings.notifier_health_port,
+    )
+    pool = service.pool
     graph = GraphClient(timeout=settings.notifier_send_timeout)
     store = PgNotifierStore(pool)
     config = NotifierConfig(
@@ -81,7 +134,7 @@ async def main(settings: NotifierSettings | None = None) -> None:
         pair_wait=settings.notifier_send_timeout,
         max_event_age=settings.notifier_max_event_age_seconds,
     )
-    n = Notifier(
+    n = wire(
         store=store,
         accounts=PgAccountDirectory(
             pool,
@@ -97,29 +150,32 @@ async def main(settings: NotifierSettings | None = None) -> None:
             pair_burst=settings.notifier_pair_burst,
         ),
         config=config,
-        wake=relay.wake,
+        wake=service.relay.wake,
     )
-
-    broker = make_broker(settings.kafka_bootstrap_servers, "sauda-notifier")
     groups = subscribe(
-        broker, n, group_id=settings.notifier_group_id, batch_size=settings.notifier_batch_size
+        service.kit,
+        n.subscribers,
+        group_id=settings.notifier_group_id,
+        batch_size=settings.notifier_batch_size,
     )
+    log.info("notifier_started", health_port=settings.notifier_health_port, groups=list(groups))
+    due_work = sweep_forever(
+        n.bind(run_due_work),
+        every=settings.notifier_reminder_poll_seconds,
+        name="reminder",
+        housekeeping=lambda: forget_processed(pool, utcnow() - PROCESSED_KEPT),
+    )
+    sync = n.bind(sync_all_templates)
 
-    health = consumer_health("notifier", pool, producer, settings.notifier_health_port)
-    await broker.start()
-    log.info("notifier_started", health_port=settings.notifier_health_port, groups=groups)
+    async def sync_round() -> None:
+        log.info("template_sync_round", accounts=await sync())
+
+    template_sync = sweep_forever(
+        sync_round,
+        every=settings.notifier_template_sync_seconds,
+        name="template_sync",
+    )
     try:
-        await run_until_stopped(
-            [
-                relay.run(),
-                health.serve(),
-                reminder_loop(n, poll=settings.notifier_reminder_poll_seconds),
-                template_sync_loop(n, every=settings.notifier_template_sync_seconds),
-            ]
-        )
+        await service.run([due_work, template_sync], on_stop=[graph.aclose])
     finally:
-        await broker.stop()
-        await graph.aclose()
-        await producer.stop()
-        await pool.close()
         log.info("notifier_stopped")

@@ -20,9 +20,10 @@ from sauda_notifier.adapters.accounts import PgAccountDirectory
 from sauda_notifier.adapters.graph import GraphClient
 from sauda_notifier.adapters.limits import SendLimiter
 from sauda_notifier.adapters.store import PgNotifierStore
-from sauda_notifier.bootstrap import MIGRATIONS
-from sauda_notifier.domain import sauda_templates
-from sauda_notifier.handlers import Notifier, NotifierConfig, TemplateBook
+from sauda_notifier.bootstrap import MIGRATIONS, Notifier, wire
+from sauda_notifier.domain.templates import sauda_templates
+from sauda_notifier.handlers.common import NotifierConfig
+from sauda_notifier.handlers.templates import TemplateBook
 from sauda_runtime.secrets import SecretBox
 from sauda_runtime.testing import migrated_schema, required_env
 
@@ -225,6 +226,22 @@ class World:
     gateway_schema: str
     box: SecretBox
 
+    def rewire(self, **changes: Any) -> Notifier:
+        """The notifier wired again with some collaborators replaced."""
+        return wire(**{**self.n.collaborators, **changes})
+
+    @property
+    def store(self) -> PgNotifierStore:
+        return self.n.collaborators["store"]  # type: ignore[return-value]
+
+    @property
+    def accounts(self) -> PgAccountDirectory:
+        return self.n.collaborators["accounts"]  # type: ignore[return-value]
+
+    @property
+    def templates(self) -> TemplateBook:
+        return self.n.collaborators["templates"]  # type: ignore[return-value]
+
     async def connect(
         self,
         business_id: UUID | None = None,
@@ -271,7 +288,7 @@ async def world(
     store = PgNotifierStore(pool)
     client = GraphClient(timeout=5.0)
     config = NotifierConfig(reminder_after=3600, retry_scale=0.02, stale_sending=60, pair_wait=2)
-    n = Notifier(
+    n = wire(
         store=store,
         accounts=PgAccountDirectory(pool, schema=gateway_schema, box=box, cache_seconds=0),
         sender=client,

@@ -20,14 +20,10 @@ from sauda_contracts.whatsapp import (
     parse_notifier_event,
 )
 from sauda_notifier.adapters.graph import GraphClient
-from sauda_notifier.handlers import (
-    attempt,
-    claim_all,
-    claim_stale,
-    handle_order_events,
-    handle_status_reports,
-    send_all,
-)
+from sauda_notifier.handlers.orders import handle_order_events
+from sauda_notifier.handlers.receipts import handle_status_reports
+from sauda_notifier.handlers.reminders import claim_stale
+from sauda_notifier.handlers.sending import attempt, claim_all, send_all
 
 
 async def snapshots(world: Any) -> list[Any]:
@@ -81,18 +77,21 @@ async def test_a_batch_of_order_events_with_a_duplicate_means_what_each_alone_wo
 ) -> None:
     await world.connect()
     earlier = make_order(world.business_id, phone="923000000009", number="ORD-9")
-    await send_all(await handle_order_events([earlier], n=world.n), n=world.n)
+    await send_all(
+        await handle_order_events([earlier], **world.n.deps(handle_order_events)),
+        **world.n.deps(send_all),
+    )
     first = make_order(world.business_id, phone="923000000001", number="ORD-1")
     second = make_order(world.business_id, phone="923000000002", number="ORD-2")
     # `earlier` was handled before; `first` is delivered twice within the batch.
     batch = [earlier, first, second, first, confirmed(first)]
-    queued = await handle_order_events(batch, n=world.n)
+    queued = await handle_order_events(batch, **world.n.deps(handle_order_events))
     assert [(m.purpose.value, m.customer_phone) for m in queued] == [
         ("cod_confirmation", "923000000001"),
         ("cod_confirmation", "923000000002"),
         ("order_confirmed", "923000000001"),  # sees the order placed earlier in the batch
     ]
-    await send_all(queued, n=world.n)
+    await send_all(queued, **world.n.deps(send_all))
 
     sent = [(s.body["to"], s.body["template"]["name"]) for s in world.graph.sends]
     assert sent[0] == ("923000000009", "sauda_cod_confirmation")
@@ -113,7 +112,7 @@ async def test_a_batch_of_order_events_with_a_duplicate_means_what_each_alone_wo
     assert (order["status"], order["version"]) == ("confirmed", 2)
 
     # The whole batch again (a redelivery after a crash) records and sends nothing more.
-    assert await handle_order_events(batch, n=world.n) == []
+    assert await handle_order_events(batch, **world.n.deps(handle_order_events)) == []
     assert len(await world.messages()) == 4 and len(world.graph.sends) == 4
 
 
@@ -123,7 +122,10 @@ async def test_a_batch_uses_the_language_an_earlier_order_of_the_batch_named(
     await world.connect()
     named = make_order(world.business_id, language=Language.UR, number="ORD-1")
     unnamed = make_order(world.business_id, number="ORD-2")  # same shopper, no language
-    await send_all(await handle_order_events([named, unnamed], n=world.n), n=world.n)
+    await send_all(
+        await handle_order_events([named, unnamed], **world.n.deps(handle_order_events)),
+        **world.n.deps(send_all),
+    )
     codes = [s.body["template"]["language"]["code"] for s in world.graph.sends]
     assert codes == ["ur", "ur"]
 
@@ -139,7 +141,10 @@ async def test_a_batch_of_receipts_out_of_order_leaves_each_message_right(
         make_order(world.business_id, phone=f"92300000000{i}", number=f"ORD-{i}")
         for i in range(1, 5)
     ]
-    await send_all(await handle_order_events(orders, n=world.n), n=world.n)
+    await send_all(
+        await handle_order_events(orders, **world.n.deps(handle_order_events)),
+        **world.n.deps(send_all),
+    )
     rows = {r["customer_phone"]: r for r in await world.messages()}
     w1, w2, w3, w4 = (rows[f"92300000000{i}"]["wamid"] for i in range(1, 5))
     before = len(await snapshots(world))
@@ -157,7 +162,7 @@ async def test_a_batch_of_receipts_out_of_order_leaves_each_message_right(
         receipt(world, w4, "sent", at=t),  # no change at all
         receipt(world, "wamid.SOMEONE_ELSES", "read", at=t),
     ]
-    changed = await handle_status_reports(batch, n=world.n)
+    changed = await handle_status_reports(batch, **world.n.deps(handle_status_reports))
     assert sorted(m.customer_phone for m in changed) == ["923000000001", "923000000002",
                                                          "923000000003"]  # fmt: skip
 
@@ -186,7 +191,7 @@ async def test_a_batch_of_receipts_out_of_order_leaves_each_message_right(
     assert reminder == "cancelled"  # its COD confirmation never arrived
 
     # The same batch redelivered changes nothing.
-    assert await handle_status_reports(batch, n=world.n) == []
+    assert await handle_status_reports(batch, **world.n.deps(handle_status_reports)) == []
     assert len(await snapshots(world)) == before + 3
 
 
@@ -194,14 +199,18 @@ async def test_a_receipt_by_callback_then_one_by_wamid_in_one_batch(
     world: Any, make_order: Any
 ) -> None:
     await world.connect()
-    [queued] = await handle_order_events([make_order(world.business_id)], n=world.n)
-    [claimed] = await claim_all([queued], n=world.n)  # the sender "dies" after its claim
+    [queued] = await handle_order_events(
+        [make_order(world.business_id)], **world.n.deps(handle_order_events)
+    )
+    [claimed] = await claim_all(
+        [queued], **world.n.deps(claim_all)
+    )  # the sender "dies" after its claim
     t = datetime.now(UTC)
     batch = [
         receipt(world, "wamid.LATE", "sent", at=t, callback=str(claimed.message_id)),
         receipt(world, "wamid.LATE", "delivered", at=t + timedelta(seconds=1)),
     ]
-    [changed] = await handle_status_reports(batch, n=world.n)
+    [changed] = await handle_status_reports(batch, **world.n.deps(handle_status_reports))
     [row] = await world.messages()
     assert (row["state"], row["status"], row["wamid"]) == ("done", "delivered", "wamid.LATE")
     assert row["revision"] == changed.revision == 3
@@ -216,28 +225,31 @@ async def test_a_claim_made_long_before_the_send_is_renewed_or_given_up(
 ) -> None:
     await world.connect()
     orders = [make_order(world.business_id, phone=f"92300000000{i}") for i in (1, 2)]
-    first, second = await claim_all(await handle_order_events(orders, n=world.n), n=world.n)
+    first, second = await claim_all(
+        await handle_order_events(orders, **world.n.deps(handle_order_events)),
+        **world.n.deps(claim_all),
+    )
 
     # Waited its turn for 20 s: the claim is renewed (committed) before Meta is called.
     world.clock.advance(20)
-    sent = await attempt(first, n=world.n)
+    sent = await attempt(first, **world.n.deps(attempt))
     assert sent is not None and sent.status.value == "sent"
     assert sent.claimed_at is not None and first.claimed_at is not None
     assert sent.claimed_at - first.claimed_at >= timedelta(seconds=20)
 
     # Waited so long that the sweeper took it over: this sender leaves it to the sweeper.
     world.clock.advance(60)
-    [swept] = await claim_stale(n=world.n)
+    [swept] = await claim_stale(**world.n.deps(claim_stale))
     assert swept.message_id == second.message_id
-    assert await attempt(second, n=world.n) is None
+    assert await attempt(second, **world.n.deps(attempt)) is None
     assert len(world.graph.sends) == 1
-    await send_all([swept], n=world.n, claimed=True)
+    await send_all([swept], **world.n.deps(send_all), claimed=True)
     assert [s.body["to"] for s in world.graph.sends] == ["923000000001", "923000000002"]
 
 
 async def test_the_graph_client_keeps_at_most_its_connections_in_flight(world: Any) -> None:
     await world.connect()
-    account = await world.n.accounts.of_business(world.business_id)
+    account = await world.accounts.of_business(world.business_id)
     in_flight = peak = 0
 
     async def slow(request: web.Request) -> web.Response:

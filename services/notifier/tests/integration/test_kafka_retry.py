@@ -2,7 +2,6 @@
 and the message log reaching notifier.events.v1."""
 
 import asyncio
-import dataclasses
 import time
 from typing import Any
 from uuid import uuid4
@@ -11,10 +10,11 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from sauda_contracts import TOPICS, Topic
 from sauda_contracts.whatsapp import parse_notifier_event
-from sauda_notifier.app import RETRY_TOPICS, on_retry
-from sauda_notifier.handlers import handle_order_event, send_all
-from sauda_runtime.consumer import make_broker, subscribe_batch
+from sauda_notifier.handlers.orders import handle_order_event
+from sauda_notifier.handlers.sending import send_all
+from sauda_runtime.consumer import make_broker
 from sauda_runtime.kafka import ensure_topics, make_producer, partitions_of
+from sauda_runtime.kit import ConsumerKit
 from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.testing import required_env
 
@@ -60,18 +60,21 @@ async def test_a_failed_send_is_retried_through_the_retry_topic(
     producer = make_producer(bootstrap, "notifier-test")
     await producer.start()
     relay = OutboxRelay(world.pool, producer, name=f"notifier-test-{uuid4()}", ordered=True)
-    world.n = dataclasses.replace(world.n, wake=relay.wake)
+    world.n = world.rewire(wake=relay.wake)
     broker = make_broker(bootstrap, "notifier-test")
     group = f"notifier-test-{uuid4().hex[:8]}"
-    for topic in RETRY_TOPICS:
-        subscribe_batch(broker, (topic,), group_id=f"{group}-{topic}", handler=on_retry(world.n))
+    kit = ConsumerKit(broker=broker, pool=world.pool, relay=relay, service="notifier-test")
+    world.n.retrying.subscribe(kit, group_prefix=group, consumer="notifier-retry")
     await broker.start()
     relay_task = asyncio.create_task(relay.run())
     try:
         await world.connect()
         world.graph.fail_next(1, status=500)
         placed = make_order(world.business_id)
-        await send_all(await handle_order_event(placed, n=world.n), n=world.n)
+        await send_all(
+            await handle_order_event(placed, **world.n.deps(handle_order_event)),
+            **world.n.deps(send_all),
+        )
         relay.wake()
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

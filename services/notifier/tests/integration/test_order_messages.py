@@ -23,16 +23,17 @@ from sauda_contracts.whatsapp import (
     SendWhatsAppMessage,
     parse_notifier_event,
 )
-from sauda_notifier.handlers import (
-    handle_order_event,
-    handle_outbound_batch,
-    queue_due_reminders,
-    send_all,
-)
+from sauda_notifier.handlers.orders import handle_order_event
+from sauda_notifier.handlers.outbound import handle_outbound_batch
+from sauda_notifier.handlers.reminders import queue_due_reminders
+from sauda_notifier.handlers.sending import send_all
 
 
 async def handle(world: Any, event: Any) -> None:
-    await send_all(await handle_order_event(event, n=world.n), n=world.n)
+    await send_all(
+        await handle_order_event(event, **world.n.deps(handle_order_event)),
+        **world.n.deps(send_all),
+    )
 
 
 async def notices(world: Any) -> list[Any]:
@@ -205,12 +206,18 @@ async def test_the_reminder_goes_once_after_the_delay_and_never_twice(
 ) -> None:
     await world.connect()
     await handle(world, make_order(world.business_id))
-    assert await queue_due_reminders(n=world.n) == []  # not due yet
+    assert await queue_due_reminders(**world.n.deps(queue_due_reminders)) == []  # not due yet
     world.clock.advance(3601)
-    await send_all(await queue_due_reminders(n=world.n), n=world.n)
-    await send_all(await queue_due_reminders(n=world.n), n=world.n)
+    await send_all(
+        await queue_due_reminders(**world.n.deps(queue_due_reminders)), **world.n.deps(send_all)
+    )
+    await send_all(
+        await queue_due_reminders(**world.n.deps(queue_due_reminders)), **world.n.deps(send_all)
+    )
     world.clock.advance(7200)
-    await send_all(await queue_due_reminders(n=world.n), n=world.n)
+    await send_all(
+        await queue_due_reminders(**world.n.deps(queue_due_reminders)), **world.n.deps(send_all)
+    )
     names = [s.body["template"]["name"] for s in world.graph.sends]
     assert names == ["sauda_cod_confirmation", "sauda_cod_reminder"]
     reminder = world.graph.sends[1].body["template"]["components"]
@@ -224,7 +231,7 @@ async def test_no_reminder_once_the_order_moved_on(world: Any, make_order: Any) 
     await handle(world, placed)
     await handle(world, status_changed(placed, OrderStatus.CONFIRMED, version=2))
     world.clock.advance(3601)
-    assert await queue_due_reminders(n=world.n) == []
+    assert await queue_due_reminders(**world.n.deps(queue_due_reminders)) == []
     names = [s.body["template"]["name"] for s in world.graph.sends]
     assert names == ["sauda_cod_confirmation", "sauda_order_confirmed"]
 
@@ -235,7 +242,7 @@ async def test_an_opted_out_customer_gets_no_reminder(world: Any, make_order: An
     await handle(world, placed)
     await world.pool.execute("UPDATE contacts SET opted_out = true")
     world.clock.advance(3601)
-    assert await queue_due_reminders(n=world.n) == []
+    assert await queue_due_reminders(**world.n.deps(queue_due_reminders)) == []
     [reminder] = [m for m in await world.messages() if m["purpose"] == "cod_reminder"]
     assert reminder["status"] == "skipped"
     assert "opted_out" in [n.body.kind for n in await notices(world)]
@@ -257,14 +264,20 @@ async def test_stop_holds_back_reminders_and_start_brings_them_back(
     await world.connect()
     stopped = make_order(world.business_id)
     phone = stopped.body.customer.phone
-    await handle_outbound_batch([opt_out(world, phone, True)], n=world.n)
+    await handle_outbound_batch(
+        [opt_out(world, phone, True)], **world.n.deps(handle_outbound_batch)
+    )
     await handle(world, stopped)
     world.clock.advance(3601)
-    assert await queue_due_reminders(n=world.n) == []
-    await handle_outbound_batch([opt_out(world, phone, False)], n=world.n)
+    assert await queue_due_reminders(**world.n.deps(queue_due_reminders)) == []
+    await handle_outbound_batch(
+        [opt_out(world, phone, False)], **world.n.deps(handle_outbound_batch)
+    )
     await handle(world, make_order(world.business_id))
     world.clock.advance(3601)
-    await send_all(await queue_due_reminders(n=world.n), n=world.n)
+    await send_all(
+        await queue_due_reminders(**world.n.deps(queue_due_reminders)), **world.n.deps(send_all)
+    )
     names = [s.body["template"]["name"] for s in world.graph.sends]
     assert names == ["sauda_cod_confirmation", "sauda_cod_confirmation", "sauda_cod_reminder"]
 
@@ -283,8 +296,14 @@ async def test_a_batch_of_chat_replies_is_sent_in_order_once_each(world: Any) ->
     first, second = reply("Delivery takes 2 days.", "chat:w1:0"), reply("Which one?", "chat:w1:1")
     stop = opt_out(world, "923001234567", True)
     batch = [first, stop, second, first, stop]  # the last two: redelivered in the same batch
-    await send_all(await handle_outbound_batch(batch, n=world.n), n=world.n)
-    await send_all(await handle_outbound_batch([second], n=world.n), n=world.n)  # and later
+    await send_all(
+        await handle_outbound_batch(batch, **world.n.deps(handle_outbound_batch)),
+        **world.n.deps(send_all),
+    )
+    await send_all(
+        await handle_outbound_batch([second], **world.n.deps(handle_outbound_batch)),
+        **world.n.deps(send_all),
+    )  # and later
     assert [s.body["text"]["body"] for s in world.graph.sends] == [
         "Delivery takes 2 days.",
         "Which one?",
@@ -308,9 +327,15 @@ async def test_free_form_messages_are_sent_once_per_message_key(world: Any) -> N
             buttons=(ReplyButton(id="yes", title="Yes"), ReplyButton(id="no", title="No")),
         ),
     )
-    await send_all(await handle_outbound_batch([command], n=world.n), n=world.n)
+    await send_all(
+        await handle_outbound_batch([command], **world.n.deps(handle_outbound_batch)),
+        **world.n.deps(send_all),
+    )
     again = command.model_copy(update={"event_id": uuid4()})
-    await send_all(await handle_outbound_batch([again], n=world.n), n=world.n)
+    await send_all(
+        await handle_outbound_batch([again], **world.n.deps(handle_outbound_batch)),
+        **world.n.deps(send_all),
+    )
     [send] = world.graph.sends
     assert send.body["type"] == "interactive"
     assert send.body["interactive"]["action"]["buttons"][0]["reply"] == {

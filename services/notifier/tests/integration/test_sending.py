@@ -20,17 +20,16 @@ from sauda_contracts.whatsapp import (
     TemplateStatusChanged,
     parse_notifier_event,
 )
-from sauda_notifier.app import on_order_events
-from sauda_notifier.domain import MAX_ATTEMPTS, sauda_templates
-from sauda_notifier.handlers import (
-    claim_stale,
-    handle_order_event,
-    handle_status_report,
-    handle_template_status,
-    retry_send,
-    run_due_work,
-    send_all,
-)
+from sauda_notifier.app import subscribe
+from sauda_notifier.domain.retries import MAX_ATTEMPTS
+from sauda_notifier.domain.templates import sauda_templates
+from sauda_notifier.handlers.orders import handle_order_event
+from sauda_notifier.handlers.receipts import handle_status_report
+from sauda_notifier.handlers.reminders import claim_stale, run_due_work
+from sauda_notifier.handlers.sending import send_all
+from sauda_notifier.handlers.templates import handle_template_status
+from sauda_runtime.consumer import make_broker
+from sauda_runtime.kit import ConsumerKit
 
 RETRY_TOPICS = {Topic.NOTIFIER_RETRY_5S, Topic.NOTIFIER_RETRY_30S, Topic.NOTIFIER_RETRY_120S}
 
@@ -38,7 +37,10 @@ RETRY_TOPICS = {Topic.NOTIFIER_RETRY_5S, Topic.NOTIFIER_RETRY_30S, Topic.NOTIFIE
 async def place(world: Any, make_order: Any, **kwargs: Any) -> Any:
     await world.connect()
     placed = make_order(world.business_id, **kwargs)
-    await send_all(await handle_order_event(placed, n=world.n), n=world.n)
+    await send_all(
+        await handle_order_event(placed, **world.n.deps(handle_order_event)),
+        **world.n.deps(send_all),
+    )
     return placed
 
 
@@ -65,15 +67,15 @@ async def test_500_twice_then_success_through_the_retry_topics(world: Any, make_
     assert (row["status"], row["state"], row["attempts"]) == ("retrying", "queued", 1)
 
     started = time.monotonic()
-    await retry_send(first, n=world.n)  # waits until due (0.1 s at scale 0.02), fails again
+    await world.n.retrying.retry(first)  # waits until due (0.1 s at scale 0.02), fails again
     assert time.monotonic() - started >= 0.05
     records = await due_records(world)
     assert [(t, d.body.attempt) for t, d in records] == [
         (Topic.NOTIFIER_RETRY_5S, 2),
         (Topic.NOTIFIER_RETRY_30S, 3),
     ]
-    await retry_send(records[1][1], n=world.n)
-    await retry_send(first, n=world.n)  # a duplicate retry record: the message moved on
+    await world.n.retrying.retry(records[1][1])
+    await world.n.retrying.retry(first)  # a duplicate retry record: the message moved on
 
     assert len(world.graph.sends) == 3
     [row] = await world.messages()
@@ -120,7 +122,7 @@ async def test_after_the_last_attempt_dead_letter_and_notice(world: Any, make_or
     await place(world, make_order)
     for _ in range(MAX_ATTEMPTS - 1):
         _topic, due = (await due_records(world))[-1]
-        await retry_send(due, n=world.n)
+        await world.n.retrying.retry(due)
     assert len(world.graph.sends) == MAX_ATTEMPTS
     [row] = await world.messages()
     assert (row["status"], row["attempts"]) == ("failed", MAX_ATTEMPTS)
@@ -140,11 +142,14 @@ async def test_a_timeout_is_retried(world: Any, make_order: Any) -> None:
     )
     # Templates are known already, so only the send reaches (and misses) Meta.
     for _p, _l, d in sauda_templates():
-        await world.n.store.set_template_status(
+        await world.store.set_template_status(
             f"waba{world.business_id.hex[:10]}", d["name"], d["language"], "APPROVED"
         )
     placed = make_order(world.business_id)
-    await send_all(await handle_order_event(placed, n=world.n), n=world.n)
+    await send_all(
+        await handle_order_event(placed, **world.n.deps(handle_order_event)),
+        **world.n.deps(send_all),
+    )
     [row] = await world.messages()
     assert (row["status"], row["error"]["code"]) == ("retrying", 0)
     assert [t for t, _ in await due_records(world)] == [Topic.NOTIFIER_RETRY_5S]
@@ -155,13 +160,13 @@ async def test_a_send_stalled_between_claim_and_record_is_sent_again(
 ) -> None:
     await world.connect()
     placed = make_order(world.business_id)
-    [queued] = await handle_order_event(placed, n=world.n)
+    [queued] = await handle_order_event(placed, **world.n.deps(handle_order_event))
     # The process claims the row and "dies" before (or while) calling Meta.
-    async with world.n.store.unit_of_work() as uow:
-        assert await uow.claim(queued.message_id, now=world.n.clock()) is not None
-    assert await claim_stale(n=world.n) == []  # not stale yet
+    async with world.store.unit_of_work() as uow:
+        assert await uow.claim(queued.message_id, now=world.clock()) is not None
+    assert await claim_stale(**world.n.deps(claim_stale)) == []  # not stale yet
     world.clock.advance(61)
-    await run_due_work(n=world.n)
+    await run_due_work(**world.n.deps(run_due_work))
     assert len(world.graph.sends) == 1
     [row] = await world.messages()
     assert (row["status"], row["state"], row["attempts"]) == ("sent", "done", 2)
@@ -172,15 +177,16 @@ async def test_a_receipt_completes_a_stalled_send_so_the_sweeper_leaves_it(
 ) -> None:
     await world.connect()
     placed = make_order(world.business_id)
-    [queued] = await handle_order_event(placed, n=world.n)
-    async with world.n.store.unit_of_work() as uow:
-        await uow.claim(queued.message_id, now=world.n.clock())
+    [queued] = await handle_order_event(placed, **world.n.deps(handle_order_event))
+    async with world.store.unit_of_work() as uow:
+        await uow.claim(queued.message_id, now=world.clock())
     # Meta got it after all: its receipt carries our message id as callback data.
     await handle_status_report(
-        receipt(world, "wamid.LATE", "sent", callback=str(queued.message_id)), n=world.n
+        receipt(world, "wamid.LATE", "sent", callback=str(queued.message_id)),
+        **world.n.deps(handle_status_report),
     )
     world.clock.advance(61)
-    await run_due_work(n=world.n)
+    await run_due_work(**world.n.deps(run_due_work))
     assert world.graph.sends == []
     [row] = await world.messages()
     assert (row["status"], row["state"], row["wamid"]) == ("sent", "done", "wamid.LATE")
@@ -218,11 +224,15 @@ async def test_receipts_update_the_message_and_publish_snapshots(
     [row] = await world.messages()
     wamid = row["wamid"]
     report = receipt(world, wamid, "delivered")
-    await handle_status_report(report, n=world.n)
-    await handle_status_report(report, n=world.n)  # redelivered
-    await handle_status_report(receipt(world, wamid, "sent"), n=world.n)  # late, ignored
-    await handle_status_report(receipt(world, wamid, "read"), n=world.n)
-    await handle_status_report(receipt(world, "wamid.SOMEONE_ELSES", "read"), n=world.n)
+    await handle_status_report(report, **world.n.deps(handle_status_report))
+    await handle_status_report(report, **world.n.deps(handle_status_report))  # redelivered
+    await handle_status_report(
+        receipt(world, wamid, "sent"), **world.n.deps(handle_status_report)
+    )  # late, ignored
+    await handle_status_report(receipt(world, wamid, "read"), **world.n.deps(handle_status_report))
+    await handle_status_report(
+        receipt(world, "wamid.SOMEONE_ELSES", "read"), **world.n.deps(handle_status_report)
+    )
     [row] = await world.messages()
     assert row["status"] == "read"
     assert [h["status"] for h in row["history"]] == ["queued", "sent", "delivered", "read"]
@@ -236,7 +246,10 @@ async def test_a_failed_receipt_is_recorded_with_its_error(world: Any, make_orde
     await place(world, make_order)
     [row] = await world.messages()
     error = GraphError(code=131026, title="Message undeliverable")
-    await handle_status_report(receipt(world, row["wamid"], "failed", errors=(error,)), n=world.n)
+    await handle_status_report(
+        receipt(world, row["wamid"], "failed", errors=(error,)),
+        **world.n.deps(handle_status_report),
+    )
     [row] = await world.messages()
     assert row["status"] == "failed"
     assert row["error"]["code"] == 131026
@@ -247,8 +260,8 @@ async def test_template_sync_creates_missing_templates_and_follows_reviews(world
     await world.connect()
     world.graph.templates.clear()
     world.graph.set_template("some_other_template", "en", "APPROVED")
-    account = await world.n.accounts.of_business(world.business_id)
-    assert await world.n.templates.sync(account)
+    account = await world.accounts.of_business(world.business_id)
+    assert await world.templates.sync(account)
     wanted = {(d["name"], d["language"]) for _p, _l, d in sauda_templates()}
     created = {
         (r.body["name"], r.body["language"])
@@ -262,7 +275,7 @@ async def test_template_sync_creates_missing_templates_and_follows_reviews(world
 
     # A second sync lists 25 templates over 3 pages and creates nothing.
     world.graph.requests.clear()
-    assert await world.n.templates.sync(account)
+    assert await world.templates.sync(account)
     assert [r.method for r in world.graph.requests] == ["GET", "GET", "GET"]
 
     world.graph.set_template("sauda_cod_confirmation", "en", "APPROVED")
@@ -279,9 +292,9 @@ async def test_template_sync_creates_missing_templates_and_follows_reviews(world
                 status="APPROVED",
             ),
         ),
-        n=world.n,
+        **world.n.deps(handle_template_status),
     )
-    status = await world.n.store.template_status(account.waba_id, "sauda_cod_confirmation", "en")
+    status = await world.store.template_status(account.waba_id, "sauda_cod_confirmation", "en")
     assert status == "APPROVED"
 
 
@@ -296,7 +309,12 @@ async def test_poison_records_go_to_the_dead_letter_topic(world: Any, make_order
         _record(b'{"type": "SomeFutureEvent"}', 3),
         _record(good.to_bytes(), 4),
     ]
-    await on_order_events(world.n)(records)
+    kit = ConsumerKit(broker=make_broker("127.0.0.1:9", "notifier-test"), pool=world.pool,
+                      relay=None, service="notifier-test")  # fmt: skip
+    subscriptions = subscribe(kit, world.n.subscribers, group_id="notifier-test", batch_size=100)
+    orders = subscriptions["notifier-test-orders"]
+    assert orders is not None
+    await kit.handle_batch(orders, records)
     dead = [
         DeadLetter.model_validate_json(r["value"]) for r in await world.outbox(Topic.NOTIFIER_DLQ)
     ]

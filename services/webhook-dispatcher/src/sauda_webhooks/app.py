@@ -1,95 +1,78 @@
-"""Dispatcher subscribers: parse records (poison to the DLQ), call a handler, start the sends."""
+"""Dispatcher subscribers: each topic bound to its handler through the consumer kit."""
 
-from collections.abc import Callable, Sequence
-from functools import partial
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from uuid import uuid5
 
 from aiokafka import ConsumerRecord
-from faststream.kafka import KafkaBroker
 
 from sauda_contracts import AnyOrderEvent, Topic, parse_order_event
-from sauda_contracts.webhooks import WebhookAttemptDue, parse_webhook_command
-from sauda_runtime.consumer import (
-    BatchHandler,
-    message_type,
-    parse_records,
-    subscribe_batch,
-    when_due,
+from sauda_contracts.webhooks import (
+    RedeliverWebhook,
+    SendTestWebhook,
+    WebhookAttemptDue,
+    parse_webhook_command,
 )
-from sauda_runtime.logging import get_logger
-from sauda_webhooks.domain import EVENT_FOR_TYPE, RETRY_TOPICS
-from sauda_webhooks.handlers import (
-    Dispatcher,
-    handle_command,
-    handle_order_events,
-    retry_delivery,
-    set_aside,
-)
+from sauda_contracts.whatsapp import DeadLetter
+from sauda_runtime.consumer import message_type, poison_letter
+from sauda_runtime.kit import ConsumerKit, OutboxRow, Transaction
+from sauda_runtime.retrying import Clock, RetryingCaller
+from sauda_webhooks.domain.deliveries import Delivery
+from sauda_webhooks.domain.orders import EVENT_FOR_TYPE, NAMESPACE
+from sauda_webhooks.handlers.deliveries import COMMANDS_CONSUMER, ORDERS_CONSUMER
 
-log = get_logger(__name__)
-
-T = TypeVar("T")
-RETRY_CONCURRENCY = 64
+RETRY_CONSUMER = "webhooks-retry"
 
 
-async def _parse_all(
-    records: Sequence[ConsumerRecord], parse: Callable[[bytes], T | None], *, d: Dispatcher
-) -> list[T]:
-    return await parse_records(records, parse, partial(set_aside, d=d))
-
-
-def _order_event(raw: bytes) -> AnyOrderEvent | None:
+def order_event(raw: bytes) -> AnyOrderEvent | None:
     kind = message_type(raw)
     if kind is not None and kind not in EVENT_FOR_TYPE:
         return None  # rejections and future types pass by
     return parse_order_event(raw)
 
 
-def on_order_events(d: Dispatcher) -> BatchHandler:
-    """Rows are committed before this returns (so before the offsets); sends run behind it."""
+def dead_letter_with(clock: Clock) -> Callable[[ConsumerRecord, Exception], OutboxRow]:
+    """A record that does not parse also goes to the dead-letter topic with the error."""
 
-    async def handle(records: Sequence[ConsumerRecord]) -> None:
-        events = await _parse_all(records, _order_event, d=d)
-        if events:
-            d.spawn(await handle_order_events(events, d=d))
+    def to_dlq(record: ConsumerRecord, error: Exception) -> OutboxRow:
+        business_id, correlation_id, body = poison_letter(record, error)
+        place = f"poison:{record.topic}:{record.partition}:{record.offset}"
+        letter = DeadLetter(
+            event_id=uuid5(NAMESPACE, place),
+            occurred_at=clock(),
+            business_id=business_id,
+            correlation_id=correlation_id,
+            body=body,
+        )
+        return (Topic.WEBHOOKS_DLQ, b"poison", letter.to_bytes())
 
-    return handle
-
-
-def on_commands(d: Dispatcher) -> BatchHandler:
-    async def handle(records: Sequence[ConsumerRecord]) -> None:
-        for command in await _parse_all(records, parse_webhook_command, d=d):
-            d.spawn(await handle_command(command, d=d))
-
-    return handle
-
-
-def on_retry(d: Dispatcher, *, concurrency: int = RETRY_CONCURRENCY) -> BatchHandler:
-    """Each record waits until its due time; records of one batch wait side by side, so one
-    endpoint's wait does not add to another's."""
-
-    async def attempt(due: WebhookAttemptDue) -> object:
-        return await retry_delivery(due, d=d)
-
-    async def handle(records: Sequence[ConsumerRecord]) -> None:
-        due = await _parse_all(records, WebhookAttemptDue.model_validate_json, d=d)
-        await when_due(due, lambda x: x.body.due_at, attempt, concurrency=concurrency)
-
-    return handle
+    return to_dlq
 
 
-def retry_group(group_id: str, topic: str) -> str:
-    return f"{group_id}-{topic.removeprefix('webhooks.').replace('.', '-')}"
+@dataclass(frozen=True)
+class Subscribers:
+    """The dispatcher's use cases as the kit calls them (bootstrap binds their collaborators)."""
 
-
-def subscribe(broker: KafkaBroker, d: Dispatcher, *, group_id: str, batch_size: int) -> list[str]:
-    """Every subscription, each its own consumer group (a slow retry topic never holds up
-    order events); returns the group ids."""
-    subscriptions: list[tuple[str, tuple[str, ...], BatchHandler, int]] = [
-        (f"{group_id}-orders", (Topic.ORDERS_EVENTS,), on_order_events(d), batch_size),
-        (f"{group_id}-commands", (Topic.WEBHOOKS_COMMANDS,), on_commands(d), batch_size),
-        *((retry_group(group_id, t), (t,), on_retry(d), RETRY_CONCURRENCY) for t in RETRY_TOPICS),
+    on_order_events: Callable[[Sequence[AnyOrderEvent], Transaction], Awaitable[list[Delivery]]]
+    on_commands: Callable[
+        [Sequence[SendTestWebhook | RedeliverWebhook], Transaction], Awaitable[list[Delivery]]
     ]
-    for group, topics, handler, size in subscriptions:
-        subscribe_batch(broker, topics, group_id=group, handler=handler, max_records=size)
-    return [s[0] for s in subscriptions]
+    spawn: Callable[[list[Delivery]], Awaitable[object]]
+    retrying: RetryingCaller[WebhookAttemptDue, Delivery]
+    dead_letter: Callable[[ConsumerRecord, Exception], OutboxRow]
+
+
+def subscribe(kit: ConsumerKit, s: Subscribers, *, group_id: str, batch_size: int) -> list[str]:
+    """Every subscription, each its own consumer group (a slow retry topic never holds up
+    order events); returns the group ids. Rows are committed before the offsets; the first
+    attempts run behind, in the background."""
+    kit.subscribe((Topic.ORDERS_EVENTS,), group_id=f"{group_id}-orders",
+                  consumer=ORDERS_CONSUMER, parse=order_event, handle=s.on_order_events,
+                  after=s.spawn, dead_letter=s.dead_letter, max_records=batch_size)  # fmt: skip
+    kit.subscribe((Topic.WEBHOOKS_COMMANDS,), group_id=f"{group_id}-commands",
+                  consumer=COMMANDS_CONSUMER, parse=parse_webhook_command, handle=s.on_commands,
+                  after=s.spawn, dead_letter=s.dead_letter, max_records=batch_size)  # fmt: skip
+    retry_groups = s.retrying.subscribe(
+        kit, group_prefix=group_id, consumer=RETRY_CONSUMER, dead_letter=s.dead_letter
+    )
+    return [f"{group_id}-orders", f"{group_id}-commands", *retry_groups]

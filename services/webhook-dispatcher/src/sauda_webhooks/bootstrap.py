@@ -1,90 +1,130 @@
-"""The one place the webhook dispatcher's objects are built and started."""
+"""The one place the webhook dispatcher's objects are built, wired and started."""
 
-import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
-from sauda_runtime.consumer import make_broker
-from sauda_runtime.db import create_pool, migrate
-from sauda_runtime.kafka import make_producer, wait_for_kafka
+from sauda_contracts.webhooks import WebhookAttemptDue
+from sauda_runtime.consumer_service import ConsumerService, forget_processed
+from sauda_runtime.kit import KIT_MIGRATIONS
 from sauda_runtime.logging import configure_logging, get_logger
-from sauda_runtime.outbox import OutboxRelay
+from sauda_runtime.retrying import Clock, RetryingCaller, sweep_forever, utcnow
 from sauda_runtime.secrets import SecretBox
-from sauda_runtime.service import consumer_health, run_until_stopped
 from sauda_webhooks.adapters.http import HttpSender
 from sauda_webhooks.adapters.store import PgWebhookStore
-from sauda_webhooks.app import subscribe
-from sauda_webhooks.handlers import Dispatcher, DispatcherConfig, sweep_stale
+from sauda_webhooks.app import Subscribers, dead_letter_with, subscribe
+from sauda_webhooks.domain.deliveries import RETRY_TOPICS
+from sauda_webhooks.handlers.attempts import (
+    DispatcherConfig,
+    Sender,
+    Sends,
+    attempt,
+    claim_retry,
+    sweep_stale,
+)
+from sauda_webhooks.handlers.deliveries import on_commands, on_order_events
 from sauda_webhooks.settings import WebhooksSettings
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+# The runtime's kit tables (outbox, processed events, poison) first, then this service's own.
+MIGRATIONS = (KIT_MIGRATIONS, Path(__file__).parent / "migrations")
 # Processed-event ids are kept as long as the input topics' redeliveries matter (a week).
 PROCESSED_KEPT = timedelta(days=8)
+RETRY_CONCURRENCY = 64
 
 log = get_logger(__name__)
 
 
-async def sweep_loop(d: Dispatcher, *, every: float) -> None:
-    """Stale deliveries at start and every `every` seconds: a crashed sender's rows are resent."""
-    rounds = 0
-    while True:
-        try:
-            await sweep_stale(d=d)
-            rounds += 1
-            if rounds % 720 == 0:
-                await d.store.forget_processed(d.clock() - PROCESSED_KEPT)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # Postgres away for a moment: try again next round
-            log.warning("sweep_round_failed", error=repr(exc))
-        await asyncio.sleep(every)
+@dataclass(frozen=True)
+class Dispatcher:
+    """The dispatcher wired: its subscribers, background sends and sweep, every use case with its
+    collaborators bound."""
+
+    store: PgWebhookStore
+    subscribers: Subscribers
+    sends: Sends
+    sweep: Callable[[], Awaitable[int]]
+
+
+def wire(
+    store: PgWebhookStore,
+    sender: Sender,
+    config: DispatcherConfig,
+    *,
+    clock: Clock = utcnow,
+    retry_concurrency: int = RETRY_CONCURRENCY,
+) -> Dispatcher:
+    sends = Sends(
+        attempt=lambda d: attempt_one(d), endpoint_concurrency=config.endpoint_concurrency
+    )
+    attempt_one = partial(
+        attempt, store=store, sender=sender, gate=sends.gate, clock=clock, config=config
+    )
+    retrying = RetryingCaller(
+        topics=RETRY_TOPICS,
+        parse=WebhookAttemptDue.model_validate_json,
+        due_at=lambda due: due.body.due_at,
+        claim=partial(claim_retry, store=store, clock=clock, config=config),
+        call=attempt_one,
+        clock=clock,
+        concurrency=retry_concurrency,
+    )
+    subscribers = Subscribers(
+        on_order_events=partial(on_order_events, store=store, clock=clock, config=config),
+        on_commands=partial(on_commands, store=store, clock=clock),
+        spawn=sends.spawn_all,
+        retrying=retrying,
+        dead_letter=dead_letter_with(clock),
+    )
+    sweep = partial(sweep_stale, store=store, sends=sends, clock=clock, config=config)
+    return Dispatcher(store, subscribers, sends, sweep)
 
 
 async def main(settings: WebhooksSettings | None = None) -> None:
     settings = settings or WebhooksSettings()
     configure_logging("webhooks", settings.log_level)
-    await wait_for_kafka(settings.kafka_bootstrap_servers)
-    schema = settings.webhooks_db_schema
-    pool = await create_pool(settings.database_url, schema, size=settings.db_pool_size)
-    await migrate(pool, schema, MIGRATIONS)
-    producer = make_producer(settings.kafka_bootstrap_servers, "sauda-webhooks-outbox")
-    await producer.start()
-    # Ordered: a delivery's snapshots must reach webhooks.events.v1 in revision order.
-    relay = OutboxRelay(pool, producer, name="webhooks", ordered=True)
+    service = await ConsumerService.start(
+        "webhooks",
+        database_url=settings.database_url,
+        schema=settings.webhooks_db_schema,
+        pool_size=settings.db_pool_size,
+        migrations=MIGRATIONS,
+        kafka=settings.kafka_bootstrap_servers,
+        health_port=settings.webhooks_health_port,
+    )
     sender = HttpSender(
         timeout=settings.webhooks_timeout_seconds,
         allow_private=settings.webhooks_allow_private_urls,
     )
-    d = Dispatcher(
-        store=PgWebhookStore(
-            pool,
-            gateway_schema=settings.webhooks_gateway_schema,
-            box=SecretBox(settings.sauda_secret_key),
-        ),
-        sender=sender,
-        config=DispatcherConfig(
-            retry_scale=settings.webhooks_retry_scale,
-            stale_after=settings.webhooks_stale_seconds,
-            max_event_age=settings.webhooks_max_event_age_seconds,
-            endpoint_concurrency=settings.webhooks_endpoint_concurrency,
-        ),
-        wake=relay.wake,
+    store = PgWebhookStore(
+        service.pool,
+        gateway_schema=settings.webhooks_gateway_schema,
+        box=SecretBox(settings.sauda_secret_key),
+        relay=service.relay,
     )
-    broker = make_broker(settings.kafka_bootstrap_servers, "sauda-webhooks")
+    config = DispatcherConfig(
+        retry_scale=settings.webhooks_retry_scale,
+        stale_after=settings.webhooks_stale_seconds,
+        max_event_age=settings.webhooks_max_event_age_seconds,
+        endpoint_concurrency=settings.webhooks_endpoint_concurrency,
+    )
+    d = wire(store, sender, config)
     groups = subscribe(
-        broker, d, group_id=settings.webhooks_group_id, batch_size=settings.webhooks_batch_size
+        service.kit,
+        d.subscribers,
+        group_id=settings.webhooks_group_id,
+        batch_size=settings.webhooks_batch_size,
     )
-    health = consumer_health("webhooks", pool, producer, settings.webhooks_health_port)
-    await broker.start()
     log.info("webhooks_started", health_port=settings.webhooks_health_port, groups=groups)
+    sweeping = sweep_forever(
+        d.sweep,
+        every=settings.webhooks_sweep_seconds,
+        name="sweep",
+        housekeeping=lambda: forget_processed(service.pool, utcnow() - PROCESSED_KEPT),
+        housekeeping_rounds=720,
+    )
     try:
-        await run_until_stopped(
-            [relay.run(), health.serve(), sweep_loop(d, every=settings.webhooks_sweep_seconds)]
-        )
+        await service.run([sweeping], on_stop=[d.sends.drain, sender.aclose])
     finally:
-        await broker.stop()
-        await d.drain()
-        await sender.aclose()
-        await producer.stop()
-        await pool.close()
         log.info("webhooks_stopped")

@@ -15,16 +15,18 @@ import asyncpg
 import pytest
 from aiohttp import web
 
-from sauda_contracts import OrderPlaced
+from sauda_contracts import AnyOrderEvent, OrderPlaced
 from sauda_contracts.testing import order_placed as placed_order
-from sauda_contracts.webhooks import WebhookAttemptDue
+from sauda_contracts.webhooks import RedeliverWebhook, SendTestWebhook, WebhookAttemptDue
+from sauda_runtime.consumer_service import consume
 from sauda_runtime.secrets import SecretBox
 from sauda_runtime.testing import free_ports, migrated_schema, required_env
 from sauda_webhooks.adapters.http import HttpSender
 from sauda_webhooks.adapters.store import PgWebhookStore
-from sauda_webhooks.bootstrap import MIGRATIONS
-from sauda_webhooks.domain import RETRY_TOPICS
-from sauda_webhooks.handlers import Dispatcher, DispatcherConfig, retry_delivery
+from sauda_webhooks.bootstrap import MIGRATIONS, Dispatcher, wire
+from sauda_webhooks.domain.deliveries import RETRY_TOPICS, Delivery
+from sauda_webhooks.handlers.attempts import DispatcherConfig
+from sauda_webhooks.handlers.deliveries import COMMANDS_CONSUMER, ORDERS_CONSUMER
 
 REPO = Path(__file__).resolve().parents[4]
 GATEWAY_ENDPOINTS_SQL = (
@@ -133,6 +135,17 @@ class World:
     business_id: UUID
     sender: HttpSender
 
+    async def order_events(self, events: list[AnyOrderEvent]) -> list[Delivery]:
+        """Order events through the orders consumer, as the kit runs a batch."""
+        s = self.d.subscribers
+        return await consume(self.pool, self.d.store.relay, s.on_order_events, events,
+                             consumer=ORDERS_CONSUMER)  # fmt: skip
+
+    async def commands(self, commands: list[SendTestWebhook | RedeliverWebhook]) -> list[Delivery]:
+        s = self.d.subscribers
+        return await consume(self.pool, self.d.store.relay, s.on_commands, commands,
+                             consumer=COMMANDS_CONSUMER)  # fmt: skip
+
     async def add_endpoint(
         self,
         url: str,
@@ -185,10 +198,10 @@ def make_world(
     retry_scale: float = 0.02,
 ) -> World:
     sender = HttpSender(timeout=timeout, allow_private=allow_private)
-    d = Dispatcher(
-        store=PgWebhookStore(pool, gateway_schema=gateway_schema, box=box),
-        sender=sender,
-        config=DispatcherConfig(retry_scale=retry_scale, stale_after=30),
+    d = wire(
+        PgWebhookStore(pool, gateway_schema=gateway_schema, box=box),
+        sender,
+        DispatcherConfig(retry_scale=retry_scale, stale_after=30),
     )
     return World(d, pool, gateway_schema, box, uuid4(), sender)
 
@@ -199,7 +212,7 @@ async def world(pool: asyncpg.Pool, gateway_schema: str, box: SecretBox) -> Asyn
     try:
         yield w
     finally:
-        await w.d.drain(timeout=1)
+        await w.d.sends.drain(timeout=1)
         await w.sender.aclose()
 
 
@@ -217,7 +230,7 @@ async def pump(world: World) -> AsyncIterator[None]:
             )
             for r in rows:
                 due = WebhookAttemptDue.model_validate_json(bytes(r["value"]))
-                task = asyncio.create_task(retry_delivery(due, d=world.d))
+                task = asyncio.create_task(world.d.subscribers.retrying.retry(due))
                 running.add(task)
                 task.add_done_callback(running.discard)
             await asyncio.sleep(0.01)

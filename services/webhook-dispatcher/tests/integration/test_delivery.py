@@ -21,7 +21,6 @@ from sauda_contracts.webhooks import (
     SendTestWebhook,
     parse_webhook_log_event,
 )
-from sauda_webhooks.handlers import handle_command, handle_order_events, sweep_stale
 
 from .conftest import SECRET, Receiver, World, make_world, order_placed, wait_for
 
@@ -37,7 +36,7 @@ def cancelled(placed: Any, *, reason: str | None = "customer said no") -> OrderC
 
 
 async def place(world: World, event: Any) -> None:
-    world.d.spawn(await handle_order_events([event], d=world.d))
+    world.d.sends.spawn(await world.order_events([event]))
 
 
 async def settled(world: World, count: int) -> list[Any]:
@@ -119,9 +118,9 @@ async def test_a_redelivered_order_event_makes_one_delivery(
     receiver: Receiver = await receivers()
     await world.add_endpoint(receiver.url)
     placed = order_placed(world.business_id)
-    assert len(await handle_order_events([placed, placed], d=world.d)) == 1
-    assert await handle_order_events([placed], d=world.d) == []
-    await sweep_stale(d=world.d)  # nothing is stale: the one row stays claimed
+    assert len(await world.order_events([placed, placed])) == 1
+    assert await world.order_events([placed]) == []
+    await world.d.sweep()  # nothing is stale: the one row stays claimed
     assert len(await world.deliveries()) == 1
 
 
@@ -147,7 +146,7 @@ async def test_failures_retry_then_the_endpoint_is_deactivated_and_reactivation_
     assert len(await world.outbox(Topic.WEBHOOKS_DLQ)) == 10
 
     # Deactivated: new events make no deliveries.
-    assert await handle_order_events([order_placed(world.business_id)], d=world.d) == []
+    assert await world.order_events([order_placed(world.business_id)]) == []
 
     # The merchant re-activates it in the gateway (PATCH active=true sets activated_at = now()).
     await world.pool.execute(
@@ -203,7 +202,7 @@ async def test_a_slow_endpoint_does_not_delay_another(
         errors = {r["error"] for r in await world.deliveries() if r["status"] == "retrying"}
         assert errors == {"timed out after 1 s"}
     finally:
-        await world.d.drain(timeout=0.1)
+        await world.d.sends.drain(timeout=0.1)
         await world.sender.aclose()
 
 
@@ -217,11 +216,11 @@ async def test_the_sweep_resends_a_pending_delivery_after_a_crash(
     receiver: Receiver = await receivers()
     await world.add_endpoint(receiver.url)
     # The rows are committed, then the process dies before sending (nothing is spawned).
-    created = await handle_order_events([order_placed(world.business_id)], d=world.d)
+    created = await world.order_events([order_placed(world.business_id)])
     assert len(created) == 1
-    assert await sweep_stale(d=world.d) == 0  # its claim is still fresh
+    assert await world.d.sweep() == 0  # its claim is still fresh
     await world.pool.execute("UPDATE deliveries SET claimed_at = now() - interval '1 hour'")
-    assert await sweep_stale(d=world.d) == 1
+    assert await world.d.sweep() == 1
     [row] = await settled(world, 1)
     assert row["status"] == "succeeded"
     assert len(receiver.hits) == 1
@@ -262,8 +261,8 @@ async def test_test_and_redeliver_commands(world: World, receivers: Any, pump: N
         correlation_id="req-test",
         body=SendTestBody(endpoint_id=endpoint_id),
     )
-    world.d.spawn(await handle_command(test, d=world.d))
-    assert await handle_command(test, d=world.d) == []  # a repeated command does nothing
+    world.d.sends.spawn(await world.commands([test]))
+    assert await world.commands([test]) == []  # a repeated command does nothing
     [first] = await settled(world, 1)
     assert json.loads(receiver.hits[0].body)["event"] == "webhook_test"
 
@@ -274,7 +273,7 @@ async def test_test_and_redeliver_commands(world: World, receivers: Any, pump: N
         correlation_id="req-redeliver",
         body=RedeliverBody(endpoint_id=endpoint_id, delivery_id=first["delivery_id"]),
     )
-    world.d.spawn(await handle_command(again, d=world.d))
+    world.d.sends.spawn(await world.commands([again]))
     rows = await settled(world, 2)
     assert len(receiver.hits) == 2
     assert receiver.hits[0].body == receiver.hits[1].body  # same payload, same event_id

@@ -9,13 +9,13 @@ from uuid import uuid4
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from sauda_contracts import TOPICS
-from sauda_runtime.consumer import make_broker, subscribe_batch
+from sauda_runtime.consumer import make_broker
 from sauda_runtime.kafka import ensure_topics, make_producer, partitions_of
+from sauda_runtime.kit import ConsumerKit
 from sauda_runtime.outbox import OutboxRelay
+from sauda_runtime.retrying import retry_group
 from sauda_runtime.testing import required_env
-from sauda_webhooks.app import on_retry, retry_group
-from sauda_webhooks.domain import RETRY_TOPICS
-from sauda_webhooks.handlers import handle_order_events
+from sauda_webhooks.domain.deliveries import RETRY_TOPICS
 
 from .conftest import Receiver, make_world, order_placed, wait_for
 
@@ -46,20 +46,21 @@ async def test_a_failing_receiver_gets_four_attempts_spaced_one_four_sixteen(
     producer = make_producer(bootstrap, "webhooks-test")
     await producer.start()
     relay = OutboxRelay(pool, producer, name=f"webhooks-test-{uuid4()}", ordered=True)
-    world.d.wake = relay.wake
+    world.d.store.relay = relay
     broker = make_broker(bootstrap, "webhooks-test")
     prefix = f"webhooks-test-{uuid4().hex[:8]}"
     for topic in RETRY_TOPICS:
         group = retry_group(prefix, topic)
         await _start_at_end(bootstrap, group, topic)
-        subscribe_batch(broker, (topic,), group_id=group, handler=on_retry(world.d))
+    kit = ConsumerKit(broker=broker, pool=pool, relay=relay, service="webhooks-test")
+    world.d.subscribers.retrying.subscribe(kit, group_prefix=prefix, consumer="webhooks-retry")
     await broker.start()
     relay_task = asyncio.create_task(relay.run())
     try:
         receiver: Receiver = await receivers()
         receiver.script = [500, 503, 502]
         await world.add_endpoint(receiver.url)
-        world.d.spawn(await handle_order_events([order_placed(world.business_id)], d=world.d))
+        world.d.sends.spawn(await world.order_events([order_placed(world.business_id)]))
 
         async def succeeded() -> Any:
             row = await pool.fetchrow("SELECT status, attempts FROM deliveries")
@@ -79,5 +80,5 @@ async def test_a_failing_receiver_gets_four_attempts_spaced_one_four_sixteen(
         await asyncio.gather(relay_task, return_exceptions=True)
         await broker.stop()
         await producer.stop()
-        await world.d.drain(timeout=1)
+        await world.d.sends.drain(timeout=1)
         await world.sender.aclose()

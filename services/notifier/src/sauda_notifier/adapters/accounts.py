@@ -10,7 +10,7 @@ from uuid import UUID
 
 import asyncpg
 
-from sauda_notifier.domain import Account, parse_language
+from sauda_notifier.domain.facts import Account, parse_language
 from sauda_runtime.logging import get_logger
 from sauda_runtime.secrets import InvalidToken, SecretBox
 

@@ -6,7 +6,8 @@ from typing import Any, Protocol
 import httpx
 
 from sauda_contracts.whatsapp import GraphError
-from sauda_notifier.domain import Account, SendFailure, SendOutcome, Sent
+from sauda_notifier.domain.facts import Account
+from sauda_notifier.domain.retries import SendFailure, SendOutcome, Sent
 
 
 class MessageSender(Protocol):

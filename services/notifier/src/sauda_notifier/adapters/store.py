@@ -5,136 +5,41 @@ Tables: orders, the message log, reminders, templates, contacts, notices, proces
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
 
 import asyncpg
 
-from sauda_contracts import OrderStatus, Topic
+from sauda_contracts import Topic
 from sauda_contracts.language import Language
 from sauda_contracts.whatsapp import (
     DeadLetter,
     DeadLetterBody,
-    DeliveryStatus,
-    GraphError,
-    MessagePurpose,
     MessageRecorded,
     NoticeBody,
     NoticeRaised,
     SendAttemptBody,
     SendAttemptDue,
-    StatusChange,
     chat_key,
 )
-from sauda_notifier.domain import (
-    NAMESPACE,
-    Message,
-    Notice,
-    OrderFacts,
-    Retry,
-    SendState,
-    parse_language,
-    snapshot,
+from sauda_notifier.adapters.rows import (
+    CLAIM_MESSAGES,
+    MESSAGE_COLUMNS,
+    MESSAGE_SELECT,
+    SAVE_MESSAGE,
+    Cause,
+    language_of,
+    message_from_row,
+    order_from_row,
 )
+from sauda_notifier.adapters.templates import TemplateWrites
+from sauda_notifier.domain.facts import NAMESPACE, Notice, OrderFacts
+from sauda_notifier.domain.message_log import Message, snapshot
+from sauda_notifier.domain.retries import Retry
 from sauda_runtime.db import Conn
 from sauda_runtime.outbox import add_to_outbox
-
-
-@dataclass(frozen=True, slots=True)
-class Cause:
-    """Who the records written now answer to: the tenant and the message that caused them."""
-
-    business_id: UUID
-    correlation_id: str
-    causation_id: str | None
-
-    def envelope(self, event_id: UUID, now: datetime) -> dict[str, Any]:
-        return {
-            "event_id": event_id,
-            "occurred_at": now,
-            "business_id": self.business_id,
-            "correlation_id": self.correlation_id,
-            "causation_id": self.causation_id,
-        }
-
-
-_MESSAGE_COLUMNS = (
-    "message_id, business_id, dedupe_key, phone_number_id, customer_phone, order_id, purpose, "
-    "template, language, kind, text, request, wamid, state, status, attempts, history, error, "
-    "revision, claimed_at, next_attempt_at, correlation_id, created_at"
-)
-_MESSAGE_FIELDS = ", ".join(f"m.{c.strip()}" for c in _MESSAGE_COLUMNS.split(","))
-_MESSAGE_SELECT = (
-    f"SELECT {_MESSAGE_FIELDS}, o.order_number "
-    "FROM messages m LEFT JOIN orders o ON o.order_id = m.order_id"
-)
-# queued → sending, counting the attempt; the claimed rows come back whole.
-_CLAIM = (
-    "WITH m AS (UPDATE messages SET state = 'sending', claimed_at = $2, attempts = attempts + 1, "
-    " updated_at = now() WHERE message_id = ANY($1::uuid[]) AND state = 'queued' "
-    " AND ($3::int IS NULL OR attempts = $3::int) RETURNING *) "
-    f"SELECT {_MESSAGE_FIELDS}, o.order_number FROM m LEFT JOIN orders o ON o.order_id = m.order_id"
-)
-_SAVE_MESSAGE = (
-    "UPDATE messages SET wamid = $2, state = $3, status = $4, attempts = $5, "
-    " history = $6, error = $7, revision = $8, claimed_at = $9, next_attempt_at = $10, "
-    " updated_at = now() WHERE message_id = $1"
-)
-
-
-def _language(value: str | None) -> Language | None:
-    try:
-        return Language(value) if value else None
-    except ValueError:
-        return None
-
-
-def _message(row: asyncpg.Record) -> Message:
-    return Message(
-        message_id=row["message_id"],
-        business_id=row["business_id"],
-        dedupe_key=row["dedupe_key"],
-        phone_number_id=row["phone_number_id"],
-        customer_phone=row["customer_phone"],
-        order_id=row["order_id"],
-        purpose=MessagePurpose(row["purpose"]),
-        template=row["template"],
-        language=row["language"],
-        kind=row["kind"],
-        text=row["text"],
-        request=row["request"],
-        wamid=row["wamid"],
-        state=SendState(row["state"]),
-        status=DeliveryStatus(row["status"]),
-        attempts=row["attempts"],
-        history=tuple(StatusChange.model_validate(h) for h in row["history"]),
-        error=GraphError.model_validate(row["error"]) if row["error"] else None,
-        revision=row["revision"],
-        claimed_at=row["claimed_at"],
-        next_attempt_at=row["next_attempt_at"],
-        correlation_id=row["correlation_id"],
-        created_at=row["created_at"],
-        order_number=row["order_number"],
-    )
-
-
-def _order(row: asyncpg.Record) -> OrderFacts:
-    return OrderFacts(
-        order_id=row["order_id"],
-        business_id=row["business_id"],
-        order_number=row["order_number"],
-        customer_phone=row["customer_phone"],
-        customer_name=row["customer_name"],
-        language=parse_language(row["language"]) if row["language"] else None,
-        consent=row["consent"],
-        total=row["total"],
-        currency=row["currency"],
-        status=OrderStatus(row["status"]),
-        version=row["version"],
-        correlation_id=row["correlation_id"],
-    )
 
 
 class NotifierUnitOfWork:
@@ -179,14 +84,14 @@ class NotifierUnitOfWork:
 
     async def load_order(self, order_id: UUID) -> OrderFacts | None:
         row = await self.conn.fetchrow("SELECT * FROM orders WHERE order_id = $1", order_id)
-        return _order(row) if row else None
+        return order_from_row(row) if row else None
 
     async def load_orders(self, order_ids: Iterable[UUID]) -> dict[UUID, OrderFacts]:
         ids = list(set(order_ids))
         if not ids:
             return {}
         rows = await self.conn.fetch("SELECT * FROM orders WHERE order_id = ANY($1::uuid[])", ids)
-        return {r["order_id"]: _order(r) for r in rows}
+        return {r["order_id"]: order_from_row(r) for r in rows}
 
     async def save_order(self, order: OrderFacts) -> None:
         # Only forward: a replayed older event never rolls the order back.
@@ -225,7 +130,7 @@ class NotifierUnitOfWork:
             [b for b, _ in keys],
             [p for _, p in keys],
         )
-        found = {(r["business_id"], r["phone"]): _language(r["language"]) for r in rows}
+        found = {(r["business_id"], r["phone"]): language_of(r["language"]) for r in rows}
         return {k: v for k, v in found.items() if v is not None}
 
     async def set_opt_out(self, business_id: UUID, phone: str, opted_out: bool) -> None:
@@ -253,7 +158,7 @@ class NotifierUnitOfWork:
         """Insert a new message (and publish its first snapshot); False if its dedupe key was
         already used (a redelivered cause), in which case nothing is written."""
         inserted = await self.conn.fetchval(
-            f"INSERT INTO messages ({_MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+            f"INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
             "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) "
             "ON CONFLICT (business_id, dedupe_key) DO NOTHING RETURNING true",
             *self._values(message),
@@ -285,7 +190,7 @@ class NotifierUnitOfWork:
     async def save_message(
         self, message: Message, cause: Cause, now: datetime, *, publish: bool = True
     ) -> None:
-        await self.conn.execute(_SAVE_MESSAGE, *self._changes(message))
+        await self.conn.execute(SAVE_MESSAGE, *self._changes(message))
         if publish:
             await self._publish_snapshot(message, cause, now)
 
@@ -293,7 +198,7 @@ class NotifierUnitOfWork:
         """Several messages' new state, each with its snapshot (in the order given)."""
         if not saved:
             return
-        await self.conn.executemany(_SAVE_MESSAGE, [self._changes(m) for m, _ in saved])
+        await self.conn.executemany(SAVE_MESSAGE, [self._changes(m) for m, _ in saved])
         await add_to_outbox(self.conn, [self._snapshot_row(m, c, now) for m, c in saved])
 
     async def load_messages(
@@ -301,11 +206,11 @@ class NotifierUnitOfWork:
     ) -> dict[UUID, Message]:
         """Messages by id; `lock`ed in id order, so that concurrent batches cannot deadlock."""
         rows = await self.conn.fetch(
-            f"{_MESSAGE_SELECT} WHERE m.message_id = ANY($1::uuid[]) "
+            f"{MESSAGE_SELECT} WHERE m.message_id = ANY($1::uuid[]) "
             f"ORDER BY m.message_id{' FOR UPDATE OF m' if lock else ''}",
             list(set(message_ids)),
         )
-        return {r["message_id"]: _message(r) for r in rows}
+        return {r["message_id"]: message_from_row(r) for r in rows}
 
     async def find_receipted(
         self, *, wamids: Iterable[str], message_ids: Iterable[UUID]
@@ -313,26 +218,26 @@ class NotifierUnitOfWork:
         """The messages a batch of receipts may be about (by wamid or by our id sent as callback
         data), locked in id order so that concurrent batches cannot deadlock."""
         rows = await self.conn.fetch(
-            f"{_MESSAGE_SELECT} WHERE m.wamid = ANY($1::text[]) OR m.message_id = ANY($2::uuid[]) "
+            f"{MESSAGE_SELECT} WHERE m.wamid = ANY($1::text[]) OR m.message_id = ANY($2::uuid[]) "
             "ORDER BY m.message_id FOR UPDATE OF m",
             list(set(wamids)),
             list(set(message_ids)),
         )
-        return [_message(r) for r in rows]
+        return [message_from_row(r) for r in rows]
 
     async def claim(
         self, message_id: UUID, *, now: datetime, attempts: int | None = None
     ) -> Message | None:
         """queued → sending, counting the attempt; None if someone else has it or it is done
         (or, with `attempts`, if it is no longer waiting for that attempt)."""
-        row = await self.conn.fetchrow(_CLAIM, [message_id], now, attempts)
-        return _message(row) if row else None
+        row = await self.conn.fetchrow(CLAIM_MESSAGES, [message_id], now, attempts)
+        return message_from_row(row) if row else None
 
     async def claim_all(self, message_ids: Sequence[UUID], *, now: datetime) -> list[Message]:
         """`claim` for several messages in one statement; the claimed ones, in the order given
         (those someone else has, or that are done, are left out)."""
-        rows = await self.conn.fetch(_CLAIM, list(message_ids), now, None)
-        claimed = {r["message_id"]: _message(r) for r in rows}
+        rows = await self.conn.fetch(CLAIM_MESSAGES, list(message_ids), now, None)
+        claimed = {r["message_id"]: message_from_row(r) for r in rows}
         return [claimed[i] for i in message_ids if i in claimed]
 
     async def renew_claim(self, message: Message, now: datetime) -> Message | None:
@@ -371,9 +276,9 @@ class NotifierUnitOfWork:
             now,
         )
         rows = await self.conn.fetch(
-            f"{_MESSAGE_SELECT} WHERE m.message_id = ANY($1::uuid[]) ORDER BY m.created_at", ids
+            f"{MESSAGE_SELECT} WHERE m.message_id = ANY($1::uuid[]) ORDER BY m.created_at", ids
         )
-        return [_message(r) for r in rows]
+        return [message_from_row(r) for r in rows]
 
     # --- reminders ---
 
@@ -503,7 +408,7 @@ class NotifierUnitOfWork:
         return str(value) if value is not None else None
 
 
-class PgNotifierStore:
+class PgNotifierStore(TemplateWrites):
     def __init__(self, pool: asyncpg.Pool) -> None:
         self.pool = pool
 
@@ -515,59 +420,3 @@ class PgNotifierStore:
     async def template_status(self, waba_id: str, name: str, language: str) -> str | None:
         async with self.pool.acquire() as conn:
             return await NotifierUnitOfWork(conn).template_status(waba_id, name, language)
-
-    async def replace_templates(self, waba_id: str, templates: list[dict[str, Any]]) -> None:
-        """The WABA's templates as Meta listed them (those it no longer lists are dropped)."""
-        rows = [
-            (
-                waba_id,
-                str(t["name"]),
-                str(t["language"]),
-                str(t.get("status") or "UNKNOWN").upper(),
-                t.get("category"),
-                str(t["id"]) if t.get("id") is not None else None,
-            )
-            for t in templates
-            if t.get("name") and t.get("language")
-        ]
-        async with self.pool.acquire() as conn, conn.transaction():
-            await conn.execute("DELETE FROM templates WHERE waba_id = $1", waba_id)
-            await conn.executemany(
-                "INSERT INTO templates (waba_id, name, language, status, category, template_id) "
-                "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (waba_id, name, language) DO UPDATE "
-                "SET status = EXCLUDED.status, category = EXCLUDED.category, "
-                " template_id = EXCLUDED.template_id, synced_at = now()",
-                rows,
-            )
-
-    async def set_template_status(
-        self,
-        waba_id: str,
-        name: str,
-        language: str,
-        status: str,
-        *,
-        category: str | None = None,
-        template_id: str | None = None,
-    ) -> None:
-        await self.pool.execute(
-            "INSERT INTO templates (waba_id, name, language, status, category, template_id) "
-            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (waba_id, name, language) DO UPDATE "
-            "SET status = EXCLUDED.status, "
-            " category = COALESCE(EXCLUDED.category, templates.category), "
-            " template_id = COALESCE(EXCLUDED.template_id, templates.template_id), "
-            " synced_at = now()",
-            waba_id,
-            name,
-            language,
-            status.upper(),
-            category,
-            template_id,
-        )
-
-    async def forget_processed(self, older_than: datetime) -> int:
-        """Processed-event rows older than any redelivery (the topics' retention)."""
-        result = await self.pool.execute(
-            "DELETE FROM processed_events WHERE processed_at < $1", older_than
-        )
-        return int(result.split()[-1])

@@ -7,7 +7,7 @@ import time
 import httpx
 
 from sauda_runtime.netguard import UnsafeUrl, pinned
-from sauda_webhooks.domain import EXCERPT_BYTES, AttemptResult, outcome_error
+from sauda_webhooks.domain.deliveries import EXCERPT_BYTES, AttemptResult, outcome_error
 
 
 class HttpSender:

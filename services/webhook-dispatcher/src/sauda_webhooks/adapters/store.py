@@ -1,4 +1,8 @@
-"""Postgres adapter: the dispatcher's own tables, and the gateway's endpoints read-only."""
+"""Postgres adapter: the dispatcher's own tables, and the gateway's endpoints read-only.
+
+Every transaction is a kit `Transaction`: records it publishes go to the outbox before commit and
+the relay is woken after it; a consumer's transaction is the one the kit opened for its batch.
+"""
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -8,18 +12,14 @@ from uuid import UUID
 import asyncpg
 
 from sauda_contracts.orders import OrderSource, OrderStatus
-from sauda_contracts.webhooks import DeliveryStatus
-from sauda_runtime.db import Conn
+from sauda_contracts.webhooks import WebhookDeliveryStatus
+from sauda_runtime.kit import Transaction, unit_of_work
 from sauda_runtime.logging import get_logger
-from sauda_runtime.outbox import add_to_outbox
+from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.secrets import InvalidToken, SecretBox
-from sauda_webhooks.domain import (
-    Delivery,
-    Endpoint,
-    EndpointHealth,
-    OrderFacts,
-    signing_secrets,
-)
+from sauda_webhooks.domain.deliveries import Delivery
+from sauda_webhooks.domain.endpoints import Endpoint, EndpointHealth, signing_secrets
+from sauda_webhooks.domain.orders import OrderFacts
 
 log = get_logger(__name__)
 
@@ -39,7 +39,7 @@ def _delivery(row: asyncpg.Record) -> Delivery:
         event=row["event"],
         order_id=row["order_id"],
         body=bytes(row["body"]),
-        status=DeliveryStatus(row["status"]),
+        status=WebhookDeliveryStatus(row["status"]),
         attempts=row["attempts"],
         revision=row["revision"],
         correlation_id=row["correlation_id"],
@@ -58,27 +58,11 @@ def _delivery(row: asyncpg.Record) -> Delivery:
 class Tx:
     """One transaction's reads and writes."""
 
-    def __init__(self, conn: Conn, *, gateway_schema: str, box: SecretBox) -> None:
-        self.conn = conn
+    def __init__(self, tx: Transaction, *, gateway_schema: str, box: SecretBox) -> None:
+        self.tx = tx
+        self.conn = tx.conn
         self._gateway = gateway_schema
         self._box = box
-
-    # --- processed events ---
-
-    async def already_processed(self, consumer: str, event_ids: Sequence[UUID]) -> set[UUID]:
-        rows = await self.conn.fetch(
-            "SELECT event_id FROM processed_events WHERE consumer = $1 AND event_id = ANY($2)",
-            consumer,
-            list(event_ids),
-        )
-        return {r["event_id"] for r in rows}
-
-    async def mark_processed(self, consumer: str, event_ids: Iterable[UUID]) -> None:
-        await self.conn.executemany(
-            "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) "
-            "ON CONFLICT DO NOTHING",
-            [(consumer, e) for e in event_ids],
-        )
 
     # --- orders ---
 
@@ -294,23 +278,30 @@ class Tx:
             d.updated_at,
         )
 
-    async def outbox(self, rows: list[tuple[str, bytes, bytes]]) -> None:
-        await add_to_outbox(self.conn, rows)
+    def publish(self, rows: Iterable[tuple[str, bytes, bytes]]) -> None:
+        for row in rows:
+            self.tx.publish(*row)
 
 
 class PgWebhookStore:
-    def __init__(self, pool: asyncpg.Pool, *, gateway_schema: str, box: SecretBox) -> None:
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        *,
+        gateway_schema: str,
+        box: SecretBox,
+        relay: OutboxRelay | None = None,
+    ) -> None:
         self.pool = pool
+        self.relay = relay
         self._gateway = gateway_schema
         self._box = box
 
+    def bind(self, tx: Transaction) -> Tx:
+        """The store's reads and writes inside a transaction someone else opened (the kit's)."""
+        return Tx(tx, gateway_schema=self._gateway, box=self._box)
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
-        async with self.pool.acquire() as conn, conn.transaction():
-            yield Tx(conn, gateway_schema=self._gateway, box=self._box)
-
-    async def forget_processed(self, older_than: datetime) -> int:
-        done = await self.pool.execute(
-            "DELETE FROM processed_events WHERE processed_at < $1", older_than
-        )
-        return int(done.split()[-1])
+        async with unit_of_work(self.pool, self.relay) as tx:
+            yield self.bind(tx)

@@ -1,0 +1,130 @@
+"""What the notifier knows: a business's WhatsApp account, its copy of an order, notices, derived ids."""
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from uuid import UUID, uuid5
+
+from sauda_contracts import (
+    OrderPlaced,
+    OrderStatus,
+)
+from sauda_contracts.language import Language
+from sauda_contracts.whatsapp import (
+    DeliveryStatus,
+    MessagePurpose,
+    NoticeKind,
+)
+
+# Fixed namespace of every id the notifier derives (messages, notices, records it publishes).
+NAMESPACE = UUID("6f0b3c0e-8d5e-5d8a-9a53-1c7f0e6a2b41")
+
+
+D = DeliveryStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A business's connected WhatsApp number (merchant configuration, read from the gateway)."""
+
+    business_id: UUID
+    business_name: str
+    phone_number_id: str
+    waba_id: str
+    graph_url: str
+    api_version: str
+    access_token: str = field(repr=False)
+    admin_phone: str | None
+    language: Language
+    sandbox: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    """The notifier's copy of an order: enough to message its customer about it."""
+
+    order_id: UUID
+    business_id: UUID
+    order_number: str
+    customer_phone: str | None
+    customer_name: str | None
+    language: Language | None
+    consent: bool
+    total: Decimal
+    currency: str
+    status: OrderStatus
+    version: int
+    correlation_id: str
+
+
+def order_facts(event: OrderPlaced) -> OrderFacts:
+    body = event.body
+    return OrderFacts(
+        order_id=body.order_id,
+        business_id=event.business_id,
+        order_number=body.order_number,
+        customer_phone=body.customer.phone,
+        customer_name=body.customer.name,
+        language=body.customer.language,
+        consent=body.customer.consent,
+        total=body.total,
+        currency=body.currency,
+        status=body.status,
+        version=body.version,
+        correlation_id=event.correlation_id,
+    )
+
+
+def order_after_save(current: OrderFacts | None, new: OrderFacts) -> OrderFacts:
+    """The notifier's copy of an order once `new` is saved over `current`: a new order is taken
+    as it is; a known one only moves forward (status and version, by version)."""
+    if current is None:
+        return new
+    if current.version < new.version:
+        return replace(current, status=new.status, version=new.version)
+    return current
+
+
+def parse_language(value: str | None, default: Language = Language.EN) -> Language:
+    try:
+        return Language(value) if value else default
+    except ValueError:
+        return default
+
+
+def choose_language(customer: Language | None, account_default: Language) -> Language:
+    """The customer's language if the order named one, else the business's default."""
+    return customer or account_default
+
+
+def normalize_phone(value: str | None) -> str | None:
+    """Digits only, as WhatsApp ids are; None if it cannot be a WhatsApp number."""
+    if not value:
+        return None
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return digits if 8 <= len(digits) <= 15 and digits[0] != "0" else None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    notice_id: UUID
+    kind: NoticeKind
+    message: str
+    order_id: UUID | None = None
+    order_number: str | None = None
+    customer_phone: str | None = None
+    details: dict[str, str] = field(default_factory=dict)
+
+
+def dedupe_key(purpose: MessagePurpose, order_id: UUID) -> str:
+    if purpose is MessagePurpose.ADMIN_NEW_ORDER:
+        return f"admin:{order_id}"
+    return f"{purpose.value}:{order_id}"
+
+
+def message_id_for(business_id: UUID, key: str) -> UUID:
+    """Derived from the dedupe key: a redelivered cause names the very same message."""
+    return uuid5(NAMESPACE, f"message:{business_id}:{key}")
+
+
+def notice_id_for(cause: UUID, kind: NoticeKind) -> UUID:
+    return uuid5(NAMESPACE, f"notice:{cause}:{kind.value}")

@@ -1,0 +1,267 @@
+"""The message log: one row per message, its send state, and the notices about it."""
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+from uuid import UUID
+
+from sauda_contracts.templates import TEMPLATES
+from sauda_contracts.whatsapp import (
+    DeliveryStatus,
+    GraphError,
+    MessagePurpose,
+    MessageRecordedBody,
+    NoticeKind,
+    SendMessageBody,
+    StatusChange,
+)
+from sauda_notifier.domain.facts import Account, Notice, message_id_for, notice_id_for
+from sauda_notifier.domain.graph_requests import chat_request, template_request
+from sauda_notifier.domain.templates import TemplateMessage
+
+D = DeliveryStatus
+
+
+MessageKind = Literal["template", "text", "buttons", "list"]
+
+
+class SendState(StrEnum):
+    """The sending discipline, apart from the status the rest of Sauda sees."""
+
+    QUEUED = "queued"  # to be sent (first time, or waiting on a retry topic until next_attempt_at)
+    SENDING = "sending"  # claimed and committed; the Graph call is (or was) in flight
+    DONE = "done"  # sent, failed for good, or skipped
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One row of the message log."""
+
+    message_id: UUID
+    business_id: UUID
+    dedupe_key: str
+    phone_number_id: str
+    customer_phone: str
+    order_id: UUID | None
+    purpose: MessagePurpose
+    template: str | None
+    language: str | None
+    kind: MessageKind
+    text: str
+    request: dict[str, Any]
+    state: SendState
+    status: DeliveryStatus
+    attempts: int
+    history: tuple[StatusChange, ...]
+    revision: int
+    correlation_id: str
+    created_at: datetime
+    wamid: str | None = None
+    error: GraphError | None = None
+    claimed_at: datetime | None = None
+    next_attempt_at: datetime | None = None
+    order_number: str | None = None  # joined from the order, for notices
+
+
+S = DeliveryStatus
+# The one table of a message's life: the statuses each status may move to. A message is queued
+# (or skipped) when recorded; an attempt leaves it sent, retrying or failed; Meta's receipts move
+# it forward only (sent < delivered < read; failed unless already delivered). A receipt may name
+# a skipped message by our id: it can only mean Meta has it.
+ALLOWED: dict[DeliveryStatus, frozenset[DeliveryStatus]] = {
+    S.QUEUED: frozenset({S.SKIPPED, S.RETRYING, S.SENT, S.DELIVERED, S.READ, S.FAILED}),
+    S.RETRYING: frozenset({S.RETRYING, S.SENT, S.DELIVERED, S.READ, S.FAILED}),
+    S.SKIPPED: frozenset({S.SENT, S.DELIVERED, S.READ, S.FAILED}),
+    S.SENT: frozenset({S.DELIVERED, S.READ, S.FAILED}),
+    S.DELIVERED: frozenset({S.READ}),
+    S.READ: frozenset(),
+    S.FAILED: frozenset(),
+}
+
+
+class InvalidTransition(ValueError):
+    """A step the FSM table does not allow (a bug in the caller, never Meta's doing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusMoved:
+    """One step of a message's life: its new status and send state, when, and the error it
+    carries; `wamid` (if given) is the id Meta gave it; `retry_at` (if given) is when the next
+    attempt is due, the claim released until then."""
+
+    status: DeliveryStatus
+    at: datetime
+    state: SendState
+    error: GraphError | None
+    wamid: str | None = None
+    retry_at: datetime | None = None
+
+
+def evolve(message: Message, event: StatusMoved) -> Message:
+    """The message once `event` is recorded (its history grows by one); a step the table
+    forbids raises."""
+    if event.status not in ALLOWED[message.status]:
+        raise InvalidTransition(f"a message cannot move from {message.status} to {event.status}")
+    update: dict[str, Any] = {}
+    if event.wamid is not None:
+        update["wamid"] = event.wamid
+    if event.retry_at is not None:
+        update |= {"next_attempt_at": event.retry_at, "claimed_at": None}
+    change = StatusChange(status=event.status, at=event.at, error=event.error)
+    return dataclasses.replace(
+        message,
+        status=event.status,
+        state=event.state,
+        error=event.error,
+        history=(*message.history, change),
+        revision=message.revision + 1,
+        **update,
+    )
+
+
+def new_template_message(
+    msg: TemplateMessage,
+    account: Account,
+    *,
+    approved: bool,
+    template_status: str | None,
+    correlation_id: str,
+    now: datetime,
+) -> tuple[Message, list[Notice]]:
+    """The log row for a template message: queued to send, or skipped if Meta has not approved
+    the template (the order's status changed all the same; that is not the notifier's call)."""
+    message_id = message_id_for(account.business_id, msg.dedupe_key)
+    name, code = msg.meta_ref
+    status = D.QUEUED if approved else D.SKIPPED
+    message = Message(
+        message_id=message_id,
+        business_id=account.business_id,
+        dedupe_key=msg.dedupe_key,
+        phone_number_id=account.phone_number_id,
+        customer_phone=msg.to,
+        order_id=msg.order_id,
+        purpose=msg.purpose,
+        template=name,
+        language=code,
+        kind="template",
+        text=TEMPLATES[msg.purpose].render(msg.language, msg.params)[:4096],
+        request=template_request(msg, message_id),
+        state=SendState.QUEUED if approved else SendState.DONE,
+        status=status,
+        attempts=0,
+        history=(StatusChange(status=status, at=now),),
+        revision=1,
+        correlation_id=correlation_id,
+        created_at=now,
+        next_attempt_at=now if approved else None,
+        order_number=msg.order_number,
+    )
+    if approved:
+        return message, []
+    return message, [not_approved_notice(message, template_status or "UNKNOWN")]
+
+
+def not_approved_notice(message: Message, template_status: str) -> Notice:
+    about = f"order {message.order_number}" if message.order_number else "a message"
+    return Notice(
+        notice_id=notice_id_for(message.message_id, NoticeKind.TEMPLATE_NOT_APPROVED),
+        kind=NoticeKind.TEMPLATE_NOT_APPROVED,
+        message=f"WhatsApp template {message.template} ({message.language}) is not approved "
+        f"by Meta ({template_status}), so the {message.purpose.value} message for {about} "
+        "was not sent.",
+        order_id=message.order_id,
+        order_number=message.order_number,
+        customer_phone=message.customer_phone,
+        details={
+            "template": message.template or "",
+            "language": message.language or "",
+            "template_status": template_status,
+            "purpose": message.purpose.value,
+        },
+    )
+
+
+def new_chat_message(
+    body: SendMessageBody,
+    account: Account,
+    *,
+    correlation_id: str,
+    now: datetime,
+) -> Message:
+    key = f"out:{body.message_key}"
+    message_id = message_id_for(account.business_id, key)
+    return Message(
+        message_id=message_id,
+        business_id=account.business_id,
+        dedupe_key=key,
+        phone_number_id=account.phone_number_id,
+        customer_phone=body.customer_phone,
+        order_id=body.order_id,
+        purpose=MessagePurpose.CHAT,
+        template=None,
+        language=None,
+        kind=body.kind.value,
+        text=body.text,
+        request=chat_request(body, message_id),
+        state=SendState.QUEUED,
+        status=D.QUEUED,
+        attempts=0,
+        history=(StatusChange(status=D.QUEUED, at=now),),
+        revision=1,
+        correlation_id=correlation_id,
+        created_at=now,
+        next_attempt_at=now,
+    )
+
+
+def skip(message: Message, now: datetime, reason: GraphError | None = None) -> Message:
+    return evolve(message, StatusMoved(D.SKIPPED, now, SendState.DONE, error=reason))
+
+
+def snapshot(message: Message) -> MessageRecordedBody:
+    return MessageRecordedBody(
+        message_id=message.message_id,
+        revision=message.revision,
+        phone_number_id=message.phone_number_id,
+        customer_phone=message.customer_phone,
+        order_id=message.order_id,
+        purpose=message.purpose,
+        template=message.template,
+        language=message.language,
+        kind=message.kind,
+        text=message.text[:4096],
+        wamid=message.wamid,
+        status=message.status,
+        attempts=message.attempts,
+        history=message.history,
+        error=message.error,
+        created_at=message.created_at,
+    )
+
+
+def failed_notice(message: Message, error: GraphError) -> Notice:
+    about = f"order {message.order_number}" if message.order_number else message.customer_phone
+    return Notice(
+        notice_id=notice_id_for(message.message_id, NoticeKind.MESSAGE_FAILED),
+        kind=NoticeKind.MESSAGE_FAILED,
+        message=f"The WhatsApp {message.purpose.value} message for {about} failed: "
+        f"({error.code}) {error.title}"[:1000],
+        order_id=message.order_id,
+        order_number=message.order_number,
+        customer_phone=message.customer_phone,
+        details={"code": str(error.code), "message_id": str(message.message_id)},
+    )
+
+
+def opted_out_notice(message: Message) -> Notice:
+    return Notice(
+        notice_id=notice_id_for(message.message_id, NoticeKind.OPTED_OUT),
+        kind=NoticeKind.OPTED_OUT,
+        message=f"No {message.purpose.value} message for order {message.order_number}: "
+        "the customer opted out of WhatsApp messages.",
+        order_id=message.order_id,
+        order_number=message.order_number,
+        customer_phone=message.customer_phone,
+    )

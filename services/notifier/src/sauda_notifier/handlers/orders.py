@@ -1,0 +1,246 @@
+"""Order events: decide what each means (asking Meta about templates first), then record it all in one transaction."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from sauda_contracts import AnyOrderEvent, OrderPlaced
+from sauda_contracts.language import Language
+from sauda_contracts.whatsapp import (
+    DeliveryStatus,
+    MessagePurpose,
+)
+from sauda_notifier.adapters.accounts import AccountDirectory
+from sauda_notifier.adapters.store import Cause, NotifierUnitOfWork, PgNotifierStore
+from sauda_notifier.domain.facts import Account, Notice, OrderFacts, order_after_save
+from sauda_notifier.domain.message_log import Message, SendState, new_template_message
+from sauda_notifier.domain.planning import (
+    OrderPlan,
+    ReminderAction,
+    plan_order_placed,
+    plan_status_event,
+    quiet,
+    too_old,
+)
+from sauda_notifier.domain.templates import template_sendable
+from sauda_notifier.handlers.common import NotifierConfig, count_recorded, order_context
+from sauda_notifier.handlers.templates import TemplateBook
+from sauda_runtime.logging import bound_contextvars, get_logger
+from sauda_runtime.retrying import Clock
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Decision:
+    """What an order event means, worked out before the transaction that records it (Meta may
+    be asked about templates on the way)."""
+
+    event: AnyOrderEvent
+    account: Account | None
+    plan: OrderPlan
+    statuses: dict[str, str | None]  # Meta's review status of each message's template, by key
+
+
+@dataclass(frozen=True, slots=True)
+class _Recorded:
+    queued: list[Message]
+    recorded: list[Message]
+    notices: list[Notice]
+
+
+async def handle_order_event(
+    event: AnyOrderEvent,
+    *,
+    store: PgNotifierStore,
+    accounts: AccountDirectory,
+    templates: TemplateBook,
+    config: NotifierConfig,
+    wake: Callable[[], None],
+    clock: Clock,
+) -> list[Message]:
+    return await handle_order_events(
+        [event],
+        store=store,
+        accounts=accounts,
+        templates=templates,
+        config=config,
+        wake=wake,
+        clock=clock,
+    )
+
+
+async def handle_order_events(
+    events: Sequence[AnyOrderEvent],
+    *,
+    store: PgNotifierStore,
+    accounts: AccountDirectory,
+    templates: TemplateBook,
+    config: NotifierConfig,
+    wake: Callable[[], None],
+    clock: Clock,
+) -> list[Message]:
+    """Record what a batch of order events means (messages, notices, reminders), each event
+    exactly once, all in one transaction; returns the messages queued for sending."""
+    decisions = (
+        await _decide(
+            events, store=store, accounts=accounts, templates=templates, config=config, clock=clock
+        )
+        if events
+        else []
+    )
+    if not decisions:
+        return []
+    now = clock()
+    outcomes: list[tuple[_Decision, _Recorded | None]] = []
+    async with store.unit_of_work() as uow:
+        fresh = await uow.first_times("orders", [d.event.event_id for d in decisions])
+        for d in decisions:
+            new = d.event.event_id in fresh
+            outcomes.append((d, await _record(uow, d, config=config, now=now) if new else None))
+    wake()
+    queued: list[Message] = []
+    for d, recorded in outcomes:
+        with bound_contextvars(**order_context(d.event)):
+            _log_recorded(recorded)
+        queued += recorded.queued if recorded else []
+    return queued
+
+
+async def _decide(
+    events: Sequence[AnyOrderEvent],
+    *,
+    store: PgNotifierStore,
+    accounts: AccountDirectory,
+    templates: TemplateBook,
+    config: NotifierConfig,
+    clock: Clock,
+) -> list[_Decision]:
+    """Plan the batch's new events in order, each seeing the order and the contact as the
+    events before it leave them (as if each had been recorded on its own)."""
+    placed = [e for e in events if isinstance(e, OrderPlaced)]
+    async with store.unit_of_work() as uow:
+        seen = await uow.already_processed("orders", [e.event_id for e in events])
+        orders = await uow.load_orders(
+            e.body.order_id for e in events if not isinstance(e, OrderPlaced)
+        )
+        languages = await uow.contact_languages(
+            (e.business_id, e.body.customer.phone) for e in placed if e.body.customer.phone
+        )
+    asked: dict[tuple[str, str, str], str | None] = {}
+    decisions: list[_Decision] = []
+    for event in events:
+        with bound_contextvars(**order_context(event)):
+            if event.event_id in seen:
+                log.info("order_event_duplicate")
+                continue
+            seen.add(event.event_id)
+            account = await accounts.of_business(event.business_id)
+            plan = _plan(event, account, orders, languages)
+            if too_old(event.occurred_at, clock(), config.max_event_age):
+                log.info("order_event_too_old", occurred_at=event.occurred_at.isoformat())
+                plan = quiet(plan)
+            statuses = await _template_statuses(plan, account, asked, templates=templates)
+            decisions.append(_Decision(event, account, plan, statuses))
+    return decisions
+
+
+def _plan(
+    event: AnyOrderEvent,
+    account: Account | None,
+    orders: dict[UUID, OrderFacts],
+    languages: dict[tuple[UUID, str], Language],
+) -> OrderPlan:
+    """The event's plan; `orders` and `languages` are moved on as recording it will move the
+    orders and contacts tables."""
+    if isinstance(event, OrderPlaced):
+        customer = event.body.customer
+        known = None
+        if customer.language is None and customer.phone:
+            known = languages.get((event.business_id, customer.phone))
+        plan = plan_order_placed(event, account, known)
+        if customer.phone and plan.contact_language is not None:
+            languages[(event.business_id, customer.phone)] = plan.contact_language
+    else:
+        plan = plan_status_event(event, orders.get(event.body.order_id), account)
+    if plan.facts is not None:
+        order_id = plan.facts.order_id
+        orders[order_id] = order_after_save(orders.get(order_id), plan.facts)
+    return plan
+
+
+async def _template_statuses(
+    plan: OrderPlan,
+    account: Account | None,
+    asked: dict[tuple[str, str, str], str | None],
+    *,
+    templates: TemplateBook,
+) -> dict[str, str | None]:
+    """Meta's verdict on each planned message's template (synced first if unknown), asked
+    before the transaction and once per template in a batch."""
+    statuses: dict[str, str | None] = {}
+    for msg in plan.messages:
+        assert account is not None
+        name, language = msg.meta_ref
+        ref = (account.waba_id, name, language)
+        if ref not in asked:
+            asked[ref] = await templates.status(account, name, language)
+        statuses[msg.dedupe_key] = asked[ref]
+    return statuses
+
+
+async def _record(
+    uow: NotifierUnitOfWork, d: _Decision, *, config: NotifierConfig, now: datetime
+) -> _Recorded:
+    """Write one new event's order facts, contact, messages, reminder and notices."""
+    event, plan = d.event, d.plan
+    cause = Cause(event.business_id, event.correlation_id, str(event.event_id))
+    if plan.facts is not None:
+        await uow.save_order(plan.facts)
+        if isinstance(event, OrderPlaced) and plan.facts.customer_phone:
+            await uow.remember_contact(
+                event.business_id,
+                plan.facts.customer_phone,
+                plan.contact_language.value if plan.contact_language else None,
+            )
+    done = _Recorded(queued=[], recorded=[], notices=list(plan.notices))
+    cod_queued = False
+    for msg in plan.messages:
+        assert d.account is not None
+        status = d.statuses[msg.dedupe_key]
+        message, extra = new_template_message(
+            msg,
+            d.account,
+            approved=template_sendable(status),
+            template_status=status,
+            correlation_id=event.correlation_id,
+            now=now,
+        )
+        if not await uow.add_message(message, cause, now):
+            continue  # this message was already decided (same dedupe key)
+        done.recorded.append(message)
+        done.notices.extend(extra)
+        if message.state is SendState.QUEUED:
+            done.queued.append(message)
+            cod_queued |= msg.purpose is MessagePurpose.COD_CONFIRMATION
+    if plan.reminder is ReminderAction.SCHEDULE and cod_queued:
+        due = now + timedelta(seconds=config.reminder_after)
+        await uow.schedule_reminder(event.body.order_id, event.business_id, due)
+    elif plan.reminder is ReminderAction.CANCEL:
+        await uow.cancel_reminder(event.body.order_id)
+    await uow.raise_notices(done.notices, cause, now)
+    return done
+
+
+def _log_recorded(recorded: _Recorded | None) -> None:
+    if recorded is None:
+        log.info("order_event_duplicate")
+        return
+    count_recorded(recorded.recorded, recorded.notices)
+    log.info(
+        "order_event_handled",
+        queued=[m.purpose.value for m in recorded.queued],
+        skipped=[m.purpose.value for m in recorded.recorded if m.status is DeliveryStatus.SKIPPED],
+        notices=[x.kind.value for x in recorded.notices],
+    )
