@@ -1,12 +1,12 @@
-"""Conversation subscriber: shoppers' messages, the ledger's refusals and order events, one
-transaction a batch."""
+"""Conversation subscriber: shoppers' messages, the ledger's refusals and order events, through
+the runtime's consumer kit, one transaction a batch."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TypeAlias
 
-import asyncpg
-from aiokafka import ConsumerRecord
 from prometheus_client import Counter
-from pydantic import ValidationError
 
 from sauda_contracts import (
     AnyOrderEvent,
@@ -16,51 +16,59 @@ from sauda_contracts import (
     parse_order_rejection,
 )
 from sauda_contracts.whatsapp import InboundMessageReceived
-from sauda_conversation.adapters.store import record_poison
+from sauda_conversation.domain.flow import CART_TTL
+from sauda_conversation.domain.shop import Ranker
 from sauda_conversation.handlers import (
-    ChatContext,
+    Clock,
+    ShopDirectory,
     handle_inbound,
     handle_order_events,
     handle_rejections,
 )
-from sauda_runtime.consumer import BatchHandler
-from sauda_runtime.logging import get_logger
-from sauda_runtime.outbox import OutboxRelay
-
-log = get_logger(__name__)
+from sauda_runtime.kit import ConsumerKit, Parser, Transaction
 
 TOPICS = (Topic.WHATSAPP_INBOUND, Topic.ORDERS_REJECTIONS, Topic.ORDERS_EVENTS)
+CONSUMER = "conversation"
 HANDLED = Counter("sauda_conversation_messages_total", "Messages handled", ["kind"])
 
+Record: TypeAlias = InboundMessageReceived | OrderCommandRejected | AnyOrderEvent
 
-def on_messages(pool: asyncpg.Pool, relay: OutboxRelay, context: ChatContext) -> BatchHandler:
-    async def handle(records: Sequence[ConsumerRecord]) -> None:
-        inbound: list[InboundMessageReceived] = []
-        rejections: list[OrderCommandRejected] = []
-        events: list[AnyOrderEvent] = []
-        async with pool.acquire() as conn, conn.transaction():
-            for r in records:
-                try:
-                    if r.topic == Topic.ORDERS_REJECTIONS:
-                        rejections.append(parse_order_rejection(r.value))
-                    elif r.topic == Topic.ORDERS_EVENTS:
-                        events.append(parse_order_event(r.value))
-                    else:
-                        inbound.append(InboundMessageReceived.model_validate_json(r.value))
-                except (ValidationError, ValueError, TypeError) as exc:
-                    log.error("poison_message", topic=r.topic, partition=r.partition,
-                              offset=r.offset, error=str(exc)[:500])  # fmt: skip
-                    await record_poison(conn, r.topic, r.partition, r.offset, str(exc),
-                                        r.value or b"")  # fmt: skip
-                    HANDLED.labels("poison").inc()
-            await handle_order_events(conn, events)
-            commands = await handle_inbound(conn, inbound, context)
-            replies = await handle_rejections(conn, rejections)
+PARSERS: dict[str, Parser[Record]] = {
+    Topic.WHATSAPP_INBOUND: InboundMessageReceived.model_validate_json,
+    Topic.ORDERS_REJECTIONS: parse_order_rejection,
+    Topic.ORDERS_EVENTS: parse_order_event,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OnMessages:
+    """A batch of the three topics, handled in one transaction: order events first (so a typed
+    answer finds the order it answers), then shoppers' messages, then refusals."""
+
+    shops: ShopDirectory
+    ranker: Ranker
+    clock: Clock
+    cart_ttl: timedelta = CART_TTL
+
+    async def __call__(self, records: Sequence[Record], tx: Transaction) -> None:
+        inbound = [r for r in records if isinstance(r, InboundMessageReceived)]
+        rejections = [r for r in records if isinstance(r, OrderCommandRejected)]
+        events = [
+            r for r in records if not isinstance(r, InboundMessageReceived | OrderCommandRejected)
+        ]
+        await handle_order_events(events, tx=tx, clock=self.clock)
+        commands = await handle_inbound(inbound, tx=tx, shops=self.shops, ranker=self.ranker,
+                                        clock=self.clock, cart_ttl=self.cart_ttl)  # fmt: skip
+        replies = await handle_rejections(rejections, tx=tx, clock=self.clock)
         HANDLED.labels("inbound").inc(len(inbound))
         HANDLED.labels("order_event").inc(len(events))
         HANDLED.labels("queued").inc(commands)
         HANDLED.labels("refusal_reply").inc(replies)
-        if commands or replies:
-            relay.wake()
 
-    return handle
+
+def subscribe(kit: ConsumerKit, *, group_id: str, on_messages: OnMessages) -> None:
+    """Bind the three topics to the handler. The kit parses each by its topic and sets aside what
+    will not parse; the handlers claim themselves (`claim=False`): a shopper's message by its
+    wamid, a refusal by its event id, and order events need none (their writes are idempotent)."""
+    kit.subscribe(TOPICS, group_id=group_id, consumer=CONSUMER, parse=PARSERS,
+                  handle=on_messages, claim=False)  # fmt: skip

@@ -1,20 +1,27 @@
 """The one place the conversation service's objects are built and started."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sauda_conversation.adapters.catalog import Catalogs
-from sauda_conversation.app import TOPICS, on_messages
-from sauda_conversation.handlers import ChatContext
+from sauda_conversation.adapters.ranking import FuzzyRanker
+from sauda_conversation.app import OnMessages, subscribe
 from sauda_conversation.settings import ConversationSettings
-from sauda_runtime.consumer import make_broker, subscribe_batch
+from sauda_runtime.consumer import make_broker
 from sauda_runtime.db import create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
+from sauda_runtime.kit import KIT_MIGRATIONS, ConsumerKit
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.service import consumer_health, run_until_stopped
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+# The runtime's kit tables (outbox, processed events, poison) first, then this service's own.
+MIGRATIONS = (KIT_MIGRATIONS, Path(__file__).parent / "migrations")
+
+
+def utc_now() -> datetime:
+    """The clock the handlers are given (tests give the same, or a fixed one)."""
+    return datetime.now(UTC)
 
 
 async def main(settings: ConversationSettings | None = None) -> None:
@@ -29,15 +36,15 @@ async def main(settings: ConversationSettings | None = None) -> None:
     await producer.start()
     relay = OutboxRelay(pool, producer, name="conversation", ordered=True)
     broker = make_broker(settings.kafka_bootstrap_servers, "sauda-conversation")
-    context = ChatContext(
-        catalogs=Catalogs(pool, schema=settings.conversation_gateway_schema,
-                          cache_seconds=settings.conversation_catalog_cache_seconds),
+    on_messages = OnMessages(
+        shops=Catalogs(pool, schema=settings.conversation_gateway_schema,
+                       cache_seconds=settings.conversation_catalog_cache_seconds),
+        ranker=FuzzyRanker(),
+        clock=utc_now,
         cart_ttl=timedelta(hours=settings.conversation_cart_ttl_hours),
     )  # fmt: skip
-    subscribe_batch(
-        broker, TOPICS, group_id=settings.conversation_group_id,
-        handler=on_messages(pool, relay, context),
-    )  # fmt: skip
+    kit = ConsumerKit(broker=broker, pool=pool, relay=relay, service="conversation")
+    subscribe(kit, group_id=settings.conversation_group_id, on_messages=on_messages)
 
     health = consumer_health("conversation", pool, producer, settings.conversation_health_port)
     await broker.start()

@@ -1,28 +1,19 @@
 """Conversation use cases: a shopper's COD tap (or the same answer typed) becomes an order
 command; any other message moves the chat-ordering flow; a refused tap gets a polite answer;
-order events keep the orders that wait for an answer. Each batch is one transaction whose
-messages leave through the outbox."""
+order events keep the orders that wait for an answer. Each runs in the kit's transaction and
+publishes through it (the outbox)."""
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Protocol
-from uuid import UUID, uuid4, uuid5
+from uuid import UUID, uuid5
 
-from sauda_contracts import (
-    Actor,
-    AnyOrderEvent,
-    ChangeOrderStatus,
-    ChangeOrderStatusBody,
-    OrderCommandRejected,
-    Topic,
-)
+from sauda_contracts import AnyOrderEvent, OrderCommandRejected, Topic
 from sauda_contracts.language import Language
 from sauda_contracts.templates import CodAction
 from sauda_contracts.whatsapp import (
-    ContactOptOutChanged,
     InboundMessageReceived,
-    OptOutBody,
     OutboundKind,
     SendMessageBody,
     SendWhatsAppMessage,
@@ -31,7 +22,6 @@ from sauda_contracts.whatsapp import (
 from sauda_conversation.adapters.store import (
     TapCommand,
     awaiting_cod,
-    first_time,
     load_session,
     next_order_number,
     record_chat_order,
@@ -40,156 +30,153 @@ from sauda_conversation.adapters.store import (
     save_session,
     taps_by_command,
 )
-from sauda_conversation.domain import (
+from sauda_conversation.domain.chat import (
+    chat_order_id,
+    chat_order_number,
+    opt_out_changed,
+    place_order,
+    reply_sends,
+    said_in,
+)
+from sauda_conversation.domain.cod import (
     COD_ANSWER_WINDOW,
     CodTap,
     awaiting_orders,
-    chat_order_id,
-    chat_order_number,
     cod_tap,
     command_id_for,
-    place_order,
     reply_to_refused_tap,
-    said_in,
     status_moves,
+    tap_command,
 )
-from sauda_conversation.flow import (
+from sauda_conversation.domain.flow import (
     CART_TTL,
     Session,
-    Shop,
     Step,
     language_after,
     placed_reply,
     turn,
 )
-from sauda_conversation.intents import cod_answer
-from sauda_conversation.replies import Reply, which_order
-from sauda_runtime.db import Conn
+from sauda_conversation.domain.intents import cod_answer
+from sauda_conversation.domain.replies import Reply, which_order
+from sauda_conversation.domain.shop import Ranker, Shop
+from sauda_runtime.kit import Transaction
 from sauda_runtime.logging import get_logger
-from sauda_runtime.outbox import add_to_outbox
 
 log = get_logger(__name__)
+
+Clock = Callable[[], datetime]
+
+# Names under which the kit's processed_events table holds this service's claims.
+INBOUND_CLAIMS = "conversation-inbound"  # by shopper message (business, wamid)
+REJECTION_CLAIMS = "conversation-rejections"  # by the ledger's rejection event id
 
 
 class ShopDirectory(Protocol):
     async def shop(self, business_id: UUID) -> tuple[Shop, Language]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class ChatContext:
-    """What a shopper's message is handled with, besides the transaction."""
-
-    catalogs: ShopDirectory
-    cart_ttl: timedelta = CART_TTL
-
-
 async def handle_inbound(
-    conn: Conn, messages: Sequence[InboundMessageReceived], context: ChatContext
+    messages: Sequence[InboundMessageReceived],
+    *,
+    tx: Transaction,
+    shops: ShopDirectory,
+    ranker: Ranker,
+    clock: Clock,
+    cart_ttl: timedelta = CART_TTL,
 ) -> int:
     """Act on shoppers' messages in order: a COD tap becomes a ChangeOrderStatus command (actor
-    `customer`); anything else moves the chat-ordering flow. A redelivered message (same wamid)
-    is skipped, so nothing advances twice. Returns the records queued."""
-    rows: list[tuple[str, bytes, bytes]] = []
+    `customer`); anything else moves the chat-ordering flow. A redelivered message (same wamid,
+    whatever its event id) is skipped, so nothing advances twice. Returns the records queued."""
+    queued = 0
     for message in messages:
         body = message.body
-        if not await first_time(conn, message.business_id, body.wamid):
+        if not await tx.claim(INBOUND_CLAIMS, [command_id_for(message.business_id, body.wamid)]):
             continue  # redelivered: what it caused is already on its way
         tap = cod_tap(body)
         if tap is None:
-            rows += await _chat_turn(conn, message, context)
+            queued += await _chat_turn(tx, message, shops=shops, ranker=ranker, clock=clock,
+                                       cart_ttl=cart_ttl)  # fmt: skip
         else:
-            rows.append(await _tap_command(conn, message, tap))
-    await add_to_outbox(conn, rows)
-    return len(rows)
+            await _tap_command(tx, message, tap, now=clock())
+            queued += 1
+    return queued
 
 
 async def _tap_command(
-    conn: Conn, message: InboundMessageReceived, tap: CodTap, *, typed: bool = False
-) -> tuple[str, bytes, bytes]:
+    tx: Transaction, message: InboundMessageReceived, tap: CodTap, *, now: datetime,
+    typed: bool = False,
+) -> None:  # fmt: skip
     """The ledger command for a shopper's COD answer, remembered so a refusal is answered."""
     body = message.body
-    command = ChangeOrderStatus(
-        event_id=command_id_for(message.business_id, body.wamid),
-        occurred_at=datetime.now(UTC),
-        business_id=message.business_id,
-        correlation_id=message.correlation_id,
-        causation_id=str(message.event_id),
-        body=ChangeOrderStatusBody(
-            order_id=tap.order_id, status=tap.status, actor=Actor.CUSTOMER, reason=tap.reason
-        ),
-    )
+    command = tap_command(message, tap, now=now)
     await remember_tap(
-        conn,
+        tx.conn,
         TapCommand(command.event_id, message.business_id, body.customer_phone, tap.order_id,
                    tap.order_number, tap.action.value, body.wamid),
     )  # fmt: skip
     log.info("cod_tap", action=tap.action.value, typed=typed, order_id=str(tap.order_id),
              correlation_id=message.correlation_id)  # fmt: skip
-    return Topic.ORDERS_COMMANDS, str(tap.order_id).encode(), command.to_bytes()
+    tx.publish(Topic.ORDERS_COMMANDS, str(tap.order_id), command.to_bytes())
 
 
 async def _chat_turn(
-    conn: Conn, message: InboundMessageReceived, context: ChatContext
-) -> list[tuple[str, bytes, bytes]]:
+    tx: Transaction,
+    message: InboundMessageReceived,
+    *,
+    shops: ShopDirectory,
+    ranker: Ranker,
+    clock: Clock,
+    cart_ttl: timedelta,
+) -> int:
     """One step of the ordering flow: load the session (locked), decide, save, queue."""
-    body, business_id = message.body, message.business_id
-    now = datetime.now(UTC)
-    shop, language = await context.catalogs.shop(business_id)
+    conn, body, business_id = tx.conn, message.body, message.business_id
+    now = clock()
+    shop, language = await shops.shop(business_id)
     session = await load_session(conn, business_id, body.customer_phone,
                                  default=Session(language=language), now=now,
-                                 ttl=context.cart_ttl)  # fmt: skip
+                                 ttl=cart_ttl)  # fmt: skip
     said = said_in(body)
     if session.step is Step.IDLE and not session.cart and said.text:
         language = language_after(session.language, said.text)
-        answered = await _typed_cod_answer(conn, message, said.text, language, now)
+        answered = await _typed_cod_answer(tx, message, said.text, language, now)
         if answered is not None:
             if language is not session.language:
                 await save_session(conn, business_id, body.customer_phone,
                                    replace(session, language=language), now)  # fmt: skip
             return answered
-    result = turn(session, said, shop)
-    rows: list[tuple[str, bytes, bytes]] = []
+    result = turn(session, said, shop, ranker=ranker)
+    queued = 0
     replies = list(result.replies)
     order_id: UUID | None = None
     if result.checkout is not None:
         order_id = chat_order_id(business_id, body.wamid)
         number = chat_order_number(await next_order_number(conn, business_id))
         place = place_order(message, result.checkout, order_id=order_id, order_number=number,
-                            language=result.session.language)  # fmt: skip
+                            language=result.session.language, now=now)  # fmt: skip
         await record_chat_order(conn, order_id, business_id, body.customer_phone, number,
                                 body.wamid)  # fmt: skip
-        rows.append((Topic.ORDERS_COMMANDS, str(order_id).encode(), place.to_bytes()))
+        tx.publish(Topic.ORDERS_COMMANDS, str(order_id), place.to_bytes())
+        queued += 1
         replies.insert(0, placed_reply(result.session.language, number, result.checkout))
         log.info("chat_order_placed", order_id=str(order_id), order_number=number,
                  total=str(result.checkout.total), correlation_id=message.correlation_id)  # fmt: skip
     if result.opt_out is not None:
-        changed = ContactOptOutChanged(
-            event_id=uuid5(message.event_id, "opt-out"),
-            occurred_at=now,
-            business_id=business_id,
-            correlation_id=message.correlation_id,
-            causation_id=str(message.event_id),
-            body=OptOutBody(
-                customer_phone=body.customer_phone,
-                opted_out=result.opt_out,
-                wamid=body.wamid,
-                at=body.sent_at,
-            ),
-        )
-        rows.append((Topic.WHATSAPP_OUTBOUND, chat_key(business_id, body.customer_phone),
-                     changed.to_bytes()))  # fmt: skip
+        changed = opt_out_changed(message, result.opt_out, now=now)
+        tx.publish(Topic.WHATSAPP_OUTBOUND, chat_key(business_id, body.customer_phone),
+                   changed.to_bytes())  # fmt: skip
+        queued += 1
         log.info("chat_opt_out", opted_out=result.opt_out, correlation_id=message.correlation_id)
-    rows += _replies(message, replies, now, order_id=order_id)
+    queued += _send_replies(tx, message, replies, now, order_id=order_id)
     await save_session(conn, business_id, body.customer_phone, result.session, now)
     log.info("chat_turn", step_from=session.step.value, step_to=result.session.step.value,
              cart_lines=len(result.session.cart), replies=len(replies),
              correlation_id=message.correlation_id)  # fmt: skip
-    return rows
+    return queued
 
 
 async def _typed_cod_answer(
-    conn: Conn, message: InboundMessageReceived, text: str, language: Language, now: datetime
-) -> list[tuple[str, bytes, bytes]] | None:
+    tx: Transaction, message: InboundMessageReceived, text: str, language: Language, now: datetime
+) -> int | None:
     """A typed "confirm" / "haan" / "cancel" in a chat with an order waiting for its COD answer:
     one such order is answered as if tapped; several get their buttons again to say which.
     None when the message is no answer or nothing waits: it is chat, for the ordering flow."""
@@ -197,73 +184,65 @@ async def _typed_cod_answer(
     if action is None:
         return None
     body = message.body
-    waiting = await awaiting_cod(conn, message.business_id, body.customer_phone,
+    waiting = await awaiting_cod(tx.conn, message.business_id, body.customer_phone,
                                  since=now - COD_ANSWER_WINDOW)  # fmt: skip
     if not waiting:
         return None
     if len(waiting) == 1:
         [order] = waiting
-        return [await _tap_command(conn, message, CodTap(action, order.order_id,
-                                                         order.order_number), typed=True)]  # fmt: skip
+        tap = CodTap(action, order.order_id, order.order_number)
+        await _tap_command(tx, message, tap, now=now, typed=True)
+        return 1
     log.info("cod_answer_ambiguous", waiting=len(waiting), correlation_id=message.correlation_id)
     orders = [(o.order_id, o.order_number, o.total) for o in waiting]
-    return _replies(message, which_order(orders, language), now)
+    return _send_replies(tx, message, which_order(orders, language), now)
 
 
-def _replies(
+def _send_replies(
+    tx: Transaction,
     message: InboundMessageReceived,
     replies: Sequence[Reply],
     now: datetime,
     *,
     order_id: UUID | None = None,
-) -> list[tuple[str, bytes, bytes]]:
-    """The bot's answers to one shopper message, in order, each with an id of its own."""
-    body = message.body
-    key = chat_key(message.business_id, body.customer_phone)
-    rows = []
-    for index, reply in enumerate(replies):
-        send = SendWhatsAppMessage(
-            event_id=uuid5(message.event_id, f"reply:{index}"),
-            occurred_at=now,
-            business_id=message.business_id,
-            correlation_id=message.correlation_id,
-            causation_id=str(message.event_id),
-            body=SendMessageBody(
-                message_key=f"chat:{body.wamid}:{index}"[:200],
-                customer_phone=body.customer_phone,
-                kind=reply.kind,
-                text=reply.text,
-                buttons=reply.buttons,
-                menu=reply.menu,
-                order_id=order_id,
-            ),
-        )
-        rows.append((Topic.WHATSAPP_OUTBOUND, key, send.to_bytes()))
-    return rows
+) -> int:
+    key = chat_key(message.business_id, message.body.customer_phone)
+    sends = reply_sends(message, replies, now=now, order_id=order_id)
+    for send in sends:
+        tx.publish(Topic.WHATSAPP_OUTBOUND, key, send.to_bytes())
+    return len(sends)
 
 
-async def handle_order_events(conn: Conn, events: Sequence[AnyOrderEvent]) -> None:
-    """Keep the orders that wait for a COD answer, so a typed answer can name its order."""
+async def handle_order_events(
+    events: Sequence[AnyOrderEvent], *, tx: Transaction, clock: Clock
+) -> None:
+    """Keep the orders that wait for a COD answer, so a typed answer can name its order. Each
+    write is idempotent (insert once, move a status forward by version), so no claim is needed."""
     if not events:
         return
-    now = datetime.now(UTC)
-    await record_cod_orders(conn, awaiting_orders(events, now), status_moves(events),
+    now = clock()
+    await record_cod_orders(tx.conn, awaiting_orders(events, now), status_moves(events),
                             prune_before=now - COD_ANSWER_WINDOW)  # fmt: skip
 
 
-async def handle_rejections(conn: Conn, rejections: Sequence[OrderCommandRejected]) -> int:
-    """Answer, in the shopper's chat, taps the ledger refused. Returns replies queued."""
+async def handle_rejections(
+    rejections: Sequence[OrderCommandRejected], *, tx: Transaction, clock: Clock
+) -> int:
+    """Answer, in the shopper's chat, taps the ledger refused; a redelivered refusal finds its
+    claim and is answered once. Returns replies queued."""
     if not rejections:
         return 0
-    taps = await taps_by_command(conn, [r.body.command_id for r in rejections])
-    rows: list[tuple[str, bytes, bytes]] = []
+    fresh = await tx.claim(REJECTION_CLAIMS, [r.event_id for r in rejections])
+    rejections = [r for r in rejections if r.event_id in fresh]
+    taps = await taps_by_command(tx.conn, [r.body.command_id for r in rejections])
+    queued = 0
     for rejection in rejections:
         tap = taps.get(rejection.body.command_id)
         if tap is None:
             continue  # not a shopper's tap: the merchant's own API call got its answer
         reply = SendWhatsAppMessage(
-            event_id=uuid4(),
-            occurred_at=datetime.now(UTC),
+            event_id=uuid5(rejection.event_id, "tap-refused"),
+            occurred_at=clock(),
             business_id=tap.business_id,
             correlation_id=rejection.correlation_id,
             causation_id=str(rejection.event_id),
@@ -276,9 +255,9 @@ async def handle_rejections(conn: Conn, rejections: Sequence[OrderCommandRejecte
                 reply_to=tap.wamid,
             ),
         )
-        rows.append((Topic.WHATSAPP_OUTBOUND, chat_key(tap.business_id, tap.customer_phone),
-                     reply.to_bytes()))  # fmt: skip
+        tx.publish(Topic.WHATSAPP_OUTBOUND, chat_key(tap.business_id, tap.customer_phone),
+                   reply.to_bytes())  # fmt: skip
+        queued += 1
         log.info("cod_tap_refused", order_id=str(tap.order_id), current=rejection.body.current_status,
                  correlation_id=rejection.correlation_id)  # fmt: skip
-    await add_to_outbox(conn, rows)
-    return len(rows)
+    return queued

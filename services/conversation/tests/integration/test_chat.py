@@ -2,7 +2,7 @@
 connection pool (a restart), a redelivered message never advances the flow twice, and a
 confirmed cart leaves as one PlaceOrder with its replies through the outbox."""
 
-from collections.abc import AsyncIterator
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -10,18 +10,18 @@ from uuid import UUID, uuid4
 
 import asyncpg
 import orjson
-import pytest
 
 from sauda_contracts import Topic
 from sauda_contracts.language import Language
 from sauda_contracts.whatsapp import InboundKind, InboundMessageBody, InboundMessageReceived
-from sauda_conversation import replies as r
-from sauda_conversation.bootstrap import MIGRATIONS
-from sauda_conversation.flow import Shop
-from sauda_conversation.handlers import ChatContext, handle_inbound
-from sauda_conversation.ranking import Product
+from sauda_conversation.adapters.ranking import FuzzyRanker
+from sauda_conversation.bootstrap import utc_now
+from sauda_conversation.domain import replies as r
+from sauda_conversation.domain.shop import Product, Shop
+from sauda_conversation.handlers import handle_inbound
 from sauda_runtime.db import create_pool
-from sauda_runtime.testing import migrated_schema, required_env
+from sauda_runtime.kit import unit_of_work
+from sauda_runtime.testing import required_env
 
 BUSINESS = uuid4()
 PHONE = "923001234567"
@@ -34,13 +34,11 @@ class StaticShop:
         return Shop(products=(TEA, MILK)), Language.EN
 
 
-CONTEXT = ChatContext(StaticShop())
-
-
-@pytest.fixture
-async def pool() -> AsyncIterator[asyncpg.Pool]:
-    async with migrated_schema(required_env("DATABASE_URL"), MIGRATIONS) as db:
-        yield db
+async def handle(pool: asyncpg.Pool, messages: Sequence[InboundMessageReceived]) -> None:
+    async with unit_of_work(pool, None) as tx:
+        await handle_inbound(
+            messages, tx=tx, shops=StaticShop(), ranker=FuzzyRanker(), clock=utc_now
+        )
 
 
 def inbound(wamid: str, *, text: str | None = None, tap: str | None = None,
@@ -61,8 +59,7 @@ def inbound(wamid: str, *, text: str | None = None, tap: str | None = None,
 
 
 async def send(pool: asyncpg.Pool, *messages: InboundMessageReceived) -> None:
-    async with pool.acquire() as conn, conn.transaction():
-        await handle_inbound(conn, messages, CONTEXT)
+    await handle(pool, messages)
 
 
 async def outbox(pool: asyncpg.Pool) -> list[tuple[str, dict[str, Any]]]:
@@ -110,8 +107,7 @@ async def test_the_session_survives_a_restart(pool: asyncpg.Pool) -> None:
     schema = await pool.fetchval("SELECT current_schema()")
     restarted = await create_pool(required_env("DATABASE_URL"), schema)
     try:
-        async with restarted.acquire() as conn, conn.transaction():
-            await handle_inbound(conn, ORDER[2:], CONTEXT)
+        await handle(restarted, ORDER[2:])
     finally:
         await restarted.close()
     queued = await outbox(pool)

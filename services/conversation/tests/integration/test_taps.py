@@ -1,13 +1,11 @@
 """Taps against the conversation schema on the real Postgres: commands out through the outbox,
 redeliveries ignored, refusals answered in the shopper's chat."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import asyncpg
 import orjson
-import pytest
 
 from sauda_contracts import (
     OrderCommandRejected,
@@ -19,10 +17,11 @@ from sauda_contracts import (
 from sauda_contracts.language import Language
 from sauda_contracts.templates import CodAction, cod_payload
 from sauda_contracts.whatsapp import InboundKind, InboundMessageBody, InboundMessageReceived
-from sauda_conversation.bootstrap import MIGRATIONS
-from sauda_conversation.flow import Shop
-from sauda_conversation.handlers import ChatContext, handle_inbound, handle_rejections
-from sauda_runtime.testing import migrated_schema, required_env
+from sauda_conversation.adapters.ranking import FuzzyRanker
+from sauda_conversation.bootstrap import utc_now
+from sauda_conversation.domain.shop import Shop
+from sauda_conversation.handlers import handle_inbound, handle_rejections
+from sauda_runtime.kit import unit_of_work
 
 BUSINESS, ORDER = uuid4(), uuid4()
 
@@ -32,13 +31,11 @@ class EmptyShop:
         return Shop(products=()), Language.EN
 
 
-NO_SHOP = ChatContext(EmptyShop())
-
-
-@pytest.fixture
-async def pool() -> AsyncIterator[asyncpg.Pool]:
-    async with migrated_schema(required_env("DATABASE_URL"), MIGRATIONS) as db:
-        yield db
+async def handle(pool: asyncpg.Pool, messages: list[InboundMessageReceived]) -> None:
+    async with unit_of_work(pool, None) as tx:
+        await handle_inbound(
+            messages, tx=tx, shops=EmptyShop(), ranker=FuzzyRanker(), clock=utc_now
+        )
 
 
 def tap(action: CodAction, wamid: str = "wamid.TAP1") -> InboundMessageReceived:
@@ -61,8 +58,7 @@ async def outbox(pool: asyncpg.Pool) -> list[tuple[str, dict]]:
 async def test_a_tap_is_one_command_even_when_redelivered(pool: asyncpg.Pool) -> None:
     message = tap(CodAction.CANCEL)
     for _ in range(3):
-        async with pool.acquire() as conn, conn.transaction():
-            await handle_inbound(conn, [message], NO_SHOP)
+        await handle(pool, [message])
     [(topic, command)] = await outbox(pool)
     assert topic == Topic.ORDERS_COMMANDS
     assert command["type"] == "ChangeOrderStatus"
@@ -80,14 +76,12 @@ async def test_typed_text_is_not_a_tap_when_no_order_waits_for_an_answer(
     message = tap(CodAction.CONFIRM)
     typed = message.model_copy(update={"body": message.body.model_copy(
         update={"kind": InboundKind.TEXT, "reply_id": None, "text": "confirm"})})  # fmt: skip
-    async with pool.acquire() as conn, conn.transaction():
-        await handle_inbound(conn, [typed], NO_SHOP)
+    await handle(pool, [typed])
     assert await outbox(pool) == []  # no command, and no chat bot for a shop without a catalog
 
 
 async def test_a_refused_tap_is_answered_in_the_chat_and_others_are_not(pool: asyncpg.Pool) -> None:
-    async with pool.acquire() as conn, conn.transaction():
-        await handle_inbound(conn, [tap(CodAction.CANCEL)], NO_SHOP)
+    await handle(pool, [tap(CodAction.CANCEL)])
     [(_, command)] = await outbox(pool)
 
     def refusal(command_id: str) -> OrderCommandRejected:
@@ -100,9 +94,9 @@ async def test_a_refused_tap_is_answered_in_the_chat_and_others_are_not(pool: as
                                current_status=OrderStatus.SHIPPED),
         )  # fmt: skip
 
-    async with pool.acquire() as conn, conn.transaction():
+    async with unit_of_work(pool, None) as tx:
         replies = await handle_rejections(
-            conn, [refusal(command["event_id"]), refusal(str(uuid4()))]
+            [refusal(command["event_id"]), refusal(str(uuid4()))], tx=tx, clock=utc_now
         )
     assert replies == 1  # the merchant's own refused command is not the shopper's business
     reply = (await outbox(pool))[-1]

@@ -2,25 +2,23 @@
 come from order events; one waiting order is answered as a tap would be, several get their
 buttons again, and a chat mid-order keeps its own meaning of "confirm"."""
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from uuid import UUID, uuid4
 
 import asyncpg
 import orjson
-import pytest
 
 from sauda_contracts import AnyOrderEvent, OrderStatus, Topic
 from sauda_contracts.language import Language
 from sauda_contracts.templates import CodAction, parse_cod_payload
 from sauda_contracts.testing import order_placed, status_changed
 from sauda_contracts.whatsapp import InboundKind, InboundMessageBody, InboundMessageReceived
-from sauda_conversation.bootstrap import MIGRATIONS
-from sauda_conversation.flow import Shop
-from sauda_conversation.handlers import ChatContext, handle_inbound, handle_order_events
-from sauda_conversation.ranking import Product
-from sauda_runtime.testing import migrated_schema, required_env
+from sauda_conversation.adapters.ranking import FuzzyRanker
+from sauda_conversation.bootstrap import utc_now
+from sauda_conversation.domain.shop import Product, Shop
+from sauda_conversation.handlers import handle_inbound, handle_order_events
+from sauda_runtime.kit import unit_of_work
 
 SHOPPER = "923001234567"
 TEA = Product(product_id=uuid4(), name="Tapal Danedar Tea", price=Decimal(1250), currency="PKR")
@@ -29,15 +27,6 @@ TEA = Product(product_id=uuid4(), name="Tapal Danedar Tea", price=Decimal(1250),
 class TeaShop:
     async def shop(self, business_id: UUID) -> tuple[Shop, Language]:
         return Shop(products=(TEA,)), Language.EN
-
-
-SHOP = ChatContext(TeaShop())
-
-
-@pytest.fixture
-async def pool() -> AsyncIterator[asyncpg.Pool]:
-    async with migrated_schema(required_env("DATABASE_URL"), MIGRATIONS) as db:
-        yield db
 
 
 def typed(business_id: UUID, text: str, wamid: str | None = None) -> InboundMessageReceived:
@@ -52,16 +41,16 @@ def typed(business_id: UUID, text: str, wamid: str | None = None) -> InboundMess
 
 
 async def fold(pool: asyncpg.Pool, *events: AnyOrderEvent) -> None:
-    async with pool.acquire() as conn, conn.transaction():
-        await handle_order_events(conn, events)
+    async with unit_of_work(pool, None) as tx:
+        await handle_order_events(events, tx=tx, clock=utc_now)
 
 
 async def say(pool: asyncpg.Pool, *messages: InboundMessageReceived) -> list[tuple[str, dict]]:
     """What the messages queued, in order."""
-    async with pool.acquire() as conn, conn.transaction():
-        last = await conn.fetchval("SELECT coalesce(max(id), 0) FROM outbox")
-        await handle_inbound(conn, messages, SHOP)
-        rows = await conn.fetch("SELECT topic, value FROM outbox WHERE id > $1 ORDER BY id", last)
+    last = await pool.fetchval("SELECT coalesce(max(id), 0) FROM outbox")
+    async with unit_of_work(pool, None) as tx:
+        await handle_inbound(messages, tx=tx, shops=TeaShop(), ranker=FuzzyRanker(), clock=utc_now)
+    rows = await pool.fetch("SELECT topic, value FROM outbox WHERE id > $1 ORDER BY id", last)
     return [(r["topic"], orjson.loads(r["value"])) for r in rows]
 
 

@@ -8,20 +8,20 @@ import pytest
 
 from sauda_contracts.language import Language
 from sauda_contracts.whatsapp import OutboundKind
-from sauda_conversation import replies as r
-from sauda_conversation.flow import (
+from sauda_conversation.adapters.ranking import FuzzyRanker
+from sauda_conversation.domain import replies as r
+from sauda_conversation.domain.flow import (
     MAX_LINES,
     Line,
     Said,
     Session,
-    Shop,
     Step,
     Turn,
     add_to_cart,
     expired,
     turn,
 )
-from sauda_conversation.ranking import Faq, Product
+from sauda_conversation.domain.shop import Faq, Product, Shop
 
 TEA = Product(uuid4(), "Tapal Danedar Tea 950g", Decimal(1250), "PKR", ("chai", "tea"))
 MILK = Product(uuid4(), "Olpers Milk 1L", Decimal(330), "PKR", ("doodh", "milk"))
@@ -30,10 +30,11 @@ GONE = Product(uuid4(), "Shan Biryani Masala", Decimal(150), "PKR", ("masala",),
 DELIVERY = Faq(uuid4(), "How long does delivery take?", "Delivery takes 2 to 3 days.",
                ("delivery", "days", "kitne din", "ڈلیوری", "डिलीवरी"))  # fmt: skip
 SHOP = Shop(products=(TEA, MILK, RICE, GONE), faqs=(DELIVERY,))
+RANKER = FuzzyRanker()
 
 
 def say(session: Session, text: str | None = None, tap: str | None = None) -> Turn:
-    return turn(session, Said(text=text, reply_id=tap), SHOP)
+    return turn(session, Said(text=text, reply_id=tap), SHOP, ranker=RANKER)
 
 
 def chat(*steps: tuple[str, str]) -> Turn:
@@ -208,7 +209,7 @@ def test_an_out_of_stock_product_cannot_be_chosen_and_drops_out_of_the_summary()
     before = chat(*ORDER_TEA_3, ("tap", r.ADD_MORE), ("tap", pid(MILK)), ("tap", "qty:1"))
     sold_out = Shop(products=(TEA, Product(MILK.product_id, MILK.name, MILK.price, "PKR",
                                            in_stock=False)))  # fmt: skip
-    summary = turn(before.session, Said(reply_id=r.CHECKOUT), sold_out)
+    summary = turn(before.session, Said(reply_id=r.CHECKOUT), sold_out, ranker=RANKER)
     assert summary.session.cart == (Line(TEA.product_id, 3),)
     assert "Milk" not in summary.replies[0].text
 
@@ -217,7 +218,7 @@ def test_a_cart_holds_at_most_max_lines_products() -> None:
     many = tuple(Product(uuid4(), f"Item {n}", Decimal(10), "PKR") for n in range(MAX_LINES + 1))
     shop = Shop(products=many)
     session = Session(step=Step.MORE, cart=tuple(Line(p.product_id, 1) for p in many[:MAX_LINES]))
-    t = turn(session, Said(reply_id=r.product_row_id(many[-1].product_id)), shop)
+    t = turn(session, Said(reply_id=r.product_row_id(many[-1].product_id)), shop, ranker=RANKER)
     assert t.session.step is Step.MORE and "already holds" in t.replies[0].text
 
 
@@ -235,7 +236,7 @@ def test_the_bot_answers_in_the_shoppers_language(message: str, language: Langua
 def test_every_reply_fits_whatsapp_limits_with_long_names() -> None:
     long = tuple(Product(uuid4(), "Extra Long Product Name " * 8, Decimal("12.5"), "PKR",
                          description="d" * 300) for _ in range(12))  # fmt: skip
-    t = turn(Session(), Said(text="order"), Shop(products=long))
+    t = turn(Session(), Said(text="order"), Shop(products=long), ranker=RANKER)
     assert len(row_ids(t)) == 10  # WhatsApp lists hold 10 rows; the contracts enforce titles
 
 
@@ -258,15 +259,15 @@ def test_an_unknown_product_id_re_shows_the_list() -> None:
 
 @pytest.mark.parametrize("message", ["ok thanks", "I want to order", "menu", "cart"])
 def test_a_business_without_a_catalog_keeps_quiet(message: str) -> None:
-    t = turn(Session(), Said(text=message), Shop(products=(GONE,), faqs=(DELIVERY,)))
+    t = turn(Session(), Said(text=message), Shop(products=(GONE,), faqs=(DELIVERY,)), ranker=RANKER)
     assert t.replies == () and t.session == Session()
 
 
 def test_a_business_without_a_catalog_still_answers_faqs_and_stop() -> None:
     shop = Shop(products=(), faqs=(DELIVERY,))
-    [answer] = turn(Session(), Said(text="delivery kitne din mein?"), shop).replies
+    [answer] = turn(Session(), Said(text="delivery kitne din mein?"), shop, ranker=RANKER).replies
     assert answer.text == "Delivery takes 2 to 3 days."
-    assert turn(Session(), Said(text="STOP"), shop).opt_out is True
+    assert turn(Session(), Said(text="STOP"), shop, ranker=RANKER).opt_out is True
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 import pytest
 
 from sauda_contracts.templates import CodAction
-from sauda_conversation.intents import (
+from sauda_conversation.domain.intents import (
     Command,
     cod_answer,
     command_of,
@@ -12,7 +12,7 @@ from sauda_conversation.intents import (
     parse_quantity,
     wants_to_order,
 )
-from sauda_conversation.language import Script, normalize, reply_language, script_of
+from sauda_conversation.domain.language import Script, normalize, reply_language, script_of
 
 # --- language -----------------------------------------------------------------------------------
 

@@ -7,17 +7,17 @@ from uuid import NAMESPACE_URL, uuid5
 
 import pytest
 
-from sauda_conversation import intents, language, ranking
-from sauda_conversation.language import readings, sound_key, transliterate
-from sauda_conversation.ranking import (
+from sauda_conversation.adapters import ranking
+from sauda_conversation.adapters.ranking import (
     WORD_MATCH,
-    Faq,
-    Product,
     answer_for,
     named_product,
     rank_products,
     word_similarity,
 )
+from sauda_conversation.domain import intents, language
+from sauda_conversation.domain.language import readings, sound_key, transliterate
+from sauda_conversation.domain.shop import Faq, Product
 
 
 def product(name: str, *aliases: str, in_stock: bool = True) -> Product:

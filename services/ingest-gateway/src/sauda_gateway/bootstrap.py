@@ -1,50 +1,43 @@
-"""The one place the gateway's objects are built: pools, producer, relay, view subscriber, the app."""
+"""The one place the gateway's objects are built: pools, producer, relay, the view's consumers,
+every store and adapter the routes use (`wire`), and the app."""
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
+from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
-from sauda_gateway.adapters.access import AccessStore
-from sauda_gateway.adapters.businesses import BusinessStore
-from sauda_gateway.adapters.carts import CartStore
-from sauda_gateway.adapters.catalog import CatalogStore
-from sauda_gateway.adapters.ingest import IngestStore
-from sauda_gateway.adapters.outcomes import OutcomeWaiter
-from sauda_gateway.adapters.store_crawler import CrawlLimits, StoreCrawler
-from sauda_gateway.adapters.store_keys import StoreOrderKeys
-from sauda_gateway.adapters.view import OrderView
-from sauda_gateway.adapters.webhooks import WebhookEndpoints
-from sauda_gateway.adapters.whatsapp import MessageLog, WhatsAppAccounts
-from sauda_gateway.app import (
-    BodySizeLimitMiddleware,
-    CorrelationMiddleware,
-    health,
-    install_error_handlers,
-    router,
-    zapier,
-)
-from sauda_gateway.bob import bob
-from sauda_gateway.catalog_routes import catalog
-from sauda_gateway.deps import Container
-from sauda_gateway.domain import WINDOW_SECONDS, window_start
-from sauda_gateway.projector import MESSAGE_TOPICS, TOPICS, on_message_stream, on_order_stream
+from sauda_gateway.api.deps import Wiring
+from sauda_gateway.app import build_app
+from sauda_gateway.carts.store import CartStore
+from sauda_gateway.catalog.crawler import StoreCrawler
+from sauda_gateway.catalog.fetching import CrawlLimits
+from sauda_gateway.catalog.store import CatalogStore
+from sauda_gateway.merchant.accounts import WhatsAppAccounts
+from sauda_gateway.merchant.domain import WINDOW_SECONDS, window_start
+from sauda_gateway.merchant.endpoints import WebhookEndpoints
+from sauda_gateway.merchant.store import AccessStore, BusinessStore
+from sauda_gateway.orders.ledger import Ledger
+from sauda_gateway.orders.outcomes import OutcomeWaiter
+from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
+from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
-from sauda_gateway.webhook_routes import webhooks
-from sauda_gateway.whatsapp_routes import meta_webhooks, whatsapp
-from sauda_runtime.consumer import make_broker, subscribe_batch
+from sauda_gateway.view.projector import subscribe_view
+from sauda_gateway.view.queries import MessageLog, OrderView
+from sauda_runtime.consumer import make_broker
 from sauda_runtime.db import create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
+from sauda_runtime.kit import KIT_MIGRATIONS, ConsumerKit
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.secrets import SecretBox
-from sauda_runtime.service import JsonBodyMiddleware
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+# The runtime's kit tables (outbox, processed events, poison) first, then this service's own.
+MIGRATIONS = (KIT_MIGRATIONS, Path(__file__).parent / "migrations")
 
 
 def outcome_channel(schema: str) -> str:
@@ -70,6 +63,46 @@ def store_crawler(settings: GatewaySettings) -> StoreCrawler:
             budget=settings.catalog_import_budget_seconds,
             allow_private=settings.webhooks_allow_private_urls,
         )
+    )
+
+
+def wire(
+    settings: GatewaySettings,
+    pool: asyncpg.Pool,
+    *,
+    producer: AIOKafkaProducer | None = None,
+    relay: OutboxRelay | None = None,
+    waiter: OutcomeWaiter | None = None,
+    api_key_cache_seconds: float | None = None,
+) -> Wiring:
+    """Every collaborator the routes hand to handlers, on this pool. Without Kafka (tests that
+    publish nothing) the producer, relay and waiter are left out."""
+    outbox = Outbox(pool, relay)
+    cache = (
+        settings.api_key_cache_seconds if api_key_cache_seconds is None else api_key_cache_seconds
+    )
+    return Wiring(
+        settings=settings,
+        pool=pool,
+        producer=producer,
+        businesses=BusinessStore(pool, cache_seconds=cache),
+        access=AccessStore(pool),
+        outbox=outbox,
+        ingest=IngestStore(pool),
+        waiter=waiter,
+        ledger=Ledger(outbox, waiter, wait_seconds=settings.status_wait_ms / 1000)
+        if waiter is not None
+        else None,
+        keys=StoreOrderKeys(),
+        view=OrderView(pool),
+        messages=MessageLog(pool),
+        carts=CartStore(),
+        whatsapp=WhatsAppAccounts(pool),
+        webhooks=WebhookEndpoints(
+            pool, SecretBox(settings.sauda_secret_key) if settings.sauda_secret_key else None
+        ),
+        catalog=CatalogStore(pool),
+        crawler=store_crawler(settings),
     )
 
 
@@ -99,44 +132,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         waiter = OutcomeWaiter(pool, settings.database_url, channel)
         await waiter.start()
         broker = make_broker(settings.kafka_bootstrap_servers, "sauda-gateway-view")
-        subscribe_batch(
-            broker,
-            TOPICS,
-            group_id=settings.gateway_view_group_id,
-            handler=on_order_stream(pool, channel=channel),
-        )
-        subscribe_batch(
-            broker,
-            MESSAGE_TOPICS,
-            group_id=settings.gateway_messages_group_id,
-            handler=on_message_stream(pool),
-        )
+        kit = ConsumerKit(broker=broker, pool=pool, relay=relay, service="ingest-gateway")
+        subscribe_view(kit, order_group=settings.gateway_view_group_id,
+                       message_group=settings.gateway_messages_group_id, channel=channel)  # fmt: skip
         await broker.start()
-        access = AccessStore(pool)
+        wiring = wire(settings, pool, producer=producer, relay=relay, waiter=waiter)
         tasks = [
             asyncio.create_task(relay.run()),
-            asyncio.create_task(forget_old_windows(access)),
+            asyncio.create_task(forget_old_windows(wiring.access)),
         ]
-        app.state.container = Container(
-            settings=settings,
-            pool=pool,
-            producer=producer,
-            businesses=BusinessStore(pool, cache_seconds=settings.api_key_cache_seconds),
-            ingest=IngestStore(pool),
-            view=OrderView(pool),
-            waiter=waiter,
-            relay=relay,
-            access=access,
-            store_keys=StoreOrderKeys(pool),
-            carts=CartStore(pool),
-            whatsapp=WhatsAppAccounts(pool),
-            messages=MessageLog(pool),
-            webhooks=WebhookEndpoints(
-                pool, SecretBox(settings.sauda_secret_key) if settings.sauda_secret_key else None
-            ),
-            catalog=CatalogStore(pool),
-            crawler=store_crawler(settings),
-        )
+        app.state.wiring = wiring
         log.info("gateway_started", port=settings.gateway_port)
         try:
             yield
@@ -151,29 +156,3 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             log.info("gateway_stopped")
 
     return build_app(lifespan)
-
-
-def build_app(
-    lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]] | None = None,
-) -> FastAPI:
-    """Every route, error handler and middleware; `create_app`'s lifespan wires the container
-    (tests that need no Kafka set `app.state.container` themselves)."""
-    app = FastAPI(
-        title="Sauda API",
-        version="1.0",
-        description="Sauda: WhatsApp COD order confirmation for online stores.",
-        lifespan=lifespan,
-    )
-    app.include_router(router)
-    app.include_router(zapier)
-    app.include_router(bob)
-    app.include_router(whatsapp)
-    app.include_router(webhooks)
-    app.include_router(catalog)
-    app.include_router(meta_webhooks)
-    app.include_router(health)
-    install_error_handlers(app)
-    app.add_middleware(JsonBodyMiddleware)
-    app.add_middleware(BodySizeLimitMiddleware)
-    app.add_middleware(CorrelationMiddleware)
-    return app

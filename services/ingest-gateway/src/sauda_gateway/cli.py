@@ -18,15 +18,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sauda_contracts import TOPICS, Language
 from sauda_contracts.catalog import ImportRequest
 from sauda_contracts.schemas import write_schemas
-from sauda_gateway.adapters.businesses import BusinessStore
-from sauda_gateway.adapters.catalog import CatalogStore
-from sauda_gateway.adapters.replay import replay_orders_view
-from sauda_gateway.adapters.whatsapp import WhatsAppAccounts
 from sauda_gateway.bootstrap import open_pool, store_crawler
-from sauda_gateway.domain import normalize_phone
-from sauda_gateway.handlers import ApiProblem, create_business, import_catalog, new_api_key
-from sauda_gateway.sandbox import connect_sandbox_number
+from sauda_gateway.catalog.handlers import import_catalog
+from sauda_gateway.catalog.store import CatalogStore
+from sauda_gateway.domain import DomainError
+from sauda_gateway.merchant.accounts import WhatsAppAccounts
+from sauda_gateway.merchant.handlers import create_business, new_api_key
+from sauda_gateway.merchant.sandbox import connect_sandbox_number
+from sauda_gateway.merchant.store import BusinessStore
+from sauda_gateway.phones import normalize_phone
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.view.replay import replay_orders_view
 from sauda_runtime.kafka import ensure_topics, wait_for_kafka
 from sauda_runtime.logging import configure_logging
 from sauda_runtime.secrets import SecretBox, new_key
@@ -340,7 +342,7 @@ def catalog_import(
 
     try:
         report = _with_businesses(use)
-    except ApiProblem as problem:
+    except DomainError as problem:
         refusal = {"code": problem.code, "message": problem.message, "field": problem.field}
         typer.echo(json.dumps(refusal | ({"details": problem.details} if problem.details else {})),
                    err=True)  # fmt: skip

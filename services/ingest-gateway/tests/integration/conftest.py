@@ -10,18 +10,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from sauda_gateway.adapters.access import AccessStore
-from sauda_gateway.adapters.businesses import Business, BusinessStore
-from sauda_gateway.adapters.carts import CartStore
-from sauda_gateway.adapters.catalog import CatalogStore
-from sauda_gateway.adapters.ingest import IngestStore
-from sauda_gateway.adapters.store_keys import StoreOrderKeys
-from sauda_gateway.adapters.view import OrderView
-from sauda_gateway.adapters.webhooks import WebhookEndpoints
-from sauda_gateway.adapters.whatsapp import MessageLog, WhatsAppAccounts
-from sauda_gateway.bootstrap import MIGRATIONS, build_app, store_crawler
-from sauda_gateway.deps import Container
-from sauda_gateway.handlers import create_business
+from sauda_gateway.bootstrap import MIGRATIONS, build_app, wire
+from sauda_gateway.domain import Business
+from sauda_gateway.merchant.handlers import create_business
+from sauda_gateway.merchant.store import BusinessStore
 from sauda_gateway.settings import GatewaySettings
 from sauda_runtime.testing import migrated_schema, required_env
 
@@ -48,24 +40,7 @@ def gateway_app(pool: asyncpg.Pool, settings: GatewaySettings) -> FastAPI:
     """The gateway's routes, error handlers and middleware on this test's schema, without Kafka:
     the routes under test publish nothing, so the producer, relay and waiter are left out."""
     app = build_app()
-    app.state.container = Container(
-        settings=settings,
-        pool=pool,
-        producer=None,  # type: ignore[arg-type]
-        businesses=BusinessStore(pool, cache_seconds=0),
-        ingest=IngestStore(pool),
-        view=OrderView(pool),
-        waiter=None,  # type: ignore[arg-type]
-        relay=None,  # type: ignore[arg-type]
-        access=AccessStore(pool),
-        store_keys=StoreOrderKeys(pool),
-        carts=CartStore(pool),
-        whatsapp=WhatsAppAccounts(pool),
-        messages=MessageLog(pool),
-        webhooks=WebhookEndpoints(pool, None),
-        catalog=CatalogStore(pool),
-        crawler=store_crawler(settings),
-    )
+    app.state.wiring = wire(settings, pool, api_key_cache_seconds=0)
     return app
 
 

@@ -11,8 +11,9 @@ import asyncpg
 import httpx
 import pytest
 
-from sauda_gateway.adapters.businesses import Business, BusinessStore
-from sauda_gateway.handlers import create_business
+from sauda_gateway.domain import Business
+from sauda_gateway.merchant.handlers import create_business
+from sauda_gateway.merchant.store import BusinessStore
 from sauda_gateway.testing import serving, shopify_catalog, shopify_pages
 
 Api = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]

@@ -10,10 +10,12 @@ import asyncpg
 import pytest
 
 from sauda_contracts.catalog import ImportReport, ImportSource
-from sauda_gateway.adapters.businesses import Business
-from sauda_gateway.adapters.catalog import CatalogStore
-from sauda_gateway.adapters.store_crawler import CrawlLimits, StoreCrawler
-from sauda_gateway.handlers import ApiProblem, import_catalog
+from sauda_gateway.api.errors import status_of
+from sauda_gateway.catalog.crawler import StoreCrawler
+from sauda_gateway.catalog.fetching import CrawlLimits
+from sauda_gateway.catalog.handlers import import_catalog
+from sauda_gateway.catalog.store import CatalogStore
+from sauda_gateway.domain import Business, DomainError
 from sauda_gateway.testing import (
     Page,
     jsonld_site,
@@ -100,9 +102,9 @@ async def test_a_shopify_store_that_hides_its_currency_needs_one(
     pages = shopify_pages(shopify_catalog())
     del pages["/meta.json"]
     with serving(pages) as store:
-        with pytest.raises(ApiProblem) as refused:
+        with pytest.raises(DomainError) as refused:
             await run_import(pool, shop, store.url)
-        assert (refused.value.status, refused.value.code, refused.value.field) == (
+        assert (status_of(refused.value), refused.value.code, refused.value.field) == (
             400, "currency_required", "currency",
         )  # fmt: skip
         given = await run_import(pool, shop, store.url, currency="USD")
@@ -262,20 +264,20 @@ async def test_unsafe_addresses_are_refused_before_any_request(
     pool: asyncpg.Pool, business: tuple[Business, str], url: str, code: str
 ) -> None:
     shop, _ = business
-    with pytest.raises(ApiProblem) as refused:
+    with pytest.raises(DomainError) as refused:
         await run_import(pool, shop, url, limits=CrawlLimits(allow_private=False))
-    assert (refused.value.status, refused.value.code, refused.value.field) == (400, code, "url")
+    assert (status_of(refused.value), refused.value.code, refused.value.field) == (400, code, "url")
 
 
 async def test_nothing_answering_and_nothing_to_import_are_told_apart(
     pool: asyncpg.Pool, business: tuple[Business, str]
 ) -> None:
     shop, _ = business
-    with pytest.raises(ApiProblem) as nobody:
+    with pytest.raises(DomainError) as nobody:
         await run_import(pool, shop, "http://127.0.0.1:9/")  # nothing listens on port 9
-    assert (nobody.value.status, nobody.value.code) == (502, "store_unreachable")
+    assert (status_of(nobody.value), nobody.value.code) == (502, "store_unreachable")
     with serving({"/": Page("<html>just a blog</html>")}) as store:
-        with pytest.raises(ApiProblem) as empty:
+        with pytest.raises(DomainError) as empty:
             await run_import(pool, shop, store.url)
-    assert (empty.value.status, empty.value.code) == (502, "catalog_not_found")
+    assert (status_of(empty.value), empty.value.code) == (502, "catalog_not_found")
     assert await stored(pool, shop.business_id) == {}

@@ -11,9 +11,9 @@ import asyncpg
 
 from sauda_contracts import PlaceOrder, Topic, parse_order_command
 from sauda_contracts.orders import place_command_id
-from sauda_gateway.adapters.businesses import BusinessStore
-from sauda_gateway.adapters.ingest import IngestRecord, IngestStore
-from sauda_gateway.domain import order_id_for
+from sauda_gateway.merchant.store import BusinessStore
+from sauda_gateway.orders.domain import order_id_for
+from sauda_gateway.orders.store import IngestRecord, IngestStore
 
 AT = datetime(2026, 6, 18, 12, 0, tzinfo=UTC)
 

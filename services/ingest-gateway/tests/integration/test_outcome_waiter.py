@@ -12,8 +12,8 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from sauda_contracts import OrderConfirmed
-from sauda_gateway.adapters.outcomes import OutcomeWaiter
-from sauda_gateway.adapters.view import record_outcomes
+from sauda_gateway.orders.outcomes import OutcomeWaiter
+from sauda_gateway.view.folds import record_outcomes
 
 AT = datetime(2026, 6, 18, 12, 0, tzinfo=UTC)
 

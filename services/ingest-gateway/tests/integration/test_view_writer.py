@@ -11,7 +11,8 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from sauda_contracts import STATUS_EVENT_TYPES, OrderPlaced, OrderStatus, StatusEvent
-from sauda_gateway.adapters.view import OrderView, ViewWriter
+from sauda_gateway.view.folds import ViewWriter
+from sauda_gateway.view.queries import OrderView
 
 AT = datetime(2026, 6, 18, 12, 0, tzinfo=UTC)
 

@@ -3,15 +3,8 @@
 from uuid import UUID
 
 from sauda_contracts.api import IngestRequest
-from sauda_gateway.domain import (
-    format_order_number,
-    hash_api_key,
-    order_id_for,
-    plan_allowing,
-    rate_decision,
-    request_fingerprint,
-    window_start,
-)
+from sauda_gateway.merchant.domain import hash_api_key, plan_allowing, rate_decision, window_start
+from sauda_gateway.orders.domain import format_order_number, order_id_for, request_fingerprint
 
 B1 = UUID("11111111-1111-4111-8111-111111111111")
 B2 = UUID("33333333-3333-4333-8333-333333333333")

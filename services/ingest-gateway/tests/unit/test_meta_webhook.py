@@ -7,7 +7,7 @@ import orjson
 import pytest
 
 from sauda_contracts.whatsapp import InboundKind
-from sauda_gateway.meta import MetaWebhook, read_webhook, signature_ok
+from sauda_gateway.integrations.meta.webhook import MetaWebhook, read_webhook, signature_ok
 
 SECRET = "app-secret"
 

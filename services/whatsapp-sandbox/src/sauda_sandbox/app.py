@@ -9,17 +9,27 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from sauda_sandbox.deps import SandboxDep, TokenDep, VersionDep
-from sauda_sandbox.domain import GraphError, error_body
-from sauda_sandbox.handlers import (
-    Conflict,
+from sauda_sandbox.api_models import (
     Fault,
-    Invalid,
     NewNumber,
-    NotFound,
     ShopperMessage,
     TemplateStatusChange,
+    parse_send,
+    parse_template_definition,
 )
+from sauda_sandbox.deps import (
+    EmitterDep,
+    NumbersDep,
+    SendingDep,
+    ShopperDep,
+    TemplatesDep,
+    TokenDep,
+    VersionDep,
+    WabaDep,
+)
+from sauda_sandbox.domain.graph import GraphError, error_body
+from sauda_sandbox.domain.numbers import Conflict, Invalid, NotFound
+from sauda_sandbox.domain.templates import TemplateQuery
 
 PAGE = Path(__file__).parent / "static" / "index.html"
 
@@ -51,11 +61,12 @@ async def post_messages(
     version: VersionDep,
     phone_number_id: str,
     request: Request,
-    box: SandboxDep,
+    numbers: NumbersDep,
+    sending: SendingDep,
     token: TokenDep,
 ) -> dict[str, Any]:
-    number = box.authorize(phone_number_id, token)
-    return box.handle_messages_post(number, await json_body(request))
+    number = numbers.authorize(phone_number_id, token)
+    return sending.post_messages(number, parse_send(await json_body(request)))
 
 
 @graph.get("/{version}/{waba_id}/message_templates")
@@ -63,7 +74,8 @@ async def get_message_templates(
     version: VersionDep,
     waba_id: str,
     request: Request,
-    box: SandboxDep,
+    numbers: NumbersDep,
+    templates: TemplatesDep,
     token: TokenDep,
     name: str | None = None,
     status: str | None = None,
@@ -74,7 +86,7 @@ async def get_message_templates(
     after: str | None = None,
     before: str | None = None,
 ) -> dict[str, Any]:
-    box.authorize_waba(waba_id, token)
+    numbers.authorize_waba(waba_id, token)
     filters = {
         key: value
         for key, value in (
@@ -85,14 +97,14 @@ async def get_message_templates(
         )
         if value
     }
-    found = box.list_templates(
-        waba_id,
+    query = TemplateQuery(
         filters=filters,
         fields=[f.strip() for f in fields.split(",")] if fields else None,
         limit=limit,
         after=after,
         before=before,
     )
+    found = templates.list_templates(waba_id, query)
     answer: dict[str, Any] = {"data": found.items}
     if found.items:
         paging: dict[str, Any] = {"cursors": {"before": found.before, "after": found.after}}
@@ -114,10 +126,10 @@ async def get_message_templates(
 
 @graph.post("/{version}/{waba_id}/message_templates")
 async def post_message_templates(
-    version: VersionDep, waba_id: str, request: Request, box: SandboxDep, token: TokenDep
+    version: VersionDep, waba_id: WabaDep, request: Request, templates: TemplatesDep
 ) -> dict[str, Any]:
-    box.authorize_waba(waba_id, token)
-    return box.create_template(waba_id, await json_body(request))
+    definition = parse_template_definition(await json_body(request))
+    return templates.create_template(waba_id, definition)
 
 
 # --------------------------------------------------------------------------------------------
@@ -125,67 +137,67 @@ async def post_message_templates(
 
 
 @sandbox.post("/numbers", status_code=201)
-async def create_number(box: SandboxDep, body: NewNumber | None = None) -> dict[str, Any]:
-    return asdict(box.create_number(body or NewNumber()))
+async def create_number(numbers: NumbersDep, body: NewNumber | None = None) -> dict[str, Any]:
+    return asdict(numbers.create_number(body or NewNumber()))
 
 
 @sandbox.get("/numbers")
-async def list_numbers(box: SandboxDep) -> list[dict[str, Any]]:
-    return [asdict(n) for n in box.numbers.values()]
+async def list_numbers(numbers: NumbersDep) -> list[dict[str, Any]]:
+    return [asdict(n) for n in numbers.all()]
 
 
 @sandbox.get("/numbers/{phone_number_id}")
-async def get_number(phone_number_id: str, box: SandboxDep) -> dict[str, Any]:
-    return asdict(box.number(phone_number_id))
+async def get_number(phone_number_id: str, numbers: NumbersDep) -> dict[str, Any]:
+    return asdict(numbers.number(phone_number_id))
 
 
 @sandbox.post("/{waba_id}/templates/status")
 async def set_template_status(
-    waba_id: str, change: TemplateStatusChange, box: SandboxDep
+    waba_id: str, change: TemplateStatusChange, templates: TemplatesDep
 ) -> dict[str, Any]:
-    return box.set_template_status(waba_id, change)
+    return templates.set_template_status(waba_id, change)
 
 
 @sandbox.post("/{phone_number_id}/faults", status_code=201)
-async def add_fault(phone_number_id: str, fault: Fault, box: SandboxDep) -> dict[str, Any]:
-    return {"phone_number_id": phone_number_id, "pending": box.add_fault(phone_number_id, fault)}
+async def add_fault(phone_number_id: str, fault: Fault, numbers: NumbersDep) -> dict[str, Any]:
+    pending = numbers.add_fault(phone_number_id, fault)
+    return {"phone_number_id": phone_number_id, "pending": pending}
 
 
 @sandbox.get("/{phone_number_id}/faults")
-async def get_faults(phone_number_id: str, box: SandboxDep) -> dict[str, Any]:
-    box.number(phone_number_id)
-    return {"phone_number_id": phone_number_id, "pending": box.faults(phone_number_id)}
+async def get_faults(phone_number_id: str, numbers: NumbersDep) -> dict[str, Any]:
+    numbers.number(phone_number_id)
+    return {"phone_number_id": phone_number_id, "pending": numbers.faults(phone_number_id)}
 
 
 @sandbox.delete("/{phone_number_id}/faults", status_code=204)
-async def clear_faults(phone_number_id: str, box: SandboxDep) -> Response:
-    box.clear_faults(phone_number_id)
+async def clear_faults(phone_number_id: str, numbers: NumbersDep) -> Response:
+    numbers.clear_faults(phone_number_id)
     return Response(status_code=204)
 
 
 @sandbox.get("/{phone_number_id}/chats")
-async def list_chats(phone_number_id: str, box: SandboxDep) -> dict[str, Any]:
-    return {"phone_number_id": phone_number_id, "chats": box.chats(phone_number_id)}
+async def list_chats(phone_number_id: str, shopper: ShopperDep) -> dict[str, Any]:
+    return {"phone_number_id": phone_number_id, "chats": shopper.chats(phone_number_id)}
 
 
 @sandbox.get("/{phone_number_id}/chats/{shopper_phone}")
 async def view_chat(
-    phone_number_id: str, shopper_phone: str, box: SandboxDep, mark_read: bool = True
+    phone_number_id: str, shopper_phone: str, shopper: ShopperDep, mark_read: bool = True
 ) -> dict[str, Any]:
-    return box.view_chat(phone_number_id, shopper_phone, mark_read=mark_read)
+    return shopper.view_chat(phone_number_id, shopper_phone, mark_read=mark_read)
 
 
 @sandbox.post("/{phone_number_id}/chats/{shopper_phone}", status_code=201)
 async def shopper_says(
-    phone_number_id: str, shopper_phone: str, said: ShopperMessage, box: SandboxDep
+    phone_number_id: str, shopper_phone: str, said: ShopperMessage, shopper: ShopperDep
 ) -> dict[str, str]:
-    return {"message_id": box.shopper_says(phone_number_id, shopper_phone, said)}
+    return {"message_id": shopper.shopper_says(phone_number_id, shopper_phone, said)}
 
 
 @sandbox.get("/webhooks")
-async def recent_webhooks(box: SandboxDep, request: Request) -> dict[str, Any]:
+async def recent_webhooks(emitter: EmitterDep) -> dict[str, Any]:
     """The latest webhook deliveries, newest first (for debugging a receiver)."""
-    emitter = request.app.state.emitter
     return {"deliveries": [asdict(d) for d in reversed(emitter.log)]}
 
 
@@ -210,11 +222,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_conflict(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=409)
 
-    app.add_exception_handler(GraphError, on_graph_error)
-    app.add_exception_handler(NotFound, on_not_found)
-
     async def on_invalid(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
+    app.add_exception_handler(GraphError, on_graph_error)
+    app.add_exception_handler(NotFound, on_not_found)
     app.add_exception_handler(Conflict, on_conflict)
     app.add_exception_handler(Invalid, on_invalid)

@@ -1,4 +1,4 @@
-"""The one place the sandbox's objects are built: emitter, state file, the Sandbox and its app."""
+"""The one place the sandbox's objects are built: adapters, the use cases over them, the app."""
 
 import asyncio
 import time
@@ -10,10 +10,18 @@ from fastapi import FastAPI
 
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.service import JsonBodyMiddleware, health_app, http_server, run_until_stopped
+from sauda_sandbox.adapters.ids import RandomIds
+from sauda_sandbox.adapters.memory import MemoryStore
 from sauda_sandbox.adapters.state_file import StateFile
+from sauda_sandbox.adapters.timers import LoopTimers
 from sauda_sandbox.adapters.webhooks import WebhookEmitter
 from sauda_sandbox.app import graph, install_error_handlers, page, sandbox
-from sauda_sandbox.handlers import Clock, Sandbox
+from sauda_sandbox.handlers.numbers import Numbers
+from sauda_sandbox.handlers.ports import Clock
+from sauda_sandbox.handlers.sending import Sending
+from sauda_sandbox.handlers.shopper import ShopperSide
+from sauda_sandbox.handlers.templates import Templates
+from sauda_sandbox.handlers.webhooks import Webhooks
 from sauda_sandbox.settings import SandboxSettings
 
 SERVICE = "whatsapp-sandbox"
@@ -27,16 +35,17 @@ def create_app(settings: SandboxSettings | None = None, *, clock: Clock = time.t
         first_backoff=settings.sandbox_webhook_backoff_s,
         batch=settings.sandbox_webhook_batch,
     )
-    box = Sandbox(
-        settings, emitter=emitter, state_file=StateFile(settings.sandbox_state_file), clock=clock
-    )
+    store = MemoryStore(StateFile(settings.sandbox_state_file))
+    ids = RandomIds()
+    timers = LoopTimers()
+    webhooks = Webhooks(sink=emitter, clock=clock, default_url=settings.sandbox_webhook_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
-            box.close()
+            timers.close()
             await emitter.close()
 
     app = FastAPI(
@@ -44,7 +53,12 @@ def create_app(settings: SandboxSettings | None = None, *, clock: Clock = time.t
         description="A local fake of Meta's WhatsApp Cloud API, with a shopper chat page.",
         lifespan=lifespan,
     )
-    app.state.sandbox = box
+    app.state.numbers = Numbers(store=store, ids=ids)
+    app.state.sending = Sending(
+        store=store, webhooks=webhooks, timers=timers, clock=clock, ids=ids, settings=settings
+    )
+    app.state.templates = Templates(store=store, webhooks=webhooks, ids=ids)
+    app.state.shopper = ShopperSide(store=store, webhooks=webhooks, clock=clock, ids=ids)
     app.state.emitter = emitter
     install_error_handlers(app)
     app.include_router(health_app(SERVICE, {}).router)

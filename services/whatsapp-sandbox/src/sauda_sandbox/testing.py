@@ -20,7 +20,7 @@ import httpx
 
 from sauda_runtime.service import http_server
 from sauda_sandbox.bootstrap import create_app
-from sauda_sandbox.handlers import Clock
+from sauda_sandbox.handlers.ports import Clock
 from sauda_sandbox.settings import SandboxSettings
 
 APP_SECRET = "test-app-secret"

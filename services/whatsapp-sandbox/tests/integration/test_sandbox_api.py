@@ -31,45 +31,30 @@ def text(body: str, to: str = SHOPPER) -> dict[str, Any]:
     return {"to": to, "type": "text", "text": {"body": body}}
 
 
-def buttons(n: int, to: str = SHOPPER) -> dict[str, Any]:
+def interactive(
+    kind: str, body: str, action: dict[str, Any], to: str, **extra: Any
+) -> dict[str, Any]:
     return {
         "to": to,
         "type": "interactive",
-        "interactive": {
-            "type": "button",
-            "body": {"text": "Confirm delivery slot?"},
-            "action": {
-                "buttons": [
-                    {"type": "reply", "reply": {"id": f"b{i}", "title": f"Option {i}"}}
-                    for i in range(n)
-                ]
-            },
-        },
+        "interactive": {"type": kind, **extra, "body": {"text": body}, "action": action},
     }
+
+
+def buttons(n: int, to: str = SHOPPER) -> dict[str, Any]:
+    replies = [
+        {"type": "reply", "reply": {"id": f"b{i}", "title": f"Option {i}"}} for i in range(n)
+    ]
+    return interactive("button", "Confirm delivery slot?", {"buttons": replies}, to)
 
 
 def a_list(rows: int, to: str = SHOPPER) -> dict[str, Any]:
-    return {
-        "to": to,
-        "type": "interactive",
-        "interactive": {
-            "type": "list",
-            "header": {"type": "text", "text": "Menu"},
-            "body": {"text": "Pick a topic"},
-            "action": {
-                "button": "View options",
-                "sections": [
-                    {
-                        "title": "Orders",
-                        "rows": [
-                            {"id": f"row{i}", "title": f"Row {i}", "description": f"About {i}"}
-                            for i in range(rows)
-                        ],
-                    }
-                ],
-            },
-        },
-    }
+    items = [
+        {"id": f"row{i}", "title": f"Row {i}", "description": f"About {i}"} for i in range(rows)
+    ]
+    action = {"button": "View options", "sections": [{"title": "Orders", "rows": items}]}
+    header = {"type": "text", "text": "Menu"}
+    return interactive("list", "Pick a topic", action, to, header=header)
 
 
 async def with_order_template(env: Env, number: dict[str, Any], status: str = "APPROVED") -> None:

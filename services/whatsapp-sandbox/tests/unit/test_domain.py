@@ -3,29 +3,25 @@
 import ast
 import hashlib
 import hmac
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from sauda_sandbox import domain
-from sauda_sandbox.domain import (
-    Bucket,
-    GraphError,
+from sauda_sandbox.api_models import (
     MarkRead,
     SendMessage,
-    StatusFacts,
     TemplateSend,
-    check_template,
-    error_body,
     parse_send,
     parse_template_definition,
-    placeholders,
-    render,
-    status_item,
-    take,
-    window_open,
 )
+from sauda_sandbox.domain import graph, webhooks
+from sauda_sandbox.domain.graph import GraphError, error_body
+from sauda_sandbox.domain.limits import Bucket, take, window_open
+from sauda_sandbox.domain.templates import check_template, placeholders, render
+from sauda_sandbox.domain.webhooks import StatusFacts, status_item
 
 TO = "15551234567"
 
@@ -460,15 +456,15 @@ def test_window(last: float | None, now: float, is_open: bool) -> None:
 
 
 def test_message_ids_look_like_meta_ids_and_differ_by_nonce() -> None:
-    a, b = domain.message_id(TO, "ab" * 9), domain.message_id(TO, "cd" * 9)
+    a, b = webhooks.message_id(TO, "ab" * 9), webhooks.message_id(TO, "cd" * 9)
     assert a.startswith("wamid.HBgL") and a != b
-    assert domain.message_id(TO, "ab" * 9) == a
+    assert webhooks.message_id(TO, "ab" * 9) == a
 
 
 def test_signature_is_hmac_sha256_of_raw_body() -> None:
     body = b'{"object":"whatsapp_business_account"}'
     expected = hmac.new(b"secret", body, hashlib.sha256).hexdigest()
-    assert domain.signature("secret", body) == f"sha256={expected}"
+    assert webhooks.signature("secret", body) == f"sha256={expected}"
 
 
 @pytest.mark.parametrize(
@@ -501,7 +497,7 @@ def test_status_items(
 def test_failed_status_carries_errors_not_pricing() -> None:
     item = status_item(
         StatusFacts(
-            "wamid.X", TO, "failed", 1, "service", "c", 2, True, error=domain.async_error(131026)
+            "wamid.X", TO, "failed", 1, "service", "c", 2, True, error=graph.async_error(131026)
         )
     )
     assert "pricing" not in item and "conversation" not in item
@@ -509,8 +505,11 @@ def test_failed_status_carries_errors_not_pricing() -> None:
     assert item["errors"][0]["title"] == "Message undeliverable"
 
 
-def test_domain_stays_pure() -> None:
-    source = Path(domain.__file__).read_text()
+@pytest.mark.parametrize(
+    "module", sorted(Path(domain.__file__).parent.glob("*.py")), ids=lambda p: p.name
+)
+def test_domain_stays_pure(module: Path) -> None:
+    source = module.read_text()
     tree = ast.parse(source)
     imported = {
         alias.name.split(".")[0]
@@ -531,6 +530,28 @@ def test_domain_stays_pure() -> None:
         "uuid",
     }
     assert "datetime.now" not in source and "time.time" not in source
+
+
+@pytest.mark.parametrize(
+    "module", sorted(Path(domain.__file__).parent.glob("*.py")), ids=lambda p: p.name
+)
+def test_domain_imports_only_the_standard_library_and_itself(module: Path) -> None:
+    tree = ast.parse(module.read_text())
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in (
+            node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")]
+        )
+    }
+    foreign = {
+        name
+        for name in imported
+        if name.split(".")[0] not in sys.stdlib_module_names
+        and not name.startswith(("sauda_contracts", "sauda_sandbox.domain"))
+    }
+    assert not foreign
 
 
 def test_waiting_webhooks_are_coalesced_in_order_into_one_entry() -> None:

@@ -12,8 +12,7 @@ from uuid import UUID
 import asyncpg
 
 from sauda_contracts.language import Language
-from sauda_conversation.flow import Shop
-from sauda_conversation.ranking import Faq, Product
+from sauda_conversation.domain.shop import Faq, Product, Shop
 
 WHATSAPP_ORDERS = "whatsapp_orders"  # the plan feature (gateway `plans.apis`)
 

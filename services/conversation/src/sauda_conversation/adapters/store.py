@@ -1,13 +1,13 @@
-"""The conversation schema: handled messages, commands sent for taps, chat sessions and carts,
-chat order numbers, orders awaiting a COD answer, and the outbox."""
+"""The conversation schema: commands sent for taps, chat sessions and carts, chat order numbers,
+and orders awaiting a COD answer (the outbox and claims are the runtime kit's)."""
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID
 
 from sauda_contracts.language import Language
-from sauda_conversation.domain import AwaitingOrder, StatusMove
-from sauda_conversation.flow import Line, Session, Step, expired
+from sauda_conversation.domain.cod import AwaitingOrder, StatusMove
+from sauda_conversation.domain.flow import Line, Session, Step, expired
 from sauda_runtime.db import Conn
 
 
@@ -20,17 +20,6 @@ class TapCommand:
     order_number: str
     action: str
     wamid: str
-
-
-async def first_time(conn: Conn, business_id: UUID, wamid: str) -> bool:
-    """Marks the message handled; False if it already was (a redelivery)."""
-    done = await conn.fetchval(
-        "INSERT INTO handled_messages (business_id, wamid) VALUES ($1, $2) "
-        "ON CONFLICT DO NOTHING RETURNING true",
-        business_id,
-        wamid,
-    )
-    return bool(done)
 
 
 async def remember_tap(conn: Conn, tap: TapCommand) -> None:
@@ -49,15 +38,6 @@ async def taps_by_command(conn: Conn, command_ids: list[UUID]) -> dict[UUID, Tap
         command_ids,
     )
     return {r["command_id"]: TapCommand(**dict(r)) for r in rows}
-
-
-async def record_poison(conn: Conn, topic: str, partition: int, offset: int, error: str,
-                        raw: bytes) -> None:  # fmt: skip
-    await conn.execute(
-        'INSERT INTO poison_messages (topic, partition, "offset", error, raw) '
-        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-        topic, partition, offset, error[:2000], raw,
-    )  # fmt: skip
 
 
 # --- chat ordering sessions ---

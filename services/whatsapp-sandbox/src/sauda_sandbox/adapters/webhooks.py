@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from sauda_runtime.logging import get_logger
-from sauda_sandbox.domain import signature
+from sauda_sandbox.domain.webhooks import signature
 
 log = get_logger(__name__)
 
@@ -139,6 +139,7 @@ class WebhookEmitter:
     async def _deliver(self, group: list[_Item]) -> None:
         deliveries = [item.delivery for item in group]
         delivery, url = deliveries[0], group[0].url
+        about = {"key": delivery.key, "url": url, "changes": len(group), "field": delivery.field}
         body = _body(coalesce(group))
         headers = {
             "Content-Type": "application/json",
@@ -164,10 +165,7 @@ class WebhookEmitter:
             backoff = min(self._max_backoff, self._first_backoff * 2 ** (attempt - 1))
             log.warning(
                 "webhook_delivery_failed",
-                key=delivery.key,
-                url=url,
-                changes=len(group),
-                field=delivery.field,
+                **about,
                 attempt=attempt,
                 error=delivery.last_error,
                 retry_in=backoff if attempt < self._max_attempts else None,
@@ -176,11 +174,4 @@ class WebhookEmitter:
                 await asyncio.sleep(backoff)
         for d in deliveries:
             d.outcome = "dropped"
-        log.error(
-            "webhook_dropped",
-            key=delivery.key,
-            url=url,
-            changes=len(group),
-            field=delivery.field,
-            attempts=self._max_attempts,
-        )
+        log.error("webhook_dropped", **about, attempts=self._max_attempts)

@@ -1,0 +1,137 @@
+"""What a chat turn sends, pure: the PlaceOrder for a cart confirmed in chat, the bot's replies,
+an opt-out change."""
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from sauda_contracts import (
+    Actor,
+    Customer,
+    LineItem,
+    OrderSource,
+    PlaceOrder,
+    PlaceOrderBody,
+)
+from sauda_contracts.language import Language
+from sauda_contracts.orders import place_command_id
+from sauda_contracts.whatsapp import (
+    ContactOptOutChanged,
+    InboundKind,
+    InboundMessageBody,
+    InboundMessageReceived,
+    OptOutBody,
+    SendMessageBody,
+    SendWhatsAppMessage,
+)
+from sauda_conversation.domain.flow import Checkout, Said
+from sauda_conversation.domain.replies import Reply
+
+
+def said_in(message: InboundMessageBody) -> Said:
+    """The flow's view of a message: typed text, or the id of what was tapped."""
+    if message.kind in (InboundKind.BUTTON, InboundKind.BUTTON_REPLY, InboundKind.LIST_REPLY):
+        return Said(reply_id=message.reply_id or "")
+    if message.kind is InboundKind.TEXT:
+        return Said(text=message.text or "")
+    return Said()  # media, location: the current step is asked again
+
+
+def chat_order_id(business_id: UUID, wamid: str) -> UUID:
+    """The order a Confirm tap places: the same tap, redelivered, names the same order."""
+    return uuid5(NAMESPACE_URL, f"sauda:chat-order:{business_id}:{wamid}")
+
+
+def chat_order_number(n: int) -> str:
+    """Chat orders have their own series, so a number tells where the order came from."""
+    return f"WA-{n:06d}"
+
+
+def place_order(
+    message: InboundMessageReceived,
+    checkout: Checkout,
+    *,
+    order_id: UUID,
+    order_number: str,
+    language: Language,
+    now: datetime,
+) -> PlaceOrder:
+    """The ledger command for a cart the shopper confirmed in chat (source `whatsapp`). The
+    shopper wrote to the business first, so WhatsApp messages about it are consented to."""
+    body = message.body
+    return PlaceOrder(
+        event_id=place_command_id(order_id),
+        occurred_at=now,
+        business_id=message.business_id,
+        correlation_id=message.correlation_id,
+        causation_id=str(message.event_id),
+        body=PlaceOrderBody(
+            order_id=order_id,
+            order_number=order_number,
+            source=OrderSource.WHATSAPP,
+            customer=Customer(
+                phone=body.customer_phone,
+                name=body.profile_name,
+                consent=True,
+                language=language,
+            ),
+            items=tuple(
+                LineItem(name=p.name[:200], qty=qty, price=p.price) for p, qty in checkout.lines
+            ),
+            total=checkout.total,
+            currency=checkout.currency,
+            idempotency_key=f"whatsapp:{order_id}",
+            actor=Actor.CUSTOMER,
+            platform="whatsapp",
+        ),
+    )
+
+
+def opt_out_changed(
+    message: InboundMessageReceived, opted_out: bool, *, now: datetime
+) -> ContactOptOutChanged:
+    """STOP (True) or START (False), for the notifier to honour on every later send."""
+    body = message.body
+    return ContactOptOutChanged(
+        event_id=uuid5(message.event_id, "opt-out"),
+        occurred_at=now,
+        business_id=message.business_id,
+        correlation_id=message.correlation_id,
+        causation_id=str(message.event_id),
+        body=OptOutBody(
+            customer_phone=body.customer_phone,
+            opted_out=opted_out,
+            wamid=body.wamid,
+            at=body.sent_at,
+        ),
+    )
+
+
+def reply_sends(
+    message: InboundMessageReceived,
+    replies: Sequence[Reply],
+    *,
+    now: datetime,
+    order_id: UUID | None = None,
+) -> list[SendWhatsAppMessage]:
+    """The bot's answers to one shopper message, in order, each with an id of its own."""
+    body = message.body
+    return [
+        SendWhatsAppMessage(
+            event_id=uuid5(message.event_id, f"reply:{index}"),
+            occurred_at=now,
+            business_id=message.business_id,
+            correlation_id=message.correlation_id,
+            causation_id=str(message.event_id),
+            body=SendMessageBody(
+                message_key=f"chat:{body.wamid}:{index}"[:200],
+                customer_phone=body.customer_phone,
+                kind=reply.kind,
+                text=reply.text,
+                buttons=reply.buttons,
+                menu=reply.menu,
+                order_id=order_id,
+            ),
+        )
+        for index, reply in enumerate(replies)
+    ]

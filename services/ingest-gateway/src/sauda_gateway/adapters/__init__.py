@@ -1,1 +1,0 @@
-"""Adapters: the gateway's Postgres stores, the query view projection, Kafka publishing."""

@@ -1,0 +1,1 @@
+"""The HTTP layer every context's routes share: dependencies, error mapping, middleware, bodies."""

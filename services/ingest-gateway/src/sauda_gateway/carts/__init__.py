@@ -1,0 +1,1 @@
+"""Abandoned carts: recorded when a store reports one, recovered when the customer orders."""

@@ -1,0 +1,1 @@
+"""Other people's shapes, translated at the edge: BusinessOnBot's pushes and Meta's webhooks."""

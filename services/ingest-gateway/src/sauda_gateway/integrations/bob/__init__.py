@@ -1,0 +1,1 @@
+"""BusinessOnBot-compatible push endpoints: Shopify-shaped bodies in, BOB answers out."""

@@ -1,0 +1,112 @@
+"""Pure merchant decisions: key hashing, plans, the hourly request allowance, and the refusals."""
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+from sauda_gateway.domain import DomainError
+
+STORE_API = "store_api"
+WINDOW_SECONDS = 3600
+
+
+def hash_api_key(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def window_start(now_epoch: float) -> int:
+    """The fixed hour window `now` falls in, as epoch seconds (the seed: "resets every hour")."""
+    return int(now_epoch) // WINDOW_SECONDS * WINDOW_SECONDS
+
+
+@dataclass(frozen=True)
+class RateDecision:
+    allowed: bool
+    limit: int
+    remaining: int
+    reset_epoch: int  # when the window ends
+    retry_after: int  # seconds until a refused caller may try again (0 when allowed)
+
+    def headers(self) -> dict[str, str]:
+        headers = {
+            "X-RateLimit-Limit": str(self.limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            "X-RateLimit-Reset": str(self.reset_epoch),
+        }
+        if not self.allowed:
+            headers["Retry-After"] = str(self.retry_after)
+        return headers
+
+
+def rate_decision(*, used: int, limit: int, window: int, now_epoch: float) -> RateDecision:
+    """`used` counts this request too: the request is allowed while it stays within `limit`."""
+    reset = window + WINDOW_SECONDS
+    allowed = used <= limit
+    return RateDecision(
+        allowed=allowed,
+        limit=limit,
+        remaining=max(0, limit - used),
+        reset_epoch=reset,
+        retry_after=0 if allowed else max(1, math.ceil(reset - now_epoch)),
+    )
+
+
+def plan_allowing(api: str, plans: list[tuple[str, list[str], int]]) -> str | None:
+    """The lowest-ranked plan whose APIs include `api` (plans as (name, apis, rank))."""
+    eligible = sorted((rank, name) for name, apis, rank in plans if api in apis)
+    return eligible[0][1] if eligible else None
+
+
+# --- refusals ---
+
+
+class MissingApiKey(DomainError):
+    code = "missing_api_key"
+
+
+class InvalidApiKey(DomainError):
+    code = "invalid_api_key"
+
+
+class PlanRequired(DomainError):
+    code = "plan_required"
+
+
+class RateLimited(DomainError):
+    """The business's hour is used up; the decision says when it may try again."""
+
+    code = "rate_limited"
+
+    def __init__(self, decision: RateDecision) -> None:
+        super().__init__(
+            f"this business may make {decision.limit} requests per hour; "
+            f"try again in {decision.retry_after} s",
+            details={"limit": decision.limit, "reset": decision.reset_epoch},
+        )
+        self.decision = decision
+
+
+class WebhookNotFound(DomainError):
+    code = "webhook_not_found"
+    default_message = "no such webhook endpoint"
+    default_field = "id"
+
+
+class DeliveryNotFound(DomainError):
+    code = "delivery_not_found"
+    default_message = "no such delivery"
+    default_field = "delivery_id"
+
+
+class WebhookLimitReached(DomainError):
+    code = "webhook_limit_reached"
+
+
+class StoreCallbacksNotSet(DomainError):
+    code = "store_callbacks_not_set"
+    default_message = "no store callbacks are configured"
+
+
+class WhatsAppNotConnected(DomainError):
+    code = "whatsapp_not_connected"
+    default_message = "no WhatsApp number is connected"

@@ -1,0 +1,188 @@
+"""Pure order decisions: deterministic ids and numbers, request fingerprints, the commands a
+request becomes, and the refusals. Ids and the clock arrive as arguments."""
+
+import hashlib
+import json
+from typing import Any
+from uuid import UUID, uuid5
+
+from sauda_contracts import (
+    STORE_STATUS_MEANS,
+    Actor,
+    Customer,
+    Fulfillment,
+    LineItem,
+    OrderSource,
+    Payment,
+    PaymentStatus,
+    PlaceOrderBody,
+    StoreStatus,
+)
+from sauda_contracts.api import IngestRequest, UpsertOrderRequest
+from sauda_gateway.domain import DomainError
+
+# Fixed namespace: changing it would change every order id Sauda ever derived.
+ORDER_NAMESPACE = UUID("5d8a4a5e-3c1f-4f7e-9b0a-7a2f6c1d9e10")
+
+
+def order_id_for(business_id: UUID, idempotency_key: str) -> UUID:
+    """The one id a business's idempotency key can ever name."""
+    return uuid5(ORDER_NAMESPACE, f"{business_id}:key:{idempotency_key}")
+
+
+def store_order_id(business_id: UUID, platform: str, store_order_number: str) -> UUID:
+    """Same platform + order number always names the same order (Bugalou's upsert key)."""
+    return uuid5(ORDER_NAMESPACE, f"{business_id}:store:{platform.lower()}:{store_order_number}")
+
+
+def request_fingerprint(request: IngestRequest) -> str:
+    canonical = json.dumps(request.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def format_order_number(n: int) -> str:
+    return f"ORD-{n:06d}"
+
+
+# --- refusals ---
+
+
+class OrderNotFound(DomainError):
+    code = "order_not_found"
+    default_message = "no such order"
+    default_field = "order_id"
+
+
+class TransitionNotAllowed(DomainError):
+    """The ledger's FSM refused the move (the details name the current status and what's allowed)."""
+
+    code = "invalid_transition"
+
+
+class DuplicateIdempotencyKey(DomainError):
+    code = "duplicate_idempotency_key"
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+
+
+class CustomerNotFound(DomainError):
+    code = "customer_not_found"
+    default_message = "no orders from this phone number"
+    default_field = "phone"
+
+
+def repeated_key(*, same_body: bool, order_id: UUID, order_number: str) -> DomainError:
+    """The refusal of an ingest whose idempotency key is taken (by this body or another)."""
+    details = {"order_id": str(order_id), "order_number": order_number}
+    if same_body:
+        return DuplicateIdempotencyKey(
+            "an order with this idempotency_key already exists",
+            field="idempotency_key",
+            details=details,
+        )
+    return IdempotencyKeyReused(
+        "this idempotency_key was already used with a different request body",
+        field="idempotency_key",
+        details=details,
+    )
+
+
+def ledger_refusal(rejection: dict[str, Any], *, field: str) -> DomainError:
+    """The ledger's rejection of a command, as the refusal the caller sees."""
+    kind = TransitionNotAllowed if rejection["code"] == "invalid_transition" else OrderNotFound
+    return kind(
+        rejection["message"],
+        field=field,
+        details={
+            "current_status": rejection.get("current_status"),
+            "allowed": rejection.get("allowed_next", []),
+        },
+    )
+
+
+# --- what a request becomes ---
+
+
+def ingest_place(request: IngestRequest, *, order_id: UUID, order_number: str,
+                 customer: Customer) -> PlaceOrderBody:  # fmt: skip
+    """The PlaceOrder body of an ingest request (its customer's phone already read)."""
+    order = request.order
+    total = order.total if order.total is not None else sum(i.price * i.qty for i in order.items)
+    return PlaceOrderBody(
+        order_id=order_id,
+        order_number=order_number,
+        source=OrderSource.INGEST,
+        customer=customer,
+        items=order.items,
+        total=total,
+        currency=order.currency,
+        external_order_id=order.external_order_id,
+        idempotency_key=request.idempotency_key,
+        actor=Actor.STORE,
+    )
+
+
+def store_payment(request: UpsertOrderRequest) -> Payment | None:
+    if not (request.paymentStatus or request.paymentMethod):
+        return None
+    return Payment(status=request.paymentStatus or PaymentStatus.PENDING,
+                   method=request.paymentMethod)  # fmt: skip
+
+
+def store_fulfillment(request: UpsertOrderRequest) -> Fulfillment | None:
+    if not (request.trackingCode or request.trackingUrl):
+        return None
+    return Fulfillment(tracking_code=request.trackingCode, tracking_url=request.trackingUrl)
+
+
+def unchanged(current: dict[str, Any], status: StoreStatus, payment: Payment | None,
+              fulfillment: Fulfillment | None) -> bool:  # fmt: skip
+    """Whether the view already shows everything the store reports (fields not sent don't count)."""
+    return (
+        current["status"] in STORE_STATUS_MEANS[status]
+        and (payment is None or current["payment"] == payment.model_dump(mode="json"))
+        and (fulfillment is None or current["fulfillment"] == fulfillment.model_dump(mode="json"))
+    )
+
+
+def store_place(request: UpsertOrderRequest, *, order_id: UUID, order_number: str,
+                phone: str | None, platform: str) -> PlaceOrderBody:  # fmt: skip
+    """The PlaceOrder body a store's upsert carries (the ledger uses it if the order is new)."""
+    items = tuple(
+        LineItem(name=i.name, qty=i.quantity, price=i.price, sku=i.sku) for i in request.items
+    )
+    return PlaceOrderBody(
+        order_id=order_id,
+        order_number=order_number,
+        source=OrderSource.INGEST,
+        customer=Customer(phone=phone, name=request.customerName, email=request.customerEmail,
+                          consent=request.consent),
+        items=items,
+        total=request.total if request.total is not None else sum(i.price * i.qty for i in items),
+        currency=request.currency.upper(),
+        external_order_id=request.orderNumber,
+        idempotency_key=f"{platform}:{request.orderNumber}",
+        actor=Actor.STORE,
+        platform=platform,
+        payment=store_payment(request),
+    )  # fmt: skip
+
+
+def place_from_view(row: dict[str, Any]) -> PlaceOrderBody:
+    """The PlaceOrder body of an order the view already shows (the ledger has it, so it is moot)."""
+    return PlaceOrderBody(
+        order_id=row["order_id"],
+        order_number=row["order_number"],
+        source=row["source"],
+        customer=row["customer"],
+        items=row["items"],
+        total=row["total"],
+        currency=row["currency"],
+        external_order_id=row["external_order_id"],
+        idempotency_key=row["idempotency_key"],
+        actor=Actor.STORE,
+        platform=row["platform"],
+        payment=row["payment"],
+    )

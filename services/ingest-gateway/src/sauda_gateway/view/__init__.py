@@ -1,0 +1,1 @@
+"""The merchant's read side: the order view and its projector, customers, messages, notices."""

@@ -1,0 +1,128 @@
+"""The view's consumers, through the runtime's consumer kit: order events and rejections into the
+view and the command outcomes; the notifier's events, inbound chats and webhook deliveries into
+the message log, notices and delivery log.
+
+Neither claims `(consumer, event_id)` (`claim=False`): each write is idempotent by the record's
+own order instead, so a replay from offset 0 rebuilds the same rows. Order events apply only to
+the version before them (`(order_id, version)`); messages and deliveries keep their newest
+revision; outcomes, notices and inbound messages are inserted once by their ids; carts are
+recovered only while still open.
+"""
+
+from collections.abc import Callable, Sequence
+from typing import TypeAlias, TypeVar
+from uuid import UUID
+
+from sauda_contracts import (
+    AnyOrderEvent,
+    OrderCommandRejected,
+    OrderPlaced,
+    Topic,
+    parse_order_event,
+    parse_order_rejection,
+)
+from sauda_contracts.webhooks import (
+    DeliveryRecorded,
+    EndpointDeactivated,
+    parse_webhook_log_event,
+)
+from sauda_contracts.whatsapp import (
+    InboundMessageReceived,
+    MessageRecorded,
+    NoticeRaised,
+    parse_notifier_event,
+)
+from sauda_gateway import clock
+from sauda_gateway.carts.store import recover_carts
+from sauda_gateway.view.folds import (
+    ViewWriter,
+    record_deactivations,
+    record_deliveries,
+    record_inbound,
+    record_messages,
+    record_notices,
+    record_outcomes,
+)
+from sauda_runtime.kit import ConsumerKit, Transaction
+from sauda_runtime.logging import get_logger
+
+log = get_logger(__name__)
+
+TOPICS = (Topic.ORDERS_EVENTS, Topic.ORDERS_REJECTIONS)
+MESSAGE_TOPICS = (Topic.NOTIFIER_EVENTS, Topic.WHATSAPP_INBOUND, Topic.WEBHOOKS_EVENTS)
+
+OrderRecord: TypeAlias = AnyOrderEvent | OrderCommandRejected
+
+
+def subscribe_view(kit: ConsumerKit, *, order_group: str, message_group: str,
+                   channel: str) -> None:  # fmt: skip
+    """Bind the view's two consumers to their topics."""
+    writer = ViewWriter()
+
+    async def on_orders(items: Sequence[OrderRecord], tx: Transaction) -> list[AnyOrderEvent]:
+        return await on_order_stream(items, tx, writer=writer, channel=channel)
+
+    kit.subscribe(
+        TOPICS,
+        group_id=order_group,
+        consumer="gateway-view",
+        parse={Topic.ORDERS_EVENTS: parse_order_event,
+               Topic.ORDERS_REJECTIONS: parse_order_rejection},
+        handle=on_orders,
+        after=logged,
+        claim=False,
+    )  # fmt: skip
+    kit.subscribe(
+        MESSAGE_TOPICS,
+        group_id=message_group,
+        consumer="gateway-messages",
+        parse={Topic.NOTIFIER_EVENTS: parse_notifier_event,
+               Topic.WHATSAPP_INBOUND: InboundMessageReceived.model_validate_json,
+               Topic.WEBHOOKS_EVENTS: parse_webhook_log_event},
+        handle=on_message_stream,
+        claim=False,
+    )  # fmt: skip
+
+
+async def on_order_stream(
+    items: Sequence[OrderRecord], tx: Transaction, *, writer: ViewWriter, channel: str
+) -> list[AnyOrderEvent]:
+    """Fold a batch into the view, record the outcomes and recover carts, in one transaction."""
+    events = [i for i in items if not isinstance(i, OrderCommandRejected)]
+    rejections = [i for i in items if isinstance(i, OrderCommandRejected)]
+    await writer.apply(tx.conn, events)
+    await record_outcomes(tx.conn, events, rejections, channel)
+    placed = [e for e in events if isinstance(e, OrderPlaced)]
+    if placed:
+        await recover_carts(tx, placed, clock.now())
+    return events
+
+
+async def logged(events: list[AnyOrderEvent]) -> None:
+    for e in events:
+        log.info("order_view_updated", order_id=str(e.body.order_id),
+                 correlation_id=e.correlation_id, event_type=e.type, version=e.body.version)  # fmt: skip
+
+
+async def on_message_stream(items: Sequence[object], tx: Transaction) -> None:
+    """The merchant's message log, notices and delivery log, in one transaction."""
+    messages = [i for i in items if isinstance(i, MessageRecorded)]
+    deliveries = [i for i in items if isinstance(i, DeliveryRecorded)]
+    await record_messages(tx.conn, _newest(messages, lambda m: m.body.message_id))
+    await record_notices(tx.conn, [i for i in items if isinstance(i, NoticeRaised)])
+    await record_inbound(tx.conn, [i for i in items if isinstance(i, InboundMessageReceived)])
+    await record_deliveries(tx.conn, _newest(deliveries, lambda d: d.body.delivery_id))
+    await record_deactivations(tx.conn, [i for i in items if isinstance(i, EndpointDeactivated)])
+
+
+Snapshot = TypeVar("Snapshot", MessageRecorded, DeliveryRecorded)
+
+
+def _newest(snapshots: list[Snapshot], key: Callable[[Snapshot], UUID]) -> list[Snapshot]:
+    """One batch may hold several revisions of one message or delivery: keep the newest."""
+    latest: dict[UUID, Snapshot] = {}
+    for s in snapshots:
+        kept = latest.get(key(s))
+        if kept is None or kept.body.revision < s.body.revision:
+            latest[key(s)] = s
+    return list(latest.values())

@@ -1,0 +1,145 @@
+"""The merchant's read side: orders and customers from the view, the message log and notices.
+Every read is filtered by business, so tenants never see each other's rows."""
+
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import orjson
+
+from sauda_gateway.paging import fetch_page
+from sauda_gateway.view.folds import VIEW_TABLE
+
+_COLUMNS = (
+    "order_id, order_number, status, source, customer, items, total, currency, "
+    "external_order_id, idempotency_key, version, created_at, updated_at, platform, payment, "
+    "fulfillment"
+)
+
+
+class OrderView:
+    """Read side of the view: always filtered by business, so tenants never see each other's orders."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def get(self, business_id: UUID, order_id: UUID) -> dict[str, Any] | None:
+        row = await self._pool.fetchrow(
+            f"SELECT {_COLUMNS}, history FROM {VIEW_TABLE} WHERE order_id = $1 AND business_id = $2",
+            order_id,
+            business_id,
+        )
+        return dict(row) if row else None
+
+    async def page(
+        self, business_id: UUID, *, status: str | None, source: str | None, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        where = "business_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR source = $3)"
+        rows, total = await fetch_page(
+            self._pool,
+            rows=f"SELECT {_COLUMNS} FROM {VIEW_TABLE} WHERE {where} "
+            "ORDER BY created_at DESC, order_id LIMIT $4 OFFSET $5",
+            count=f"SELECT count(*) FROM {VIEW_TABLE} WHERE {where}",
+            args=(business_id, status, source),
+            limit=limit,
+            offset=offset,
+        )
+        return [dict(r) for r in rows], total
+
+    async def customer(self, business_id: UUID, *, phone: str | None = None,
+                       email: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        """Customers of a business by phone or email, from their orders (newest details win)."""
+        by, value = (
+            ("customer_phone = $2", phone)
+            if phone
+            else ("lower(customer_email) = lower($2)", email)
+        )
+        rows = await self._pool.fetch(
+            "SELECT customer_phone AS phone, "
+            "(array_agg(customer ->> 'name' ORDER BY created_at DESC))[1] AS name, "
+            "(array_agg(customer_email ORDER BY created_at DESC))[1] AS email, "
+            "count(*) AS orders_count, sum(total) AS total_spent, "
+            "min(created_at) AS first_order_at, max(created_at) AS last_order_at "
+            f"FROM {VIEW_TABLE} WHERE business_id = $1 AND {by} "
+            "GROUP BY customer_phone ORDER BY max(created_at) DESC LIMIT 50",
+            business_id,
+            value,
+        )
+        return [dict(r) for r in rows]
+
+    async def customer_orders(
+        self, business_id: UUID, phone: str, limit: int
+    ) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            f"SELECT {_COLUMNS} FROM {VIEW_TABLE} WHERE business_id = $1 AND customer_phone = $2 "
+            "ORDER BY created_at DESC, order_id LIMIT $3",
+            business_id,
+            phone,
+            limit,
+        )
+        return [dict(r) for r in rows]
+
+
+_MESSAGE_FIELDS = (
+    "message_id, order_id, customer_phone, direction, purpose, kind, template, language, text, "
+    "wamid, status, history, error, attempts, created_at, updated_at"
+)
+
+
+def _message(row: asyncpg.Record) -> dict[str, Any]:
+    data = dict(row)
+    data["history"] = orjson.loads(data["history"]) if data["history"] else []
+    data["error"] = orjson.loads(data["error"]) if data["error"] else None
+    return data
+
+
+class MessageLog:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    async def of_order(self, business_id: UUID, order_id: UUID) -> list[dict[str, Any]]:
+        rows = await self._pool.fetch(
+            f"SELECT {_MESSAGE_FIELDS} FROM wa_messages WHERE order_id = $1 AND business_id = $2 "
+            "ORDER BY created_at, message_id",
+            order_id,
+            business_id,
+        )
+        return [_message(r) for r in rows]
+
+    async def of_customer(
+        self, business_id: UUID, phone: str, *, limit: int, offset: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Newest first, as the Wabotick seed pages a conversation (limit, offset)."""
+        where = "business_id = $1 AND customer_phone = $2"
+        rows, total = await fetch_page(
+            self._pool,
+            rows=f"SELECT {_MESSAGE_FIELDS} FROM wa_messages WHERE {where} "
+            "ORDER BY created_at DESC, message_id DESC LIMIT $3 OFFSET $4",
+            count=f"SELECT count(*) FROM wa_messages WHERE {where}",
+            args=(business_id, phone),
+            limit=limit,
+            offset=offset,
+        )
+        return [_message(r) for r in rows], total
+
+    async def notices(
+        self,
+        business_id: UUID,
+        *,
+        limit: int,
+        offset: int,
+        kind: str | None = None,
+        order_id: UUID | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        where = "business_id = $1 AND ($2::text IS NULL OR kind = $2) AND ($3::uuid IS NULL OR order_id = $3)"
+        rows, total = await fetch_page(
+            self._pool,
+            rows="SELECT notice_id, kind, message, order_id, order_number, customer_phone, "
+            f"details, created_at FROM notices WHERE {where} "
+            "ORDER BY created_at DESC, notice_id LIMIT $4 OFFSET $5",
+            count=f"SELECT count(*) FROM notices WHERE {where}",
+            args=(business_id, kind, order_id),
+            limit=limit,
+            offset=offset,
+        )
+        return [{**dict(r), "details": orjson.loads(r["details"])} for r in rows], total

@@ -1,0 +1,158 @@
+"""The merchant's read routes: orders, customers, an order's messages, chats and notices."""
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from sauda_contracts import OrderSource, OrderStatus
+from sauda_contracts.api import (
+    Conversation,
+    CustomerList,
+    CustomerOrders,
+    CustomerOut,
+    NoticeList,
+    OrderList,
+    OrderMessages,
+    OrderOut,
+)
+from sauda_contracts.whatsapp import NoticeKind
+from sauda_gateway.api.deps import MessageLogDep, OrderViewDep, StoreBusinessDep
+from sauda_gateway.api.responses import (
+    COMMON,
+    json_response,
+    offset_of,
+    order_json,
+    page_json,
+    refusals,
+)
+from sauda_gateway.domain import Business, parse_id
+from sauda_gateway.orders.domain import CustomerNotFound, OrderNotFound
+from sauda_gateway.phones import phone_of
+from sauda_gateway.view.queries import OrderView
+
+orders = APIRouter(prefix="/api/v1")
+messages = APIRouter(prefix="/api/v1", tags=["WhatsApp"])
+
+Limit = Annotated[int, Query(ge=1, le=100)]
+Offset = Annotated[int, Query(ge=0, le=1_000_000)]
+
+
+@orders.get("/orders", response_model=OrderList, responses=COMMON)
+async def list_orders(
+    business: StoreBusinessDep,
+    view: OrderViewDep,
+    status: OrderStatus | None = None,
+    source: OrderSource | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    page: Annotated[int | None, Query(ge=1, le=1_000_000, description="1-based page of `limit` "
+                                      "orders (Bugalou style); wins over `offset`.")] = None,
+) -> Response:  # fmt: skip
+    offset = offset_of(limit, offset, page)
+    rows, total = await view.page(
+        business.business_id,
+        status=status.value if status else None,
+        source=source.value if source else None,
+        limit=limit,
+        offset=offset,
+    )
+    return json_response(page_json("orders", [order_json(r, with_history=False) for r in rows],
+                                   total=total, limit=limit, offset=offset, page=page))  # fmt: skip
+
+
+@orders.get("/orders/{order_id}", response_model=OrderOut, responses=refusals(404))
+async def get_order(
+    order_id: str, business: StoreBusinessDep, view: OrderViewDep, log: MessageLogDep
+) -> Response:
+    oid = parse_id(order_id, OrderNotFound)
+    row = await view.get(business.business_id, oid)
+    if row is None:
+        raise OrderNotFound()
+    notices, _ = await log.notices(business.business_id, order_id=oid, limit=100, offset=0)
+    return json_response(order_json({**row, "notices": notices}, with_history=True))
+
+
+def _customer_json(row: dict[str, Any]) -> dict[str, Any]:
+    return CustomerOut.model_validate(row).model_dump(mode="json")
+
+
+async def _customer(raw_phone: str, business: Business, view: OrderView) -> tuple[str, Any]:
+    """The customer with this phone (read as the business's country), or 404."""
+    number = phone_of(raw_phone, business, field="phone")
+    found = await view.customer(business.business_id, phone=number)
+    if not found:
+        raise CustomerNotFound()
+    return number, _customer_json(found[0])
+
+
+@orders.get("/customers", response_model=CustomerList, responses=COMMON)
+async def find_customers(
+    business: StoreBusinessDep,
+    view: OrderViewDep,
+    email: Annotated[str, Query(min_length=3, max_length=320, description="Customer's email.")],
+) -> Response:
+    found = await view.customer(business.business_id, email=email)
+    return json_response({"customers": [_customer_json(r) for r in found]})
+
+
+@orders.get("/customers/{phone}", response_model=CustomerOut, responses=refusals(404))
+async def get_customer(phone: str, business: StoreBusinessDep, view: OrderViewDep) -> Response:
+    _, customer = await _customer(phone, business, view)
+    return json_response(customer)
+
+
+@orders.get("/customers/{phone}/orders", response_model=CustomerOrders, responses=refusals(404))
+async def get_customer_orders(
+    phone: str,
+    business: StoreBusinessDep,
+    view: OrderViewDep,
+    limit: Annotated[int, Query(ge=1, le=50, description="How many, newest first.")] = 3,
+) -> Response:
+    """The customer's last orders, newest first (three by default, as BusinessOnBot asks)."""
+    number, customer = await _customer(phone, business, view)
+    rows = await view.customer_orders(business.business_id, number, limit)
+    return json_response({"customer": customer,
+                          "orders": [order_json(r, with_history=False) for r in rows]})  # fmt: skip
+
+
+@messages.get("/orders/{order_id}/messages", response_model=OrderMessages, responses=refusals(404))
+async def order_messages(
+    order_id: str, business: StoreBusinessDep, view: OrderViewDep, log: MessageLogDep
+) -> Response:
+    """Every WhatsApp message about this order, oldest first, with Meta's ids and statuses."""
+    oid = parse_id(order_id, OrderNotFound)
+    if await view.get(business.business_id, oid) is None:
+        raise OrderNotFound()
+    found = await log.of_order(business.business_id, oid)
+    return json_response(OrderMessages(order_id=oid, messages=found).model_dump(mode="json"))
+
+
+@messages.get("/conversations/{phone}", response_model=Conversation, responses=refusals())
+async def conversation(
+    phone: str, business: StoreBusinessDep, log: MessageLogDep, limit: Limit = 20,
+    offset: Offset = 0,
+) -> Response:  # fmt: skip
+    """A customer's chat (both directions), newest first; `limit` (20) and `offset` page it."""
+    number = phone_of(phone, business, field="phone")
+    found, total = await log.of_customer(business.business_id, number, limit=limit, offset=offset)
+    page = Conversation(customer_phone=number, messages=found, total=total, limit=limit,
+                        offset=offset)  # fmt: skip
+    return json_response(page.model_dump(mode="json"))
+
+
+@messages.get("/notices", response_model=NoticeList, responses=refusals())
+async def notices(
+    business: StoreBusinessDep,
+    log: MessageLogDep,
+    kind: NoticeKind | None = None,
+    order_id: uuid.UUID | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> Response:
+    """What the merchant should know: new orders, messages not sent and why, failures."""
+    rows, total = await log.notices(business.business_id, limit=limit, offset=offset,
+                                    kind=kind.value if kind else None, order_id=order_id)  # fmt: skip
+    page = NoticeList(notices=rows, total=total, limit=limit, offset=offset)
+    return json_response(page.model_dump(mode="json"))

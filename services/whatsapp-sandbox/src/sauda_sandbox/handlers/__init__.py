@@ -1,0 +1,1 @@
+"""Sandbox use cases, one module per concept; bootstrap builds each with its collaborators."""
