@@ -12,7 +12,6 @@ from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.message import KafkaMessage
 from faststream.params import NoCast
-from pydantic import ValidationError
 
 from sauda_contracts.whatsapp import DeadLetterBody
 from sauda_runtime.logging import get_logger
@@ -20,7 +19,6 @@ from sauda_runtime.logging import get_logger
 log = get_logger(__name__)
 
 BatchHandler = Callable[[Sequence[ConsumerRecord]], Awaitable[None]]
-PoisonSink = Callable[[ConsumerRecord, Exception], Awaitable[None]]
 T = TypeVar("T")
 
 
@@ -78,25 +76,6 @@ def message_type(raw: bytes | None) -> str | None:
         return None
     kind = data.get("type") if isinstance(data, dict) else None
     return kind if isinstance(kind, str) else None
-
-
-async def parse_records(
-    records: Sequence[ConsumerRecord], parse: Callable[[bytes], T | None], on_poison: PoisonSink
-) -> list[T]:
-    """Each record parsed; one that does not parse goes to `on_poison` (a dead-letter topic)
-    instead of failing the batch; a `None` from `parse` (a type the consumer skips) is dropped."""
-    parsed: list[T] = []
-    for r in records:
-        try:
-            item = parse(r.value or b"")
-        except (ValidationError, ValueError, TypeError) as exc:
-            log.error("poison_record", topic=r.topic, partition=r.partition, offset=r.offset,
-                      error=str(exc)[:500])  # fmt: skip
-            await on_poison(r, exc)
-            continue
-        if item is not None:
-            parsed.append(item)
-    return parsed
 
 
 async def when_due(

@@ -4,7 +4,6 @@ its pool, outbox relay, broker and kit, health server; and the housekeeping they
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
@@ -17,7 +16,7 @@ from faststream.kafka import KafkaBroker
 from sauda_runtime.consumer import make_broker
 from sauda_runtime.db import Migrations, create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
-from sauda_runtime.kit import ConsumerKit, Transaction, unit_of_work
+from sauda_runtime.kit import ConsumerKit, Transaction, claim_fresh, unit_of_work
 from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.service import consumer_health, run_until_stopped
 
@@ -81,12 +80,6 @@ class ConsumerService:
             await self.pool.close()
 
 
-async def forget_processed(pool: asyncpg.Pool, older_than: datetime) -> int:
-    """Processed-event claims older than any redelivery (the input topics' retention)."""
-    result = await pool.execute("DELETE FROM processed_events WHERE processed_at < $1", older_than)
-    return int(result.split()[-1])
-
-
 async def consume(
     pool: asyncpg.Pool,
     relay: OutboxRelay | None,
@@ -100,16 +93,7 @@ async def consume(
     `(consumer, event_id)` claimed in it (repeats dropped; no claim if `consumer` is None), the
     relay woken after commit. For callers holding parsed records rather than Kafka's (tests)."""
     async with unit_of_work(pool, relay) as tx:
-        fresh = (
-            set(map(event_id, items))
-            if consumer is None
-            else await tx.claim(consumer, map(event_id, items))
-        )
-        todo = []
-        for item in items:
-            if (eid := event_id(item)) in fresh:
-                fresh.discard(eid)
-                todo.append(item)
+        todo = list(items) if consumer is None else await claim_fresh(tx, consumer, items, event_id)
         return await handle(todo, tx)
 
 

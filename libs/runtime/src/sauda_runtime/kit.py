@@ -18,6 +18,7 @@ claim and does nothing; a crash before commit leaves no claim, so the record is 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
@@ -74,6 +75,28 @@ async def claim_events(conn: Conn, consumer: str, ids: Iterable[UUID]) -> set[UU
         wanted,
     )
     return {r["event_id"] for r in rows}
+
+
+async def claim_fresh(
+    tx: "Transaction", consumer: str, items: Sequence[T], event_id: Callable[[T], UUID]
+) -> list[T]:
+    """The items never claimed before by `consumer`, claimed now (a repeat inside one batch
+    counts once), in their order."""
+    if not items:
+        return []
+    fresh = await tx.claim(consumer, map(event_id, items))
+    kept = []
+    for item in items:
+        if (eid := event_id(item)) in fresh:
+            fresh.discard(eid)
+            kept.append(item)
+    return kept
+
+
+async def forget_processed(pool: asyncpg.Pool, older_than: datetime) -> int:
+    """Claims older than any redelivery (the input topics' retention) are dropped."""
+    result = await pool.execute("DELETE FROM processed_events WHERE processed_at < $1", older_than)
+    return int(result.split()[-1])
 
 
 async def claim_all(conn: Conn, consumer: str, ids: Iterable[UUID]) -> None:
@@ -271,13 +294,6 @@ class ConsumerKit:
         return bool(items), result, published
 
     async def _fresh(self, sub: Subscription[T, R], tx: Transaction, parsed: list[T]) -> list[T]:
-        """The parsed items never claimed before (a repeat inside one batch counts once)."""
-        if not sub.claim or not parsed:
+        if not sub.claim:
             return parsed
-        fresh = await tx.claim(sub.consumer, (sub.event_id(i) for i in parsed))
-        items = []
-        for item in parsed:
-            if (eid := sub.event_id(item)) in fresh:
-                fresh.discard(eid)
-                items.append(item)
-        return items
+        return await claim_fresh(tx, sub.consumer, parsed, sub.event_id)

@@ -34,10 +34,9 @@ from sauda_notifier.settings import NotifierSettings
 from sauda_runtime.consumer_service import (
     ConsumerService,
     collaborators_for,
-    forget_processed,
     inject,
 )
-from sauda_runtime.kit import KIT_MIGRATIONS
+from sauda_runtime.kit import KIT_MIGRATIONS, forget_processed
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.retrying import Clock, RetryingCaller, sweep_forever, utcnow
 from sauda_runtime.secrets import SecretBox

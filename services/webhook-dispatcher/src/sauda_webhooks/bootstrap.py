@@ -7,8 +7,8 @@ from functools import partial
 from pathlib import Path
 
 from sauda_contracts.webhooks import WebhookAttemptDue
-from sauda_runtime.consumer_service import ConsumerService, forget_processed
-from sauda_runtime.kit import KIT_MIGRATIONS
+from sauda_runtime.consumer_service import ConsumerService
+from sauda_runtime.kit import KIT_MIGRATIONS, forget_processed
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.retrying import Clock, RetryingCaller, sweep_forever, utcnow
 from sauda_runtime.secrets import SecretBox

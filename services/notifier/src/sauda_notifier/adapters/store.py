@@ -39,6 +39,7 @@ from sauda_notifier.domain.facts import NAMESPACE, Notice, OrderFacts
 from sauda_notifier.domain.message_log import Message, snapshot
 from sauda_notifier.domain.retries import Retry
 from sauda_runtime.db import Conn
+from sauda_runtime.kit import claim_events, claimed
 from sauda_runtime.outbox import add_to_outbox
 
 
@@ -50,35 +51,13 @@ class NotifierUnitOfWork:
 
     # --- idempotency ---
 
-    async def first_time(self, consumer: str, event_id: UUID) -> bool:
-        """Record the event as handled by `consumer`; False if it already was."""
-        done = await self.conn.fetchval(
-            "INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2) "
-            "ON CONFLICT DO NOTHING RETURNING true",
-            consumer,
-            event_id,
-        )
-        return bool(done)
-
     async def first_times(self, consumer: str, event_ids: Sequence[UUID]) -> set[UUID]:
-        """Record the events as handled by `consumer`; the ids that were not yet."""
-        rows = await self.conn.fetch(
-            "INSERT INTO processed_events (consumer, event_id) "
-            "SELECT $1, e FROM unnest($2::uuid[]) AS e ON CONFLICT DO NOTHING RETURNING event_id",
-            consumer,
-            list(dict.fromkeys(event_ids)),
-        )
-        return {r["event_id"] for r in rows}
+        """Claim the events for `consumer`; the ids that were not claimed yet."""
+        return await claim_events(self.conn, consumer, event_ids)
 
     async def already_processed(self, consumer: str, event_ids: Sequence[UUID]) -> set[UUID]:
         """Which of these events `consumer` has handled (a look, not a claim)."""
-        rows = await self.conn.fetch(
-            "SELECT event_id FROM processed_events "
-            "WHERE consumer = $1 AND event_id = ANY($2::uuid[])",
-            consumer,
-            list(event_ids),
-        )
-        return {r["event_id"] for r in rows}
+        return await claimed(self.conn, consumer, event_ids)
 
     # --- orders and contacts ---
 
