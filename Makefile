@@ -38,7 +38,7 @@ test: deps
 lint: deps
 	@uv run --frozen ruff check .
 	@uv run --frozen ruff format --check .
-	@uv run --frozen mypy libs/contracts/src libs/runtime/src services/*/src
+	@uv run --frozen mypy libs/*/src services/*/src
 
 schemas: deps
 	@uv run --frozen sauda schemas schemas-out

@@ -152,7 +152,7 @@ async def main() -> None:
     try:
         await asyncio.to_thread(
             subprocess.run,
-            [sys.executable, "-m", "sauda_gateway.cli", "topics", "create"],
+            [sys.executable, "-m", "sauda_cli", "topics", "create"],
             env=env,
             check=True,
             capture_output=True,
@@ -162,7 +162,7 @@ async def main() -> None:
             [
                 sys.executable,
                 "-m",
-                "sauda_gateway.cli",
+                "sauda_cli",
                 "business",
                 "create",
                 "--name",

@@ -61,7 +61,7 @@ class Processes:
         return p
 
     def cli(self, *argv: str) -> dict[str, Any]:
-        done = subprocess.run([sys.executable, "-m", "sauda_gateway.cli", *argv], env=self.env,
+        done = subprocess.run([sys.executable, "-m", "sauda_cli", *argv], env=self.env,
                               capture_output=True, text=True)  # fmt: skip
         if done.returncode:
             raise SystemExit(f"sauda {' '.join(argv)} failed:\n{done.stderr[-3000:]}")

@@ -9,7 +9,7 @@ cd "$REPO"
 echo "== lint and types"
 uv run --frozen ruff check .
 uv run --frozen ruff format --check .
-uv run --frozen mypy libs/contracts/src libs/runtime/src services/*/src
+uv run --frozen mypy libs/*/src services/*/src
 
 export SAUDA_STATE_DIR=$REPO/.state/test KAFKA_PORT=${TEST_KAFKA_PORT:-19092}
 export KAFKA_CONTROLLER_PORT=${TEST_KAFKA_CONTROLLER_PORT:-19093} PG_PORT=${TEST_PG_PORT:-55433} PG_FAST=1

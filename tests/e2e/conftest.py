@@ -202,7 +202,7 @@ async def client(stack: Stack) -> AsyncIterator[httpx.AsyncClient]:
 async def sauda_cli(*args: str) -> str:
     """Run the operator's `sauda` command; its stdout, or the test fails with its stderr."""
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "sauda_gateway.cli", *args,
+        sys.executable, "-m", "sauda_cli", *args,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     out, err = await proc.communicate()

@@ -81,7 +81,7 @@ async def test_refusals_over_http_and_a_nonzero_exit_from_the_cli(
     assert (nobody.status_code, nobody.json()["code"]) == (502, "store_unreachable")
 
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "sauda_gateway.cli", "catalog", "import", metadata,
+        sys.executable, "-m", "sauda_cli", "catalog", "import", metadata,
         "--business", business["business_id"],
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip

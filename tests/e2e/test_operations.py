@@ -86,7 +86,7 @@ async def test_replay_rebuilds_an_identical_view(
     replay = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "sauda_gateway.cli",
+        "sauda_cli",
         "replay",
         "orders-view",
         env={**os.environ},

@@ -106,6 +106,18 @@ def wire(
     )
 
 
+@asynccontextmanager
+async def offline_wiring(settings: GatewaySettings | None = None) -> AsyncIterator[Wiring]:
+    """The gateway's stores on its database (migrated first), without Kafka: what the operator's
+    CLI works through, so it never builds an adapter of its own."""
+    settings = settings or GatewaySettings()
+    pool = await open_pool(settings)
+    try:
+        yield wire(settings, pool)
+    finally:
+        await pool.close()
+
+
 async def forget_old_windows(access: AccessStore, every: float = 600.0) -> None:
     """Drop request counters of hours long gone, now and then."""
     while True:

@@ -5,6 +5,11 @@ import phonenumbers
 from sauda_gateway.domain import Business, InvalidPhone
 
 
+def is_phone_region(code: str) -> bool:
+    """True for an ISO country code libphonenumber knows numbers of ("PK", "IN")."""
+    return code in phonenumbers.SUPPORTED_REGIONS
+
+
 def normalize_phone(raw: str, default_region: str) -> str | None:
     """International digits (923001234567) for a phone in any common form, or None if impossible.
 

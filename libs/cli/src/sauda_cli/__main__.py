@@ -1,0 +1,3 @@
+from sauda_cli.app import main
+
+main()

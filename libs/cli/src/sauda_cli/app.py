@@ -1,0 +1,36 @@
+"""The `sauda` command: its groups (one module each) and the few one-shot commands."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sauda_cli import businesses, catalog, plans, replay, topics
+from sauda_contracts.schemas import write_schemas
+from sauda_runtime.secrets import new_key
+
+app = typer.Typer(help="Sauda operator tool.", no_args_is_help=True, add_completion=False)
+app.add_typer(businesses.app, name="business")
+app.add_typer(topics.app, name="topics")
+app.add_typer(replay.app, name="replay")
+app.add_typer(plans.app, name="plans")
+app.add_typer(catalog.app, name="catalog")
+
+
+@app.command("secret-key")
+def secret_key() -> None:
+    """Print a new key for SAUDA_SECRET_KEY (Fernet)."""
+    typer.echo(new_key())
+
+
+@app.command("schemas")
+def schemas(
+    folder: Annotated[Path, typer.Argument(help="Folder to write *.schema.json into.")],
+) -> None:
+    """Write the JSON Schema of every record type on every topic and every API body."""
+    for path in write_schemas(folder):
+        typer.echo(str(path))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,32 @@
+"""`sauda replay …`: rebuild a projection from its topic, offset 0, and swap it in."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import typer
+
+from sauda_cli.running import progress, with_gateway
+from sauda_gateway.view.replay import replay_orders_view
+
+if TYPE_CHECKING:
+    from sauda_gateway.api.deps import Wiring
+
+app = typer.Typer(help="Rebuild a projection from its topic.", no_args_is_help=True)
+
+
+@app.command("orders-view")
+def orders_view() -> None:
+    """Rebuild the merchant order view from orders.events.v1 offset 0, then swap it in."""
+
+    async def use(wiring: Wiring) -> int:
+        with progress("replaying orders.events.v1") as bar:
+            task = bar.add_task("replay", total=None)
+            return await replay_orders_view(
+                wiring.pool,
+                wiring.settings.kafka_bootstrap_servers,
+                lambda done, total: bar.update(task, completed=done, total=total),
+            )
+
+    n = with_gateway(use)
+    typer.echo(f"orders view rebuilt from {n} events and swapped in")

@@ -1,0 +1,110 @@
+"""`sauda` as the operator runs it (a process of its own) on a real Postgres schema of its own:
+what it prints, what it refuses, and that what it wrote is what the gateway then reads."""
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from uuid import uuid4
+
+import asyncpg
+import pytest
+from cryptography.fernet import Fernet
+
+from sauda_runtime.testing import required_env
+
+
+@pytest.fixture
+def env() -> Iterator[dict[str, str]]:
+    """The CLI's environment: the test database, a schema no other test uses (dropped after)."""
+    dsn = required_env("DATABASE_URL")
+    schema = f"t_{uuid4().hex[:12]}"
+    yield os.environ | {
+        "DATABASE_URL": dsn,
+        "GATEWAY_DB_SCHEMA": schema,
+        "SAUDA_SECRET_KEY": Fernet.generate_key().decode(),
+    }
+
+    async def drop() -> None:
+        conn = await asyncpg.connect(dsn)
+        try:
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        finally:
+            await conn.close()
+
+    asyncio.run(drop())
+
+
+def sauda(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sauda_cli", *args], env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def test_a_created_business_gets_a_key_only_once_and_can_be_reused_by_name(env) -> None:
+    created = sauda(env, "business", "create", "--name", "Ali Traders", "--plan", "pro")
+    assert created.returncode == 0, created.stderr
+    first = json.loads(created.stdout)
+    assert set(first) == {"business_id", "api_key"}
+
+    again = sauda(env, "business", "create", "--name", "Ali Traders", "--if-missing")
+    assert again.returncode == 0, again.stderr
+    second = json.loads(again.stdout)
+    assert second["business_id"] == first["business_id"]
+    assert second["api_key"] != first["api_key"]
+
+    other = json.loads(sauda(env, "business", "create", "--name", "Ali Traders").stdout)
+    assert other["business_id"] != first["business_id"]
+
+
+def test_plans_are_data_a_new_plan_can_be_set_and_given_to_a_business(env) -> None:
+    made = sauda(env, "plans", "set", "wholesale", "--requests-per-hour", "9000", "--rank", "7",
+                 "--api", "store_api", "--api", "catalog")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    listed = [json.loads(line) for line in sauda(env, "plans", "list").stdout.splitlines()]
+    wholesale = next(plan for plan in listed if plan["name"] == "wholesale")
+    assert wholesale["requests_per_hour"] == 9000
+    assert sorted(wholesale["apis"]) == ["catalog", "store_api"]
+    assert {"free", "pro", "business"} <= {plan["name"] for plan in listed}
+
+    business = json.loads(sauda(env, "business", "create", "--name", "B").stdout)["business_id"]
+    moved = sauda(env, "business", "set-plan", business, "wholesale")
+    assert moved.returncode == 0, moved.stderr
+    assert json.loads(moved.stdout) == {"business_id": business, "plan": "wholesale"}
+    limited = sauda(env, "business", "set-rate-limit", business, "50")
+    assert json.loads(limited.stdout) == {"business_id": business, "rate_limit_per_hour": 50}
+
+
+def test_refusals_name_what_was_wrong_and_change_nothing(env) -> None:
+    unknown_plan = sauda(env, "business", "create", "--name", "C", "--plan", "gold")
+    assert unknown_plan.returncode == 2
+    assert "--plan" in unknown_plan.stderr and "business" in unknown_plan.stderr
+
+    nobody = str(uuid4())
+    for args in (["set-plan", nobody, "pro"], ["set-rate-limit", nobody, "5"]):
+        refused = sauda(env, "business", *args)
+        assert refused.returncode == 2
+        assert "no such business" in refused.stderr
+    not_an_id = sauda(env, "business", "set-plan", "shop-1", "pro")
+    assert not_an_id.returncode == 2 and "UUID" in not_an_id.stderr
+    assert sauda(env, "plans", "list").stdout.count("gold") == 0
+
+
+def test_connecting_a_number_without_the_secret_key_is_refused_before_anything_is_stored(
+    env,
+) -> None:
+    business = json.loads(sauda(env, "business", "create", "--name", "D").stdout)["business_id"]
+    keyless = env | {"SAUDA_SECRET_KEY": ""}
+    refused = sauda(keyless, "business", "connect-whatsapp", business, "--phone-number-id", "1",
+                    "--waba-id", "2", "--access-token", "t")  # fmt: skip
+    assert refused.returncode == 2
+    assert "SAUDA_SECRET_KEY" in refused.stderr
+
+    connected = sauda(env, "business", "connect-whatsapp", business, "--phone-number-id", "1",
+                      "--waba-id", "2", "--access-token", "t", "--admin-phone", "03001234567")  # fmt: skip
+    assert connected.returncode == 0, connected.stderr
+    account = json.loads(connected.stdout)
+    assert account["business_id"] == business
+    assert account["whatsapp_phone_number_id"] == "1"
+    assert "t" not in account.values()  # the token is never printed back
