@@ -23,8 +23,8 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import pct  # noqa: E402
 from bench.processes import Processes  # noqa: E402
+from bench.report import percentiles, shown  # noqa: E402
 
 
 def order_body(run: str, i: int, phone: str) -> dict:
@@ -102,10 +102,8 @@ async def arrivals(
 
 
 def line(name: str, seconds: list[float], extra: str = "") -> dict:
-    row = {"name": name, "n": len(seconds), "p50_ms": round(pct(seconds, 50), 1),
-           "p95_ms": round(pct(seconds, 95), 1), "p99_ms": round(pct(seconds, 99), 1)}  # fmt: skip
-    print(f"{name:<44} n={row['n']:>6}  p50 {row['p50_ms']:>8.1f} ms  p95 {row['p95_ms']:>8.1f} ms"
-          f"  p99 {row['p99_ms']:>8.1f} ms  {extra}", flush=True)  # fmt: skip
+    row = {"name": name, "n": len(seconds), **percentiles(seconds, 50, 95, 99)}
+    print(f"{name:<44} n={row['n']:>6}  {shown(row, 50, 95, 99)}  {extra}", flush=True)
     return row
 
 

@@ -21,9 +21,11 @@ from pathlib import Path
 import aiohttp
 import httpx
 
-from sauda_runtime.testing import free_ports
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.report import percentiles, shown  # noqa: E402
+from sauda_runtime.testing import free_ports  # noqa: E402
 
 
 def stop_all(procs: list[subprocess.Popen]) -> None:
@@ -35,11 +37,6 @@ def stop_all(procs: list[subprocess.Popen]) -> None:
             p.wait(timeout=20)
         except subprocess.TimeoutExpired:
             p.kill()
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
 
 def body(i: int, run: str) -> dict:
@@ -108,15 +105,12 @@ def report(name: str, rate: float, lat: list[float], codes: dict[int, int]) -> d
     row = {
         "name": name,
         "per_s": round(rate, 1),
-        "p50_ms": round(pct(lat, 50), 1),
-        "p95_ms": round(pct(lat, 95), 1),
-        "p99_ms": round(pct(lat, 99), 1),
+        **percentiles(lat, 50, 95, 99),
         "mean_ms": round(statistics.fmean(lat) * 1000, 1),
         "codes": codes,
     }
     print(
-        f"{name:<34} {row['per_s']:>9.1f}/s  p50 {row['p50_ms']:>7.1f} ms  p95 {row['p95_ms']:>7.1f} ms"
-        f"  p99 {row['p99_ms']:>7.1f} ms  {codes}",
+        f"{name:<34} {row['per_s']:>9.1f}/s  {shown(row, 50, 95, 99, width=7)}  {codes}",
         flush=True,
     )
     return row

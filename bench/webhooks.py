@@ -24,8 +24,8 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.ingest import pct  # noqa: E402
 from bench.processes import Processes  # noqa: E402
+from bench.report import percentiles, shown  # noqa: E402
 from sauda_runtime.testing import free_ports  # noqa: E402
 
 BUSINESSES, PER_BUSINESS = 10, 5
@@ -90,9 +90,9 @@ async def phase(name: str, rec: Receivers, gateway: str, keys: list[str], delive
     span = (arrivals[-1] - started) if arrivals else 0.0
     row = {"name": name, "delivered": len(arrivals), "expected": expected,
            "per_s": round(len(arrivals) / span, 1) if span else 0.0,
-           "p50_ms": round(pct(latencies, 50), 1), "p99_ms": round(pct(latencies, 99), 1)}  # fmt: skip
+           **percentiles(latencies, 50, 99)}  # fmt: skip
     print(f"{name:<46} {row['delivered']:>6}/{expected:<6} {row['per_s']:>8.1f} deliveries/s  "
-          f"p50 {row['p50_ms']:>8.1f} ms  p99 {row['p99_ms']:>8.1f} ms", flush=True)  # fmt: skip
+          f"{shown(row, 50, 99)}", flush=True)  # fmt: skip
     return row
 
 

@@ -276,6 +276,22 @@ def seed() -> Callable[..., dict[str, Any]]:
 
 
 @pytest.fixture
+def ingest(
+    client: httpx.AsyncClient, seed: Callable[..., dict[str, Any]]
+) -> Callable[[dict[str, str]], Awaitable[dict[str, Any]]]:
+    """ingest(business) -> the gateway's answer (order id, order number) to the seed's order,
+    posted with that business's key."""
+
+    async def post(business: dict[str, str]) -> dict[str, Any]:
+        answer = await client.post(
+            "/api/v1/events/ingest", json=seed(), headers={"X-API-Key": business["api_key"]}
+        )
+        return answer.json()  # type: ignore[no-any-return]
+
+    return post
+
+
+@pytest.fixture
 def topic_reader(stack: Stack) -> Callable[[str], Awaitable[list[Any]]]:
     return lambda topic=Topic.ORDERS_EVENTS: read_topic(stack.bootstrap, topic)
 

@@ -74,6 +74,11 @@ class Shopper:
         await self._send({"list_row_id": row["id"]})
         return await self.replies(replies)
 
+    async def adds(self, product: str, quantity: str) -> Chat:
+        """Pick `product` from the bot's latest list, then `quantity` from the list it asks with."""
+        await self.picks(product)
+        return await self.picks(quantity)
+
     async def taps(self, title: str, replies: int = 1) -> Chat:
         """Tap the button titled `title` of the bot's latest message with buttons."""
         chat = [m for m in await self.chat() if m["direction"] == "to_shopper" and m["buttons"]]
@@ -182,11 +187,9 @@ async def test_a_whole_order_in_roman_urdu_lands_as_a_whatsapp_order(shopper: Sh
 
 async def test_the_same_product_twice_merges_quantities(shopper: Shopper) -> None:
     await shopper.says("I want to order")
-    await shopper.picks("Olpers Milk 1L")
-    await shopper.picks("2")
+    await shopper.adds("Olpers Milk 1L", "2")
     await shopper.taps("Add More")
-    await shopper.picks("Olpers Milk 1L")
-    [more] = await shopper.picks("3")
+    [more] = await shopper.adds("Olpers Milk 1L", "3")
     assert "5 × Olpers Milk 1L: PKR 1,650" in more["text"]
     [summary] = await shopper.taps("Checkout")
     assert summary["text"].count("Olpers Milk 1L") == 1 and "Total: PKR 1,650" in summary["text"]
@@ -226,8 +229,7 @@ async def test_off_script_at_every_step_re_prompts_without_losing_the_cart(
 
 async def test_commands_work_mid_order(shopper: Shopper) -> None:
     await shopper.says("order")
-    await shopper.picks("Tapal Danedar Tea 950g")
-    await shopper.picks("1")
+    await shopper.adds("Tapal Danedar Tea 950g", "1")
     await shopper.taps("Add More")
     await shopper.picks("Olpers Milk 1L")
     [cart] = await shopper.says("cart")
@@ -295,8 +297,7 @@ async def test_a_chat_in_each_script(
 
 async def order_in_chat(shopper: Shopper, product: str) -> dict[str, Any]:
     await shopper.says("order")
-    await shopper.picks(product)
-    await shopper.picks("1")
+    await shopper.adds(product, "1")
     await shopper.taps("Checkout")
     placed, _ = placed_and_cod(await shopper.taps("Confirm", replies=2))
     number = placed["text"].split("order ")[1].split(" ")[0]
@@ -341,16 +342,14 @@ async def test_a_cart_survives_the_conversation_service_being_killed(
     shopper: Shopper, stack: Any
 ) -> None:
     await shopper.says("order")
-    await shopper.picks("Tapal Danedar Tea 950g")
-    await shopper.picks("2")
+    await shopper.adds("Tapal Danedar Tea 950g", "2")
     stack.conversation.kill(signal.SIGKILL)
     await shopper._send({"button_id": "cart:add_more"})  # written while the service is down
     stack.conversation.start()
     await stack.conversation.ready()
     [products] = await shopper.replies()
     assert "Olpers Milk 1L" in rows(products)
-    await shopper.picks("Olpers Milk 1L")
-    await shopper.picks("1")
+    await shopper.adds("Olpers Milk 1L", "1")
     [summary] = await shopper.taps("Checkout")
     assert (
         "2 × Tapal Danedar Tea 950g" in summary["text"] and "1 × Olpers Milk 1L" in summary["text"]

@@ -15,11 +15,9 @@ def auth(business: dict[str, str]) -> dict[str, str]:
 
 
 async def test_order_events_can_be_read_from_offset_zero(
-    client, business, seed, topic_reader
+    client, business, ingest, topic_reader
 ) -> None:
-    order_id = (
-        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))
-    ).json()["order_id"]
+    order_id = (await ingest(business))["order_id"]
     await client.patch(
         f"/api/v1/orders/{order_id}/status", json={"status": "confirmed"}, headers=auth(business)
     )
@@ -54,14 +52,9 @@ async def test_the_request_id_travels_to_every_hop(stack, client, business, seed
 
 
 async def test_replay_rebuilds_an_identical_view(
-    stack, client, business, seed, db, wait_for
+    stack, client, business, ingest, db, wait_for
 ) -> None:
-    ids = [
-        (await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))).json()[
-            "order_id"
-        ]
-        for _ in range(5)
-    ]
+    ids = [(await ingest(business))["order_id"] for _ in range(5)]
     for status in ("confirmed", "shipped"):
         await client.patch(
             f"/api/v1/orders/{ids[0]}/status", json={"status": status}, headers=auth(business)

@@ -46,15 +46,11 @@ async def test_seed_order_is_created_listed_and_shown_in_detail(
 
 
 async def test_order_numbers_count_up_per_business(
-    client: httpx.AsyncClient, business, make_business, seed
+    client: httpx.AsyncClient, business, make_business, ingest
 ) -> None:
-    first = (await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))).json()
-    second = (
-        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))
-    ).json()
-    other = (
-        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(await make_business()))
-    ).json()
+    first = await ingest(business)
+    second = await ingest(business)
+    other = await ingest(await make_business())
     assert (first["order_number"], second["order_number"]) == ("ORD-000001", "ORD-000002")
     assert other["order_number"] == "ORD-000001"
 
@@ -181,11 +177,9 @@ async def test_missing_and_unknown_keys_are_401_and_every_alias_header_works(
 
 
 async def test_a_business_never_sees_or_moves_another_businesses_order(
-    client, business, make_business, seed
+    client, business, make_business, ingest
 ) -> None:
-    order_id = (
-        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))
-    ).json()["order_id"]
+    order_id = (await ingest(business))["order_id"]
     intruder = auth(await make_business())
     assert (await client.get("/api/v1/orders", headers=intruder)).json()["total"] == 0
     peek = await client.get(f"/api/v1/orders/{order_id}", headers=intruder)
@@ -199,11 +193,9 @@ async def test_a_business_never_sees_or_moves_another_businesses_order(
 
 
 async def test_an_order_walks_its_whole_life_and_each_change_is_visible_at_once(
-    client, business, seed
+    client, business, ingest
 ) -> None:
-    order_id = (
-        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))
-    ).json()["order_id"]
+    order_id = (await ingest(business))["order_id"]
     for status in ("confirmed", "shipped", "delivered"):
         moved = await client.patch(
             f"/api/v1/orders/{order_id}/status", json={"status": status}, headers=auth(business)
@@ -239,11 +231,9 @@ async def test_an_order_walks_its_whole_life_and_each_change_is_visible_at_once(
     ],
 )
 async def test_forbidden_transitions_are_409_with_current_and_allowed(
-    client, business, seed, path, forbidden, allowed
+    client, business, ingest, path, forbidden, allowed
 ) -> None:
-    order_id = (
-        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))
-    ).json()["order_id"]
+    order_id = (await ingest(business))["order_id"]
     for status in path:
         assert (
             await client.patch(
@@ -263,10 +253,8 @@ async def test_forbidden_transitions_are_409_with_current_and_allowed(
     assert after["version"] == len(path) + 1
 
 
-async def test_unknown_status_is_400_and_unknown_order_404(client, business, seed) -> None:
-    order_id = (
-        await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))
-    ).json()["order_id"]
+async def test_unknown_status_is_400_and_unknown_order_404(client, business, ingest) -> None:
+    order_id = (await ingest(business))["order_id"]
     bad = await client.patch(
         f"/api/v1/orders/{order_id}/status", json={"status": "teleported"}, headers=auth(business)
     )
@@ -283,13 +271,8 @@ async def test_unknown_status_is_400_and_unknown_order_404(client, business, see
     ).status_code == 404
 
 
-async def test_filters_and_paging(client, business, seed) -> None:
-    ids = [
-        (await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))).json()[
-            "order_id"
-        ]
-        for _ in range(3)
-    ]
+async def test_filters_and_paging(client, business, ingest) -> None:
+    ids = [(await ingest(business))["order_id"] for _ in range(3)]
     await client.patch(
         f"/api/v1/orders/{ids[0]}/status", json={"status": "confirmed"}, headers=auth(business)
     )

@@ -39,6 +39,10 @@ class Receiver:
         status = self.script.pop(0) if self.script else self.always
         return web.Response(status=status, text="ok" if status < 300 else "nope " * 500)
 
+    async def at_least(self, n: int = 1) -> list[Hit] | None:
+        """Every request so far once there are `n` of them (a check for `wait_for`)."""
+        return self.hits if len(self.hits) >= n else None
+
 
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
@@ -54,22 +58,41 @@ async def receiver() -> AsyncIterator[Receiver]:
     await runner.cleanup()
 
 
-def auth(business: dict[str, str]) -> dict[str, str]:
-    return {"X-API-Key": business["api_key"]}
+@dataclass
+class Shop:
+    """One business on the gateway's API: its key on every call, the seed's order to place."""
+
+    client: httpx.AsyncClient
+    business: dict[str, str]
+    seed: Any
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"X-API-Key": self.business["api_key"]}
+
+    async def subscribe(self, url: str) -> dict[str, Any]:
+        made = await self.client.post("/api/v1/webhooks", headers=self.auth, json={"url": url})
+        assert made.status_code == 201, made.text
+        return made.json()  # type: ignore[no-any-return]
+
+    async def place(self) -> dict[str, Any]:
+        created = await self.client.post(
+            "/api/v1/events/ingest", json=self.seed(), headers=self.auth
+        )
+        assert created.status_code == 201, created.text
+        return created.json()  # type: ignore[no-any-return]
+
+    async def deliveries(self, endpoint: dict[str, Any]) -> list[dict[str, Any]]:
+        """The endpoint's delivery log, as the merchant reads it."""
+        got = await self.client.get(
+            f"/api/v1/webhooks/{endpoint['id']}/deliveries", headers=self.auth
+        )
+        return got.json()["deliveries"]  # type: ignore[no-any-return]
 
 
-async def subscribe(
-    client: httpx.AsyncClient, business: dict[str, str], url: str
-) -> dict[str, Any]:
-    made = await client.post("/api/v1/webhooks", headers=auth(business), json={"url": url})
-    assert made.status_code == 201, made.text
-    return made.json()  # type: ignore[no-any-return]
-
-
-async def place(client: httpx.AsyncClient, business: dict[str, str], seed: Any) -> dict[str, Any]:
-    created = await client.post("/api/v1/events/ingest", json=seed(), headers=auth(business))
-    assert created.status_code == 201, created.text
-    return created.json()  # type: ignore[no-any-return]
+@pytest.fixture
+def shop(client: httpx.AsyncClient, business: dict[str, str], seed: Any) -> Shop:
+    return Shop(client, business, seed)
 
 
 def seed_signature_ok(body: bytes, signature: str, secret: str) -> bool:
@@ -79,15 +102,11 @@ def seed_signature_ok(body: bytes, signature: str, secret: str) -> bool:
 
 
 async def test_a_delivery_arrives_once_signed_under_both_schemes(
-    client: httpx.AsyncClient,
-    business: dict[str, str],
-    seed: Any,
-    wait_for: Any,
-    receiver: Receiver,
+    shop: Shop, wait_for: Any, receiver: Receiver
 ) -> None:
-    endpoint = await subscribe(client, business, receiver.url)
-    order = await place(client, business, seed)
-    await wait_for(lambda: asyncio.sleep(0, result=receiver.hits), timeout=30, what="a delivery")
+    endpoint = await shop.subscribe(receiver.url)
+    order = await shop.place()
+    await wait_for(receiver.at_least, timeout=30, what="a delivery")
     await asyncio.sleep(1.0)  # a second copy would be here by now
     [hit] = receiver.hits
     assert seed_signature_ok(hit.body, hit.headers["X-Sauda-Signature"], endpoint["secret"])
@@ -100,10 +119,7 @@ async def test_a_delivery_arrives_once_signed_under_both_schemes(
     assert payload["order_version"] == 1 and payload["event_id"]
 
     async def logged() -> list[dict[str, Any]] | None:
-        got = await client.get(
-            f"/api/v1/webhooks/{endpoint['id']}/deliveries", headers=auth(business)
-        )
-        done = [d for d in got.json()["deliveries"] if d["status"] == "succeeded"]
+        done = [d for d in await shop.deliveries(endpoint) if d["status"] == "succeeded"]
         return done or None
 
     [delivery] = await wait_for(logged, timeout=30, what="the delivery in the log")
@@ -112,17 +128,12 @@ async def test_a_delivery_arrives_once_signed_under_both_schemes(
 
 
 async def test_retries_at_1_4_16_then_success(
-    client: httpx.AsyncClient, business: dict[str, str], seed: Any, wait_for: Any,
-    receiver: Receiver, stack: Any,
-) -> None:  # fmt: skip
+    shop: Shop, wait_for: Any, receiver: Receiver, stack: Any
+) -> None:
     receiver.script = [500, 503, 500]
-    await subscribe(client, business, receiver.url)
-    await place(client, business, seed)
-
-    async def four() -> list[Hit] | None:
-        return receiver.hits if len(receiver.hits) >= 4 else None
-
-    hits = await wait_for(four, timeout=60, what="four attempts")
+    await shop.subscribe(receiver.url)
+    await shop.place()
+    hits = await wait_for(lambda: receiver.at_least(4), timeout=60, what="four attempts")
     gaps = [b.at - a.at for a, b in itertools.pairwise(hits)]
     scale = stack.webhook_retry_scale
     for gap, planned in zip(gaps, (1, 4, 16), strict=True):
@@ -134,38 +145,36 @@ async def test_retries_at_1_4_16_then_success(
 
 
 async def test_ten_failures_deactivate_and_reactivation_resumes(
-    client: httpx.AsyncClient,
-    business: dict[str, str],
-    seed: Any,
-    wait_for: Any,
-    receiver: Receiver,
+    shop: Shop, wait_for: Any, receiver: Receiver
 ) -> None:
     receiver.always = 500
-    endpoint = await subscribe(client, business, receiver.url)
+    endpoint = await shop.subscribe(receiver.url)
     for _ in range(10):
-        await place(client, business, seed)
+        await shop.place()
 
     async def deactivated() -> dict[str, Any] | None:
-        got = await client.get("/api/v1/webhooks", headers=auth(business))
+        got = await shop.client.get("/api/v1/webhooks", headers=shop.auth)
         [current] = got.json()["webhooks"]
         return current if not current["active"] else None
 
     current = await wait_for(deactivated, timeout=90, what="the endpoint turned off")
     assert current["consecutive_failures"] == 10 and current["deactivated_at"]
-    notices = await client.get("/api/v1/notices", params={"kind": "webhook_endpoint_deactivated"},
-                               headers=auth(business))  # fmt: skip
+    notices = await shop.client.get(
+        "/api/v1/notices", params={"kind": "webhook_endpoint_deactivated"}, headers=shop.auth
+    )
     assert [n["details"]["endpoint_id"] for n in notices.json()["notices"]] == [endpoint["id"]]
 
     hits_before = len(receiver.hits)
-    await place(client, business, seed)
+    await shop.place()
     await asyncio.sleep(2.0)
     assert len(receiver.hits) == hits_before  # off: nothing is sent
 
     receiver.always = 200
-    back = await client.patch(f"/api/v1/webhooks/{endpoint['id']}", headers=auth(business),
-                              json={"active": True})  # fmt: skip
+    back = await shop.client.patch(
+        f"/api/v1/webhooks/{endpoint['id']}", headers=shop.auth, json={"active": True}
+    )
     assert back.json()["active"] is True
-    order = await place(client, business, seed)
+    order = await shop.place()
 
     async def resumed() -> bool:
         return any(order["order_id"].encode() in h.body for h in receiver.hits[hits_before:])
@@ -174,13 +183,12 @@ async def test_ten_failures_deactivate_and_reactivation_resumes(
 
 
 async def test_a_killed_dispatcher_loses_no_delivery(
-    client: httpx.AsyncClient, business: dict[str, str], seed: Any, wait_for: Any,
-    receiver: Receiver, stack: Any,
-) -> None:  # fmt: skip
-    await subscribe(client, business, receiver.url)
-    orders = [await place(client, business, seed) for _ in range(5)]
+    shop: Shop, wait_for: Any, receiver: Receiver, stack: Any
+) -> None:
+    await shop.subscribe(receiver.url)
+    orders = [await shop.place() for _ in range(5)]
     stack.dispatcher.kill(signal.SIGKILL)
-    orders += [await place(client, business, seed) for _ in range(5)]
+    orders += [await shop.place() for _ in range(5)]
     stack.dispatcher.start()
     await stack.dispatcher.ready()
 
@@ -194,9 +202,8 @@ async def test_a_killed_dispatcher_loses_no_delivery(
 
 
 async def test_a_slow_endpoint_does_not_hold_up_another(
-    client: httpx.AsyncClient, business: dict[str, str], make_business: Any, seed: Any,
-    wait_for: Any, receiver: Receiver,
-) -> None:  # fmt: skip
+    shop: Shop, make_business: Any, wait_for: Any, receiver: Receiver
+) -> None:
     slow_app = web.Application()
 
     async def hang(request: web.Request) -> web.Response:
@@ -209,31 +216,29 @@ async def test_a_slow_endpoint_does_not_hold_up_another(
     [port] = free_ports(1)
     await web.TCPSite(runner, "127.0.0.1", port).start()
     try:
-        slow_shop = await make_business()
-        await subscribe(client, slow_shop, f"http://127.0.0.1:{port}/slow")
+        slow_shop = Shop(shop.client, await make_business(), shop.seed)
+        await slow_shop.subscribe(f"http://127.0.0.1:{port}/slow")
         for _ in range(10):
-            await place(client, slow_shop, seed)
-        await subscribe(client, business, receiver.url)
+            await slow_shop.place()
+        await shop.subscribe(receiver.url)
         started = time.monotonic()
-        await place(client, business, seed)
-        await wait_for(
-            lambda: asyncio.sleep(0, result=receiver.hits), timeout=30, what="the fast delivery"
-        )
+        await shop.place()
+        await wait_for(receiver.at_least, timeout=30, what="the fast delivery")
         assert time.monotonic() - started < 10  # not behind the slow endpoint's 10 s timeouts
     finally:
         await runner.cleanup()
 
 
 async def test_a_shoppers_whatsapp_cancel_calls_the_stores_cancel_endpoint(
-    client: httpx.AsyncClient, sandbox: httpx.AsyncClient, make_business: Any, seed: Any,
-    wait_for: Any, receiver: Receiver,
-) -> None:  # fmt: skip
-    shop = await make_business(whatsapp=True)
-    callbacks = await client.put("/api/v1/store-callbacks", headers=auth(shop),
-                                 json={"cancel_url": receiver.url})  # fmt: skip
+    shop: Shop, sandbox: httpx.AsyncClient, make_business: Any, wait_for: Any, receiver: Receiver
+) -> None:
+    store = Shop(shop.client, await make_business(whatsapp=True), shop.seed)
+    callbacks = await store.client.put(
+        "/api/v1/store-callbacks", headers=store.auth, json={"cancel_url": receiver.url}
+    )
     secret = callbacks.json()["secret"]
-    await place(client, shop, seed)
-    chat = f"/sandbox/{shop['whatsapp_phone_number_id']}/chats/923001234567"
+    await store.place()
+    chat = f"/sandbox/{store.business['whatsapp_phone_number_id']}/chats/923001234567"
 
     async def cod() -> dict[str, Any] | None:
         messages = (await sandbox.get(chat)).json()["messages"]
@@ -243,8 +248,7 @@ async def test_a_shoppers_whatsapp_cancel_calls_the_stores_cancel_endpoint(
     tapped = await sandbox.post(chat, json={"button_id": message["buttons"][1]["id"]})  # Cancel
     assert tapped.status_code == 201
 
-    [hit] = await wait_for(lambda: asyncio.sleep(0, result=receiver.hits), timeout=45,
-                           what="the store's cancel call")  # fmt: skip
+    [hit] = await wait_for(receiver.at_least, timeout=45, what="the store's cancel call")
     assert seed_signature_ok(hit.body, hit.headers["X-Sauda-Signature"], secret)
     assert Webhook(secret).verify(hit.body, hit.headers) == {
         "id": "WC-456", "cancellationReason": "customer cancelled on WhatsApp", "cancelledBy": "bot",
@@ -252,39 +256,31 @@ async def test_a_shoppers_whatsapp_cancel_calls_the_stores_cancel_endpoint(
 
 
 async def test_test_events_and_redelivery_reach_the_endpoint_from_the_api(
-    client: httpx.AsyncClient,
-    business: dict[str, str],
-    seed: Any,
-    wait_for: Any,
-    receiver: Receiver,
+    shop: Shop, wait_for: Any, receiver: Receiver
 ) -> None:
-    endpoint = await subscribe(client, business, receiver.url)
-    queued = await client.post(f"/api/v1/webhooks/{endpoint['id']}/test", headers=auth(business))
+    endpoint = await shop.subscribe(receiver.url)
+    queued = await shop.client.post(f"/api/v1/webhooks/{endpoint['id']}/test", headers=shop.auth)
     assert queued.status_code == 202
 
-    async def hits(n: int) -> list[Hit] | None:
-        return receiver.hits if len(receiver.hits) >= n else None
-
-    [test] = await wait_for(lambda: hits(1), timeout=30, what="the test event")
+    [test] = await wait_for(receiver.at_least, timeout=30, what="the test event")
     assert Webhook(endpoint["secret"]).verify(test.body, test.headers)["event"] == "webhook_test"
 
-    await place(client, business, seed)
-    original = (await wait_for(lambda: hits(2), timeout=30, what="the order's delivery"))[1]
+    await shop.place()
+    original = (
+        await wait_for(lambda: receiver.at_least(2), timeout=30, what="the order's delivery")
+    )[1]
 
     async def delivered() -> dict[str, Any] | None:
-        got = await client.get(
-            f"/api/v1/webhooks/{endpoint['id']}/deliveries", headers=auth(business)
-        )
-        done = [d for d in got.json()["deliveries"] if d["event"] == "order_created"
+        done = [d for d in await shop.deliveries(endpoint) if d["event"] == "order_created"
                 and d["status"] == "succeeded"]  # fmt: skip
         return done[0] if done else None
 
     delivery = await wait_for(delivered, timeout=30, what="the delivery in the log")
-    again = await client.post(
+    again = await shop.client.post(
         f"/api/v1/webhooks/{endpoint['id']}/deliveries/{delivery['delivery_id']}/redeliver",
-        headers=auth(business),
+        headers=shop.auth,
     )
     assert again.status_code == 202, again.text
-    repeat = (await wait_for(lambda: hits(3), timeout=30, what="the redelivery"))[2]
+    repeat = (await wait_for(lambda: receiver.at_least(3), timeout=30, what="the redelivery"))[2]
     assert repeat.body == original.body  # the same event, same event_id: a receiver can drop it
     assert repeat.headers["webhook-id"] != original.headers["webhook-id"]

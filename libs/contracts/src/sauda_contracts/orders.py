@@ -234,9 +234,14 @@ class OrderPlacedBody(PlaceOrderBody):
     )
 
 
-class OrderStatusChangedBody(Contract):
+class _OrderChangeBody(Contract):
+    """What the body of every event after OrderPlaced starts with: the order and its version."""
+
     order_id: UUID = Field(description="The order.")
     version: int = Field(ge=2, description="Order version after this event.")
+
+
+class OrderStatusChangedBody(_OrderChangeBody):
     status: OrderStatus = Field(description="Status after this event.")
     previous_status: OrderStatus = Field(description="Status before this event.")
     actor: Actor = Field(description="Who moved the order.")
@@ -244,19 +249,19 @@ class OrderStatusChangedBody(Contract):
     fulfillment: Fulfillment | None = Field(default=None, description="Shipping facts, if any.")
 
 
-class PaymentChangedBody(Contract):
-    order_id: UUID = Field(description="The order.")
-    version: int = Field(ge=2, description="Order version after this event.")
+class _OrderFactBody(_OrderChangeBody):
+    """The body of an event that records a fact (payment, shipping) and leaves the status as is."""
+
     status: OrderStatus = Field(description="Order status (unchanged by this event).")
+
+
+class PaymentChangedBody(_OrderFactBody):
     payment: Payment = Field(description="Payment after this event.")
     previous_payment_status: PaymentStatus | None = Field(description="Payment status before.")
     actor: Actor = Field(description="Who reported it.")
 
 
-class FulfillmentUpdatedBody(Contract):
-    order_id: UUID = Field(description="The order.")
-    version: int = Field(ge=2, description="Order version after this event.")
-    status: OrderStatus = Field(description="Order status (unchanged by this event).")
+class FulfillmentUpdatedBody(_OrderFactBody):
     fulfillment: Fulfillment = Field(description="Shipping facts after this event.")
     actor: Actor = Field(description="Who reported it.")
 
@@ -314,29 +319,31 @@ class OrderPlaced(Envelope):
     body: OrderPlacedBody
 
 
-class OrderConfirmed(Envelope):
+class _StatusChange(Contract):
+    """The body the five status events share (each is `_StatusChange, Envelope`, so the
+    envelope's fields still come first); they differ only in `type`."""
+
+    body: OrderStatusChangedBody
+
+
+class OrderConfirmed(_StatusChange, Envelope):
     type: Literal["OrderConfirmed"] = "OrderConfirmed"
-    body: OrderStatusChangedBody
 
 
-class OrderShipped(Envelope):
+class OrderShipped(_StatusChange, Envelope):
     type: Literal["OrderShipped"] = "OrderShipped"
-    body: OrderStatusChangedBody
 
 
-class OrderDelivered(Envelope):
+class OrderDelivered(_StatusChange, Envelope):
     type: Literal["OrderDelivered"] = "OrderDelivered"
-    body: OrderStatusChangedBody
 
 
-class OrderCancelled(Envelope):
+class OrderCancelled(_StatusChange, Envelope):
     type: Literal["OrderCancelled"] = "OrderCancelled"
-    body: OrderStatusChangedBody
 
 
-class OrderReturned(Envelope):
+class OrderReturned(_StatusChange, Envelope):
     type: Literal["OrderReturned"] = "OrderReturned"
-    body: OrderStatusChangedBody
 
 
 class OrderPaymentChanged(Envelope):

@@ -4,6 +4,7 @@ its pool, outbox relay, broker and kit, health server; and the housekeeping they
 import inspect
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
@@ -16,9 +17,14 @@ from faststream.kafka import KafkaBroker
 from sauda_runtime.consumer import make_broker
 from sauda_runtime.db import Migrations, create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
-from sauda_runtime.kit import ConsumerKit, Transaction, claim_fresh, unit_of_work
+from sauda_runtime.kit import ConsumerKit, Transaction, claim_fresh, forget_processed, unit_of_work
+from sauda_runtime.logging import configure_logging
 from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.service import consumer_health, run_until_stopped
+from sauda_runtime.settings import CommonSettings
+
+# Processed-event claims are kept as long as the input topics keep records (a week), and a day.
+PROCESSED_KEPT = timedelta(days=8)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,20 +44,18 @@ class ConsumerService:
 
     @classmethod
     async def start(
-        cls,
-        name: str,
-        *,
-        database_url: str,
-        schema: str,
-        pool_size: int,
-        migrations: Migrations,
-        kafka: str,
-        health_port: int,
+        cls, name: str, settings: CommonSettings, migrations: Migrations
     ) -> "ConsumerService":
-        """Kafka reachable, the schema migrated, the producer started and the relay built
-        (ordered: one record's snapshots reach Kafka in revision order)."""
+        """Logging configured, Kafka reachable, the schema migrated, the producer started and the
+        relay built (ordered: one record's snapshots reach Kafka in revision order). The schema
+        and health port are the settings' `<name>_db_schema` and `<name>_health_port` (the
+        environment's NOTIFIER_DB_SCHEMA, NOTIFIER_HEALTH_PORT, …)."""
+        schema: str = getattr(settings, f"{name}_db_schema")
+        health_port: int = getattr(settings, f"{name}_health_port")
+        configure_logging(name, settings.log_level)
+        kafka = settings.kafka_bootstrap_servers
         await wait_for_kafka(kafka)
-        pool = await create_pool(database_url, schema, size=pool_size)
+        pool = await create_pool(settings.database_url, schema, size=settings.db_pool_size)
         await migrate(pool, schema, migrations)
         producer = make_producer(kafka, f"sauda-{name}-outbox")
         await producer.start()
@@ -60,6 +64,10 @@ class ConsumerService:
         kit = ConsumerKit(broker=broker, pool=pool, relay=relay, service=name)
         health = consumer_health(name, pool, producer, health_port)
         return cls(name, pool, producer, relay, broker, kit, health)
+
+    async def forget_old_claims(self) -> int:
+        """Housekeeping: drop the claims older than any redelivery can be."""
+        return await forget_processed(self.pool, datetime.now(UTC) - PROCESSED_KEPT)
 
     async def run(
         self,

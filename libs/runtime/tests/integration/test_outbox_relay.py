@@ -44,11 +44,15 @@ def queued(rows: list[tuple[str, bytes, bytes]]) -> dict[bytes, list[bytes]]:
     return values_by_key((key, value) for _, key, value in rows)
 
 
-async def queue(pool: asyncpg.Pool, rows: list[tuple[str, bytes, bytes]], per_tx: int) -> None:
-    """Queue rows the way handlers do: a few at a time, each group in its own transaction."""
+async def queue(
+    pool: asyncpg.Pool, topic: str, n: int, *, per_tx: int
+) -> list[tuple[str, bytes, bytes]]:
+    """`n` rows queued the way handlers do: a few at a time, each group in its own transaction."""
+    rows = outbox_rows(topic, n)
     for start in range(0, len(rows), per_tx):
         async with pool.acquire() as conn, conn.transaction():
             await add_to_outbox(conn, rows[start : start + per_tx])
+    return rows
 
 
 async def outbox_contents(pool: asyncpg.Pool) -> list[tuple[str, bytes, bytes]]:
@@ -75,11 +79,31 @@ async def stopped_producer(bootstrap: str) -> AIOKafkaProducer:
     return stopped
 
 
+Relays = Callable[..., tuple[OutboxRelay, OutboxRelay]]
+
+
+@pytest.fixture
+def relays(
+    pool: asyncpg.Pool, producer: AIOKafkaProducer, stopped_producer: AIOKafkaProducer
+) -> Relays:
+    """relays(stuck_timeout=30, **options) -> two ordered relays of one name (so one lock),
+    both with `options`: first one stuck sending (it gives up after `stuck_timeout` seconds),
+    then a healthy one."""
+
+    def make(*, stuck_timeout: float = 30.0, **options: int) -> tuple[OutboxRelay, OutboxRelay]:
+        name = f"test-{uuid4().hex}"
+        stuck = OutboxRelay(
+            pool, stopped_producer, name=name, ordered=True, send_timeout=stuck_timeout, **options
+        )
+        return stuck, OutboxRelay(pool, producer, name=name, ordered=True, **options)
+
+    return make
+
+
 async def test_rows_reach_kafka_in_insertion_order_per_key_and_leave_the_outbox(
     pool: asyncpg.Pool, producer: AIOKafkaProducer, topic: str, topic_records: TopicRecords
 ) -> None:
-    rows = outbox_rows(topic, 40)
-    await queue(pool, rows, per_tx=7)
+    rows = await queue(pool, topic, 40, per_tx=7)
     relay = OutboxRelay(pool, producer, name=f"test-{uuid4().hex}", ordered=True, batch_size=16)
 
     sent = [await relay.publish_batch() for _ in range(4)]
@@ -90,24 +114,18 @@ async def test_rows_reach_kafka_in_insertion_order_per_key_and_leave_the_outbox(
 
 
 async def test_rows_stay_in_the_outbox_when_a_send_never_completes(
-    pool: asyncpg.Pool,
-    producer: AIOKafkaProducer,
-    stopped_producer: AIOKafkaProducer,
-    topic: str,
-    topic_records: TopicRecords,
+    pool: asyncpg.Pool, relays: Relays, topic: str, topic_records: TopicRecords
 ) -> None:
-    rows = outbox_rows(topic, 10)
-    await queue(pool, rows, per_tx=10)
-    name = f"test-{uuid4().hex}"
+    rows = await queue(pool, topic, 10, per_tx=10)
 
     # A producer that cannot send makes the relay give up after its send timeout.
-    stuck = OutboxRelay(pool, stopped_producer, name=name, ordered=True, send_timeout=1)
+    stuck, healthy = relays(stuck_timeout=1)
     with pytest.raises(TimeoutError):
         await asyncio.wait_for(stuck.publish_batch(), timeout=30)
 
     assert await outbox_contents(pool) == rows
     # The abandoned attempt released the relay lock, so a healthy relay sends everything.
-    assert await OutboxRelay(pool, producer, name=name, ordered=True).publish_batch() == len(rows)
+    assert await healthy.publish_batch() == len(rows)
     assert published(await topic_records(topic, len(rows))) == queued(rows)
     assert await outbox_contents(pool) == []
 
@@ -120,17 +138,10 @@ async def rows_free_to_take(pool: asyncpg.Pool) -> int:
 
 
 async def test_an_ordered_relay_does_not_overtake_one_that_is_stuck_sending(
-    pool: asyncpg.Pool,
-    producer: AIOKafkaProducer,
-    stopped_producer: AIOKafkaProducer,
-    topic: str,
-    topic_records: TopicRecords,
+    pool: asyncpg.Pool, relays: Relays, topic: str, topic_records: TopicRecords
 ) -> None:
-    rows = outbox_rows(topic, 20)
-    await queue(pool, rows, per_tx=20)
-    name = f"test-{uuid4().hex}"
-    stuck = OutboxRelay(pool, stopped_producer, name=name, ordered=True, batch_size=10)
-    healthy = OutboxRelay(pool, producer, name=name, ordered=True, batch_size=10)
+    rows = await queue(pool, topic, 20, per_tx=20)
+    stuck, healthy = relays(batch_size=10)
     stuck_sending = asyncio.create_task(stuck.publish_batch())
     try:
         deadline = time.monotonic() + 10

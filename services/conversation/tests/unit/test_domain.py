@@ -1,9 +1,6 @@
 """COD taps and the answers to refused ones, as tables."""
 
-import ast
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -13,7 +10,6 @@ from sauda_contracts.language import Language
 from sauda_contracts.templates import CodAction, cod_payload, parse_cod_payload
 from sauda_contracts.testing import order_placed, status_changed
 from sauda_contracts.whatsapp import InboundKind, InboundMessageBody
-from sauda_conversation.domain import cod
 from sauda_conversation.domain.cod import (
     CANCEL_REASON,
     COD_ANSWER_WINDOW,
@@ -151,26 +147,3 @@ def test_a_typed_answer_that_could_mean_several_orders_offers_each_orders_button
         assert [parse_cod_payload(b.id) for b in message.buttons] == [
             (CodAction.CONFIRM, order_id, number), (CodAction.CANCEL, order_id, number),
         ]  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    "module", sorted(Path(cod.__file__).parent.glob("*.py")), ids=lambda p: p.name
-)
-def test_domain_imports_only_the_standard_library_contracts_and_itself(module: Path) -> None:
-    source = module.read_text()
-    imported = {
-        alias.name
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in (
-            node.names if isinstance(node, ast.Import) else [ast.alias(node.module or "")]
-        )
-    }
-    foreign = {
-        name
-        for name in imported
-        if name.split(".")[0] not in sys.stdlib_module_names
-        and not name.startswith(("sauda_contracts", "sauda_conversation.domain"))
-    }
-    assert not foreign
-    assert "datetime.now" not in source and "uuid4" not in source

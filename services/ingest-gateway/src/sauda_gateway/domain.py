@@ -1,7 +1,7 @@
 """What every gateway context shares: the tenant (a business) and the domain error use cases raise.
 
-Pure: the standard library only. Each context's `domain.py` defines its own errors on `DomainError`;
-the API layer (`api/errors.py`) maps each class to its HTTP status.
+Pure: the standard library only. Each context's `domain.py` declares its own refusals on one of
+the kinds of `DomainError` here; the API layer (`api/errors.py`) maps each kind to its HTTP status.
 """
 
 from collections.abc import Callable
@@ -22,12 +22,29 @@ class Business:
 
 
 class DomainError(Exception):
-    """A request Sauda refuses: a stable `code`, a message for people, the field at fault."""
+    """A request Sauda refuses: a stable `code`, a message for people, the field at fault.
+
+    A refusal is declared in one line, `class OrderNotFound(NotFound, code=..., message=...,
+    field=...): ...`: its kind (the base below) says what the API answers with, the keywords say
+    what it shows when the raiser has nothing more particular to say.
+    """
 
     code: ClassVar[str] = "refused"
-    # What a refusal of this kind says when the raiser has nothing more particular to say.
     default_message: ClassVar[str] = "the request was refused"
     default_field: ClassVar[str | None] = None
+
+    def __init_subclass__(
+        cls,
+        *,
+        code: str | None = None,
+        message: str | None = None,
+        field: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.code = code or cls.code
+        cls.default_message = message or cls.default_message
+        cls.default_field = field or cls.default_field
 
     def __init__(
         self,
@@ -42,22 +59,42 @@ class DomainError(Exception):
         self.details = details
 
 
-class InvalidPhone(DomainError):
-    code = "invalid_phone"
+# The kinds of refusal; `api/errors.py` answers each with its HTTP status.
+class Invalid(DomainError):
+    """The request itself is wrong."""
 
 
-class UnsafeAddress(DomainError):
+class Unauthenticated(DomainError):
+    """The caller is not who it must be."""
+
+
+class Forbidden(DomainError):
+    """The caller may not do this (its plan, say)."""
+
+
+class NotFound(DomainError):
+    """The thing named is not there for this business."""
+
+
+class Conflict(DomainError):
+    """What the request asks clashes with what already is."""
+
+
+class Upstream(DomainError):
+    """Someone else's system (a store) did not give what was needed."""
+
+
+class InvalidPhone(Invalid, code="invalid_phone"): ...
+
+
+class UnsafeAddress(Invalid, code="unsafe_url"):
     """A URL Sauda will not call (a webhook, a store to import): private, not https, …"""
 
-    code = "unsafe_url"
+
+class InvalidField(Invalid, code="invalid_field"): ...
 
 
-class InvalidField(DomainError):
-    code = "invalid_field"
-
-
-class MissingField(DomainError):
-    code = "missing_field"
+class MissingField(Invalid, code="missing_field"): ...
 
 
 def order_sequence_name(business_id: UUID) -> str:

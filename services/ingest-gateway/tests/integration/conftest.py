@@ -15,19 +15,13 @@ from sauda_gateway.domain import Business
 from sauda_gateway.merchant.handlers import create_business
 from sauda_gateway.merchant.store import BusinessStore
 from sauda_gateway.settings import GatewaySettings
-from sauda_runtime.testing import migrated_schema, required_env
+from sauda_runtime.db import Migrations
 
 
 @pytest.fixture
-def dsn() -> str:
-    return required_env("DATABASE_URL")
-
-
-@pytest.fixture
-async def pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    """A pool on a schema of its own, migrated with the gateway's migrations."""
-    async with migrated_schema(dsn, MIGRATIONS) as db:
-        yield db
+def migrations() -> Migrations:
+    """The gateway's migrations, for the per-test schema the shared `pool` fixture builds."""
+    return MIGRATIONS
 
 
 @pytest.fixture

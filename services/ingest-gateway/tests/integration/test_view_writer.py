@@ -6,28 +6,16 @@ own orders, newest first, filtered by status.
 """
 
 from datetime import UTC, datetime, timedelta
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import asyncpg
 
 from sauda_contracts import STATUS_EVENT_TYPES, OrderPlaced, OrderStatus, StatusEvent
+from sauda_contracts.testing import order_placed
 from sauda_gateway.view.folds import ViewWriter
 from sauda_gateway.view.queries import OrderView
 
 AT = datetime(2026, 6, 18, 12, 0, tzinfo=UTC)
-
-
-def placed(business_id: UUID, *, at: datetime = AT) -> OrderPlaced:
-    order_id = uuid4()
-    return OrderPlaced.model_validate({
-        "event_id": uuid4(), "occurred_at": at, "business_id": business_id, "correlation_id": "t",
-        "body": {
-            "order_id": order_id, "order_number": "ORD-000001", "source": "ingest",
-            "customer": {"phone": "923001234567", "name": "Ali", "consent": True},
-            "items": [{"name": "Widget Pro", "qty": 2, "price": 1500}], "total": 3000,
-            "currency": "PKR", "idempotency_key": f"k-{order_id}", "actor": "store",
-        },
-    })  # fmt: skip
 
 
 def moved(
@@ -54,7 +42,7 @@ async def apply(pool: asyncpg.Pool, *events: OrderPlaced | StatusEvent) -> None:
 
 async def test_a_redelivered_batch_leaves_the_row_as_it_was(pool: asyncpg.Pool) -> None:
     business_id = uuid4()
-    order = placed(business_id)
+    order = order_placed(business_id, at=AT)
     batch = (order, confirmed(order))
     view = OrderView(pool)
     await apply(pool, *batch)
@@ -73,7 +61,7 @@ async def test_a_redelivered_batch_leaves_the_row_as_it_was(pool: asyncpg.Pool) 
 
 async def test_a_status_event_that_skips_a_version_is_ignored(pool: asyncpg.Pool) -> None:
     business_id = uuid4()
-    order = placed(business_id)
+    order = order_placed(business_id, at=AT)
     await apply(pool, order)
     shipped_too_soon = moved(order, OrderStatus.SHIPPED, version=3, previous=OrderStatus.CONFIRMED)
 
@@ -86,8 +74,8 @@ async def test_a_status_event_that_skips_a_version_is_ignored(pool: asyncpg.Pool
 
 async def test_a_business_lists_only_its_own_orders_filtered_by_status(pool: asyncpg.Pool) -> None:
     ours, theirs = uuid4(), uuid4()
-    older, newer = placed(ours, at=AT), placed(ours, at=AT + timedelta(hours=1))
-    other = placed(theirs, at=AT + timedelta(hours=2))
+    older, newer = order_placed(ours, at=AT), order_placed(ours, at=AT + timedelta(hours=1))
+    other = order_placed(theirs, at=AT + timedelta(hours=2))
     await apply(pool, older, newer, confirmed(newer), other, confirmed(other))
     view = OrderView(pool)
 

@@ -2,25 +2,12 @@
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 from uuid import uuid5
 
 from aiokafka import ConsumerRecord
 
-from sauda_contracts import (
-    AnyOrderEvent,
-    OrderCancelled,
-    OrderConfirmed,
-    OrderDelivered,
-    OrderFulfillmentUpdated,
-    OrderPaymentChanged,
-    OrderPlaced,
-    OrderReturned,
-    OrderShipped,
-    Topic,
-    parse_order_event,
-    type_name,
-)
+from sauda_contracts import AnyOrderEvent, Topic, parse_order_event, type_name
 from sauda_contracts.whatsapp import (
     ContactOptOutChanged,
     DeadLetter,
@@ -40,19 +27,7 @@ from sauda_runtime.retrying import Clock, RetryingCaller
 
 T = TypeVar("T")
 # Order events the notifier acts on; others on the public topic (and future ones) pass by.
-ORDER_EVENT_TYPES = frozenset(
-    type_name(cls)
-    for cls in (
-        OrderPlaced,
-        OrderConfirmed,
-        OrderShipped,
-        OrderDelivered,
-        OrderCancelled,
-        OrderReturned,
-        OrderPaymentChanged,
-        OrderFulfillmentUpdated,
-    )
-)
+ORDER_EVENT_TYPES = frozenset(type_name(cls) for cls in get_args(AnyOrderEvent))
 RETRY_TOPICS = tuple(topic for topic, _ in RETRY_STEPS)
 RETRY_CONCURRENCY = 32
 

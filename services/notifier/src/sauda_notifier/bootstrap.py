@@ -2,7 +2,6 @@
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,7 +23,7 @@ from sauda_notifier.handlers.orders import handle_order_events
 from sauda_notifier.handlers.outbound import handle_outbound_batch
 from sauda_notifier.handlers.receipts import handle_status_reports
 from sauda_notifier.handlers.reminders import run_due_work
-from sauda_notifier.handlers.sending import attempt, claim_retry, send_all
+from sauda_notifier.handlers.sending import Sending, attempt, claim_retry, send_all
 from sauda_notifier.handlers.templates import (
     TemplateBook,
     handle_template_status,
@@ -36,15 +35,13 @@ from sauda_runtime.consumer_service import (
     collaborators_for,
     inject,
 )
-from sauda_runtime.kit import KIT_MIGRATIONS, forget_processed
-from sauda_runtime.logging import configure_logging, get_logger
+from sauda_runtime.kit import KIT_MIGRATIONS
+from sauda_runtime.logging import get_logger
 from sauda_runtime.retrying import Clock, RetryingCaller, sweep_forever, utcnow
 from sauda_runtime.secrets import SecretBox
 
 # The runtime's kit tables (outbox, processed events, poison) first, then this service's own.
 MIGRATIONS = (KIT_MIGRATIONS, Path(__file__).parent / "migrations")
-# Processed-event ids are kept as long as the input topics keep records (a week).
-PROCESSED_KEPT = timedelta(days=8)
 
 log = get_logger(__name__)
 R = TypeVar("R")
@@ -52,18 +49,21 @@ R = TypeVar("R")
 
 @dataclass(frozen=True)
 class Notifier:
-    """The notifier wired: its collaborators by name (what a use case's keyword-only
-    parameters ask for), the subscribers built from them, and the retrying caller."""
+    """The notifier wired: the collaborators `wire` was given, the subscribers built from them,
+    and the retrying caller."""
 
     collaborators: Mapping[str, object]
     subscribers: Subscribers
+    # What a use case's keyword-only parameters may ask for: the collaborators and the
+    # `sending` bundle made of them.
+    available: Mapping[str, object]
 
     def deps(self, fn: Callable[..., object]) -> dict[str, Any]:
         """The collaborators `fn` asks for."""
-        return collaborators_for(fn, self.collaborators)
+        return collaborators_for(fn, self.available)
 
     def bind(self, fn: Callable[..., R]) -> Callable[..., R]:
-        return inject(fn, self.collaborators)
+        return inject(fn, self.available)
 
     @property
     def retrying(self) -> RetryingCaller[SendAttemptDue, Message]:
@@ -81,10 +81,12 @@ def wire(
     wake: Callable[[], None] = lambda: None,
     clock: Clock = utcnow,
 ) -> Notifier:
-    available: dict[str, object] = {
+    given: dict[str, object] = {
         "store": store, "accounts": accounts, "sender": sender, "templates": templates,
         "limiter": limiter, "config": config, "wake": wake, "clock": clock,
     }  # fmt: skip
+    sending = Sending(store, accounts, sender, limiter, config, wake, clock)
+    available = {**given, "sending": sending}
 
     def bound(fn: Callable[..., R]) -> Callable[..., R]:
         return inject(fn, available)
@@ -108,21 +110,12 @@ def wire(
         retrying=retrying,
         dead_letter=dead_letter_with(clock),
     )
-    return Notifier(available, subscribers)
+    return Notifier(given, subscribers, available)
 
 
 async def main(settings: NotifierSettings | None = None) -> None:
     settings = settings or NotifierSettings()
-    configure_logging("notifier", settings.log_level)
-    service = await ConsumerService.start(
-        "notifier",
-        database_url=settings.database_url,
-        schema=settings.notifier_db_schema,
-        pool_size=settings.db_pool_size,
-        migrations=MIGRATIONS,
-        kafka=settings.kafka_bootstrap_servers,
-        health_port=settings.notifier_health_port,
-    )
+    service = await ConsumerService.start("notifier", settings, MIGRATIONS)
     pool = service.pool
     graph = GraphClient(timeout=settings.notifier_send_timeout)
     store = PgNotifierStore(pool)
@@ -162,7 +155,7 @@ async def main(settings: NotifierSettings | None = None) -> None:
         n.bind(run_due_work),
         every=settings.notifier_reminder_poll_seconds,
         name="reminder",
-        housekeeping=lambda: forget_processed(pool, utcnow() - PROCESSED_KEPT),
+        housekeeping=service.forget_old_claims,
     )
     sync = n.bind(sync_all_templates)
 

@@ -24,8 +24,8 @@ from sauda_notifier.bootstrap import MIGRATIONS, Notifier, wire
 from sauda_notifier.domain.templates import sauda_templates
 from sauda_notifier.handlers.common import NotifierConfig
 from sauda_notifier.handlers.templates import TemplateBook
+from sauda_runtime.db import Migrations
 from sauda_runtime.secrets import SecretBox
-from sauda_runtime.testing import migrated_schema, required_env
 
 # The two gateway tables the notifier reads (as in the gateway's 0001 and 0006 migrations).
 GATEWAY_DDL = """
@@ -164,32 +164,15 @@ class Clock:
         self.offset += timedelta(seconds=seconds)
 
 
+# `pool`, `box` and `gateway_schema` are the shared fixtures of services/conftest.py.
 @pytest.fixture
-def dsn() -> str:
-    return required_env("DATABASE_URL")
-
-
-@pytest.fixture
-def box() -> SecretBox:
-    return SecretBox(required_env("SAUDA_SECRET_KEY"))
+def migrations() -> Migrations:
+    return MIGRATIONS
 
 
 @pytest.fixture
-async def pool(dsn: str) -> AsyncIterator[asyncpg.Pool]:
-    async with migrated_schema(dsn, MIGRATIONS) as db:
-        yield db
-
-
-@pytest.fixture
-async def gateway_schema(pool: asyncpg.Pool) -> AsyncIterator[str]:
-    schema = f"tg_{uuid4().hex[:12]}"
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(f'CREATE SCHEMA "{schema}"')
-        await conn.execute(f'SET LOCAL search_path TO "{schema}"; {GATEWAY_DDL}')
-    try:
-        yield schema
-    finally:
-        await pool.execute(f'DROP SCHEMA "{schema}" CASCADE')
+def gateway_ddl() -> str:
+    return GATEWAY_DDL
 
 
 def _free_port() -> int:

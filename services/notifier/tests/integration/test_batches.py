@@ -6,67 +6,24 @@ import asyncio
 import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import uuid4
 
 from aiohttp import web
 
-from sauda_contracts import OrderConfirmed, OrderStatus, Topic
+from sauda_contracts import OrderConfirmed, OrderStatus
 from sauda_contracts.language import Language
 from sauda_contracts.testing import status_changed
-from sauda_contracts.whatsapp import (
-    GraphError,
-    MessageStatusReported,
-    StatusReportBody,
-    parse_notifier_event,
-)
+from sauda_contracts.whatsapp import GraphError
 from sauda_notifier.adapters.graph import GraphClient
 from sauda_notifier.handlers.orders import handle_order_events
 from sauda_notifier.handlers.receipts import handle_status_reports
 from sauda_notifier.handlers.reminders import claim_stale
 from sauda_notifier.handlers.sending import attempt, claim_all, send_all
 
-
-async def snapshots(world: Any) -> list[Any]:
-    return [
-        e
-        for r in await world.outbox(Topic.NOTIFIER_EVENTS)
-        if (e := parse_notifier_event(r["value"])).type == "MessageRecorded"
-    ]
-
-
-async def notices(world: Any) -> list[Any]:
-    events = [parse_notifier_event(r["value"]) for r in await world.outbox(Topic.NOTIFIER_EVENTS)]
-    return [e for e in events if e.type == "NoticeRaised"]
+from .flows import notices, receipt, snapshots
 
 
 def confirmed(placed: Any) -> OrderConfirmed:
     return status_changed(placed, OrderStatus.CONFIRMED)  # type: ignore[return-value]
-
-
-def receipt(
-    world: Any,
-    wamid: str,
-    status: str,
-    *,
-    at: datetime,
-    callback: str | None = None,
-    errors: tuple[GraphError, ...] = (),
-) -> MessageStatusReported:
-    return MessageStatusReported(
-        event_id=uuid4(),
-        occurred_at=datetime.now(UTC),
-        business_id=world.business_id,
-        correlation_id="meta-webhook",
-        body=StatusReportBody(
-            phone_number_id=f"pn{world.business_id.hex[:10]}",
-            customer_phone="923001234567",
-            wamid=wamid,
-            status=status,
-            at=at,
-            errors=errors,
-            callback_data=callback,
-        ),
-    )
 
 
 # --- order events --------------------------------------------------------------------------

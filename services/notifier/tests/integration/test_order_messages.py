@@ -23,30 +23,23 @@ from sauda_contracts.whatsapp import (
     SendWhatsAppMessage,
     parse_notifier_event,
 )
-from sauda_notifier.handlers.orders import handle_order_event
 from sauda_notifier.handlers.outbound import handle_outbound_batch
 from sauda_notifier.handlers.reminders import queue_due_reminders
 from sauda_notifier.handlers.sending import send_all
 
+from .flows import handle, notices, place
 
-async def handle(world: Any, event: Any) -> None:
+
+async def send_due_reminders(world: Any) -> None:
     await send_all(
-        await handle_order_event(event, **world.n.deps(handle_order_event)),
-        **world.n.deps(send_all),
+        await queue_due_reminders(**world.n.deps(queue_due_reminders)), **world.n.deps(send_all)
     )
-
-
-async def notices(world: Any) -> list[Any]:
-    events = [parse_notifier_event(r["value"]) for r in await world.outbox(Topic.NOTIFIER_EVENTS)]
-    return [e for e in events if e.type == "NoticeRaised"]
 
 
 async def test_order_placed_sends_one_cod_template_with_confirm_and_cancel(
     world: Any, make_order: Any
 ) -> None:
-    await world.connect()
-    placed = make_order(world.business_id)
-    await handle(world, placed)
+    placed = await place(world, make_order)
 
     [send] = world.graph.sends
     assert send.auth == "Bearer test-token"
@@ -91,9 +84,7 @@ async def test_order_placed_sends_one_cod_template_with_confirm_and_cancel(
 async def test_a_redelivered_or_replayed_order_event_sends_nothing_more(
     world: Any, make_order: Any
 ) -> None:
-    await world.connect()
-    placed = make_order(world.business_id)
-    await handle(world, placed)
+    placed = await place(world, make_order)
     await handle(world, placed)  # the same record again (redelivery)
     replayed = placed.model_copy(update={"event_id": uuid4()})  # same order, new event id
     await handle(world, replayed)
@@ -135,9 +126,7 @@ async def test_admin_gets_a_message_and_the_merchant_a_notice_for_every_new_orde
 
 
 async def test_without_consent_no_message_but_a_notice(world: Any, make_order: Any) -> None:
-    await world.connect()
-    placed = make_order(world.business_id, consent=False)
-    await handle(world, placed)
+    placed = await place(world, make_order, consent=False)
     assert world.graph.sends == []
     assert await world.messages() == []
     [_, no_consent] = await notices(world)
@@ -204,20 +193,13 @@ async def test_an_unapproved_template_is_skipped_with_a_notice_and_the_status_st
 async def test_the_reminder_goes_once_after_the_delay_and_never_twice(
     world: Any, make_order: Any
 ) -> None:
-    await world.connect()
-    await handle(world, make_order(world.business_id))
+    await place(world, make_order)
     assert await queue_due_reminders(**world.n.deps(queue_due_reminders)) == []  # not due yet
     world.clock.advance(3601)
-    await send_all(
-        await queue_due_reminders(**world.n.deps(queue_due_reminders)), **world.n.deps(send_all)
-    )
-    await send_all(
-        await queue_due_reminders(**world.n.deps(queue_due_reminders)), **world.n.deps(send_all)
-    )
+    await send_due_reminders(world)
+    await send_due_reminders(world)
     world.clock.advance(7200)
-    await send_all(
-        await queue_due_reminders(**world.n.deps(queue_due_reminders)), **world.n.deps(send_all)
-    )
+    await send_due_reminders(world)
     names = [s.body["template"]["name"] for s in world.graph.sends]
     assert names == ["sauda_cod_confirmation", "sauda_cod_reminder"]
     reminder = world.graph.sends[1].body["template"]["components"]
@@ -226,9 +208,7 @@ async def test_the_reminder_goes_once_after_the_delay_and_never_twice(
 
 
 async def test_no_reminder_once_the_order_moved_on(world: Any, make_order: Any) -> None:
-    await world.connect()
-    placed = make_order(world.business_id)
-    await handle(world, placed)
+    placed = await place(world, make_order)
     await handle(world, status_changed(placed, OrderStatus.CONFIRMED, version=2))
     world.clock.advance(3601)
     assert await queue_due_reminders(**world.n.deps(queue_due_reminders)) == []
@@ -237,9 +217,7 @@ async def test_no_reminder_once_the_order_moved_on(world: Any, make_order: Any) 
 
 
 async def test_an_opted_out_customer_gets_no_reminder(world: Any, make_order: Any) -> None:
-    await world.connect()
-    placed = make_order(world.business_id)
-    await handle(world, placed)
+    await place(world, make_order)
     await world.pool.execute("UPDATE contacts SET opted_out = true")
     world.clock.advance(3601)
     assert await queue_due_reminders(**world.n.deps(queue_due_reminders)) == []
@@ -275,9 +253,7 @@ async def test_stop_holds_back_reminders_and_start_brings_them_back(
     )
     await handle(world, make_order(world.business_id))
     world.clock.advance(3601)
-    await send_all(
-        await queue_due_reminders(**world.n.deps(queue_due_reminders)), **world.n.deps(send_all)
-    )
+    await send_due_reminders(world)
     names = [s.body["template"]["name"] for s in world.graph.sends]
     assert names == ["sauda_cod_confirmation", "sauda_cod_confirmation", "sauda_cod_reminder"]
 

@@ -13,9 +13,7 @@ from sauda_contracts import Topic
 from sauda_contracts.whatsapp import (
     DeadLetter,
     GraphError,
-    MessageStatusReported,
     SendAttemptDue,
-    StatusReportBody,
     TemplateStatusBody,
     TemplateStatusChanged,
     parse_notifier_event,
@@ -23,38 +21,20 @@ from sauda_contracts.whatsapp import (
 from sauda_notifier.app import subscribe
 from sauda_notifier.domain.retries import MAX_ATTEMPTS
 from sauda_notifier.domain.templates import sauda_templates
-from sauda_notifier.handlers.orders import handle_order_event
 from sauda_notifier.handlers.receipts import handle_status_report
 from sauda_notifier.handlers.reminders import claim_stale, run_due_work
-from sauda_notifier.handlers.sending import send_all
 from sauda_notifier.handlers.templates import handle_template_status
 from sauda_runtime.consumer import make_broker
 from sauda_runtime.kit import ConsumerKit
 
+from .flows import handle, place, receipt, snapshots, stall
+
 RETRY_TOPICS = {Topic.NOTIFIER_RETRY_5S, Topic.NOTIFIER_RETRY_30S, Topic.NOTIFIER_RETRY_120S}
-
-
-async def place(world: Any, make_order: Any, **kwargs: Any) -> Any:
-    await world.connect()
-    placed = make_order(world.business_id, **kwargs)
-    await send_all(
-        await handle_order_event(placed, **world.n.deps(handle_order_event)),
-        **world.n.deps(send_all),
-    )
-    return placed
 
 
 async def due_records(world: Any) -> list[tuple[str, SendAttemptDue]]:
     rows = [r for r in await world.outbox() if r["topic"] in RETRY_TOPICS]
     return [(r["topic"], SendAttemptDue.model_validate_json(r["value"])) for r in rows]
-
-
-async def snapshots(world: Any) -> list[Any]:
-    return [
-        e
-        for r in await world.outbox(Topic.NOTIFIER_EVENTS)
-        if (e := parse_notifier_event(r["value"])).type == "MessageRecorded"
-    ]
 
 
 async def test_500_twice_then_success_through_the_retry_topics(world: Any, make_order: Any) -> None:
@@ -145,11 +125,7 @@ async def test_a_timeout_is_retried(world: Any, make_order: Any) -> None:
         await world.store.set_template_status(
             f"waba{world.business_id.hex[:10]}", d["name"], d["language"], "APPROVED"
         )
-    placed = make_order(world.business_id)
-    await send_all(
-        await handle_order_event(placed, **world.n.deps(handle_order_event)),
-        **world.n.deps(send_all),
-    )
+    await handle(world, make_order(world.business_id))
     [row] = await world.messages()
     assert (row["status"], row["error"]["code"]) == ("retrying", 0)
     assert [t for t, _ in await due_records(world)] == [Topic.NOTIFIER_RETRY_5S]
@@ -158,12 +134,9 @@ async def test_a_timeout_is_retried(world: Any, make_order: Any) -> None:
 async def test_a_send_stalled_between_claim_and_record_is_sent_again(
     world: Any, make_order: Any
 ) -> None:
-    await world.connect()
-    placed = make_order(world.business_id)
-    [queued] = await handle_order_event(placed, **world.n.deps(handle_order_event))
     # The process claims the row and "dies" before (or while) calling Meta.
-    async with world.store.unit_of_work() as uow:
-        assert await uow.claim(queued.message_id, now=world.clock()) is not None
+    _queued, claimed = await stall(world, make_order)
+    assert claimed is not None
     assert await claim_stale(**world.n.deps(claim_stale)) == []  # not stale yet
     world.clock.advance(61)
     await run_due_work(**world.n.deps(run_due_work))
@@ -175,11 +148,7 @@ async def test_a_send_stalled_between_claim_and_record_is_sent_again(
 async def test_a_receipt_completes_a_stalled_send_so_the_sweeper_leaves_it(
     world: Any, make_order: Any
 ) -> None:
-    await world.connect()
-    placed = make_order(world.business_id)
-    [queued] = await handle_order_event(placed, **world.n.deps(handle_order_event))
-    async with world.store.unit_of_work() as uow:
-        await uow.claim(queued.message_id, now=world.clock())
+    queued, _claimed = await stall(world, make_order)
     # Meta got it after all: its receipt carries our message id as callback data.
     await handle_status_report(
         receipt(world, "wamid.LATE", "sent", callback=str(queued.message_id)),
@@ -190,31 +159,6 @@ async def test_a_receipt_completes_a_stalled_send_so_the_sweeper_leaves_it(
     assert world.graph.sends == []
     [row] = await world.messages()
     assert (row["status"], row["state"], row["wamid"]) == ("sent", "done", "wamid.LATE")
-
-
-def receipt(
-    world: Any,
-    wamid: str,
-    status: str,
-    *,
-    callback: str | None = None,
-    errors: tuple[GraphError, ...] = (),
-) -> MessageStatusReported:
-    return MessageStatusReported(
-        event_id=uuid4(),
-        occurred_at=datetime.now(UTC),
-        business_id=world.business_id,
-        correlation_id="meta-webhook",
-        body=StatusReportBody(
-            phone_number_id=f"pn{world.business_id.hex[:10]}",
-            customer_phone="923001234567",
-            wamid=wamid,
-            status=status,
-            at=datetime.now(UTC),
-            errors=errors,
-            callback_data=callback,
-        ),
-    )
 
 
 async def test_receipts_update_the_message_and_publish_snapshots(

@@ -1,7 +1,8 @@
 """The order aggregate as a decider: pure `decide` and `evolve` over the FSM table; no I/O."""
 
 from collections import deque
-from typing import TypeAlias
+from collections.abc import Callable
+from typing import Any, TypeAlias
 from uuid import UUID, uuid5
 
 from sauda_contracts import (
@@ -88,59 +89,65 @@ class _Emitter:
         self.state = state
         self.events: list[OrderEvent] = []
 
-    def _envelope(self) -> dict[str, object]:
-        # Derived, not random: deciding the same command twice yields the very same event ids.
-        return {
-            "event_id": uuid5(self.command.event_id, str(len(self.events) + 1)),
-            "occurred_at": self.command.occurred_at,
-            "business_id": self.command.business_id,
-            "correlation_id": self.command.correlation_id,
-            "causation_id": str(self.command.event_id),
-        }
-
     def emit(self, event: OrderEvent) -> None:
         self.events.append(event)
         self.state = evolve(self.state, event)
 
     def place(self, body: OrderPlacedBody) -> None:
-        self.emit(OrderPlaced(**self._envelope(), body=body))
+        self.emit(OrderPlaced(**_envelope(self.command, len(self.events) + 1), body=body))
 
     def move(self, target: OrderStatus, actor: Actor, reason: str | None = None,
              fulfillment: Fulfillment | None = None) -> None:  # fmt: skip
-        assert self.state.status is not None
-        body = OrderStatusChangedBody(
-            order_id=self.command.body.order_id,
-            version=self.state.version + 1,
+        self._change(
+            STATUS_EVENT_TYPES[target],
+            OrderStatusChangedBody,
             status=target,
             previous_status=self.state.status,
             actor=actor,
             reason=reason,
             fulfillment=fulfillment,
         )
-        self.emit(STATUS_EVENT_TYPES[target](**self._envelope(), body=body))
 
     def pay(self, payment: Payment, actor: Actor) -> None:
-        assert self.state.status is not None
-        body = PaymentChangedBody(
-            order_id=self.command.body.order_id,
-            version=self.state.version + 1,
-            status=self.state.status,
+        previous = self.state.payment.status if self.state.payment else None
+        self._change(
+            OrderPaymentChanged,
+            PaymentChangedBody,
             payment=payment,
-            previous_payment_status=self.state.payment.status if self.state.payment else None,
+            previous_payment_status=previous,
             actor=actor,
         )
-        self.emit(OrderPaymentChanged(**self._envelope(), body=body))
 
     def track(self, fulfillment: Fulfillment, actor: Actor) -> None:
-        assert self.state.status is not None
-        body = FulfillmentUpdatedBody(
-            order_id=self.command.body.order_id,
-            version=self.state.version + 1,
-            status=self.state.status,
-            fulfillment=fulfillment,
-            actor=actor,
+        self._change(
+            OrderFulfillmentUpdated, FulfillmentUpdatedBody, fulfillment=fulfillment, actor=actor
         )
-        self.emit(OrderFulfillmentUpdated(**self._envelope(), body=body))
+
+    def _change(
+        self, event: Callable[..., OrderEvent], body: Callable[..., Contract], **fields: Any
+    ) -> None:
+        """An event about the placed order: its next version, in its current status unless
+        `fields` name another."""
+        assert self.state.status is not None
+        about = {
+            "order_id": self.command.body.order_id,
+            "version": self.state.version + 1,
+            "status": self.state.status,
+        }
+        envelope = _envelope(self.command, len(self.events) + 1)
+        self.emit(event(**envelope, body=body(**about | fields)))
+
+
+def _envelope(command: OrderCommand, n: int) -> dict[str, Any]:
+    """The envelope of the command's `n`th record (0: its rejection). Derived, not random:
+    deciding the same command twice yields the very same event ids."""
+    return {
+        "event_id": uuid5(command.event_id, str(n)),
+        "occurred_at": command.occurred_at,
+        "business_id": command.business_id,
+        "correlation_id": command.correlation_id,
+        "causation_id": str(command.event_id),
+    }
 
 
 def _reject(state: OrderState, command: OrderCommand, code: RejectionCode, message: str,
@@ -156,16 +163,7 @@ def _reject(state: OrderState, command: OrderCommand, code: RejectionCode, messa
         requested_status=requested,
         allowed_next=tuple(sorted(allowed)),
     )
-    return Rejected(
-        OrderCommandRejected(
-            event_id=uuid5(command.event_id, "0"),
-            occurred_at=command.occurred_at,
-            business_id=command.business_id,
-            correlation_id=command.correlation_id,
-            causation_id=str(command.event_id),
-            body=body,
-        )
-    )
+    return Rejected(OrderCommandRejected(**_envelope(command, 0), body=body))
 
 
 def _invalid_transition(state: OrderState, command: OrderCommand, target: OrderStatus) -> Rejected:

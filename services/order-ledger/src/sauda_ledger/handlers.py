@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from sauda_contracts import OrderCommandRejected
-from sauda_ledger.adapters.store import ConcurrencyConflict, EventStore
+from sauda_ledger.adapters.store import BatchChanges, ConcurrencyConflict, EventStore
 from sauda_ledger.domain import OrderCommand, OrderEvent, Rejected, decide, fold, initial_state
 from sauda_runtime.logging import get_logger
 
@@ -76,9 +76,6 @@ async def _apply(commands: Sequence[OrderCommand], *, store: EventStore) -> Batc
                     version=event.body.version,
                 )
         await uow.record(
-            events=outcome.events,
-            rejections=outcome.rejections,
-            states=changed,
-            processed=processed,
+            changes=BatchChanges(outcome.events, outcome.rejections, changed, processed)
         )
     return outcome

@@ -2,14 +2,13 @@
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from sauda_contracts.webhooks import WebhookAttemptDue
 from sauda_runtime.consumer_service import ConsumerService
-from sauda_runtime.kit import KIT_MIGRATIONS, forget_processed
-from sauda_runtime.logging import configure_logging, get_logger
+from sauda_runtime.kit import KIT_MIGRATIONS
+from sauda_runtime.logging import get_logger
 from sauda_runtime.retrying import Clock, RetryingCaller, sweep_forever, utcnow
 from sauda_runtime.secrets import SecretBox
 from sauda_webhooks.adapters.http import HttpSender
@@ -29,8 +28,6 @@ from sauda_webhooks.settings import WebhooksSettings
 
 # The runtime's kit tables (outbox, processed events, poison) first, then this service's own.
 MIGRATIONS = (KIT_MIGRATIONS, Path(__file__).parent / "migrations")
-# Processed-event ids are kept as long as the input topics' redeliveries matter (a week).
-PROCESSED_KEPT = timedelta(days=8)
 RETRY_CONCURRENCY = 64
 
 log = get_logger(__name__)
@@ -83,16 +80,7 @@ def wire(
 
 async def main(settings: WebhooksSettings | None = None) -> None:
     settings = settings or WebhooksSettings()
-    configure_logging("webhooks", settings.log_level)
-    service = await ConsumerService.start(
-        "webhooks",
-        database_url=settings.database_url,
-        schema=settings.webhooks_db_schema,
-        pool_size=settings.db_pool_size,
-        migrations=MIGRATIONS,
-        kafka=settings.kafka_bootstrap_servers,
-        health_port=settings.webhooks_health_port,
-    )
+    service = await ConsumerService.start("webhooks", settings, MIGRATIONS)
     sender = HttpSender(
         timeout=settings.webhooks_timeout_seconds,
         allow_private=settings.webhooks_allow_private_urls,
@@ -121,7 +109,7 @@ async def main(settings: WebhooksSettings | None = None) -> None:
         d.sweep,
         every=settings.webhooks_sweep_seconds,
         name="sweep",
-        housekeeping=lambda: forget_processed(service.pool, utcnow() - PROCESSED_KEPT),
+        housekeeping=service.forget_old_claims,
         housekeeping_rounds=720,
     )
     try:

@@ -19,8 +19,9 @@ from sauda_contracts import AnyOrderEvent, OrderPlaced
 from sauda_contracts.testing import order_placed as placed_order
 from sauda_contracts.webhooks import RedeliverWebhook, SendTestWebhook, WebhookAttemptDue
 from sauda_runtime.consumer_service import consume
+from sauda_runtime.db import Migrations
 from sauda_runtime.secrets import SecretBox
-from sauda_runtime.testing import free_ports, migrated_schema, required_env
+from sauda_runtime.testing import free_ports
 from sauda_webhooks.adapters.http import HttpSender
 from sauda_webhooks.adapters.store import PgWebhookStore
 from sauda_webhooks.bootstrap import MIGRATIONS, Dispatcher, wire
@@ -78,29 +79,15 @@ async def wait_for(check: Callable[[], Awaitable[Any]], *, timeout: float = 10.0
         await asyncio.sleep(0.02)
 
 
+# `pool`, `box` and `gateway_schema` are the shared fixtures of services/conftest.py.
 @pytest.fixture
-def box() -> SecretBox:
-    return SecretBox(required_env("SAUDA_SECRET_KEY"))
-
-
-@pytest.fixture
-async def pool() -> AsyncIterator[asyncpg.Pool]:
-    async with migrated_schema(required_env("DATABASE_URL"), MIGRATIONS) as db:
-        yield db
+def migrations() -> Migrations:
+    return MIGRATIONS
 
 
 @pytest.fixture
-async def gateway_schema(pool: asyncpg.Pool) -> AsyncIterator[str]:
-    schema = f"tg_{uuid4().hex[:12]}"
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute(f'CREATE SCHEMA "{schema}"')
-        await conn.execute(f'SET LOCAL search_path TO "{schema}"')
-        await conn.execute(GATEWAY_DDL)
-        await conn.execute(GATEWAY_ENDPOINTS_SQL.read_text())
-    try:
-        yield schema
-    finally:
-        await pool.execute(f'DROP SCHEMA "{schema}" CASCADE')
+def gateway_ddl() -> str:
+    return GATEWAY_DDL + GATEWAY_ENDPOINTS_SQL.read_text()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ an opt-out change."""
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from sauda_contracts import (
@@ -37,6 +38,17 @@ def said_in(message: InboundMessageBody) -> Said:
     return Said()  # media, location: the current step is asked again
 
 
+def caused_by(message: InboundMessageReceived, event_id: UUID, *, now: datetime) -> dict[str, Any]:
+    """The envelope of a record a shopper's message causes: its business and correlation."""
+    return {
+        "event_id": event_id,
+        "occurred_at": now,
+        "business_id": message.business_id,
+        "correlation_id": message.correlation_id,
+        "causation_id": str(message.event_id),
+    }
+
+
 def chat_order_id(business_id: UUID, wamid: str) -> UUID:
     """The order a Confirm tap places: the same tap, redelivered, names the same order."""
     return uuid5(NAMESPACE_URL, f"sauda:chat-order:{business_id}:{wamid}")
@@ -60,11 +72,7 @@ def place_order(
     shopper wrote to the business first, so WhatsApp messages about it are consented to."""
     body = message.body
     return PlaceOrder(
-        event_id=place_command_id(order_id),
-        occurred_at=now,
-        business_id=message.business_id,
-        correlation_id=message.correlation_id,
-        causation_id=str(message.event_id),
+        **caused_by(message, place_command_id(order_id), now=now),
         body=PlaceOrderBody(
             order_id=order_id,
             order_number=order_number,
@@ -93,11 +101,7 @@ def opt_out_changed(
     """STOP (True) or START (False), for the notifier to honour on every later send."""
     body = message.body
     return ContactOptOutChanged(
-        event_id=uuid5(message.event_id, "opt-out"),
-        occurred_at=now,
-        business_id=message.business_id,
-        correlation_id=message.correlation_id,
-        causation_id=str(message.event_id),
+        **caused_by(message, uuid5(message.event_id, "opt-out"), now=now),
         body=OptOutBody(
             customer_phone=body.customer_phone,
             opted_out=opted_out,
@@ -118,19 +122,12 @@ def reply_sends(
     body = message.body
     return [
         SendWhatsAppMessage(
-            event_id=uuid5(message.event_id, f"reply:{index}"),
-            occurred_at=now,
-            business_id=message.business_id,
-            correlation_id=message.correlation_id,
-            causation_id=str(message.event_id),
+            **caused_by(message, uuid5(message.event_id, f"reply:{index}"), now=now),
             body=SendMessageBody(
                 message_key=f"chat:{body.wamid}:{index}"[:200],
                 customer_phone=body.customer_phone,
-                kind=reply.kind,
-                text=reply.text,
-                buttons=reply.buttons,
-                menu=reply.menu,
                 order_id=order_id,
+                **reply.message_fields(),
             ),
         )
         for index, reply in enumerate(replies)

@@ -20,9 +20,15 @@ from sauda_contracts import (
 from sauda_contracts.orders import asks_cod_answer, format_money
 from sauda_contracts.templates import CodAction, parse_cod_payload
 from sauda_contracts.whatsapp import InboundKind, InboundMessageBody, InboundMessageReceived
+from sauda_conversation.domain.chat import caused_by
 
 CANCEL_REASON = "customer cancelled on WhatsApp"
 CONFIRM_REASON = "customer confirmed on WhatsApp"
+# What each answer asks of the order: the status it moves to, and the reason recorded.
+_ANSWERS = {
+    CodAction.CONFIRM: (OrderStatus.CONFIRMED, CONFIRM_REASON),
+    CodAction.CANCEL: (OrderStatus.CANCELLED, CANCEL_REASON),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +41,11 @@ class CodTap:
 
     @property
     def status(self) -> OrderStatus:
-        return OrderStatus.CONFIRMED if self.action is CodAction.CONFIRM else OrderStatus.CANCELLED
+        return _ANSWERS[self.action][0]
 
     @property
     def reason(self) -> str:
-        return CONFIRM_REASON if self.action is CodAction.CONFIRM else CANCEL_REASON
+        return _ANSWERS[self.action][1]
 
 
 def cod_tap(message: InboundMessageBody) -> CodTap | None:
@@ -62,11 +68,7 @@ def tap_command(
 ) -> ChangeOrderStatus:
     """The ledger command for a shopper's COD answer (actor `customer`)."""
     return ChangeOrderStatus(
-        event_id=command_id_for(message.business_id, message.body.wamid),
-        occurred_at=now,
-        business_id=message.business_id,
-        correlation_id=message.correlation_id,
-        causation_id=str(message.event_id),
+        **caused_by(message, command_id_for(message.business_id, message.body.wamid), now=now),
         body=ChangeOrderStatusBody(
             order_id=tap.order_id, status=tap.status, actor=Actor.CUSTOMER, reason=tap.reason
         ),

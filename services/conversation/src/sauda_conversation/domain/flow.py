@@ -146,18 +146,12 @@ def language_after(current: Language, text: str | None) -> Language:
 
 _TYPED = {
     normalize(typed): choice
-    for typed, choice in (
-        ("checkout", r.CHECKOUT),
-        ("check out", r.CHECKOUT),
-        ("چیک آؤٹ", r.CHECKOUT),
-        ("चेकआउट", r.CHECKOUT),
-        ("add more", r.ADD_MORE),
-        ("more", r.ADD_MORE),
-        ("aur", r.ADD_MORE),
-        ("confirm", r.CONFIRM),
-        ("confirm karein", r.CONFIRM),
-        ("تصدیق", r.CONFIRM),
-    )
+    for choice, labels in {
+        r.CHECKOUT: ("checkout", "check out", "چیک آؤٹ", "चेकआउट"),
+        r.ADD_MORE: ("add more", "more", "aur"),
+        r.CONFIRM: ("confirm", "confirm karein", "تصدیق"),
+    }.items()
+    for typed in labels
 }
 
 

@@ -5,7 +5,8 @@ the bot's own vocabulary: they come back as a tapped row's or button's `reply_id
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 from uuid import UUID
 
 from sauda_contracts.language import Language
@@ -174,6 +175,10 @@ class Reply:
     kind: OutboundKind = OutboundKind.TEXT
     buttons: tuple[ReplyButton, ...] = ()
     menu: ListMenu | None = None
+
+    def message_fields(self) -> dict[str, Any]:
+        """What it says, as the fields of the `SendMessageBody` that carries it."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 def clip(text: str, limit: int) -> str:

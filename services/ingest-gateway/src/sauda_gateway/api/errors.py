@@ -15,45 +15,23 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from sauda_contracts.api import NO_NUL, ApiError
 from sauda_gateway import domain as shared
 from sauda_gateway.api.responses import json_response
-from sauda_gateway.catalog import domain as catalog
 from sauda_gateway.domain import DomainError
-from sauda_gateway.integrations.meta import domain as meta
 from sauda_gateway.merchant import domain as merchant
-from sauda_gateway.orders import domain as orders
 from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024  # a store order is a few KiB; 256 KiB is generous
 
-# Each domain error's HTTP status (a class not listed takes its nearest listed base's).
+# Each kind of refusal's HTTP status (a class not listed takes its nearest listed base's).
 STATUS: dict[type[DomainError], int] = {
-    shared.InvalidPhone: 400,
-    shared.UnsafeAddress: 400,
-    shared.InvalidField: 400,
-    shared.MissingField: 400,
-    merchant.MissingApiKey: 401,
-    merchant.InvalidApiKey: 401,
-    merchant.PlanRequired: 403,
+    shared.Invalid: 400,
+    shared.Unauthenticated: 401,
+    shared.Forbidden: 403,
+    shared.NotFound: 404,
+    shared.Conflict: 409,
     merchant.RateLimited: 429,
-    merchant.WebhookNotFound: 404,
-    merchant.DeliveryNotFound: 404,
-    merchant.WebhookLimitReached: 409,
-    merchant.StoreCallbacksNotSet: 404,
-    merchant.WhatsAppNotConnected: 404,
-    orders.OrderNotFound: 404,
-    orders.CustomerNotFound: 404,
-    orders.TransitionNotAllowed: 409,
-    orders.DuplicateIdempotencyKey: 409,
-    orders.IdempotencyKeyReused: 409,
-    catalog.ProductNotFound: 404,
-    catalog.FaqNotFound: 404,
-    catalog.DuplicateSku: 409,
-    catalog.CurrencyRequired: 400,
-    catalog.StoreUnreachable: 502,
-    catalog.CatalogNotFound: 502,
-    meta.InvalidSignature: 401,
-    meta.InvalidPayload: 400,
+    shared.Upstream: 502,
 }
 
 

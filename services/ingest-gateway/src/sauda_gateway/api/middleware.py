@@ -13,20 +13,30 @@ from sauda_gateway.api.errors import MAX_BODY_BYTES, on_http_error
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
 
-class CorrelationMiddleware:
+class _HttpMiddleware:
+    """An ASGI middleware that acts on HTTP requests only; lifespan and the rest pass through."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.http(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class CorrelationMiddleware(_HttpMiddleware):
     """Takes `X-Request-ID` (or makes one), binds it to every log line, and echoes it back.
 
     It also adds any headers a route's dependencies left in `request.state.response_headers`
     (the rate-limit headers), whatever response the route built.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         raw = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         correlation_id = raw if _REQUEST_ID.match(raw) else uuid.uuid4().hex
         clear_contextvars()
@@ -53,20 +63,14 @@ class BodyTooLarge(StarletteHTTPException):
         super().__init__(413, f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB")
 
 
-class BodySizeLimitMiddleware:
+class BodySizeLimitMiddleware(_HttpMiddleware):
     """Refuses a request body over MAX_BODY_BYTES with 413 `payload_too_large`, unread.
 
     A Content-Length over the limit is refused before the app runs; a chunked body is counted
     as it streams in and refused as soon as it passes the limit.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = dict(scope["headers"]).get(b"content-length", b"")
         # The HTTP server has parsed it already; the length test keeps int() cheap on absurd ones.
         if declared.isdigit() and (len(declared) > 12 or int(declared) > MAX_BODY_BYTES):

@@ -4,7 +4,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sauda_contracts.catalog import MAX_ALIASES, distinct_words
-from sauda_gateway.domain import DomainError, InvalidField
+from sauda_gateway.domain import Conflict, Invalid, InvalidField, NotFound, Upstream
 
 # Columns a product or FAQ always has: a PATCH may change them but not empty them.
 NOT_NULL = frozenset({"name", "price", "currency", "in_stock", "aliases", "question", "answer",
@@ -24,38 +24,25 @@ def merged_aliases(kept: Sequence[str], new: Sequence[str]) -> list[str]:
     return list(distinct_words([*kept, *new]))[:MAX_ALIASES]
 
 
-class ProductNotFound(DomainError):
-    code = "product_not_found"
-    default_message = "no such product"
-    default_field = "product_id"
+class ProductNotFound(
+    NotFound, code="product_not_found", message="no such product", field="product_id"
+): ...
 
 
-class FaqNotFound(DomainError):
-    code = "faq_not_found"
-    default_message = "no such faq"
-    default_field = "faq_id"
+class FaqNotFound(NotFound, code="faq_not_found", message="no such faq", field="faq_id"): ...
 
 
-class DuplicateSku(DomainError):
+class DuplicateSku(Conflict, code="duplicate_sku", field="sku"):
     """Another product of the business has this SKU (compared without case)."""
 
-    code = "duplicate_sku"
-    default_field = "sku"
 
-
-class CurrencyRequired(DomainError):
+class CurrencyRequired(Invalid, code="currency_required"):
     """A Shopify store that does not say its currency, and no `currency` was given."""
 
-    code = "currency_required"
 
-
-class StoreUnreachable(DomainError):
+class StoreUnreachable(Upstream, code="store_unreachable"):
     """Nothing at the store's address answered."""
 
-    code = "store_unreachable"
 
-
-class CatalogNotFound(DomainError):
+class CatalogNotFound(Upstream, code="catalog_not_found"):
     """The store answered but has no Shopify or WooCommerce catalog and no JSON-LD products."""
-
-    code = "catalog_not_found"

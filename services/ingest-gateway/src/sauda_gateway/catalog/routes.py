@@ -1,6 +1,8 @@
 """Catalog routes: products and FAQs (CRUD within the business), and store imports."""
 
+from dataclasses import dataclass
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
@@ -22,7 +24,7 @@ from sauda_gateway.api.deps import CatalogDep, CrawlerDep, StoreBusinessDep
 from sauda_gateway.api.responses import json_response, offset_of, page_json, refusals
 from sauda_gateway.catalog import handlers
 from sauda_gateway.catalog.domain import FaqNotFound, ProductNotFound, checked_changes
-from sauda_gateway.domain import parse_id
+from sauda_gateway.domain import NotFound, parse_id
 
 catalog = APIRouter(prefix="/api/v1", tags=["Catalog"])
 
@@ -36,26 +38,42 @@ def _search(where: str) -> Any:
     return Query(min_length=1, max_length=200, pattern=NO_NUL, description=f"Finds it in {where}.")
 
 
-def _shown(model: type[ProductOut] | type[FaqOut], row: dict[str, Any]) -> dict[str, Any]:
-    return model.model_validate(row).model_dump(mode="json")
+@dataclass(frozen=True)
+class _Records:
+    """How the routes answer with one kind of catalog record (products or FAQs)."""
+
+    model: type[ProductOut] | type[FaqOut]
+    not_found: type[NotFound]
+    path: str  # where the records are listed; one record is at {path}/{its id}
+    id_column: str
+
+    def id(self, raw: str) -> UUID:
+        return parse_id(raw, self.not_found)
+
+    def shown(self, row: dict[str, Any]) -> dict[str, Any]:
+        return self.model.model_validate(row).model_dump(mode="json")
+
+    def one(self, row: dict[str, Any] | None) -> Response:
+        if row is None:
+            raise self.not_found()
+        return json_response(self.shown(row))
+
+    def created(self, row: dict[str, Any]) -> Response:
+        location = f"{self.path}/{row[self.id_column]}"
+        return json_response(self.shown(row), status_code=201, headers={"Location": location})
+
+    def deleted(self, done: bool) -> Response:
+        if not done:
+            raise self.not_found()
+        return Response(status_code=204)
 
 
-def _product(row: dict[str, Any] | None) -> Response:
-    if row is None:
-        raise ProductNotFound()
-    return json_response(_shown(ProductOut, row))
+PRODUCTS = _Records(ProductOut, ProductNotFound, "/api/v1/products", "product_id")
+FAQS = _Records(FaqOut, FaqNotFound, "/api/v1/faqs", "faq_id")
 
 
-def _faq(row: dict[str, Any] | None) -> Response:
-    if row is None:
-        raise FaqNotFound()
-    return json_response(_shown(FaqOut, row))
-
-
-def _deleted(done: bool, not_found: type[ProductNotFound] | type[FaqNotFound]) -> Response:
-    if not done:
-        raise not_found()
-    return Response(status_code=204)
+def _changes(body: ProductPatch | FaqPatch) -> dict[str, Any]:
+    return checked_changes(body.model_dump(exclude_unset=True))
 
 
 # --- products ---
@@ -75,7 +93,7 @@ async def list_products(
     offset = offset_of(limit, offset, page)
     rows, total = await store.products(business.business_id, q=q, in_stock=in_stock,
                                        limit=limit, offset=offset)  # fmt: skip
-    items = [_shown(ProductOut, r) for r in rows]
+    items = [PRODUCTS.shown(r) for r in rows]
     return json_response(page_json("products", items, total=total, limit=limit, offset=offset,
                                    page=page))  # fmt: skip
 
@@ -84,9 +102,7 @@ async def list_products(
 async def create_product(
     body: ProductIn, business: StoreBusinessDep, store: CatalogDep
 ) -> Response:
-    row = await store.create_product(business.business_id, body.model_dump())
-    return json_response(_shown(ProductOut, row), status_code=201,
-                         headers={"Location": f"/api/v1/products/{row['product_id']}"})  # fmt: skip
+    return PRODUCTS.created(await store.create_product(business.business_id, body.model_dump()))
 
 
 @catalog.post("/products/import", response_model=ImportReport, responses=refusals(502))
@@ -107,9 +123,7 @@ async def import_products(
 
 @catalog.get("/products/{product_id}", response_model=ProductOut, responses=refusals(404))
 async def get_product(product_id: str, business: StoreBusinessDep, store: CatalogDep) -> Response:
-    return _product(
-        await store.product(business.business_id, parse_id(product_id, ProductNotFound))
-    )
+    return PRODUCTS.one(await store.product(business.business_id, PRODUCTS.id(product_id)))
 
 
 @catalog.patch("/products/{product_id}", response_model=ProductOut, responses=refusals(404, 409))
@@ -117,17 +131,17 @@ async def update_product(
     product_id: str, body: ProductPatch, business: StoreBusinessDep, store: CatalogDep
 ) -> Response:
     """Change the fields sent; `null` clears description, sku or image_url."""
-    pid = parse_id(product_id, ProductNotFound)
-    changes = checked_changes(body.model_dump(exclude_unset=True))
-    return _product(await store.update_product(business.business_id, pid, changes))
+    pid = PRODUCTS.id(product_id)
+    return PRODUCTS.one(await store.update_product(business.business_id, pid, _changes(body)))
 
 
 @catalog.delete("/products/{product_id}", status_code=204, responses=refusals(404))
 async def delete_product(
     product_id: str, business: StoreBusinessDep, store: CatalogDep
 ) -> Response:
-    pid = parse_id(product_id, ProductNotFound)
-    return _deleted(await store.delete_product(business.business_id, pid), ProductNotFound)
+    return PRODUCTS.deleted(
+        await store.delete_product(business.business_id, PRODUCTS.id(product_id))
+    )
 
 
 # --- FAQs ---
@@ -143,32 +157,27 @@ async def list_faqs(
 ) -> Response:
     """The business's FAQs, oldest first."""
     rows, total = await store.faqs(business.business_id, q=q, limit=limit, offset=offset)
-    items = [_shown(FaqOut, r) for r in rows]
+    items = [FAQS.shown(r) for r in rows]
     return json_response(page_json("faqs", items, total=total, limit=limit, offset=offset))
 
 
 @catalog.post("/faqs", status_code=201, response_model=FaqOut, responses=refusals())
 async def create_faq(body: FaqIn, business: StoreBusinessDep, store: CatalogDep) -> Response:
-    row = await store.create_faq(business.business_id, body.model_dump())
-    return json_response(_shown(FaqOut, row), status_code=201,
-                         headers={"Location": f"/api/v1/faqs/{row['faq_id']}"})  # fmt: skip
+    return FAQS.created(await store.create_faq(business.business_id, body.model_dump()))
 
 
 @catalog.get("/faqs/{faq_id}", response_model=FaqOut, responses=refusals(404))
 async def get_faq(faq_id: str, business: StoreBusinessDep, store: CatalogDep) -> Response:
-    return _faq(await store.faq(business.business_id, parse_id(faq_id, FaqNotFound)))
+    return FAQS.one(await store.faq(business.business_id, FAQS.id(faq_id)))
 
 
 @catalog.patch("/faqs/{faq_id}", response_model=FaqOut, responses=refusals(404))
 async def update_faq(
     faq_id: str, body: FaqPatch, business: StoreBusinessDep, store: CatalogDep
 ) -> Response:
-    fid = parse_id(faq_id, FaqNotFound)
-    changes = checked_changes(body.model_dump(exclude_unset=True))
-    return _faq(await store.update_faq(business.business_id, fid, changes))
+    return FAQS.one(await store.update_faq(business.business_id, FAQS.id(faq_id), _changes(body)))
 
 
 @catalog.delete("/faqs/{faq_id}", status_code=204, responses=refusals(404))
 async def delete_faq(faq_id: str, business: StoreBusinessDep, store: CatalogDep) -> Response:
-    fid = parse_id(faq_id, FaqNotFound)
-    return _deleted(await store.delete_faq(business.business_id, fid), FaqNotFound)
+    return FAQS.deleted(await store.delete_faq(business.business_id, FAQS.id(faq_id)))

@@ -11,7 +11,7 @@ import asyncpg
 from sauda_contracts.catalog import SkippedItem
 from sauda_gateway.catalog.domain import DuplicateSku, merged_aliases
 from sauda_gateway.catalog.parsing.values import ScrapedProduct
-from sauda_gateway.paging import fetch_page
+from sauda_gateway.paging import Table
 
 PRODUCT_FIELDS = (
     "product_id, name, price, currency, description, sku, image_url, in_stock, aliases, "
@@ -21,23 +21,20 @@ FAQ_FIELDS = "faq_id, question, answer, keywords, created_at, updated_at"
 
 
 @dataclass(frozen=True)
-class _Table:
+class _Table(Table):
     """What reading, changing and deleting a product or an FAQ differ in."""
 
-    name: str
     key: str  # the id column
-    fields: str  # the columns returned
     changes: tuple[str, ...]  # the columns a PATCH may set
     words: str  # the text[] column searched alongside `text`
     text: str
-    order: str
 
 
-PRODUCTS = _Table("products", "product_id", PRODUCT_FIELDS,
+PRODUCTS = _Table("products", PRODUCT_FIELDS, "lower(name), product_id", "product_id",
                   ("name", "price", "currency", "description", "sku", "image_url", "in_stock",
-                   "aliases"), "aliases", "name", "lower(name), product_id")  # fmt: skip
-FAQS = _Table("faqs", "faq_id", FAQ_FIELDS, ("question", "answer", "keywords"), "keywords",
-              "question", "created_at, faq_id")  # fmt: skip
+                   "aliases"), "aliases", "name")  # fmt: skip
+FAQS = _Table("faqs", FAQ_FIELDS, "created_at, faq_id", "faq_id",
+              ("question", "answer", "keywords"), "keywords", "question")  # fmt: skip
 _IMPORTED = ("name", "price", "currency", "description", "sku", "image_url", "in_stock",
              "aliases", "source_url")  # fmt: skip
 
@@ -163,24 +160,13 @@ class CatalogStore:
         if also is not None:
             values.append(also[1])
             where.append(f"{also[0]} = ${len(values)}")
-        condition = " AND ".join(where)
-        n = len(values)
-        rows, total = await fetch_page(
-            self._pool,
-            rows=f"SELECT {table.fields} FROM {table.name} WHERE {condition} "
-            f"ORDER BY {table.order} LIMIT ${n + 1} OFFSET ${n + 2}",
-            count=f"SELECT count(*) FROM {table.name} WHERE {condition}",
-            args=values,
-            limit=limit,
-            offset=offset,
-        )
+        rows, total = await table.page(self._pool, " AND ".join(where), *values,
+                                       limit=limit, offset=offset)  # fmt: skip
         return [_row(r) for r in rows], total
 
     async def _one(self, table: _Table, business_id: UUID, key: UUID) -> dict[str, Any] | None:
-        row = await self._pool.fetchrow(
-            f"SELECT {table.fields} FROM {table.name} WHERE business_id = $1 AND {table.key} = $2",
-            business_id,
-            key,
+        row = await table.one(
+            self._pool, f"business_id = $1 AND {table.key} = $2", business_id, key
         )
         return _row(row) if row else None
 
@@ -196,7 +182,7 @@ class CatalogStore:
                 sets.append(f"{column} = ${len(values)}")
         row = await self._pool.fetchrow(
             f"UPDATE {table.name} SET {', '.join(sets)} "
-            f"WHERE business_id = $1 AND {table.key} = $2 RETURNING {table.fields}",
+            f"WHERE business_id = $1 AND {table.key} = $2 RETURNING {table.columns}",
             *values,
         )
         return _row(row) if row else None

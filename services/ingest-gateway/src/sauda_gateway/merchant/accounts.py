@@ -1,7 +1,7 @@
 """WhatsApp accounts: the business's connected number (merchant configuration the notifier reads)."""
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 from uuid import UUID
 
@@ -23,19 +23,13 @@ class WhatsAppAccount:
     sandbox: bool
 
     def public(self) -> dict[str, Any]:
-        """What the merchant and the operator may see: everything but the token."""
-        return {
-            "whatsapp_phone_number_id": self.phone_number_id,
-            "waba_id": self.waba_id,
-            "display_phone_number": self.display_phone_number,
-            "graph_url": self.graph_url,
-            "api_version": self.api_version,
-            "admin_phone": self.admin_phone,
-            "language": self.language,
-            "sandbox": self.sandbox,
-        }
+        """What the merchant and the operator may see: everything but the token (never loaded
+        here) and the business id, the number's id under the name the API gives it."""
+        return {_PUBLIC_NAMES.get(f.name, f.name): getattr(self, f.name) for f in fields(self)
+                if f.name != "business_id"}  # fmt: skip
 
 
+_PUBLIC_NAMES = {"phone_number_id": "whatsapp_phone_number_id"}
 _COLUMNS = (
     "business_id, phone_number_id, waba_id, display_phone_number, graph_url, api_version, "
     "admin_phone, language, sandbox"

@@ -4,7 +4,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 
-from sauda_gateway.domain import DomainError
+from sauda_gateway.domain import Conflict, DomainError, Forbidden, NotFound, Unauthenticated
 
 STORE_API = "store_api"
 WINDOW_SECONDS = 3600
@@ -60,22 +60,17 @@ def plan_allowing(api: str, plans: list[tuple[str, list[str], int]]) -> str | No
 # --- refusals ---
 
 
-class MissingApiKey(DomainError):
-    code = "missing_api_key"
+class MissingApiKey(Unauthenticated, code="missing_api_key"): ...
 
 
-class InvalidApiKey(DomainError):
-    code = "invalid_api_key"
+class InvalidApiKey(Unauthenticated, code="invalid_api_key"): ...
 
 
-class PlanRequired(DomainError):
-    code = "plan_required"
+class PlanRequired(Forbidden, code="plan_required"): ...
 
 
-class RateLimited(DomainError):
+class RateLimited(DomainError, code="rate_limited"):
     """The business's hour is used up; the decision says when it may try again."""
-
-    code = "rate_limited"
 
     def __init__(self, decision: RateDecision) -> None:
         super().__init__(
@@ -86,27 +81,24 @@ class RateLimited(DomainError):
         self.decision = decision
 
 
-class WebhookNotFound(DomainError):
-    code = "webhook_not_found"
-    default_message = "no such webhook endpoint"
-    default_field = "id"
+class WebhookNotFound(
+    NotFound, code="webhook_not_found", message="no such webhook endpoint", field="id"
+): ...
 
 
-class DeliveryNotFound(DomainError):
-    code = "delivery_not_found"
-    default_message = "no such delivery"
-    default_field = "delivery_id"
+class DeliveryNotFound(
+    NotFound, code="delivery_not_found", message="no such delivery", field="delivery_id"
+): ...
 
 
-class WebhookLimitReached(DomainError):
-    code = "webhook_limit_reached"
+class WebhookLimitReached(Conflict, code="webhook_limit_reached"): ...
 
 
-class StoreCallbacksNotSet(DomainError):
-    code = "store_callbacks_not_set"
-    default_message = "no store callbacks are configured"
+class StoreCallbacksNotSet(
+    NotFound, code="store_callbacks_not_set", message="no store callbacks are configured"
+): ...
 
 
-class WhatsAppNotConnected(DomainError):
-    code = "whatsapp_not_connected"
-    default_message = "no WhatsApp number is connected"
+class WhatsAppNotConnected(
+    NotFound, code="whatsapp_not_connected", message="no WhatsApp number is connected"
+): ...

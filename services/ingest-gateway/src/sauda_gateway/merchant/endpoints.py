@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 import asyncpg
 
 from sauda_gateway.merchant.domain import WebhookLimitReached
-from sauda_gateway.paging import fetch_page
+from sauda_gateway.paging import Table
 from sauda_runtime.secrets import SecretBox
 
 ROTATION_OVERLAP = timedelta(hours=24)
@@ -18,6 +18,9 @@ _FIELDS = (
     "endpoint_id AS id, url, events, active, consecutive_failures, deactivated_at, "
     "created_at, updated_at"
 )
+_DELIVERIES = Table("webhook_deliveries", "delivery_id, event_id, event, order_id, status, "
+                    "attempts, response_status, duration_ms, response_excerpt, error, created_at, "
+                    "updated_at", "created_at DESC, delivery_id")  # fmt: skip
 
 
 def new_secret() -> str:
@@ -147,17 +150,8 @@ class WebhookEndpoints:
         self, business_id: UUID, endpoint_id: UUID, *, limit: int, offset: int
     ) -> tuple[list[dict[str, Any]], int]:
         where = "business_id = $1 AND endpoint_id = $2"
-        rows, total = await fetch_page(
-            self._pool,
-            rows="SELECT delivery_id, event_id, event, order_id, status, attempts, response_status, "
-            " duration_ms, response_excerpt, error, created_at, updated_at "
-            f"FROM webhook_deliveries WHERE {where} "
-            "ORDER BY created_at DESC, delivery_id LIMIT $3 OFFSET $4",
-            count=f"SELECT count(*) FROM webhook_deliveries WHERE {where}",
-            args=(business_id, endpoint_id),
-            limit=limit,
-            offset=offset,
-        )
+        rows, total = await _DELIVERIES.page(self._pool, where, business_id, endpoint_id,
+                                             limit=limit, offset=offset)  # fmt: skip
         return [dict(r) for r in rows], total
 
     async def has_delivery(self, business_id: UUID, endpoint_id: UUID, delivery_id: UUID) -> bool:

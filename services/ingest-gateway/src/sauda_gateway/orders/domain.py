@@ -19,7 +19,7 @@ from sauda_contracts import (
     StoreStatus,
 )
 from sauda_contracts.api import IngestRequest, UpsertOrderRequest
-from sauda_gateway.domain import DomainError
+from sauda_gateway.domain import Conflict, DomainError, NotFound
 
 # Fixed namespace: changing it would change every order id Sauda ever derived.
 ORDER_NAMESPACE = UUID("5d8a4a5e-3c1f-4f7e-9b0a-7a2f6c1d9e10")
@@ -47,30 +47,24 @@ def format_order_number(n: int) -> str:
 # --- refusals ---
 
 
-class OrderNotFound(DomainError):
-    code = "order_not_found"
-    default_message = "no such order"
-    default_field = "order_id"
+class OrderNotFound(
+    NotFound, code="order_not_found", message="no such order", field="order_id"
+): ...
 
 
-class TransitionNotAllowed(DomainError):
+class TransitionNotAllowed(Conflict, code="invalid_transition"):
     """The ledger's FSM refused the move (the details name the current status and what's allowed)."""
 
-    code = "invalid_transition"
+
+class DuplicateIdempotencyKey(Conflict, code="duplicate_idempotency_key"): ...
 
 
-class DuplicateIdempotencyKey(DomainError):
-    code = "duplicate_idempotency_key"
+class IdempotencyKeyReused(Conflict, code="idempotency_key_reused"): ...
 
 
-class IdempotencyKeyReused(DomainError):
-    code = "idempotency_key_reused"
-
-
-class CustomerNotFound(DomainError):
-    code = "customer_not_found"
-    default_message = "no orders from this phone number"
-    default_field = "phone"
+class CustomerNotFound(
+    NotFound, code="customer_not_found", message="no orders from this phone number", field="phone"
+): ...
 
 
 def repeated_key(*, same_body: bool, order_id: UUID, order_number: str) -> DomainError:
@@ -170,19 +164,13 @@ def store_place(request: UpsertOrderRequest, *, order_id: UUID, order_number: st
     )  # fmt: skip
 
 
+# What the view keeps of an order's PlaceOrder body, under the same names.
+_PLACED_IN_VIEW = ("order_id", "order_number", "source", "customer", "items", "total", "currency",
+                   "external_order_id", "idempotency_key", "platform", "payment")  # fmt: skip
+
+
 def place_from_view(row: dict[str, Any]) -> PlaceOrderBody:
     """The PlaceOrder body of an order the view already shows (the ledger has it, so it is moot)."""
-    return PlaceOrderBody(
-        order_id=row["order_id"],
-        order_number=row["order_number"],
-        source=row["source"],
-        customer=row["customer"],
-        items=row["items"],
-        total=row["total"],
-        currency=row["currency"],
-        external_order_id=row["external_order_id"],
-        idempotency_key=row["idempotency_key"],
-        actor=Actor.STORE,
-        platform=row["platform"],
-        payment=row["payment"],
+    return PlaceOrderBody.model_validate(
+        {**{name: row[name] for name in _PLACED_IN_VIEW}, "actor": Actor.STORE}
     )

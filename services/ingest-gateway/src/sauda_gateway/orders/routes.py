@@ -2,9 +2,10 @@
 changes and cancellation. Each validates, calls a handler and shapes the answer."""
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 from structlog.contextvars import bind_contextvars
 
@@ -32,11 +33,9 @@ from sauda_gateway.api.deps import (
     StoreKeysDep,
 )
 from sauda_gateway.api.responses import json_response, order_json, refusals
-from sauda_gateway.domain import Business, parse_id
+from sauda_gateway.domain import parse_id
 from sauda_gateway.orders import handlers
 from sauda_gateway.orders.domain import OrderNotFound
-from sauda_gateway.orders.ledger import Ledger
-from sauda_gateway.view.queries import OrderView
 
 orders = APIRouter(prefix="/api/v1")
 zapier = APIRouter(prefix="/api/zapier")
@@ -106,39 +105,46 @@ async def upsert_order(
     )
 
 
-async def _move(order_id: str, status: OrderStatus, reason: str | None, actor: Actor,
-                business: Business, correlation_id: str, view: OrderView,
-                ledger: Ledger) -> Response:  # fmt: skip
-    oid = parse_id(order_id, OrderNotFound)
-    bind_contextvars(order_id=str(oid))
-    result = await handlers.change_status(oid, status, reason=reason, actor=actor,
-                                          business=business, correlation_id=correlation_id,
-                                          view=view, ledger=ledger)  # fmt: skip
-    if not result.applied or result.order is None:
-        return json_response(
-            {"code": "status_change_pending",
-             "message": "queued; the order will show the change shortly",
-             "details": {"command_id": str(result.command_id), "order_id": str(oid)}},
-            status_code=202,
-            headers=_location(oid),
-        )  # fmt: skip
-    return json_response(order_json(result.order, with_history=True))
+@dataclass(frozen=True)
+class _Mover:
+    """What moving an order takes besides the move itself (FastAPI supplies each part)."""
+
+    business: StoreBusinessDep
+    view: OrderViewDep
+    ledger: LedgerDep
+    correlation_id: CorrelationDep
+
+    async def move(
+        self, order_id: str, status: OrderStatus, reason: str | None, actor: Actor
+    ) -> Response:
+        oid = parse_id(order_id, OrderNotFound)
+        bind_contextvars(order_id=str(oid))
+        result = await handlers.change_status(oid, status, reason=reason, actor=actor,
+                                              business=self.business,
+                                              correlation_id=self.correlation_id,
+                                              view=self.view, ledger=self.ledger)  # fmt: skip
+        if not result.applied or result.order is None:
+            return json_response(
+                {"code": "status_change_pending",
+                 "message": "queued; the order will show the change shortly",
+                 "details": {"command_id": str(result.command_id), "order_id": str(oid)}},
+                status_code=202,
+                headers=_location(oid),
+            )  # fmt: skip
+        return json_response(order_json(result.order, with_history=True))
+
+
+MoverDep = Annotated[_Mover, Depends()]
 
 
 @orders.patch("/orders/{order_id}/status", response_model=OrderOut, responses=MOVE_RESPONSES)
 async def change_order_status(
-    order_id: str, body: StatusChangeRequest, business: StoreBusinessDep, view: OrderViewDep,
-    ledger: LedgerDep, correlation_id: CorrelationDep,
-) -> Response:  # fmt: skip
-    return await _move(order_id, body.status, body.reason, Actor.MERCHANT, business,
-                       correlation_id, view, ledger)  # fmt: skip
+    order_id: str, body: StatusChangeRequest, mover: MoverDep
+) -> Response:
+    return await mover.move(order_id, body.status, body.reason, Actor.MERCHANT)
 
 
 @orders.post("/orders/{order_id}/cancel", response_model=OrderOut, responses=MOVE_RESPONSES)
-async def cancel_order(
-    order_id: str, body: CancelRequest, business: StoreBusinessDep, view: OrderViewDep,
-    ledger: LedgerDep, correlation_id: CorrelationDep,
-) -> Response:  # fmt: skip
+async def cancel_order(order_id: str, body: CancelRequest, mover: MoverDep) -> Response:
     """Cancel with a reason; the reason and who cancelled show in the order's history."""
-    return await _move(order_id, OrderStatus.CANCELLED, body.reason, body.cancelled_by, business,
-                       correlation_id, view, ledger)  # fmt: skip
+    return await mover.move(order_id, OrderStatus.CANCELLED, body.reason, body.cancelled_by)

@@ -7,7 +7,7 @@ from uuid import UUID
 import asyncpg
 import orjson
 
-from sauda_gateway.paging import fetch_page
+from sauda_gateway.paging import Table
 from sauda_gateway.view.folds import VIEW_TABLE
 
 _COLUMNS = (
@@ -15,6 +15,7 @@ _COLUMNS = (
     "external_order_id, idempotency_key, version, created_at, updated_at, platform, payment, "
     "fulfillment"
 )
+_ORDERS = Table(VIEW_TABLE, _COLUMNS, "created_at DESC, order_id")
 
 
 class OrderView:
@@ -24,26 +25,16 @@ class OrderView:
         self._pool = pool
 
     async def get(self, business_id: UUID, order_id: UUID) -> dict[str, Any] | None:
-        row = await self._pool.fetchrow(
-            f"SELECT {_COLUMNS}, history FROM {VIEW_TABLE} WHERE order_id = $1 AND business_id = $2",
-            order_id,
-            business_id,
-        )
+        row = await _ORDERS.one(self._pool, "order_id = $1 AND business_id = $2", order_id,
+                                business_id, columns=f"{_COLUMNS}, history")  # fmt: skip
         return dict(row) if row else None
 
     async def page(
         self, business_id: UUID, *, status: str | None, source: str | None, limit: int, offset: int
     ) -> tuple[list[dict[str, Any]], int]:
         where = "business_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR source = $3)"
-        rows, total = await fetch_page(
-            self._pool,
-            rows=f"SELECT {_COLUMNS} FROM {VIEW_TABLE} WHERE {where} "
-            "ORDER BY created_at DESC, order_id LIMIT $4 OFFSET $5",
-            count=f"SELECT count(*) FROM {VIEW_TABLE} WHERE {where}",
-            args=(business_id, status, source),
-            limit=limit,
-            offset=offset,
-        )
+        rows, total = await _ORDERS.page(self._pool, where, business_id, status, source,
+                                         limit=limit, offset=offset)  # fmt: skip
         return [dict(r) for r in rows], total
 
     async def customer(self, business_id: UUID, *, phone: str | None = None,
@@ -84,6 +75,9 @@ _MESSAGE_FIELDS = (
     "message_id, order_id, customer_phone, direction, purpose, kind, template, language, text, "
     "wamid, status, history, error, attempts, created_at, updated_at"
 )
+_CONVERSATION = Table("wa_messages", _MESSAGE_FIELDS, "created_at DESC, message_id DESC")
+_NOTICES = Table("notices", "notice_id, kind, message, order_id, order_number, customer_phone, "
+                 "details, created_at", "created_at DESC, notice_id")  # fmt: skip
 
 
 def _message(row: asyncpg.Record) -> dict[str, Any]:
@@ -111,15 +105,8 @@ class MessageLog:
     ) -> tuple[list[dict[str, Any]], int]:
         """Newest first, as the Wabotick seed pages a conversation (limit, offset)."""
         where = "business_id = $1 AND customer_phone = $2"
-        rows, total = await fetch_page(
-            self._pool,
-            rows=f"SELECT {_MESSAGE_FIELDS} FROM wa_messages WHERE {where} "
-            "ORDER BY created_at DESC, message_id DESC LIMIT $3 OFFSET $4",
-            count=f"SELECT count(*) FROM wa_messages WHERE {where}",
-            args=(business_id, phone),
-            limit=limit,
-            offset=offset,
-        )
+        rows, total = await _CONVERSATION.page(self._pool, where, business_id, phone,
+                                               limit=limit, offset=offset)  # fmt: skip
         return [_message(r) for r in rows], total
 
     async def notices(
@@ -132,14 +119,6 @@ class MessageLog:
         order_id: UUID | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         where = "business_id = $1 AND ($2::text IS NULL OR kind = $2) AND ($3::uuid IS NULL OR order_id = $3)"
-        rows, total = await fetch_page(
-            self._pool,
-            rows="SELECT notice_id, kind, message, order_id, order_number, customer_phone, "
-            f"details, created_at FROM notices WHERE {where} "
-            "ORDER BY created_at DESC, notice_id LIMIT $4 OFFSET $5",
-            count=f"SELECT count(*) FROM notices WHERE {where}",
-            args=(business_id, kind, order_id),
-            limit=limit,
-            offset=offset,
-        )
+        rows, total = await _NOTICES.page(self._pool, where, business_id, kind, order_id,
+                                          limit=limit, offset=offset)  # fmt: skip
         return [{**dict(r), "details": orjson.loads(r["details"])} for r in rows], total

@@ -1,6 +1,6 @@
 """The notifier's rows as domain values: the message log's columns, its SQL, and who caused a write."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -49,6 +49,7 @@ CLAIM_MESSAGES = (
     " AND ($3::int IS NULL OR attempts = $3::int) RETURNING *) "
     f"SELECT {_FIELDS}, o.order_number FROM m LEFT JOIN orders o ON o.order_id = m.order_id"
 )
+ORDER_SELECT = f"SELECT {', '.join(f.name for f in fields(OrderFacts))} FROM orders"
 SAVE_MESSAGE = (
     "UPDATE messages SET wamid = $2, state = $3, status = $4, attempts = $5, "
     " history = $6, error = $7, revision = $8, claimed_at = $9, next_attempt_at = $10, "
@@ -64,46 +65,25 @@ def language_of(value: str | None) -> Language | None:
 
 
 def message_from_row(row: asyncpg.Record) -> Message:
+    # MESSAGE_SELECT and CLAIM_MESSAGES read exactly the message's fields, by name.
     return Message(
-        message_id=row["message_id"],
-        business_id=row["business_id"],
-        dedupe_key=row["dedupe_key"],
-        phone_number_id=row["phone_number_id"],
-        customer_phone=row["customer_phone"],
-        order_id=row["order_id"],
-        purpose=MessagePurpose(row["purpose"]),
-        template=row["template"],
-        language=row["language"],
-        kind=row["kind"],
-        text=row["text"],
-        request=row["request"],
-        wamid=row["wamid"],
-        state=SendState(row["state"]),
-        status=DeliveryStatus(row["status"]),
-        attempts=row["attempts"],
-        history=tuple(StatusChange.model_validate(h) for h in row["history"]),
-        error=GraphError.model_validate(row["error"]) if row["error"] else None,
-        revision=row["revision"],
-        claimed_at=row["claimed_at"],
-        next_attempt_at=row["next_attempt_at"],
-        correlation_id=row["correlation_id"],
-        created_at=row["created_at"],
-        order_number=row["order_number"],
+        **{
+            **row,
+            "purpose": MessagePurpose(row["purpose"]),
+            "state": SendState(row["state"]),
+            "status": DeliveryStatus(row["status"]),
+            "history": tuple(StatusChange.model_validate(h) for h in row["history"]),
+            "error": GraphError.model_validate(row["error"]) if row["error"] else None,
+        }
     )
 
 
 def order_from_row(row: asyncpg.Record) -> OrderFacts:
+    # ORDER_SELECT reads exactly the facts' fields, by name.
     return OrderFacts(
-        order_id=row["order_id"],
-        business_id=row["business_id"],
-        order_number=row["order_number"],
-        customer_phone=row["customer_phone"],
-        customer_name=row["customer_name"],
-        language=parse_language(row["language"]) if row["language"] else None,
-        consent=row["consent"],
-        total=row["total"],
-        currency=row["currency"],
-        status=OrderStatus(row["status"]),
-        version=row["version"],
-        correlation_id=row["correlation_id"],
+        **{
+            **row,
+            "language": parse_language(row["language"]) if row["language"] else None,
+            "status": OrderStatus(row["status"]),
+        }
     )

@@ -5,7 +5,7 @@ Tables: orders, the message log, reminders, templates, contacts, notices, proces
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
@@ -28,6 +28,7 @@ from sauda_notifier.adapters.rows import (
     CLAIM_MESSAGES,
     MESSAGE_COLUMNS,
     MESSAGE_SELECT,
+    ORDER_SELECT,
     SAVE_MESSAGE,
     Cause,
     language_of,
@@ -62,14 +63,14 @@ class NotifierUnitOfWork:
     # --- orders and contacts ---
 
     async def load_order(self, order_id: UUID) -> OrderFacts | None:
-        row = await self.conn.fetchrow("SELECT * FROM orders WHERE order_id = $1", order_id)
+        row = await self.conn.fetchrow(f"{ORDER_SELECT} WHERE order_id = $1", order_id)
         return order_from_row(row) if row else None
 
     async def load_orders(self, order_ids: Iterable[UUID]) -> dict[UUID, OrderFacts]:
         ids = list(set(order_ids))
         if not ids:
             return {}
-        rows = await self.conn.fetch("SELECT * FROM orders WHERE order_id = ANY($1::uuid[])", ids)
+        rows = await self.conn.fetch(f"{ORDER_SELECT} WHERE order_id = ANY($1::uuid[])", ids)
         return {r["order_id"]: order_from_row(r) for r in rows}
 
     async def save_order(self, order: OrderFacts) -> None:
@@ -311,15 +312,8 @@ class NotifierUnitOfWork:
             raised += 1
             event = NoticeRaised(
                 **cause.envelope(notice.notice_id, now),
-                body=NoticeBody(
-                    notice_id=notice.notice_id,
-                    kind=notice.kind,
-                    message=notice.message[:1000],
-                    order_id=notice.order_id,
-                    order_number=notice.order_number,
-                    customer_phone=notice.customer_phone,
-                    details=notice.details,
-                ),
+                # The notice's fields are the body's; only its text is cut to the wire's limit.
+                body=NoticeBody(**{**asdict(notice), "message": notice.message[:1000]}),
             )
             key = (
                 chat_key(cause.business_id, notice.customer_phone)

@@ -134,12 +134,8 @@ def new_template_message(
     the template (the order's status changed all the same; that is not the notifier's call)."""
     message_id = message_id_for(account.business_id, msg.dedupe_key)
     name, code = msg.meta_ref
-    status = D.QUEUED if approved else D.SKIPPED
     message = Message(
-        message_id=message_id,
-        business_id=account.business_id,
-        dedupe_key=msg.dedupe_key,
-        phone_number_id=account.phone_number_id,
+        **_first_record(message_id, msg.dedupe_key, account, correlation_id, now, queued=approved),
         customer_phone=msg.to,
         order_id=msg.order_id,
         purpose=msg.purpose,
@@ -148,14 +144,6 @@ def new_template_message(
         kind="template",
         text=TEMPLATES[msg.purpose].render(msg.language, msg.params)[:4096],
         request=template_request(msg, message_id),
-        state=SendState.QUEUED if approved else SendState.DONE,
-        status=status,
-        attempts=0,
-        history=(StatusChange(status=status, at=now),),
-        revision=1,
-        correlation_id=correlation_id,
-        created_at=now,
-        next_attempt_at=now if approved else None,
         order_number=msg.order_number,
     )
     if approved:
@@ -193,10 +181,7 @@ def new_chat_message(
     key = f"out:{body.message_key}"
     message_id = message_id_for(account.business_id, key)
     return Message(
-        message_id=message_id,
-        business_id=account.business_id,
-        dedupe_key=key,
-        phone_number_id=account.phone_number_id,
+        **_first_record(message_id, key, account, correlation_id, now, queued=True),
         customer_phone=body.customer_phone,
         order_id=body.order_id,
         purpose=MessagePurpose.CHAT,
@@ -205,15 +190,35 @@ def new_chat_message(
         kind=body.kind.value,
         text=body.text,
         request=chat_request(body, message_id),
-        state=SendState.QUEUED,
-        status=D.QUEUED,
-        attempts=0,
-        history=(StatusChange(status=D.QUEUED, at=now),),
-        revision=1,
-        correlation_id=correlation_id,
-        created_at=now,
-        next_attempt_at=now,
     )
+
+
+def _first_record(
+    message_id: UUID,
+    dedupe_key: str,
+    account: Account,
+    correlation_id: str,
+    now: datetime,
+    *,
+    queued: bool,
+) -> dict[str, Any]:
+    """A new message's record besides what it says: whose it is, and queued to send now or
+    (not `queued`) skipped and done."""
+    status = D.QUEUED if queued else D.SKIPPED
+    return {
+        "message_id": message_id,
+        "business_id": account.business_id,
+        "dedupe_key": dedupe_key,
+        "phone_number_id": account.phone_number_id,
+        "state": SendState.QUEUED if queued else SendState.DONE,
+        "status": status,
+        "attempts": 0,
+        "history": (StatusChange(status=status, at=now),),
+        "revision": 1,
+        "correlation_id": correlation_id,
+        "created_at": now,
+        "next_attempt_at": now if queued else None,
+    }
 
 
 def skip(message: Message, now: datetime, reason: GraphError | None = None) -> Message:
@@ -221,24 +226,9 @@ def skip(message: Message, now: datetime, reason: GraphError | None = None) -> M
 
 
 def snapshot(message: Message) -> MessageRecordedBody:
-    return MessageRecordedBody(
-        message_id=message.message_id,
-        revision=message.revision,
-        phone_number_id=message.phone_number_id,
-        customer_phone=message.customer_phone,
-        order_id=message.order_id,
-        purpose=message.purpose,
-        template=message.template,
-        language=message.language,
-        kind=message.kind,
-        text=message.text[:4096],
-        wamid=message.wamid,
-        status=message.status,
-        attempts=message.attempts,
-        history=message.history,
-        error=message.error,
-        created_at=message.created_at,
-    )
+    # The snapshot is the message's own fields, its text cut to the wire's limit.
+    fields = {name: getattr(message, name) for name in MessageRecordedBody.model_fields}
+    return MessageRecordedBody(**fields | {"text": message.text[:4096]})
 
 
 def failed_notice(message: Message, error: GraphError) -> Notice:

@@ -1,8 +1,10 @@
 """Order events: decide what each means (asking Meta about templates first), then record it all in one transaction."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 
 from sauda_contracts import AnyOrderEvent, OrderPlaced
@@ -30,6 +32,9 @@ from sauda_runtime.logging import bound_contextvars, get_logger
 from sauda_runtime.retrying import Clock
 
 log = get_logger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,27 +53,6 @@ class _Recorded:
     queued: list[Message]
     recorded: list[Message]
     notices: list[Notice]
-
-
-async def handle_order_event(
-    event: AnyOrderEvent,
-    *,
-    store: PgNotifierStore,
-    accounts: AccountDirectory,
-    templates: TemplateBook,
-    config: NotifierConfig,
-    wake: Callable[[], None],
-    clock: Clock,
-) -> list[Message]:
-    return await handle_order_events(
-        [event],
-        store=store,
-        accounts=accounts,
-        templates=templates,
-        config=config,
-        wake=wake,
-        clock=clock,
-    )
 
 
 async def handle_order_events(
@@ -106,6 +90,23 @@ async def handle_order_events(
             _log_recorded(recorded)
         queued += recorded.queued if recorded else []
     return queued
+
+
+def one_at_a_time(
+    batch: Callable[Concatenate[Sequence[T], P], Awaitable[R]],
+) -> Callable[Concatenate[T, P], Awaitable[R]]:
+    """A batch use case called with one item. It asks for the same collaborators (its signature
+    is the batch's, through `__wrapped__`), so bootstrap and tests bind it the same way."""
+
+    @wraps(batch)
+    async def one(item: T, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return await batch([item], *args, **kwargs)
+
+    return one
+
+
+# One event alone (a test, a replay): the batch use case with the same collaborators.
+handle_order_event = one_at_a_time(handle_order_events)
 
 
 async def _decide(

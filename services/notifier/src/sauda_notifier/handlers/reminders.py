@@ -8,8 +8,6 @@ from sauda_contracts.whatsapp import (
     MessagePurpose,
 )
 from sauda_notifier.adapters.accounts import AccountDirectory
-from sauda_notifier.adapters.graph import MessageSender
-from sauda_notifier.adapters.limits import SendLimiter
 from sauda_notifier.adapters.store import Cause, PgNotifierStore
 from sauda_notifier.domain.facts import Notice
 from sauda_notifier.domain.message_log import (
@@ -22,7 +20,7 @@ from sauda_notifier.domain.message_log import (
 from sauda_notifier.domain.reminders import wants_reminder
 from sauda_notifier.domain.templates import cod_message, template_sendable
 from sauda_notifier.handlers.common import NotifierConfig, count_recorded, message_context
-from sauda_notifier.handlers.sending import send_all
+from sauda_notifier.handlers.sending import Sending, send_all
 from sauda_notifier.handlers.templates import TemplateBook
 from sauda_runtime.logging import bound_contextvars, get_logger
 from sauda_runtime.retrying import Clock
@@ -109,41 +107,13 @@ async def claim_stale(
     return claimed
 
 
-async def run_due_work(
-    *,
-    store: PgNotifierStore,
-    accounts: AccountDirectory,
-    sender: MessageSender,
-    templates: TemplateBook,
-    limiter: SendLimiter,
-    config: NotifierConfig,
-    wake: Callable[[], None],
-    clock: Clock,
-) -> int:
+async def run_due_work(*, sending: Sending, templates: TemplateBook) -> int:
     """One round of the reminder loop: due reminders, then stalled messages."""
+    store, clock = sending.store, sending.clock
     reminders = await queue_due_reminders(
-        store=store, accounts=accounts, templates=templates, wake=wake, clock=clock
+        store=store, accounts=sending.accounts, templates=templates, wake=sending.wake, clock=clock
     )
-    stale = await claim_stale(store=store, config=config, clock=clock)
-    await send_all(
-        reminders,
-        store=store,
-        accounts=accounts,
-        sender=sender,
-        limiter=limiter,
-        config=config,
-        wake=wake,
-        clock=clock,
-    )
-    await send_all(
-        stale,
-        store=store,
-        accounts=accounts,
-        sender=sender,
-        limiter=limiter,
-        config=config,
-        wake=wake,
-        clock=clock,
-        claimed=True,
-    )
+    stale = await claim_stale(store=store, config=sending.config, clock=clock)
+    await send_all(reminders, sending=sending)
+    await send_all(stale, sending=sending, claimed=True)
     return len(reminders) + len(stale)

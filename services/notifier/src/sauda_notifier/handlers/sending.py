@@ -2,10 +2,10 @@
 
 import asyncio
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from itertools import zip_longest
 from typing import Any
-from uuid import UUID
 
 import orjson
 
@@ -45,48 +45,31 @@ from sauda_runtime.retrying import Clock
 log = get_logger(__name__)
 
 
-async def send_all(
-    messages: Sequence[Message],
-    *,
-    store: PgNotifierStore,
-    accounts: AccountDirectory,
-    sender: MessageSender,
-    limiter: SendLimiter,
-    config: NotifierConfig,
-    wake: Callable[[], None],
-    clock: Clock,
-    claimed: bool = False,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class Sending:
+    """What a send needs, bound once by bootstrap: the message log, the businesses' numbers,
+    Meta, our rate limit, the settings, the relay's wake-up and the clock."""
+
+    store: PgNotifierStore
+    accounts: AccountDirectory
+    sender: MessageSender
+    limiter: SendLimiter
+    config: NotifierConfig
+    wake: Callable[[], None]
+    clock: Clock
+
+
+async def send_all(messages: Sequence[Message], *, sending: Sending, claimed: bool = False) -> None:
     """Send messages: one chat's in order, different chats side by side. Unless they are
     `claimed` already, all are claimed first, in one transaction committed before Meta is
     called. They go in waves (the first message of every chat, then the second, ...); a wave's
     answers are recorded in one transaction before the next wave is sent."""
     if not claimed:
-        messages = await claim_all(messages, store=store, clock=clock)
+        messages = await claim_all(messages, store=sending.store, clock=sending.clock)
     for wave in _waves(messages):
-        sent = await asyncio.gather(
-            *(
-                _send(
-                    m,
-                    store=store,
-                    accounts=accounts,
-                    sender=sender,
-                    limiter=limiter,
-                    config=config,
-                    clock=clock,
-                )
-                for m in wave
-            ),
-            return_exceptions=True,
-        )
+        sent = await asyncio.gather(*(_send(m, sending) for m in wave), return_exceptions=True)
         # What did reach Meta is recorded even if another send of the wave broke down.
-        await record_attempts(
-            [s for s in sent if isinstance(s, tuple)],
-            store=store,
-            config=config,
-            wake=wake,
-            clock=clock,
-        )
+        await record_attempts([s for s in sent if isinstance(s, tuple)], sending=sending)
         for failure in (s for s in sent if isinstance(s, BaseException)):
             raise failure
 
@@ -109,142 +92,79 @@ async def claim_all(
         return await uow.claim_all([m.message_id for m in messages], now=clock())
 
 
-async def send_queued(
-    message_id: UUID,
-    *,
-    store: PgNotifierStore,
-    accounts: AccountDirectory,
-    sender: MessageSender,
-    limiter: SendLimiter,
-    config: NotifierConfig,
-    wake: Callable[[], None],
-    clock: Clock,
-    expect_attempts: int | None = None,
-) -> Message | None:
-    """Claim a queued message (committed before Meta is called), then attempt it."""
-    async with store.unit_of_work() as uow:
-        claimed = await uow.claim(message_id, now=clock(), attempts=expect_attempts)
-    if claimed is None:
-        return None  # done, or another sender has it
-    return await attempt(
-        claimed,
-        store=store,
-        accounts=accounts,
-        sender=sender,
-        limiter=limiter,
-        config=config,
-        wake=wake,
-        clock=clock,
-    )
-
-
-async def attempt(
-    message: Message,
-    *,
-    store: PgNotifierStore,
-    accounts: AccountDirectory,
-    sender: MessageSender,
-    limiter: SendLimiter,
-    config: NotifierConfig,
-    wake: Callable[[], None],
-    clock: Clock,
-) -> Message | None:
+async def attempt(message: Message, *, sending: Sending) -> Message | None:
     """One send of a claimed (`sending`) message, and its record."""
-    sent = await _send(
-        message,
-        store=store,
-        accounts=accounts,
-        sender=sender,
-        limiter=limiter,
-        config=config,
-        clock=clock,
-    )
+    sent = await _send(message, sending)
     if sent is None:
         return None
-    [recorded] = await record_attempts([sent], store=store, config=config, wake=wake, clock=clock)
+    [recorded] = await record_attempts([sent], sending=sending)
     return recorded
 
 
-async def _send(
-    message: Message,
-    *,
-    store: PgNotifierStore,
-    accounts: AccountDirectory,
-    sender: MessageSender,
-    limiter: SendLimiter,
-    config: NotifierConfig,
-    clock: Clock,
-) -> tuple[Message, SendOutcome] | None:
+async def _send(message: Message, sending: Sending) -> tuple[Message, SendOutcome] | None:
     """Call Meta for a claimed message (unless its number is gone or our rate limit says
     wait): the message as sent and the answer; None if the claim was lost meanwhile."""
     with bound_contextvars(**message_context(message)):
-        account = await accounts.of_business(message.business_id)
+        account = await sending.accounts.of_business(message.business_id)
         outcome: SendOutcome
         if account is None or account.phone_number_id != message.phone_number_id:
             outcome = SendFailure(
                 GraphError(code=0, title="WhatsApp number no longer connected"), 400
             )
-        elif not await limiter.acquire(
-            message.phone_number_id, message.customer_phone, timeout=config.pair_wait
+        elif not await sending.limiter.acquire(
+            message.phone_number_id, message.customer_phone, timeout=sending.config.pair_wait
         ):
             # Our own pair/throughput limit: wait on the retry topic rather than block here.
             outcome = SendFailure(GraphError(code=131056, title="local rate limit"), 429)
         else:
-            fresh = await _fresh_claim(message, store=store, config=config, clock=clock)
+            fresh = await _fresh_claim(message, sending)
             if fresh is None:
                 log.info("attempt_superseded", state="claimed again or completed")
                 return None
             message = fresh
-            outcome = await sender.send(account, message.request)
+            outcome = await sending.sender.send(account, message.request)
         SENDS.labels("sent" if not isinstance(outcome, SendFailure) else "failed").inc()
         return message, outcome
 
 
-async def _fresh_claim(
-    message: Message, *, store: PgNotifierStore, config: NotifierConfig, clock: Clock
-) -> Message | None:
+async def _fresh_claim(message: Message, sending: Sending) -> Message | None:
     """The message's claim, renewed (and committed) if it was made so long ago that the sweeper
     could take the message for a dead sender's before this send is over; None if it already
     has, or a receipt completed the message."""
-    now = clock()
+    now = sending.clock()
     assert message.claimed_at is not None
     age = (now - message.claimed_at).total_seconds()
-    if age < config.stale_sending * CLAIM_RENEW_SHARE:
+    if age < sending.config.stale_sending * CLAIM_RENEW_SHARE:
         return message
-    async with store.unit_of_work() as uow:
+    async with sending.store.unit_of_work() as uow:
         return await uow.renew_claim(message, now)
 
 
 async def record_attempts(
-    sent: Sequence[tuple[Message, SendOutcome]],
-    *,
-    store: PgNotifierStore,
-    config: NotifierConfig,
-    wake: Callable[[], None],
-    clock: Clock,
+    sent: Sequence[tuple[Message, SendOutcome]], *, sending: Sending
 ) -> list[Message | None]:
     """Record sends' answers, all in one transaction; each message as it stands afterwards
     (None if it is gone)."""
     if not sent:
         return []
-    now = clock()
+    now = sending.clock()
     recorded: list[Message | None] = []
     results: list[AttemptResult] = []
-    async with store.unit_of_work() as uow:
+    async with sending.store.unit_of_work() as uow:
         rows = await uow.load_messages([m.message_id for m, _ in sent], lock=True)
         for message, outcome in sent:
             current = rows.get(message.message_id)
             if current is None or _superseded(current, message):
                 recorded.append(current)
                 continue
-            result = after_attempt(current, outcome, now=now, scale=config.retry_scale)
+            result = after_attempt(current, outcome, now=now, scale=sending.config.retry_scale)
             results.append(result)
             recorded.append(result.message)
         await uow.save_messages([(r.message, _attempt_cause(r.message)) for r in results], now)
         for result in results:
             await _after_attempt(uow, result, now)
     if results:
-        wake()
+        sending.wake()
     for result in results:
         _log_attempt(result)
     return recorded

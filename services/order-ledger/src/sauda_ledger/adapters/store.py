@@ -2,6 +2,7 @@
 
 from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
@@ -21,19 +22,22 @@ class ConcurrencyConflict(Conflict):
     """Another writer appended the same (order_id, version) first: reload and decide again."""
 
 
+@dataclass(frozen=True)
+class BatchChanges:
+    """What one batch of commands writes, all in one transaction."""
+
+    events: list[OrderEvent]
+    rejections: list[OrderCommandRejected]
+    states: dict[UUID, OrderState]  # the orders the batch changed, as they are now
+    processed: dict[UUID, UUID]  # command id → order id, claimed as processed
+
+
 class LedgerUnitOfWork(Protocol):
     async def processed_ids(self, command_ids: Iterable[UUID]) -> set[UUID]: ...
 
     async def load(self, order_ids: Iterable[UUID]) -> dict[UUID, OrderState]: ...
 
-    async def record(
-        self,
-        *,
-        events: list[OrderEvent],
-        rejections: list[OrderCommandRejected],
-        states: dict[UUID, OrderState],
-        processed: dict[UUID, UUID],
-    ) -> None: ...
+    async def record(self, *, changes: BatchChanges) -> None: ...
 
 
 class EventStore(Protocol):
@@ -55,18 +59,12 @@ class PgUnitOfWork:
         )
         return {r["order_id"]: OrderState(**dict(r)) for r in rows}
 
-    async def record(
-        self,
-        *,
-        events: list[OrderEvent],
-        rejections: list[OrderCommandRejected],
-        states: dict[UUID, OrderState],
-        processed: dict[UUID, UUID],
-    ) -> None:
+    async def record(self, *, changes: BatchChanges) -> None:
+        events, rejections = changes.events, changes.rejections
         # Claiming the commands first and the unique (order_id, version) key make a racing
         # writer (another instance during a rebalance) fail here instead of writing twice.
         try:
-            await claim_all(self._conn, CONSUMER, processed)
+            await claim_all(self._conn, CONSUMER, changes.processed)
         except Conflict as exc:
             raise ConcurrencyConflict(str(exc)) from exc
         try:
@@ -102,7 +100,7 @@ class PgUnitOfWork:
                     s.payment.model_dump(mode="json") if s.payment else None,
                     s.fulfillment.model_dump(mode="json") if s.fulfillment else None,
                 )
-                for s in states.values()
+                for s in changes.states.values()
             ],
         )
         await self._many(

@@ -6,6 +6,7 @@ the relay is woken after it; a consumer's transaction is the one the kit opened 
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import asdict, fields
 from datetime import datetime
 from uuid import UUID
 
@@ -23,35 +24,29 @@ from sauda_webhooks.domain.orders import OrderFacts
 
 log = get_logger(__name__)
 
-_DELIVERY_COLUMNS = (
-    "delivery_id, endpoint_id, business_id, event_id, event, order_id, body, manual, "
-    "redelivery_of, status, attempts, response_status, duration_ms, response_excerpt, error, "
-    "revision, next_attempt_at, correlation_id, created_at, updated_at"
-)
+# The deliveries table's columns are the delivery's fields, by name (and `claimed_at`).
+_DELIVERY_COLUMNS = ", ".join(f.name for f in fields(Delivery))
+
+
+def _delivery_values(d: Delivery) -> list[object]:
+    """The delivery's columns in _DELIVERY_COLUMNS order, as Postgres takes them."""
+    return list({**asdict(d), "status": d.status.value}.values())
 
 
 def _delivery(row: asyncpg.Record) -> Delivery:
+    # Rows read by _DELIVERY_COLUMNS: the delivery's fields, by name.
     return Delivery(
-        delivery_id=row["delivery_id"],
-        endpoint_id=row["endpoint_id"],
-        business_id=row["business_id"],
-        event_id=row["event_id"],
-        event=row["event"],
-        order_id=row["order_id"],
-        body=bytes(row["body"]),
-        status=WebhookDeliveryStatus(row["status"]),
-        attempts=row["attempts"],
-        revision=row["revision"],
-        correlation_id=row["correlation_id"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        manual=row["manual"],
-        redelivery_of=row["redelivery_of"],
-        response_status=row["response_status"],
-        duration_ms=row["duration_ms"],
-        response_excerpt=row["response_excerpt"],
-        error=row["error"],
-        next_attempt_at=row["next_attempt_at"],
+        **{**row, "body": bytes(row["body"]), "status": WebhookDeliveryStatus(row["status"])}
+    )
+
+
+_ORDER_COLUMNS = ", ".join(f.name for f in fields(OrderFacts))
+
+
+def _order(row: asyncpg.Record) -> OrderFacts:
+    # Rows read by _ORDER_COLUMNS: the order's fields, by name.
+    return OrderFacts(
+        **{**row, "source": OrderSource(row["source"]), "status": OrderStatus(row["status"])}
     )
 
 
@@ -68,22 +63,10 @@ class Tx:
 
     async def orders(self, order_ids: Iterable[UUID]) -> dict[UUID, OrderFacts]:
         rows = await self.conn.fetch(
-            "SELECT * FROM orders WHERE order_id = ANY($1) FOR UPDATE", list(order_ids)
+            f"SELECT {_ORDER_COLUMNS} FROM orders WHERE order_id = ANY($1) FOR UPDATE",
+            list(order_ids),
         )
-        return {
-            r["order_id"]: OrderFacts(
-                order_id=r["order_id"],
-                business_id=r["business_id"],
-                order_number=r["order_number"],
-                external_order_id=r["external_order_id"],
-                total=r["total"],
-                customer_phone=r["customer_phone"],
-                source=OrderSource(r["source"]),
-                status=OrderStatus(r["status"]),
-                version=r["version"],
-            )
-            for r in rows
-        }
+        return {r["order_id"]: _order(r) for r in rows}
 
     async def save_orders(self, orders: Iterable[OrderFacts]) -> None:
         await self.conn.executemany(
@@ -192,26 +175,7 @@ class Tx:
             f"INSERT INTO deliveries ({_DELIVERY_COLUMNS}, claimed_at) VALUES ($1, $2, $3, $4, "
             "$5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) "
             "ON CONFLICT DO NOTHING RETURNING delivery_id",
-            d.delivery_id,
-            d.endpoint_id,
-            d.business_id,
-            d.event_id,
-            d.event,
-            d.order_id,
-            d.body,
-            d.manual,
-            d.redelivery_of,
-            d.status.value,
-            d.attempts,
-            d.response_status,
-            d.duration_ms,
-            d.response_excerpt,
-            d.error,
-            d.revision,
-            d.next_attempt_at,
-            d.correlation_id,
-            d.created_at,
-            d.updated_at,
+            *_delivery_values(d),
             claimed_at,
         )
         return row is not None

@@ -63,13 +63,7 @@ async def on_order_events(
     await db.save_orders(changed.values())
     db.publish(recorded_row(c) for c in created)
     for c in created:
-        log.info(
-            "delivery_created",
-            delivery_id=str(c.delivery_id),
-            endpoint_id=str(c.endpoint_id),
-            webhook_event=c.event,
-            order_id=str(c.order_id),
-        )
+        _log_created(c, order_id=str(c.order_id))
     return created
 
 
@@ -91,14 +85,18 @@ async def on_commands(
             created.append(delivery)
             db.publish([recorded_row(delivery)])
     for c in created:
-        log.info(
-            "delivery_created",
-            delivery_id=str(c.delivery_id),
-            endpoint_id=str(c.endpoint_id),
-            webhook_event=c.event,
-            redelivery_of=str(c.redelivery_of) if c.redelivery_of else None,
-        )
+        _log_created(c, redelivery_of=str(c.redelivery_of) if c.redelivery_of else None)
     return created
+
+
+def _log_created(d: Delivery, **about: str | None) -> None:
+    log.info(
+        "delivery_created",
+        delivery_id=str(d.delivery_id),
+        endpoint_id=str(d.endpoint_id),
+        webhook_event=d.event,
+        **about,
+    )
 
 
 async def _command_delivery(

@@ -1,6 +1,6 @@
 """The shopper's side of a chat: its messages as the page shows them, replies to taps, reads."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -28,19 +28,13 @@ class ChatMessage:
     callback_data: str | None = None
 
     def view(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "direction": self.direction,
-            "type": self.type,
-            "text": self.text,
-            "header": self.header,
-            "footer": self.footer,
-            "buttons": self.buttons,
-            "list": self.list,
-            "template": self.template,
-            "status": self.status,
-            "timestamp": datetime.fromtimestamp(self.at, UTC).isoformat(),
-        }
+        """What the chat page shows: every field but the sandbox's bookkeeping, and `at` as an
+        ISO timestamp."""
+        shown = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _UNSHOWN}
+        return shown | {"timestamp": datetime.fromtimestamp(self.at, UTC).isoformat()}
+
+
+_UNSHOWN = frozenset({"at", "category", "in_window", "callback_data"})
 
 
 @dataclass

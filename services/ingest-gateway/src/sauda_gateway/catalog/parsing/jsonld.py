@@ -11,7 +11,6 @@ from sauda_gateway.catalog.parsing.values import (
     MAX_URL,
     Parsed,
     absolute_url,
-    add,
     clean,
     host_of,
     image_of,
@@ -173,5 +172,5 @@ def jsonld_products(page: str, *, page_url: str, currency: str | None) -> Parsed
             image_url=image_of(node.get("image"), page_url),
             in_stock=_in_stock(offers),
         )
-        add(parsed, made, page_url)
+        parsed.add(made, page_url)
     return parsed

@@ -5,7 +5,6 @@ from typing import Any
 from sauda_gateway.catalog.parsing.values import (
     Parsed,
     absolute_url,
-    add,
     clean,
     host_of,
     image_of,
@@ -52,7 +51,7 @@ def shopify_products(data: Any, *, store_url: str, currency: str | None) -> Pars
                 image_url=image_of(variant.get("featured_image"), origin) or image,
                 in_stock=variant.get("available") is not False,
             )
-            add(parsed, made, page)
+            parsed.add(made, page)
     return parsed
 
 
@@ -87,5 +86,5 @@ def woo_products(data: Any, *, store_url: str, currency: str | None) -> Parsed:
             image_url=image_of(item.get("images"), origin),
             in_stock=item.get("is_in_stock") is not False,
         )
-        add(parsed, made, page)
+        parsed.add(made, page)
     return parsed

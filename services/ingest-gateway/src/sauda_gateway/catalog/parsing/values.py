@@ -43,6 +43,13 @@ class Parsed:
     def skip(self, url: str, reason: str) -> None:
         self.skipped.append(SkippedItem(url=url, reason=reason))
 
+    def add(self, made: ScrapedProduct | str, url: str) -> None:
+        """What `product_of` made of the item at `url`: a product, or why it is left out."""
+        if isinstance(made, str):
+            self.skip(url, made)
+        else:
+            self.products.append(made)
+
 
 def parse_price(raw: Any) -> Decimal | None:
     """A price as stores write it (450, "450.00", "1,299.50", "1.299,50", "Rs. 1,299"), in
@@ -199,13 +206,6 @@ def product_of(
         where = ".".join(str(p) for p in error["loc"])
         return f"{title}: {where}: {error['msg']}"
     return ScrapedProduct(external_id, source_url[:MAX_URL], product)
-
-
-def add(parsed: Parsed, made: ScrapedProduct | str, url: str) -> None:
-    if isinstance(made, str):
-        parsed.skip(url, made)
-    else:
-        parsed.products.append(made)
 
 
 def origin_of(url: str) -> str:

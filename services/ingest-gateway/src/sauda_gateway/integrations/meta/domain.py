@@ -1,11 +1,9 @@
 """Refusals of a Meta webhook delivery."""
 
-from sauda_gateway.domain import DomainError
+from sauda_gateway.domain import Invalid, Unauthenticated
 
 
-class InvalidSignature(DomainError):
-    code = "invalid_signature"
+class InvalidSignature(Unauthenticated, code="invalid_signature"): ...
 
 
-class InvalidPayload(DomainError):
-    code = "invalid_payload"
+class InvalidPayload(Invalid, code="invalid_payload"): ...
