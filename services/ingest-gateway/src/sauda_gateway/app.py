@@ -6,6 +6,7 @@ from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
 
+from sauda_gateway.accounts.routes import auth
 from sauda_gateway.api.errors import install_error_handlers
 from sauda_gateway.api.health import health
 from sauda_gateway.api.middleware import BodySizeLimitMiddleware, CorrelationMiddleware
@@ -30,7 +31,7 @@ def build_app(
         description="Sauda: WhatsApp COD order confirmation for online stores.",
         lifespan=lifespan,
     )
-    for router in (orders, order_reads, zapier, bob, messages, whatsapp, webhooks, catalog,
+    for router in (auth, orders, order_reads, zapier, bob, messages, whatsapp, webhooks, catalog,
                    meta_webhooks, health):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)

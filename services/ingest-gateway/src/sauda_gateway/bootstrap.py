@@ -11,6 +11,8 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
+from sauda_gateway.accounts.passwords import Passwords
+from sauda_gateway.accounts.store import AccountStore
 from sauda_gateway.api.deps import Wiring
 from sauda_gateway.app import build_app
 from sauda_gateway.carts.store import CartStore
@@ -103,6 +105,8 @@ def wire(
         ),
         catalog=CatalogStore(pool),
         crawler=store_crawler(settings),
+        accounts=AccountStore(pool),
+        passwords=Passwords(),
     )
 
 

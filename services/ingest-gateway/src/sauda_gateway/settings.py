@@ -91,3 +91,14 @@ class GatewaySettings(CommonSettings):
         description="CATALOG_IMPORT_BUDGET_SECONDS: time for a whole import; pages not fetched "
         "by then are reported as skipped.",
     )
+    gateway_cookie_secure: bool = Field(
+        default=True,
+        description="GATEWAY_COOKIE_SECURE: mark the dashboard's session cookie Secure (sent over "
+        "https only); development over plain http sets it false (make run does).",
+    )
+    gateway_session_hours: float = Field(
+        default=12.0,
+        gt=0,
+        le=24 * 90,
+        description="GATEWAY_SESSION_HOURS: how long a dashboard session lasts after its login.",
+    )

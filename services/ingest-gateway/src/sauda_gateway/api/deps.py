@@ -1,11 +1,14 @@
-"""Route dependencies as `Annotated` aliases: the caller's business (key checked, plan and hour
-admitted), the correlation id, and each collaborator bootstrap built, by its role.
+"""Route dependencies as `Annotated` aliases: the caller's business (an API key or a dashboard
+session checked, plan and hour admitted; the role a route needs), the correlation id, and each
+collaborator bootstrap built, by its role.
 
 Routes name the collaborators they use (`view: OrderViewDep`) and hand them to handlers as
 keyword arguments; nothing else reads `app.state`.
 """
 
+import hmac
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, fields
 from typing import Annotated, Any
 
@@ -14,6 +17,23 @@ from aiokafka import AIOKafkaProducer
 from fastapi import Depends, Request
 from structlog.contextvars import bind_contextvars, get_contextvars
 
+from sauda_gateway import clock
+from sauda_gateway.accounts.domain import (
+    CSRF_HEADER,
+    SESSION_COOKIE,
+    Area,
+    CsrfFailed,
+    InvalidSession,
+    NotSignedIn,
+    OwnerOnly,
+    Role,
+    csrf_required,
+    may_manage,
+    session_live,
+    token_hash,
+)
+from sauda_gateway.accounts.passwords import Passwords
+from sauda_gateway.accounts.store import AccountStore, Session
 from sauda_gateway.carts.store import CartStore
 from sauda_gateway.catalog.crawler import StoreCrawler
 from sauda_gateway.catalog.store import CatalogStore
@@ -52,6 +72,8 @@ class Wiring:
     webhooks: WebhookEndpoints
     catalog: CatalogStore
     crawler: StoreCrawler
+    accounts: AccountStore
+    passwords: Passwords
 
 
 _NAMES = {f.name for f in fields(Wiring)}
@@ -86,6 +108,8 @@ WhatsAppDep = Annotated[WhatsAppAccounts, _part("whatsapp")]
 WebhooksDep = Annotated[WebhookEndpoints, _part("webhooks")]
 CatalogDep = Annotated[CatalogStore, _part("catalog")]
 CrawlerDep = Annotated[StoreCrawler, _part("crawler")]
+AccountsDep = Annotated[AccountStore, _part("accounts")]
+PasswordsDep = Annotated[Passwords, _part("passwords")]
 
 # Header names of the stores Sauda stands in for, so their integrations work unchanged.
 _KEY_HEADERS = ("x-api-key", "x-botaura-key", "x-guest-id")
@@ -102,13 +126,51 @@ def _presented_key(request: Request) -> str | None:
     return None
 
 
-async def current_business(request: Request, businesses: BusinessesDep) -> Business:
+async def _signed_in(request: Request, accounts: AccountStore) -> Session | None:
+    """The live session the cookie names (None without a cookie); a state-changing request
+    must also carry its CSRF token."""
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    session = await accounts.session(token_hash(token))
+    if session is None or not session_live(
+        expires_at=session.expires_at, revoked_at=session.revoked_at, now=clock.now()
+    ):
+        raise InvalidSession()
+    sent = request.headers.get(CSRF_HEADER, "").encode()
+    if csrf_required(request.method) and not hmac.compare_digest(sent, session.csrf_token.encode()):
+        raise CsrfFailed()
+    request.state.session = session
+    request.state.role = session.role
+    bind_contextvars(business_id=str(session.business.business_id), user_id=str(session.user_id))
+    return session
+
+
+async def current_session(request: Request, accounts: AccountsDep) -> Session:
+    session = await _signed_in(request, accounts)
+    if session is None:
+        raise NotSignedIn()
+    return session
+
+
+SessionDep = Annotated[Session, Depends(current_session)]
+
+
+async def current_business(
+    request: Request, businesses: BusinessesDep, accounts: AccountsDep
+) -> Business:
+    """The caller's business: by its API key (an owner's powers) or, without a key, by a
+    dashboard session (only ever its own business)."""
     raw = _presented_key(request)
     if not raw:
+        session = await _signed_in(request, accounts)
+        if session is not None:
+            return session.business
         raise MissingApiKey("send your API key in the X-API-Key header", field="X-API-Key")
     business = await businesses.by_api_key(raw)
     if business is None:
         raise InvalidApiKey("this API key is not valid", field="X-API-Key")
+    request.state.role = Role.OWNER
     bind_contextvars(business_id=str(business.business_id))
     return business
 
@@ -133,6 +195,22 @@ async def store_api_business(
 
 
 StoreBusinessDep = Annotated[Business, Depends(store_api_business)]
+
+
+def _managing(area: Area) -> Callable[..., Coroutine[Any, Any, Business]]:
+    async def manager(request: Request, business: StoreBusinessDep) -> Business:
+        """The caller's business, when its role may manage `area` (an API key may)."""
+        if not may_manage(request.state.role, area):
+            raise OwnerOnly()
+        return business
+
+    manager.__name__ = f"manages_{area.value}"
+    return manager
+
+
+# Routes of what only an owner manages: webhook endpoints and store callbacks, WhatsApp.
+WebhooksOwnerDep = Annotated[Business, Depends(_managing(Area.WEBHOOKS))]
+WhatsAppOwnerDep = Annotated[Business, Depends(_managing(Area.WHATSAPP))]
 
 
 async def correlation_id() -> str:

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sauda_contracts.api import NO_NUL, ApiError
 from sauda_gateway import domain as shared
+from sauda_gateway.accounts import domain as accounts
 from sauda_gateway.api.responses import json_response
 from sauda_gateway.domain import DomainError
 from sauda_gateway.merchant import domain as merchant
@@ -31,6 +32,7 @@ STATUS: dict[type[DomainError], int] = {
     shared.NotFound: 404,
     shared.Conflict: 409,
     merchant.RateLimited: 429,
+    accounts.TooManyLoginAttempts: 429,
     shared.Upstream: 502,
 }
 
@@ -41,7 +43,9 @@ def status_of(exc: DomainError) -> int:
 
 def headers_of(exc: DomainError) -> dict[str, str] | None:
     """A refused request's headers: a rate-limited one says when to come back."""
-    return exc.decision.headers() if isinstance(exc, merchant.RateLimited) else None
+    if isinstance(exc, merchant.RateLimited):
+        return exc.decision.headers()
+    return exc.headers() if isinstance(exc, accounts.TooManyLoginAttempts) else None
 
 
 _LOC_ROOTS = ("body", "query", "path", "header")

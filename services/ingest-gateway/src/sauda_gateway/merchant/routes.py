@@ -1,6 +1,6 @@
 """Merchant configuration routes: webhook endpoints (CRUD, secret rotation, test events, the
 delivery log and redelivery), store callbacks, and the connected WhatsApp account. Deliveries
-themselves are the webhook dispatcher's."""
+themselves are the webhook dispatcher's. Only an owner (or an API key) manages any of these."""
 
 import uuid
 from typing import Annotated
@@ -27,9 +27,10 @@ from sauda_gateway.api.deps import (
     CorrelationDep,
     OutboxDep,
     SettingsDep,
-    StoreBusinessDep,
     WebhooksDep,
+    WebhooksOwnerDep,
     WhatsAppDep,
+    WhatsAppOwnerDep,
 )
 from sauda_gateway.api.responses import json_response, refusals
 from sauda_gateway.merchant import handlers
@@ -55,7 +56,7 @@ def _queued(code: str, message: str, command_id: uuid.UUID) -> Response:
 
 
 @webhooks.get("/webhooks", response_model=WebhookEndpointList, responses=refusals())
-async def list_webhooks(business: StoreBusinessDep, endpoints: WebhooksDep) -> Response:
+async def list_webhooks(business: WebhooksOwnerDep, endpoints: WebhooksDep) -> Response:
     """Every endpoint of this business (never their secrets)."""
     rows = await endpoints.of_business(business.business_id)
     return json_response({"webhooks": [_out(r) for r in rows]})
@@ -64,7 +65,7 @@ async def list_webhooks(business: StoreBusinessDep, endpoints: WebhooksDep) -> R
 @webhooks.post("/webhooks", status_code=201, response_model=WebhookEndpointCreated,
                responses=refusals(409))  # fmt: skip
 async def create_webhook(
-    body: WebhookEndpointIn, business: StoreBusinessDep, endpoints: WebhooksDep,
+    body: WebhookEndpointIn, business: WebhooksOwnerDep, endpoints: WebhooksDep,
     settings: SettingsDep,
 ) -> Response:  # fmt: skip
     """A new endpoint; its signing secret is in this answer and never shown again."""
@@ -77,7 +78,7 @@ async def create_webhook(
 
 @webhooks.patch("/webhooks/{id}", response_model=WebhookEndpointOut, responses=refusals(404))
 async def update_webhook(
-    id: str, body: WebhookEndpointPatch, business: StoreBusinessDep, endpoints: WebhooksDep,
+    id: str, body: WebhookEndpointPatch, business: WebhooksOwnerDep, endpoints: WebhooksDep,
     settings: SettingsDep,
 ) -> Response:  # fmt: skip
     """Change URL, events or `active` (`true` reactivates an endpoint that was turned off)."""
@@ -88,7 +89,7 @@ async def update_webhook(
 
 
 @webhooks.delete("/webhooks/{id}", status_code=204, responses=refusals(404))
-async def delete_webhook(id: str, business: StoreBusinessDep, endpoints: WebhooksDep) -> Response:
+async def delete_webhook(id: str, business: WebhooksOwnerDep, endpoints: WebhooksDep) -> Response:
     if not await endpoints.delete(business.business_id, endpoint_id(id)):
         raise WebhookNotFound()
     return Response(status_code=204)
@@ -97,7 +98,7 @@ async def delete_webhook(id: str, business: StoreBusinessDep, endpoints: Webhook
 @webhooks.post(
     "/webhooks/{id}/rotate-secret", response_model=WebhookSecret, responses=refusals(404)
 )
-async def rotate_secret(id: str, business: StoreBusinessDep, endpoints: WebhooksDep) -> Response:
+async def rotate_secret(id: str, business: WebhooksOwnerDep, endpoints: WebhooksDep) -> Response:
     """A new signing secret; deliveries carry signatures by both secrets for 24 hours."""
     secret, until = await handlers.rotate_secret(business, endpoint_id(id), endpoints=endpoints,
                                                  now=clock.now())  # fmt: skip
@@ -110,7 +111,7 @@ async def rotate_secret(id: str, business: StoreBusinessDep, endpoints: Webhooks
     "/webhooks/{id}/test", status_code=202, response_model=Queued, responses=refusals(404)
 )
 async def send_test(
-    id: str, business: StoreBusinessDep, endpoints: WebhooksDep, outbox: OutboxDep,
+    id: str, business: WebhooksOwnerDep, endpoints: WebhooksDep, outbox: OutboxDep,
     correlation_id: CorrelationDep,
 ) -> Response:  # fmt: skip
     """Send a `webhook_test` event to this endpoint; its delivery shows in the log."""
@@ -122,7 +123,7 @@ async def send_test(
 @webhooks.get("/webhooks/{id}/deliveries", response_model=DeliveryList, responses=refusals(404))
 async def deliveries(
     id: str,
-    business: StoreBusinessDep,
+    business: WebhooksOwnerDep,
     endpoints: WebhooksDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -140,7 +141,7 @@ async def deliveries(
 @webhooks.post("/webhooks/{id}/deliveries/{delivery_id}/redeliver", status_code=202,
                response_model=Queued, responses=refusals(404))  # fmt: skip
 async def redeliver(
-    id: str, delivery_id: str, business: StoreBusinessDep, endpoints: WebhooksDep,
+    id: str, delivery_id: str, business: WebhooksOwnerDep, endpoints: WebhooksDep,
     outbox: OutboxDep, correlation_id: CorrelationDep,
 ) -> Response:  # fmt: skip
     """Deliver a past event again (same `event_id`, so the receiver can tell it is a repeat)."""
@@ -155,7 +156,7 @@ async def redeliver(
 
 
 @webhooks.get("/store-callbacks", response_model=StoreCallbacksOut, responses=refusals(404))
-async def get_store_callbacks(business: StoreBusinessDep, endpoints: WebhooksDep) -> Response:
+async def get_store_callbacks(business: WebhooksOwnerDep, endpoints: WebhooksDep) -> Response:
     row = await endpoints.store_callbacks(business.business_id)
     if row is None:
         raise StoreCallbacksNotSet()
@@ -164,7 +165,7 @@ async def get_store_callbacks(business: StoreBusinessDep, endpoints: WebhooksDep
 
 @webhooks.put("/store-callbacks", response_model=StoreCallbacksOut, responses=refusals())
 async def put_store_callbacks(
-    body: StoreCallbacksIn, business: StoreBusinessDep, endpoints: WebhooksDep,
+    body: StoreCallbacksIn, business: WebhooksOwnerDep, endpoints: WebhooksDep,
     settings: SettingsDep,
 ) -> Response:  # fmt: skip
     """The store's own cancel endpoint: called when a shopper cancels on WhatsApp or the
@@ -176,7 +177,7 @@ async def put_store_callbacks(
 
 
 @webhooks.delete("/store-callbacks", status_code=204, responses=refusals(404))
-async def delete_store_callbacks(business: StoreBusinessDep, endpoints: WebhooksDep) -> Response:
+async def delete_store_callbacks(business: WebhooksOwnerDep, endpoints: WebhooksDep) -> Response:
     row = await endpoints.store_callbacks(business.business_id)
     if row is None or not await endpoints.delete(business.business_id, row["id"], "store_cancel"):
         raise StoreCallbacksNotSet()
@@ -184,7 +185,7 @@ async def delete_store_callbacks(business: StoreBusinessDep, endpoints: Webhooks
 
 
 @whatsapp.get("/whatsapp", response_model=WhatsAppAccountOut, responses=refusals(404))
-async def whatsapp_account(business: StoreBusinessDep, accounts: WhatsAppDep) -> Response:
+async def whatsapp_account(business: WhatsAppOwnerDep, accounts: WhatsAppDep) -> Response:
     """The connected WhatsApp number (the access token is never shown)."""
     account = await accounts.of_business(business.business_id)
     if account is None:
@@ -194,7 +195,7 @@ async def whatsapp_account(business: StoreBusinessDep, accounts: WhatsAppDep) ->
 
 @whatsapp.patch("/whatsapp", response_model=WhatsAppAccountOut, responses=refusals(404))
 async def patch_whatsapp_account(
-    body: WhatsAppAccountPatch, business: StoreBusinessDep, accounts: WhatsAppDep
+    body: WhatsAppAccountPatch, business: WhatsAppOwnerDep, accounts: WhatsAppDep
 ) -> Response:
     """Set the admin phone that hears of every new order, or the default template language."""
     changes = body.model_dump(exclude_unset=True, mode="json")

@@ -1,0 +1,1 @@
+"""Merchant users of the dashboard: sign-in, sessions, roles."""

@@ -1,0 +1,93 @@
+"""The dashboard's sign-in: log in (a session cookie), the current session, log out, change the
+password. The session then works every other REST route the way an API key does."""
+
+from datetime import datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from sauda_contracts.accounts import LoginRequest, PasswordChange, SessionOut
+from sauda_gateway import clock
+from sauda_gateway.accounts import handlers
+from sauda_gateway.accounts.domain import SESSION_COOKIE
+from sauda_gateway.accounts.handlers import Opened
+from sauda_gateway.accounts.store import Session
+from sauda_gateway.api.deps import AccountsDep, PasswordsDep, SessionDep, SettingsDep
+from sauda_gateway.api.responses import json_response, refusals
+from sauda_gateway.settings import GatewaySettings
+
+auth = APIRouter(prefix="/api/v1/auth", tags=["Sign-in"])
+
+
+def _session_json(session: Session) -> dict[str, object]:
+    return SessionOut(
+        user_id=session.user_id, business_id=session.business.business_id, email=session.email,
+        role=session.role.value, csrf_token=session.csrf_token, expires_at=session.expires_at,
+    ).model_dump(mode="json")  # fmt: skip
+
+
+def _with_cookie(response: Response, opened: Opened, settings: GatewaySettings,
+                 now: datetime) -> Response:  # fmt: skip
+    response.set_cookie(
+        SESSION_COOKIE,
+        opened.token,
+        max_age=max(1, int((opened.session.expires_at - now).total_seconds())),
+        path="/",
+        secure=settings.gateway_cookie_secure,
+        httponly=True,
+        samesite="lax",
+    )
+    return response
+
+
+@auth.post("/login", response_model=SessionOut, responses=refusals())
+async def login(
+    body: LoginRequest, request: Request, accounts: AccountsDep, passwords: PasswordsDep,
+    settings: SettingsDep,
+) -> Response:  # fmt: skip
+    """Sign in: the answer sets the `sauda_session` cookie and gives the CSRF token that every
+    POST, PUT, PATCH and DELETE of the session must send as `X-CSRF-Token`. Failed logins are
+    limited per email and per client address (429 with Retry-After)."""
+    now = clock.now()
+    opened = await handlers.login(
+        body.email, body.password, request.client.host if request.client else "",
+        store=accounts, passwords=passwords, now=now, session_hours=settings.gateway_session_hours,
+    )  # fmt: skip
+    new = opened.session
+    out = SessionOut(
+        user_id=new.user.user_id, business_id=new.user.business_id, email=new.user.email,
+        role=new.user.role.value, csrf_token=new.csrf_token, expires_at=new.expires_at,
+    )  # fmt: skip
+    return _with_cookie(json_response(out.model_dump(mode="json")), opened, settings, now)
+
+
+@auth.get("/session", response_model=SessionOut, responses=refusals())
+async def current(session: SessionDep) -> Response:
+    """Who is signed in, for which business, until when; and the session's CSRF token."""
+    return json_response(_session_json(session))
+
+
+@auth.post("/logout", status_code=204, responses=refusals())
+async def logout(request: Request, _session: SessionDep, accounts: AccountsDep,
+                 settings: SettingsDep) -> Response:  # fmt: skip
+    """End this session (its cookie opens nothing any more)."""
+    await handlers.logout(request.cookies[SESSION_COOKIE], store=accounts, now=clock.now())
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=settings.gateway_cookie_secure,
+                           httponly=True, samesite="lax")  # fmt: skip
+    return response
+
+
+@auth.post("/password", status_code=204, responses=refusals())
+async def change_password(
+    body: PasswordChange, session: SessionDep, accounts: AccountsDep, passwords: PasswordsDep,
+    settings: SettingsDep,
+) -> Response:  # fmt: skip
+    """Change the password: every session of this user ends, this caller gets a fresh cookie
+    (read its new CSRF token from GET /api/v1/auth/session)."""
+    now = clock.now()
+    opened = await handlers.change_password(
+        session.user_id, body.current_password, body.new_password, store=accounts,
+        passwords=passwords, now=now, session_hours=settings.gateway_session_hours,
+    )  # fmt: skip
+    return _with_cookie(Response(status_code=204), opened, settings, now)
