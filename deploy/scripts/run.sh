@@ -32,6 +32,8 @@ export SANDBOX_WEBHOOK_URL=${SANDBOX_WEBHOOK_URL:-http://127.0.0.1:$GATEWAY_PORT
 export SANDBOX_STATE_FILE=${SANDBOX_STATE_FILE:-$STATE/sandbox.json}
 # Development: webhook endpoints may be http:// and on this machine (a local receiver).
 export WEBHOOKS_ALLOW_PRIVATE_URLS=${WEBHOOKS_ALLOW_PRIVATE_URLS:-true}
+# Development over plain http: the dashboard's session cookie cannot be Secure.
+export GATEWAY_COOKIE_SECURE=${GATEWAY_COOKIE_SECURE:-false}
 pids=()
 stop_services() {
   echo; echo "stopping services (Kafka and Postgres keep running; 'make stop' stops them)"

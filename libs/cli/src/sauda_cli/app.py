@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from sauda_cli import businesses, catalog, plans, replay, topics
+from sauda_cli import businesses, catalog, plans, replay, topics, users
 from sauda_contracts.schemas import write_schemas
 from sauda_runtime.secrets import new_key
 
@@ -15,6 +15,7 @@ app.add_typer(topics.app, name="topics")
 app.add_typer(replay.app, name="replay")
 app.add_typer(plans.app, name="plans")
 app.add_typer(catalog.app, name="catalog")
+app.add_typer(users.app, name="user")
 
 
 @app.command("secret-key")

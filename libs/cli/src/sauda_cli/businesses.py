@@ -100,7 +100,13 @@ def create(
             out |= account.public()
         return out
 
-    echo_json(with_gateway(use))
+    created = with_gateway(use)
+    echo_json(created)
+    typer.echo(
+        "create its owner's sign-in: sauda user create --business "
+        f"{created['business_id']} --email you@shop.pk --role owner",
+        err=True,
+    )
 
 
 @app.command("connect-whatsapp")

@@ -37,8 +37,10 @@ def env() -> Iterator[dict[str, str]]:
     asyncio.run(drop())
 
 
-def sauda(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "sauda_cli", *args], env=env,
+def sauda(
+    env: dict[str, str], *args: str, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "sauda_cli", *args], env=env, input=stdin,
                           capture_output=True, text=True, timeout=120)  # fmt: skip
 
 
@@ -108,3 +110,62 @@ def test_connecting_a_number_without_the_secret_key_is_refused_before_anything_i
     assert account["business_id"] == business
     assert account["whatsapp_phone_number_id"] == "1"
     assert "t" not in account.values()  # the token is never printed back
+
+
+def test_a_business_is_told_how_to_create_its_owner_and_the_owner_can_sign_in(env) -> None:
+    created = sauda(env, "business", "create", "--name", "E")
+    business = json.loads(created.stdout)["business_id"]  # stdout is the JSON alone
+    assert f"sauda user create --business {business} --email you@shop.pk --role owner" in (
+        created.stderr
+    )
+    made = sauda(env, "user", "create", "--business", business, "--email", " Owner@Shop.PK",
+                 "--role", "owner", "--password-stdin", stdin="a long enough password\n")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    user = json.loads(made.stdout)
+    assert set(user) == {"user_id", "business_id", "email", "role"}
+    assert (user["business_id"], user["email"], user["role"]) == (
+        business, "owner@shop.pk", "owner"
+    )  # fmt: skip
+
+    async def stored() -> tuple[str, str]:
+        conn = await asyncpg.connect(env["DATABASE_URL"])
+        try:
+            row = await conn.fetchrow(
+                f'SELECT role, password_hash FROM "{env["GATEWAY_DB_SCHEMA"]}".merchant_users'
+            )
+            return row["role"], row["password_hash"]
+        finally:
+            await conn.close()
+
+    role, password_hash = asyncio.run(stored())
+    assert role == "owner" and password_hash.startswith("$argon2id$")
+
+    staff = sauda(env, "user", "create", "--business", business, "--email", "staff@shop.pk",
+                  "--role", "staff", "--password-stdin", stdin="another long password\n")  # fmt: skip
+    assert staff.returncode == 0, staff.stderr
+    assert json.loads(staff.stdout)["role"] == "staff"
+
+
+def test_user_refusals_name_the_option(env) -> None:
+    business = json.loads(sauda(env, "business", "create", "--name", "F").stdout)["business_id"]
+
+    def user(
+        *args: str, password: str = "a long enough password"
+    ) -> subprocess.CompletedProcess[str]:
+        return sauda(env, "user", "create", "--password-stdin", *args, stdin=password + "\n")
+
+    first = user("--business", business, "--email", "ali@shop.pk", "--role", "owner")
+    assert first.returncode == 0, first.stderr
+    again = user("--business", business, "--email", "ALI@shop.pk", "--role", "staff")
+    assert again.returncode == 2
+    assert "--email" in again.stderr and "exists" in again.stderr
+    short = user("--business", business, "--email", "b@shop.pk", "--role", "owner",
+                 password="short")  # fmt: skip
+    assert short.returncode == 2 and "--password-stdin" in short.stderr and "10" in short.stderr
+    unknown = user("--business", str(uuid4()), "--email", "c@shop.pk", "--role", "owner")
+    assert unknown.returncode == 2
+    assert "--business" in unknown.stderr and "no such business" in unknown.stderr
+    not_an_email = user("--business", business, "--email", "nobody", "--role", "owner")
+    assert not_an_email.returncode == 2 and "--email" in not_an_email.stderr
+    no_role = user("--business", business, "--email", "d@shop.pk", "--role", "admin")
+    assert no_role.returncode == 2 and "--role" in no_role.stderr

@@ -66,3 +66,13 @@ def test_every_group_lists_its_commands() -> None:
         result = runner.invoke(app, [group, "--help"])
         assert result.exit_code == 0
         assert command in result.output
+
+
+def test_a_prompted_password_is_asked_twice_hidden_and_a_short_one_refused() -> None:
+    args = ["user", "create", "--business", "b", "--email", "a@shop.pk", "--role", "owner"]
+    short = runner.invoke(app, args, input="short\nshort\n")
+    assert short.exit_code == 2
+    assert "Repeat for confirmation" in short.output and "short" not in short.stdout
+    assert "password" in short.output and "10 to 128" in short.output
+    differ = runner.invoke(app, args, input="first long password\nother long password\n" * 2)
+    assert "do not match" in differ.output.lower() or "must match" in differ.output.lower()
