@@ -11,6 +11,8 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
+from sauda_gateway import clock
+from sauda_gateway.accounts.domain import login_window
 from sauda_gateway.accounts.passwords import Passwords
 from sauda_gateway.accounts.store import AccountStore
 from sauda_gateway.api.deps import Wiring
@@ -122,11 +124,15 @@ async def offline_wiring(settings: GatewaySettings | None = None) -> AsyncIterat
         await pool.close()
 
 
-async def forget_old_windows(access: AccessStore, every: float = 600.0) -> None:
-    """Drop request counters of hours long gone, now and then."""
+async def forget_old_windows(
+    access: AccessStore, accounts: AccountStore, every: float = 600.0
+) -> None:
+    """Drop request counters of hours long gone, login counts of windows gone by and sessions
+    that have ended, now and then."""
     while True:
         try:
             await access.forget_old_windows(before=window_start(time.time()) - WINDOW_SECONDS)
+            await accounts.forget_ended(before=login_window(clock.now()))
         except Exception as exc:  # the database being away must not end the gateway
             get_logger(__name__).warning("rate_window_cleanup_failed", error=repr(exc))
         await asyncio.sleep(every)
@@ -155,7 +161,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         wiring = wire(settings, pool, producer=producer, relay=relay, waiter=waiter)
         tasks = [
             asyncio.create_task(relay.run()),
-            asyncio.create_task(forget_old_windows(wiring.access)),
+            asyncio.create_task(forget_old_windows(wiring.access, wiring.accounts)),
         ]
         app.state.wiring = wiring
         log.info("gateway_started", port=settings.gateway_port)

@@ -4,6 +4,7 @@ password changes revoking sessions, the login throttle, and what staff may not m
 
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
 from uuid import uuid4
 
 import asyncpg
@@ -12,7 +13,7 @@ import pytest
 
 from sauda_contracts.testing import order_placed
 from sauda_gateway import clock
-from sauda_gateway.accounts.domain import Role
+from sauda_gateway.accounts.domain import Role, login_window
 from sauda_gateway.accounts.handlers import create_user
 from sauda_gateway.accounts.passwords import Passwords
 from sauda_gateway.accounts.store import AccountStore
@@ -238,3 +239,24 @@ async def test_without_a_cookie_the_api_key_answers_are_unchanged(
         both = await http.get("/api/v1/orders", headers={"X-API-Key": business[1],
                                                          "Cookie": "sauda_session=stale"})  # fmt: skip
         assert both.status_code == 200
+
+
+async def test_ended_sessions_and_old_login_counts_are_forgotten(
+    pool: asyncpg.Pool, business: tuple[Business, str]
+) -> None:
+    await user(pool, business[0], "owner@shop.pk")
+    store, now = AccountStore(pool), clock.now()
+    await store.record_failure("owner@shop.pk", "10.0.0.1", login_window(now) - timedelta(hours=1))
+    await store.record_failure("owner@shop.pk", "10.0.0.1", login_window(now))
+    await pool.execute(
+        "INSERT INTO merchant_sessions SELECT $1::bytea, user_id, business_id, 'c', $2::timestamptz, $2::timestamptz, NULL::timestamptz "
+        "FROM merchant_users UNION ALL SELECT $3::bytea, user_id, business_id, 'c', $2::timestamptz, $4::timestamptz, NULL::timestamptz "
+        "FROM merchant_users",
+        b"old", now - timedelta(days=2), b"live", now + timedelta(hours=1),
+    )  # fmt: skip
+    await store.forget_ended(before=login_window(now))
+    assert await store.failures("owner@shop.pk", "10.0.0.1", login_window(now)) == (1, 1)
+    assert await pool.fetchval("SELECT count(*) FROM login_attempts") == 2
+    assert [bytes(r[0]) for r in await pool.fetch("SELECT token_hash FROM merchant_sessions")] == [
+        b"live"
+    ]

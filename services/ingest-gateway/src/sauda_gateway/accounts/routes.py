@@ -2,6 +2,7 @@
 password. The session then works every other REST route the way an API key does."""
 
 from datetime import datetime
+from uuid import UUID
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -9,9 +10,8 @@ from fastapi.responses import Response
 from sauda_contracts.accounts import LoginRequest, PasswordChange, SessionOut
 from sauda_gateway import clock
 from sauda_gateway.accounts import handlers
-from sauda_gateway.accounts.domain import SESSION_COOKIE
+from sauda_gateway.accounts.domain import SESSION_COOKIE, Role
 from sauda_gateway.accounts.handlers import Opened
-from sauda_gateway.accounts.store import Session
 from sauda_gateway.api.deps import AccountsDep, PasswordsDep, SessionDep, SettingsDep
 from sauda_gateway.api.responses import json_response, refusals
 from sauda_gateway.settings import GatewaySettings
@@ -19,11 +19,11 @@ from sauda_gateway.settings import GatewaySettings
 auth = APIRouter(prefix="/api/v1/auth", tags=["Sign-in"])
 
 
-def _session_json(session: Session) -> dict[str, object]:
-    return SessionOut(
-        user_id=session.user_id, business_id=session.business.business_id, email=session.email,
-        role=session.role.value, csrf_token=session.csrf_token, expires_at=session.expires_at,
-    ).model_dump(mode="json")  # fmt: skip
+def _session_json(
+    user_id: UUID, business_id: UUID, email: str, role: Role, csrf_token: str, expires_at: datetime
+) -> dict[str, object]:
+    return SessionOut(user_id=user_id, business_id=business_id, email=email, role=role.value,
+                      csrf_token=csrf_token, expires_at=expires_at).model_dump(mode="json")  # fmt: skip
 
 
 def _with_cookie(response: Response, opened: Opened, settings: GatewaySettings,
@@ -53,18 +53,19 @@ async def login(
         body.email, body.password, request.client.host if request.client else "",
         store=accounts, passwords=passwords, now=now, session_hours=settings.gateway_session_hours,
     )  # fmt: skip
-    new = opened.session
-    out = SessionOut(
-        user_id=new.user.user_id, business_id=new.user.business_id, email=new.user.email,
-        role=new.user.role.value, csrf_token=new.csrf_token, expires_at=new.expires_at,
-    )  # fmt: skip
-    return _with_cookie(json_response(out.model_dump(mode="json")), opened, settings, now)
+    new, user = opened.session, opened.session.user
+    body = _session_json(user.user_id, user.business_id, user.email, user.role, new.csrf_token,
+                         new.expires_at)  # fmt: skip
+    return _with_cookie(json_response(body), opened, settings, now)
 
 
 @auth.get("/session", response_model=SessionOut, responses=refusals())
 async def current(session: SessionDep) -> Response:
     """Who is signed in, for which business, until when; and the session's CSRF token."""
-    return json_response(_session_json(session))
+    return json_response(_session_json(
+        session.user_id, session.business.business_id, session.email, session.role,
+        session.csrf_token, session.expires_at,
+    ))  # fmt: skip
 
 
 @auth.post("/logout", status_code=204, responses=refusals())

@@ -159,3 +159,12 @@ class AccountStore:
         await self._pool.execute(
             "DELETE FROM login_attempts WHERE scope = $2 AND key = $1", email, ACCOUNT
         )
+
+    async def forget_ended(self, before: datetime) -> None:
+        """Login counts of windows that started before `before`, and sessions that expired or
+        were revoked before it."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("DELETE FROM login_attempts WHERE window_start < $1", before)
+            await conn.execute(
+                "DELETE FROM merchant_sessions WHERE expires_at < $1 OR revoked_at < $1", before
+            )
