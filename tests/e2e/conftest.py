@@ -17,6 +17,7 @@ import orjson
 import pytest
 
 from sauda_contracts import TOPICS, Topic
+from sauda_contracts.testing import seed_ingest_body
 from sauda_runtime.kafka import ensure_topics
 from sauda_runtime.secrets import new_key
 from sauda_runtime.testing import free_ports, read_topic, required_env
@@ -257,17 +258,7 @@ def cli() -> Callable[..., Awaitable[str]]:
 
 def seed_body(key: str | None = None, **order: Any) -> dict[str, Any]:
     """The Botaura seed's ingest body, with a fresh idempotency key."""
-    return {
-        "event_type": "order_created",
-        "idempotency_key": key or f"order-{uuid.uuid4().hex}",
-        "customer": {"phone": "923001234567", "name": "Ali Khan", "consent": True},
-        "order": {
-            "items": [{"name": "Widget Pro", "qty": 2, "price": 1500}],
-            "total": 3000,
-            "external_order_id": "WC-456",
-            **order,
-        },
-    }
+    return seed_ingest_body(key or f"order-{uuid.uuid4().hex}", **order)
 
 
 @pytest.fixture

@@ -19,17 +19,9 @@ from sauda_contracts import (
 from sauda_contracts.api import IngestRequest
 from sauda_contracts.orders import ChangeOrderStatus, OrderConfirmed
 from sauda_contracts.schemas import MODELS, write_schemas
+from sauda_contracts.testing import seed_ingest_body
 
-SEED = {
-    "event_type": "order_created",
-    "idempotency_key": "order-abc-123",
-    "customer": {"phone": "923001234567", "name": "Ali Khan", "consent": True},
-    "order": {
-        "items": [{"name": "Widget Pro", "qty": 2, "price": 1500}],
-        "total": 3000,
-        "external_order_id": "WC-456",
-    },
-}
+SEED = seed_ingest_body()
 
 
 def test_the_seed_body_is_accepted() -> None:

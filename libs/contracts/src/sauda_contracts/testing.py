@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 from uuid import UUID, uuid4
 
 from sauda_contracts.language import Language
@@ -83,3 +84,19 @@ def status_changed(
             **body,
         ),
     )
+
+
+def seed_ingest_body(idempotency_key: str = "order-abc-123", **order: Any) -> dict[str, Any]:
+    """The Botaura seed's `POST /api/v1/events/ingest` body as its document shows it; `order`
+    fields replace or add to the seed's order."""
+    return {
+        "event_type": "order_created",
+        "idempotency_key": idempotency_key,
+        "customer": {"phone": "923001234567", "name": "Ali Khan", "consent": True},
+        "order": {
+            "items": [{"name": "Widget Pro", "qty": 2, "price": 1500}],
+            "total": 3000,
+            "external_order_id": "WC-456",
+            **order,
+        },
+    }

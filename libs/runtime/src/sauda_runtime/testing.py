@@ -6,7 +6,7 @@ import socket
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
@@ -56,6 +56,24 @@ async def migrated_schema(dsn: str, migrations: Migrations) -> AsyncIterator[asy
     finally:
         await pool.execute(f'DROP SCHEMA "{schema}" CASCADE')
         await pool.close()
+
+
+async def given_business(
+    pool: asyncpg.Pool, gateway_schema: str, business_id: UUID, name: str
+) -> None:
+    """The gateway's row of a business, which services reading the gateway's tables join on."""
+    await pool.execute(
+        f'INSERT INTO "{gateway_schema}".businesses (business_id, name) VALUES ($1, $2) '
+        "ON CONFLICT DO NOTHING",
+        business_id,
+        name,
+    )
+
+
+async def outbox_rows(pool: asyncpg.Pool, topic: str | None = None) -> list[asyncpg.Record]:
+    """What a service's outbox holds (topic, key, value) in the order it was written."""
+    rows = await pool.fetch("SELECT topic, key, value FROM outbox ORDER BY id")
+    return [r for r in rows if topic is None or r["topic"] == topic]
 
 
 async def read_topic(

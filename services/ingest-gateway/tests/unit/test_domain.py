@@ -3,6 +3,7 @@
 from uuid import UUID
 
 from sauda_contracts.api import IngestRequest
+from sauda_contracts.testing import seed_ingest_body
 from sauda_gateway.merchant.domain import hash_api_key, plan_allowing, rate_decision, window_start
 from sauda_gateway.orders.domain import format_order_number, order_id_for, request_fingerprint
 
@@ -11,17 +12,7 @@ B2 = UUID("33333333-3333-4333-8333-333333333333")
 
 
 def seed_request(**changes: object) -> IngestRequest:
-    body = {
-        "event_type": "order_created",
-        "idempotency_key": "order-abc-123",
-        "customer": {"phone": "923001234567", "name": "Ali Khan", "consent": True},
-        "order": {
-            "items": [{"name": "Widget Pro", "qty": 2, "price": 1500}],
-            "total": 3000,
-            "external_order_id": "WC-456",
-        },
-    }
-    body.update(changes)
+    body = seed_ingest_body() | changes
     return IngestRequest.model_validate(body)
 
 

@@ -26,6 +26,7 @@ from sauda_notifier.handlers.common import NotifierConfig
 from sauda_notifier.handlers.templates import TemplateBook
 from sauda_runtime.db import Migrations
 from sauda_runtime.secrets import SecretBox
+from sauda_runtime.testing import given_business, outbox_rows
 
 # The two gateway tables the notifier reads (as in the gateway's 0001 and 0006 migrations).
 GATEWAY_DDL = """
@@ -235,12 +236,7 @@ class World:
     ) -> UUID:
         business_id = business_id or self.business_id
         g = self.gateway_schema
-        await self.pool.execute(
-            f'INSERT INTO "{g}".businesses (business_id, name) VALUES ($1, $2) '
-            "ON CONFLICT DO NOTHING",
-            business_id,
-            name,
-        )
+        await given_business(self.pool, g, business_id, name)
         await self.pool.execute(
             f'INSERT INTO "{g}".whatsapp_accounts (business_id, phone_number_id, waba_id, '
             " access_token_enc, graph_url, api_version, admin_phone, language) "
@@ -259,8 +255,7 @@ class World:
         return await self.pool.fetch("SELECT * FROM messages ORDER BY created_at, purpose")
 
     async def outbox(self, topic: str | None = None) -> list[asyncpg.Record]:
-        rows = await self.pool.fetch("SELECT topic, key, value FROM outbox ORDER BY id")
-        return [r for r in rows if topic is None or r["topic"] == topic]
+        return await outbox_rows(self.pool, topic)
 
 
 @pytest.fixture

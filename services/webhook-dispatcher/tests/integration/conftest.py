@@ -21,7 +21,7 @@ from sauda_contracts.webhooks import RedeliverWebhook, SendTestWebhook, WebhookA
 from sauda_runtime.consumer_service import consume
 from sauda_runtime.db import Migrations
 from sauda_runtime.secrets import SecretBox
-from sauda_runtime.testing import free_ports
+from sauda_runtime.testing import free_ports, given_business, outbox_rows
 from sauda_webhooks.adapters.http import HttpSender
 from sauda_webhooks.adapters.store import PgWebhookStore
 from sauda_webhooks.bootstrap import MIGRATIONS, Dispatcher, wire
@@ -145,12 +145,7 @@ class World:
     ) -> UUID:
         business_id = business_id or self.business_id
         g = self.gateway_schema
-        await self.pool.execute(
-            f'INSERT INTO "{g}".businesses (business_id, name) VALUES ($1, $2) '
-            "ON CONFLICT DO NOTHING",
-            business_id,
-            "Chai Wala",
-        )
+        await given_business(self.pool, g, business_id, "Chai Wala")
         endpoint_id = uuid4()
         await self.pool.execute(
             f'INSERT INTO "{g}".webhook_endpoints (endpoint_id, business_id, kind, url, events, '
@@ -171,8 +166,7 @@ class World:
         return await self.pool.fetch("SELECT * FROM deliveries ORDER BY created_at, delivery_id")
 
     async def outbox(self, topic: str | None = None) -> list[asyncpg.Record]:
-        rows = await self.pool.fetch("SELECT topic, key, value FROM outbox ORDER BY id")
-        return [r for r in rows if topic is None or r["topic"] == topic]
+        return await outbox_rows(self.pool, topic)
 
 
 def make_world(
