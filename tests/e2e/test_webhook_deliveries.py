@@ -7,7 +7,7 @@ import itertools
 import signal
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -15,47 +15,14 @@ import pytest
 from aiohttp import web
 from standardwebhooks.webhooks import Webhook
 
+from sauda_runtime.endpoints import Receiver, receivers
 from sauda_runtime.testing import free_ports
-
-
-@dataclass
-class Hit:
-    at: float
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Receiver:
-    """A merchant's endpoint: records every request; answers from `script`, then 200."""
-
-    url: str = ""
-    hits: list[Hit] = field(default_factory=list)
-    script: list[int] = field(default_factory=list)  # statuses to answer first
-    always: int = 200
-
-    async def handle(self, request: web.Request) -> web.Response:
-        self.hits.append(Hit(time.monotonic(), dict(request.headers), await request.read()))
-        status = self.script.pop(0) if self.script else self.always
-        return web.Response(status=status, text="ok" if status < 300 else "nope " * 500)
-
-    async def at_least(self, n: int = 1) -> list[Hit] | None:
-        """Every request so far once there are `n` of them (a check for `wait_for`)."""
-        return self.hits if len(self.hits) >= n else None
 
 
 @pytest.fixture
 async def receiver() -> AsyncIterator[Receiver]:
-    rec = Receiver()
-    app = web.Application()
-    app.router.add_post("/{tail:.*}", rec.handle)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    [port] = free_ports(1)
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    rec.url = f"http://127.0.0.1:{port}/hooks/sauda"
-    yield rec
-    await runner.cleanup()
+    async with receivers("/hooks/sauda") as make:
+        yield await make()
 
 
 @dataclass
@@ -147,7 +114,7 @@ async def test_retries_at_1_4_16_then_success(
 async def test_ten_failures_deactivate_and_reactivation_resumes(
     shop: Shop, wait_for: Any, receiver: Receiver
 ) -> None:
-    receiver.always = 500
+    receiver.default_status = 500
     endpoint = await shop.subscribe(receiver.url)
     for _ in range(10):
         await shop.place()
@@ -169,7 +136,7 @@ async def test_ten_failures_deactivate_and_reactivation_resumes(
     await asyncio.sleep(2.0)
     assert len(receiver.hits) == hits_before  # off: nothing is sent
 
-    receiver.always = 200
+    receiver.default_status = 200
     back = await shop.client.patch(
         f"/api/v1/webhooks/{endpoint['id']}", headers=shop.auth, json={"active": True}
     )

@@ -43,6 +43,18 @@ async def login(http: httpx.AsyncClient, email: str, password: str = PASSWORD) -
     return await http.post("/api/v1/auth/login", json={"email": email, "password": password})
 
 
+@pytest.fixture
+async def owner(pool: asyncpg.Pool, business: tuple[Business, str]) -> str:
+    """The business's owner, signed up: their email."""
+    await user(pool, business[0], "owner@shop.pk")
+    return "owner@shop.pk"
+
+
+async def fail_logins(http: httpx.AsyncClient, email: str, times: int) -> None:
+    for _ in range(times):
+        assert (await login(http, email, "wrong password")).status_code == 401
+
+
 def insecure(api: Api) -> AbstractAsyncContextManager[httpx.AsyncClient]:
     """A client over plain http keeps the cookie only when it is not Secure."""
     return api(gateway_cookie_secure=False)
@@ -166,12 +178,10 @@ async def test_a_password_change_revokes_every_session_and_opens_a_fresh_one(
 
 
 async def test_the_sixth_failed_login_of_an_email_is_refused_with_retry_after(
-    api: Api, pool: asyncpg.Pool, business: tuple[Business, str]
+    api: Api, owner: str
 ) -> None:
-    await user(pool, business[0], "owner@shop.pk")
     async with api() as http:
-        for _ in range(5):
-            assert (await login(http, "owner@shop.pk", "wrong password")).status_code == 401
+        await fail_logins(http, "owner@shop.pk", 5)
         throttled = await login(http, "OWNER@shop.pk")  # even the right password, now
         assert throttled.status_code == 429
         assert throttled.json()["code"] == "too_many_login_attempts"
@@ -179,15 +189,12 @@ async def test_the_sixth_failed_login_of_an_email_is_refused_with_retry_after(
 
 
 async def test_a_success_clears_the_email_count_but_not_the_address_count(
-    api: Api, pool: asyncpg.Pool, business: tuple[Business, str]
+    api: Api, owner: str
 ) -> None:
-    await user(pool, business[0], "owner@shop.pk")
     async with api() as http:
-        for _ in range(4):
-            await login(http, "owner@shop.pk", "wrong password")
+        await fail_logins(http, "owner@shop.pk", 4)
         assert (await login(http, "owner@shop.pk")).status_code == 200
-        for _ in range(4):
-            assert (await login(http, "owner@shop.pk", "wrong password")).status_code == 401
+        await fail_logins(http, "owner@shop.pk", 4)
         for n in range(12):  # 20 failures from this address in all
             assert (await login(http, f"guess{n}@shop.pk")).status_code == 401
         throttled = await login(http, "owner@shop.pk")  # the 21st attempt after failures

@@ -6,22 +6,23 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
 import pytest
-from aiohttp import web
 
 from sauda_contracts import AnyOrderEvent, OrderPlaced
 from sauda_contracts.testing import order_placed as placed_order
 from sauda_contracts.webhooks import RedeliverWebhook, SendTestWebhook, WebhookAttemptDue
 from sauda_runtime.consumer_service import consume
 from sauda_runtime.db import Migrations
+from sauda_runtime.endpoints import Receiver
+from sauda_runtime.endpoints import receivers as endpoint_receivers
 from sauda_runtime.secrets import SecretBox
-from sauda_runtime.testing import free_ports, given_business, outbox_rows
+from sauda_runtime.testing import given_business, outbox_rows
 from sauda_webhooks.adapters.http import HttpSender
 from sauda_webhooks.adapters.store import PgWebhookStore
 from sauda_webhooks.bootstrap import MIGRATIONS, Dispatcher, wire
@@ -41,32 +42,6 @@ CREATE TABLE businesses (
 );
 """
 SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-
-
-@dataclass
-class Hit:
-    at: float
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Receiver:
-    """A merchant's endpoint: answers from a script of statuses (then 200), optionally slowly."""
-
-    url: str = ""
-    hits: list[Hit] = field(default_factory=list)
-    script: list[int] = field(default_factory=list)
-    delay: float = 0.0
-    default_status: int = 200
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.read()
-        self.hits.append(Hit(time.monotonic(), dict(request.headers), body))
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        status = self.script.pop(0) if self.script else self.default_status
-        return web.Response(status=status, text=f"status {status} " + "x" * 3000)
 
 
 async def wait_for(check: Callable[[], Awaitable[Any]], *, timeout: float = 10.0) -> Any:
@@ -92,25 +67,9 @@ def gateway_ddl() -> str:
 
 @pytest.fixture
 async def receivers() -> AsyncIterator[Callable[[], Awaitable[Receiver]]]:
-    runners: list[web.AppRunner] = []
-
-    async def make() -> Receiver:
-        receiver = Receiver()
-        app = web.Application()
-        app.router.add_post("/hook", receiver.handle)
-        runner = web.AppRunner(app)
-        await runner.setup()
-        port = free_ports(1)[0]
-        await web.TCPSite(runner, "127.0.0.1", port).start()
-        runners.append(runner)
-        receiver.url = f"http://127.0.0.1:{port}/hook"
-        return receiver
-
-    try:
-        yield make
-    finally:
-        for runner in runners:
-            await runner.cleanup()
+    """Endpoints whose 2xx answers are longer than the excerpt the delivery log keeps."""
+    async with endpoint_receivers() as make:
+        yield lambda: make(ok_body="ok " * 1500)
 
 
 @dataclass

@@ -162,10 +162,7 @@ class NotSignedIn(
 
 
 class InvalidSession(
-    Unauthenticated,
-    code="invalid_session",
-    message="this session has ended; sign in again",
-    field="sauda_session",
+    Unauthenticated, code="invalid_session", message="session ended: sign in", field=SESSION_COOKIE
 ): ...
 
 
@@ -185,7 +182,7 @@ class OwnerOnly(
 class WrongPassword(
     Invalid,
     code="wrong_password",
-    message="the current password is not right",
+    message="the current password is wrong",
     field="current_password",
 ): ...
 
