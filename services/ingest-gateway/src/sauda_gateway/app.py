@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import FastAPI
 
 from sauda_gateway.accounts.routes import auth
+from sauda_gateway.api.cors import WidgetCorsMiddleware
 from sauda_gateway.api.errors import install_error_handlers
 from sauda_gateway.api.health import health
 from sauda_gateway.api.middleware import BodySizeLimitMiddleware, CorrelationMiddleware
@@ -17,6 +18,7 @@ from sauda_gateway.merchant.routes import webhooks, whatsapp
 from sauda_gateway.orders.routes import orders, zapier
 from sauda_gateway.view.routes import messages
 from sauda_gateway.view.routes import orders as order_reads
+from sauda_gateway.widget.routes import widget
 from sauda_runtime.service import JsonBodyMiddleware
 
 
@@ -32,10 +34,11 @@ def build_app(
         lifespan=lifespan,
     )
     for router in (auth, orders, order_reads, zapier, bob, messages, whatsapp, webhooks, catalog,
-                   meta_webhooks, health):  # fmt: skip
+                   widget, meta_webhooks, health):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(CorrelationMiddleware)
+    app.add_middleware(WidgetCorsMiddleware)
     return app

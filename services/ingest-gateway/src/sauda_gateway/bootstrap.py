@@ -32,6 +32,7 @@ from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
 from sauda_gateway.view.projector import subscribe_view
 from sauda_gateway.view.queries import MessageLog, OrderView
+from sauda_gateway.widget.store import WidgetStore
 from sauda_runtime.consumer import make_broker
 from sauda_runtime.db import create_pool, migrate
 from sauda_runtime.kafka import make_producer, wait_for_kafka
@@ -109,6 +110,7 @@ def wire(
         crawler=store_crawler(settings),
         accounts=AccountStore(pool),
         passwords=Passwords(),
+        widget=WidgetStore(pool),
     )
 
 
@@ -124,15 +126,15 @@ async def offline_wiring(settings: GatewaySettings | None = None) -> AsyncIterat
         await pool.close()
 
 
-async def forget_old_windows(
-    access: AccessStore, accounts: AccountStore, every: float = 600.0
-) -> None:
+async def forget_old_windows(wiring: Wiring, every: float = 600.0) -> None:
     """Drop request counters of hours long gone, login counts of windows gone by and sessions
-    that have ended, now and then."""
+    (dashboard and widget) that have ended, now and then."""
+    access, accounts = wiring.access, wiring.accounts
     while True:
         try:
             await access.forget_old_windows(before=window_start(time.time()) - WINDOW_SECONDS)
             await accounts.forget_ended(before=login_window(clock.now()))
+            await wiring.widget.forget_ended(before=login_window(clock.now()))
         except Exception as exc:  # the database being away must not end the gateway
             get_logger(__name__).warning("rate_window_cleanup_failed", error=repr(exc))
         await asyncio.sleep(every)
@@ -161,7 +163,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         wiring = wire(settings, pool, producer=producer, relay=relay, waiter=waiter)
         tasks = [
             asyncio.create_task(relay.run()),
-            asyncio.create_task(forget_old_windows(wiring.access, wiring.accounts)),
+            asyncio.create_task(forget_old_windows(wiring)),
         ]
         app.state.wiring = wiring
         log.info("gateway_started", port=settings.gateway_port)

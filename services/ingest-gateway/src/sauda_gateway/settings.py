@@ -102,3 +102,8 @@ class GatewaySettings(CommonSettings):
         le=24 * 90,
         description="GATEWAY_SESSION_HOURS: how long a dashboard session lasts after its login.",
     )
+    widget_allow_http_origins: bool = Field(
+        default=False,
+        description="WIDGET_ALLOW_HTTP_ORIGINS: let widget keys and sessions name http:// pages "
+        "beyond localhost (development only; https is required otherwise).",
+    )

@@ -49,6 +49,9 @@ from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
 from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
 from sauda_gateway.view.queries import MessageLog, OrderView
+from sauda_gateway.widget import handlers as widget
+from sauda_gateway.widget.domain import SESSION_PREFIX as WIDGET_SESSION
+from sauda_gateway.widget.store import WidgetStore
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Wiring:
     crawler: StoreCrawler
     accounts: AccountStore
     passwords: Passwords
+    widget: WidgetStore
 
 
 _NAMES = {f.name for f in fields(Wiring)}
@@ -110,6 +114,7 @@ CatalogDep = Annotated[CatalogStore, _part("catalog")]
 CrawlerDep = Annotated[StoreCrawler, _part("crawler")]
 AccountsDep = Annotated[AccountStore, _part("accounts")]
 PasswordsDep = Annotated[Passwords, _part("passwords")]
+WidgetDep = Annotated[WidgetStore, _part("widget")]
 
 # Header names of the stores Sauda stands in for, so their integrations work unchanged.
 _KEY_HEADERS = ("x-api-key", "x-botaura-key", "x-guest-id")
@@ -156,12 +161,36 @@ async def current_session(request: Request, accounts: AccountsDep) -> Session:
 SessionDep = Annotated[Session, Depends(current_session)]
 
 
+def answer_cors(request: Request) -> Callable[[str], None]:
+    """Lets the CORS middleware answer this origin (api/cors.py reads `cors_origin`)."""
+
+    def allow(origin: str) -> None:
+        request.state.cors_origin = origin
+
+    return allow
+
+
+async def _widget_business(request: Request, token: str, store: WidgetStore) -> Business:
+    """A widget session's call: staff powers, the orders panel's routes only, its own origin."""
+    route = request.scope.get("route")
+    business = await widget.admit(
+        token, request.headers.get("origin"), request.method,
+        getattr(route, "path", request.url.path), store=store, now=clock.now(),
+        answer_cors=answer_cors(request),
+    )  # fmt: skip
+    request.state.role = Role.STAFF
+    bind_contextvars(business_id=str(business.business_id), widget=True)
+    return business
+
+
 async def current_business(
-    request: Request, businesses: BusinessesDep, accounts: AccountsDep
+    request: Request, businesses: BusinessesDep, accounts: AccountsDep, widgets: WidgetDep
 ) -> Business:
-    """The caller's business: by its API key (an owner's powers) or, without a key, by a
-    dashboard session (only ever its own business)."""
+    """The caller's business: by its API key (an owner's powers), by a widget session (the
+    orders panel only) or, without either, by a dashboard session (only ever its own business)."""
     raw = _presented_key(request)
+    if raw and raw.startswith(WIDGET_SESSION):
+        return await _widget_business(request, raw, widgets)
     if not raw:
         session = await _signed_in(request, accounts)
         if session is not None:
@@ -208,9 +237,10 @@ def _managing(area: Area) -> Callable[..., Coroutine[Any, Any, Business]]:
     return manager
 
 
-# Routes of what only an owner manages: webhook endpoints and store callbacks, WhatsApp.
+# Routes of what only an owner manages: webhook endpoints and store callbacks, WhatsApp, keys.
 WebhooksOwnerDep = Annotated[Business, Depends(_managing(Area.WEBHOOKS))]
 WhatsAppOwnerDep = Annotated[Business, Depends(_managing(Area.WHATSAPP))]
+KeysOwnerDep = Annotated[Business, Depends(_managing(Area.API_KEYS))]
 
 
 async def correlation_id() -> str:

@@ -1,0 +1,1 @@
+"""The embeddable orders widget: publishable keys, short-lived widget sessions, their origins."""
