@@ -51,6 +51,12 @@ async def exchanged(http: httpx.AsyncClient, key: str, origin: str) -> httpx.Res
                            json={"publishable_key": key})  # fmt: skip
 
 
+async def session_of(http: httpx.AsyncClient, api_key: str) -> tuple[dict[str, Any], str]:
+    """A publishable key listing SHOP, and the widget token a page on SHOP got with it."""
+    key = await publishable(http, api_key, SHOP)
+    return key, (await exchanged(http, key["publishable_key"], SHOP)).json()["token"]
+
+
 async def test_a_publishable_key_opens_the_orders_panel_from_its_listed_origin_only(
     api: Api, pool: asyncpg.Pool, business: tuple[Business, str]
 ) -> None:
@@ -86,8 +92,7 @@ async def test_a_widget_session_refuses_other_pages_and_other_routes(
     api: Api, business: tuple[Business, str]
 ) -> None:
     async with api() as http:
-        key = await publishable(http, business[1], SHOP)
-        token = (await exchanged(http, key["publishable_key"], SHOP)).json()["token"]
+        _, token = await session_of(http, business[1])
         for origin in (EVIL, None):
             other = await http.get("/api/v1/orders", headers=widget(token, origin))
             assert other.status_code == 403 and other.json()["code"] == "origin_not_allowed"
@@ -105,8 +110,7 @@ async def test_revoking_the_key_ends_its_sessions_and_its_exchanges(
     api: Api, business: tuple[Business, str]
 ) -> None:
     async with api() as http:
-        key = await publishable(http, business[1], SHOP)
-        token = (await exchanged(http, key["publishable_key"], SHOP)).json()["token"]
+        key, token = await session_of(http, business[1])
         gone = await http.delete(
             f"/api/v1/widget/keys/{key['key_id']}", headers=key_of(business[1])
         )

@@ -21,17 +21,18 @@ from sauda_gateway.widget.domain import (
 NOW = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(
-    ("raw", "origin"),
-    [
-        ("https://Admin.Shop.PK", "https://admin.shop.pk"),
-        ("https://admin.shop.pk/", "https://admin.shop.pk"),
-        ("https://admin.shop.pk:443", "https://admin.shop.pk"),
-        ("https://admin.shop.pk:8443", "https://admin.shop.pk:8443"),
-        ("http://localhost:3000", "http://localhost:3000"),
-        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-    ],
-)
+# What a merchant types, and the origin a browser sends for that page.
+SPELLINGS = {
+    "https://Admin.Shop.PK": "https://admin.shop.pk",
+    "https://admin.shop.pk/": "https://admin.shop.pk",
+    "https://admin.shop.pk:443": "https://admin.shop.pk",
+    "https://admin.shop.pk:8443": "https://admin.shop.pk:8443",
+    "http://localhost:3000": "http://localhost:3000",
+    "http://127.0.0.1:8080": "http://127.0.0.1:8080",
+}
+
+
+@pytest.mark.parametrize(("raw", "origin"), SPELLINGS.items())
 def test_an_origin_is_spelled_as_the_browser_sends_it(raw: str, origin: str) -> None:
     assert normalize_origin(raw) == origin
 

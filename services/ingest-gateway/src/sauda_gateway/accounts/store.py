@@ -8,6 +8,7 @@ import asyncpg
 
 from sauda_gateway.accounts.domain import ACCOUNT, ADDRESS, EmailTaken, Role
 from sauda_gateway.domain import Business
+from sauda_gateway.merchant.rows import BUSINESS_COLUMNS, business_of
 from sauda_runtime.db import Conn
 
 
@@ -117,16 +118,14 @@ class AccountStore:
     async def session(self, token_hash: bytes) -> Session | None:
         row = await self._pool.fetchrow(
             "SELECT s.user_id, u.email, u.role, s.csrf_token, s.expires_at, s.revoked_at, "
-            "b.business_id, b.name, b.plan, b.default_country FROM merchant_sessions s "
-            "JOIN merchant_users u USING (user_id) JOIN businesses b ON b.business_id = u.business_id "
-            "WHERE s.token_hash = $1",
+            f"{BUSINESS_COLUMNS} FROM merchant_sessions s JOIN merchant_users u USING (user_id) "
+            "JOIN businesses b ON b.business_id = u.business_id WHERE s.token_hash = $1",
             token_hash,
         )
-        if row is None:
-            return None
-        business = Business(row["business_id"], row["name"], row["plan"], row["default_country"])
-        return Session(row["user_id"], row["email"], Role(row["role"]), row["csrf_token"],
-                       row["expires_at"], row["revoked_at"], business)  # fmt: skip
+        return None if row is None else Session(
+            row["user_id"], row["email"], Role(row["role"]), row["csrf_token"], row["expires_at"],
+            row["revoked_at"], business_of(row),
+        )  # fmt: skip
 
     async def revoke(self, token_hash: bytes, now: datetime) -> None:
         await self._pool.execute(

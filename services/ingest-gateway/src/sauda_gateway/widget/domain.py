@@ -138,10 +138,7 @@ class WidgetSessionEnded(
 
 
 class InvalidPublishableKey(
-    Unauthenticated,
-    code="invalid_publishable_key",
-    message="this publishable key is not valid",
-    field="publishable_key",
+    Unauthenticated, code="invalid_publishable_key", message="not a live publishable key"
 ): ...
 
 

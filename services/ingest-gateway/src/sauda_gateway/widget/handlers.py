@@ -74,7 +74,7 @@ async def exchange(
     """A page with a publishable key opens a session, if it is on one of the key's origins."""
     key = await store.live_key(publishable_key)
     if key is None:
-        raise InvalidPublishableKey()
+        raise InvalidPublishableKey(field="publishable_key")
     if sent_origin is None or sent_origin.lower() not in key.origins:
         raise OriginNotAllowed()
     return await _open(store, key.business_id, sent_origin.lower(), key.key_id, now,

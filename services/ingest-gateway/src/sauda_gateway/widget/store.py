@@ -7,6 +7,7 @@ from uuid import UUID
 import asyncpg
 
 from sauda_gateway.domain import Business
+from sauda_gateway.merchant.rows import BUSINESS_COLUMNS, business_of
 
 
 @dataclass(frozen=True)
@@ -80,16 +81,14 @@ class WidgetStore:
 
     async def session(self, token_hash: bytes) -> WidgetSession | None:
         row = await self._pool.fetchrow(
-            "SELECT s.origin, s.expires_at, k.revoked_at IS NOT NULL AS key_revoked, "
-            "b.business_id, b.name, b.plan, b.default_country FROM widget_sessions s "
-            "JOIN businesses b USING (business_id) LEFT JOIN widget_keys k USING (key_id) "
-            "WHERE s.token_hash = $1",
+            f"SELECT s.origin, s.expires_at, k.revoked_at IS NOT NULL AS key_revoked, {BUSINESS_COLUMNS} "
+            "FROM widget_sessions s JOIN businesses b USING (business_id) "
+            "LEFT JOIN widget_keys k USING (key_id) WHERE s.token_hash = $1",
             token_hash,
         )
-        if row is None:
-            return None
-        business = Business(row["business_id"], row["name"], row["plan"], row["default_country"])
-        return WidgetSession(business, row["origin"], row["expires_at"], row["key_revoked"])
+        return None if row is None else WidgetSession(
+            business_of(row), row["origin"], row["expires_at"], row["key_revoked"]
+        )  # fmt: skip
 
     async def forget_ended(self, before: datetime) -> None:
         """Widget sessions that ended before `before`."""
