@@ -80,6 +80,21 @@ fi
 KEY=$(field api_key)
 NUMBER=$(field whatsapp_phone_number_id)
 
+# The demo owner's dashboard login, made once per demo business and kept in .state.
+OWNER=$STATE/demo-owner
+if [[ ! -s $OWNER || $(head -1 "$OWNER") != "$(field business_id)" ]]; then
+  password=$(python3 -c 'import secrets; print(secrets.token_urlsafe(12))')
+  for email in owner@demo.shop "owner+$(field business_id | cut -c1-8)@demo.shop"; do
+    if uv run --frozen sauda user create --business "$(field business_id)" --email "$email" \
+        --role owner --password-stdin <<<"$password" >/dev/null 2>&1; then
+      (umask 077; printf '%s\n%s\n%s\n' "$(field business_id)" "$email" "$password" >"$OWNER")
+      break
+    fi
+  done
+fi
+OWNER_EMAIL=$(sed -n 2p "$OWNER")
+OWNER_PASSWORD=$(sed -n 3p "$OWNER")
+
 # A small demo catalog and two FAQs, once, so the chat can take an order straight away.
 API="http://127.0.0.1:$GATEWAY_PORT/api/v1"
 if [[ $(curl -s "$API/products?limit=1" -H "X-API-Key: $KEY") == *'"total":0'* ]]; then
@@ -100,6 +115,7 @@ fi
 cat <<EOF
 
   Sauda is running.
+    Dashboard          http://127.0.0.1:$GATEWAY_PORT/app/   sign in: $OWNER_EMAIL / $OWNER_PASSWORD
     API (gateway)      http://127.0.0.1:$GATEWAY_PORT   (docs: /docs)
     WhatsApp sandbox   http://127.0.0.1:$SANDBOX_PORT/sandbox/   (the shopper's phone)
     order ledger       http://127.0.0.1:${LEDGER_HEALTH_PORT:-8101}/readyz
