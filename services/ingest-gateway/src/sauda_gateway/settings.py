@@ -102,3 +102,8 @@ class GatewaySettings(CommonSettings):
         le=24 * 90,
         description="GATEWAY_SESSION_HOURS: how long a dashboard session lasts after its login.",
     )
+    gateway_public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="GATEWAY_PUBLIC_URL: the address people reach the gateway (and its dashboard) "
+        "at, without a trailing slash; invite links are built on it.",
+    )
