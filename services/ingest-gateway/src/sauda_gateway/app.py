@@ -6,7 +6,9 @@ from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
 
+from sauda_gateway.accounts.key_routes import api_keys
 from sauda_gateway.accounts.routes import auth
+from sauda_gateway.accounts.user_routes import users
 from sauda_gateway.api.cors import WidgetCorsMiddleware
 from sauda_gateway.api.errors import install_error_handlers
 from sauda_gateway.api.health import health
@@ -14,7 +16,7 @@ from sauda_gateway.api.middleware import BodySizeLimitMiddleware, CorrelationMid
 from sauda_gateway.catalog.routes import catalog
 from sauda_gateway.integrations.bob.routes import bob
 from sauda_gateway.integrations.meta.routes import meta_webhooks
-from sauda_gateway.merchant.routes import webhooks, whatsapp
+from sauda_gateway.merchant.routes import plan, webhooks, whatsapp
 from sauda_gateway.orders.routes import orders, zapier
 from sauda_gateway.view.routes import messages
 from sauda_gateway.view.routes import orders as order_reads
@@ -33,8 +35,8 @@ def build_app(
         description="Sauda: WhatsApp COD order confirmation for online stores.",
         lifespan=lifespan,
     )
-    for router in (auth, orders, order_reads, zapier, bob, messages, whatsapp, webhooks, catalog,
-                   widget, meta_webhooks, health):  # fmt: skip
+    for router in (auth, api_keys, users, orders, order_reads, zapier, bob, messages, whatsapp,
+                   webhooks, plan, catalog, widget, meta_webhooks, health):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

@@ -13,6 +13,8 @@ from fastapi import FastAPI
 
 from sauda_gateway import clock
 from sauda_gateway.accounts.domain import login_window
+from sauda_gateway.accounts.invites import InviteStore
+from sauda_gateway.accounts.keys import ApiKeyStore
 from sauda_gateway.accounts.passwords import Passwords
 from sauda_gateway.accounts.store import AccountStore
 from sauda_gateway.api.deps import Wiring
@@ -111,6 +113,8 @@ def wire(
         accounts=AccountStore(pool),
         passwords=Passwords(),
         widget=WidgetStore(pool),
+        api_keys=ApiKeyStore(pool),
+        invites=InviteStore(pool),
     )
 
 
@@ -128,7 +132,7 @@ async def offline_wiring(settings: GatewaySettings | None = None) -> AsyncIterat
 
 async def forget_old_windows(wiring: Wiring, every: float = 600.0) -> None:
     """Drop request counters of hours long gone, login counts of windows gone by and sessions
-    (dashboard and widget) that have ended, now and then."""
+    (dashboard and widget) that have ended and invites that expired, now and then."""
     access, accounts = wiring.access, wiring.accounts
     while True:
         try:

@@ -107,3 +107,8 @@ class GatewaySettings(CommonSettings):
         description="WIDGET_ALLOW_HTTP_ORIGINS: let widget keys and sessions name http:// pages "
         "beyond localhost (development only; https is required otherwise).",
     )
+    gateway_public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="GATEWAY_PUBLIC_URL: the address people reach the gateway (and its dashboard) "
+        "at, without a trailing slash; invite links are built on it.",
+    )

@@ -13,7 +13,7 @@ from sauda_contracts.widget import (
     WidgetSessionOut,
 )
 from sauda_gateway import clock
-from sauda_gateway.api.deps import KeysOwnerDep, SettingsDep, WidgetDep, answer_cors
+from sauda_gateway.api.deps import ApiKeysOwnerDep, SettingsDep, WidgetDep, answer_cors
 from sauda_gateway.api.responses import json_response, refusals
 from sauda_gateway.domain import parse_id
 from sauda_gateway.widget import handlers
@@ -34,7 +34,7 @@ def _opened_json(opened: Opened) -> dict[str, object]:
 
 
 @widget.get("/keys", response_model=WidgetKeyList, responses=refusals())
-async def list_keys(business: KeysOwnerDep, store: WidgetDep) -> Response:
+async def list_keys(business: ApiKeysOwnerDep, store: WidgetDep) -> Response:
     """The business's publishable widget keys, revoked ones included."""
     keys = await store.keys(business.business_id)
     return json_response({"widget_keys": [_key_json(k) for k in keys]})
@@ -42,7 +42,7 @@ async def list_keys(business: KeysOwnerDep, store: WidgetDep) -> Response:
 
 @widget.post("/keys", status_code=201, response_model=WidgetKeyOut, responses=refusals())
 async def create_key(
-    body: WidgetKeyCreate, business: KeysOwnerDep, store: WidgetDep, settings: SettingsDep
+    body: WidgetKeyCreate, business: ApiKeysOwnerDep, store: WidgetDep, settings: SettingsDep
 ) -> Response:
     """A publishable key for `<script src=".../widget.js" data-key="pk_...">`: it opens only the
     orders panel, and only on pages of the origins listed."""
@@ -52,7 +52,7 @@ async def create_key(
 
 
 @widget.delete("/keys/{key_id}", status_code=204, responses=refusals(404))
-async def revoke_key(key_id: str, business: KeysOwnerDep, store: WidgetDep) -> Response:
+async def revoke_key(key_id: str, business: ApiKeysOwnerDep, store: WidgetDep) -> Response:
     """Revoke a publishable key: pages using it stop working, and the sessions it opened end."""
     await handlers.revoke_key(business.business_id, parse_id(key_id, WidgetKeyNotFound),
                               store=store, now=clock.now())  # fmt: skip
@@ -61,7 +61,7 @@ async def revoke_key(key_id: str, business: KeysOwnerDep, store: WidgetDep) -> R
 
 @widget.post("/sessions", status_code=201, response_model=WidgetSessionOut, responses=refusals())
 async def open_session(
-    body: WidgetSessionCreate, business: KeysOwnerDep, store: WidgetDep, settings: SettingsDep
+    body: WidgetSessionCreate, business: ApiKeysOwnerDep, store: WidgetDep, settings: SettingsDep
 ) -> Response:
     """For the store's server (with its API key): a short-lived token for the page it serves,
     e.g. `<script src=".../widget.js" data-session="wgt_...">`. Calls with it must come from
