@@ -15,6 +15,7 @@ from sauda_gateway.domain import Business
 from sauda_gateway.merchant.handlers import create_business
 from sauda_gateway.merchant.store import BusinessStore
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.view.live import LiveFeed
 from sauda_runtime.db import Migrations
 
 
@@ -30,11 +31,14 @@ async def business(pool: asyncpg.Pool) -> tuple[Business, str]:
     return await create_business(BusinessStore(pool), name="Test shop", plan="business")
 
 
-def gateway_app(pool: asyncpg.Pool, settings: GatewaySettings) -> FastAPI:
+def gateway_app(
+    pool: asyncpg.Pool, settings: GatewaySettings, live: LiveFeed | None = None
+) -> FastAPI:
     """The gateway's routes, error handlers and middleware on this test's schema, without Kafka:
-    the routes under test publish nothing, so the producer, relay and waiter are left out."""
+    the routes under test publish nothing, so the producer, relay and waiter are left out (and
+    the live stream's feed, unless given)."""
     app = build_app()
-    app.state.wiring = wire(settings, pool, api_key_cache_seconds=0)
+    app.state.wiring = wire(settings, pool, live=live, api_key_cache_seconds=0)
     return app
 
 

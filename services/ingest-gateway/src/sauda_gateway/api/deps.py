@@ -48,6 +48,7 @@ from sauda_gateway.orders.outcomes import OutcomeWaiter
 from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
 from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.view.live import LiveFeed
 from sauda_gateway.view.queries import MessageLog, OrderView
 
 
@@ -74,6 +75,7 @@ class Wiring:
     crawler: StoreCrawler
     accounts: AccountStore
     passwords: Passwords
+    live: LiveFeed | None = None  # None: served without the live stream (tests)
 
 
 _NAMES = {f.name for f in fields(Wiring)}
@@ -110,6 +112,7 @@ CatalogDep = Annotated[CatalogStore, _part("catalog")]
 CrawlerDep = Annotated[StoreCrawler, _part("crawler")]
 AccountsDep = Annotated[AccountStore, _part("accounts")]
 PasswordsDep = Annotated[Passwords, _part("passwords")]
+LiveDep = Annotated[LiveFeed | None, _part("live")]
 
 # Header names of the stores Sauda stands in for, so their integrations work unchanged.
 _KEY_HEADERS = ("x-api-key", "x-botaura-key", "x-guest-id")

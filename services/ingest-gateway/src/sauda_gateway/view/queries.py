@@ -130,4 +130,13 @@ class MessageLog:
         where = "business_id = $1 AND ($2::text IS NULL OR kind = $2) AND ($3::uuid IS NULL OR order_id = $3)"
         rows, total = await _NOTICES.page(self._pool, where, business_id, kind, order_id,
                                           limit=limit, offset=offset)  # fmt: skip
-        return [{**dict(r), "details": orjson.loads(r["details"])} for r in rows], total
+        return [_notice(r) for r in rows], total
+
+    async def notice(self, business_id: UUID, notice_id: UUID) -> dict[str, Any] | None:
+        row = await _NOTICES.one(self._pool, "notice_id = $1 AND business_id = $2", notice_id,
+                                 business_id)  # fmt: skip
+        return _notice(row) if row else None
+
+
+def _notice(row: asyncpg.Record) -> dict[str, Any]:
+    return {**dict(row), "details": orjson.loads(row["details"])}

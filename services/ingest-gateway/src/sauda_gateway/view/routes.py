@@ -4,10 +4,11 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from sauda_contracts import OrderSource, OrderStatus
 from sauda_contracts.api import (
+    NO_NUL,
     CustomerList,
     CustomerOrders,
     CustomerOut,
@@ -17,7 +18,13 @@ from sauda_contracts.api import (
 )
 from sauda_contracts.message_log import Conversation, NoticeList, OrderMessages
 from sauda_contracts.whatsapp import NoticeKind
-from sauda_gateway.api.deps import MessageLogDep, OrderViewDep, StoreBusinessDep
+from sauda_gateway.api.deps import (
+    LiveDep,
+    MessageLogDep,
+    OrderViewDep,
+    SettingsDep,
+    StoreBusinessDep,
+)
 from sauda_gateway.api.responses import (
     COMMON,
     json_response,
@@ -32,6 +39,7 @@ from sauda_gateway.phones import normalize_phone, phone_of
 from sauda_gateway.view.domain import (
     Cursor,
     InvalidCursor,
+    LiveUnavailable,
     OrderFilter,
     date_range,
     next_statuses,
@@ -46,7 +54,7 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
-Search = Annotated[str | None, Query(min_length=1, max_length=100, pattern=r"^[^\x00]*$",
+Search = Annotated[str | None, Query(min_length=1, max_length=100, pattern=NO_NUL,
                     description="An order number (ORD-000042, #42, the store's own), a phone in "
                     "any form, or part of the customer's name.")]  # fmt: skip
 CreatedFrom = Annotated[str | None, Query(description="Orders placed from then: an ISO date "
@@ -208,3 +216,16 @@ async def notices(
                                     kind=kind.value if kind else None, order_id=order_id)  # fmt: skip
     page = NoticeList(notices=rows, total=total, limit=limit, offset=offset)
     return json_response(page.model_dump(mode="json"))
+
+
+# Left out of the OpenAPI: a stream never ends, so no generated client (or fuzzer) can call it
+# as an operation; the README and the dashboard's API page describe it.
+@messages.get("/stream", include_in_schema=False)
+async def stream(business: StoreBusinessDep, live: LiveDep, settings: SettingsDep) -> Response:
+    """Server-sent events of this business: `event: order` (LiveOrder) when an order is placed
+    or changes, `event: notice` (NoticeOut) when a notice is raised, `: ping` when idle."""
+    if live is None:
+        raise LiveUnavailable()
+    events = live.events(business.business_id, ping_seconds=settings.gateway_stream_ping_seconds)
+    return StreamingResponse(events, media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})  # fmt: skip
