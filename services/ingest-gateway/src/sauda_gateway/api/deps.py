@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, fields
 from typing import Annotated, Any
+from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -198,6 +199,15 @@ async def store_api_business(
 
 
 StoreBusinessDep = Annotated[Business, Depends(store_api_business)]
+
+
+async def session_user(request: Request, business: StoreBusinessDep) -> UUID | None:
+    """The dashboard user behind the request: None with an API key, which is no one person."""
+    session: Session | None = getattr(request.state, "session", None)
+    return session.user_id if session is not None else None
+
+
+SessionUserDep = Annotated[UUID | None, Depends(session_user)]
 
 
 def _managing(area: Area) -> Callable[..., Coroutine[Any, Any, Business]]:

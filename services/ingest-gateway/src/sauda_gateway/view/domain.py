@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from sauda_contracts.orders import ALLOWED_TRANSITIONS, OrderStatus
-from sauda_gateway.domain import Invalid, InvalidField, Upstream
+from sauda_gateway.domain import Forbidden, Invalid, InvalidField, Upstream
 from sauda_gateway.orders.domain import format_order_number
 
 
@@ -18,6 +18,13 @@ class InvalidCursor(
     code="invalid_cursor",
     message="cursor: not a cursor this API gave; start again without one",
     field="cursor",
+): ...
+
+
+class SignedInOnly(
+    Forbidden,
+    code="session_required",
+    message="notices are marked read per dashboard user: sign in (an API key is no user)",
 ): ...
 
 

@@ -18,10 +18,12 @@ from sauda_contracts.api import (
 )
 from sauda_contracts.message_log import Conversation, NoticeList, OrderMessages
 from sauda_contracts.whatsapp import NoticeKind
+from sauda_gateway import clock
 from sauda_gateway.api.deps import (
     LiveDep,
     MessageLogDep,
     OrderViewDep,
+    SessionUserDep,
     SettingsDep,
     StoreBusinessDep,
 )
@@ -41,6 +43,7 @@ from sauda_gateway.view.domain import (
     InvalidCursor,
     LiveUnavailable,
     OrderFilter,
+    SignedInOnly,
     date_range,
     next_statuses,
     search_of,
@@ -206,6 +209,7 @@ async def conversation(
 async def notices(
     business: StoreBusinessDep,
     log: MessageLogDep,
+    user: SessionUserDep,
     kind: NoticeKind | None = None,
     order_id: uuid.UUID | None = None,
     limit: Limit = 20,
@@ -214,8 +218,20 @@ async def notices(
     """What the merchant should know: new orders, messages not sent and why, failures."""
     rows, total = await log.notices(business.business_id, limit=limit, offset=offset,
                                     kind=kind.value if kind else None, order_id=order_id)  # fmt: skip
-    page = NoticeList(notices=rows, total=total, limit=limit, offset=offset)
+    unread = await log.unread(business.business_id, user) if user is not None else None
+    page = NoticeList(notices=rows, total=total, limit=limit, offset=offset, unread=unread)
     return json_response(page.model_dump(mode="json"))
+
+
+@messages.post("/notices/read", status_code=204, responses=refusals())
+async def mark_notices_read(
+    business: StoreBusinessDep, log: MessageLogDep, user: SessionUserDep
+) -> Response:
+    """Every notice so far is read for the signed-in user: the bell's count starts again at 0."""
+    if user is None:
+        raise SignedInOnly()
+    await log.mark_read(business.business_id, user, clock.now())
+    return Response(status_code=204)
 
 
 # Left out of the OpenAPI: a stream never ends, so no generated client (or fuzzer) can call it
