@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, fields
 from typing import Annotated, Any
+from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -50,6 +51,7 @@ from sauda_gateway.orders.outcomes import OutcomeWaiter
 from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
 from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.view.live import LiveFeed
 from sauda_gateway.view.queries import MessageLog, OrderView
 from sauda_gateway.widget import handlers as widget
 from sauda_gateway.widget.domain import SESSION_PREFIX as WIDGET_SESSION
@@ -82,6 +84,7 @@ class Wiring:
     widget: WidgetStore
     api_keys: ApiKeyStore
     invites: InviteStore
+    live: LiveFeed | None = None  # None: served without the live stream (tests)
 
 
 _NAMES = {f.name for f in fields(Wiring)}
@@ -121,6 +124,7 @@ PasswordsDep = Annotated[Passwords, _part("passwords")]
 WidgetDep = Annotated[WidgetStore, _part("widget")]
 ApiKeysDep = Annotated[ApiKeyStore, _part("api_keys")]
 InvitesDep = Annotated[InviteStore, _part("invites")]
+LiveDep = Annotated[LiveFeed | None, _part("live")]
 
 # Header names of the stores Sauda stands in for, so their integrations work unchanged.
 _KEY_HEADERS = ("x-api-key", "x-botaura-key", "x-guest-id")
@@ -230,6 +234,15 @@ async def store_api_business(
 
 
 StoreBusinessDep = Annotated[Business, Depends(store_api_business)]
+
+
+async def session_user(request: Request, business: StoreBusinessDep) -> UUID | None:
+    """The dashboard user behind the request: None with an API key, which is no one person."""
+    session: Session | None = getattr(request.state, "session", None)
+    return session.user_id if session is not None else None
+
+
+SessionUserDep = Annotated[UUID | None, Depends(session_user)]
 
 
 def _managing(area: Area) -> Callable[..., Coroutine[Any, Any, Business]]:

@@ -1,6 +1,7 @@
 """The merchant's read side: orders and customers from the view, the message log and notices.
 Every read is filtered by business, so tenants never see each other's rows."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -8,13 +9,11 @@ import asyncpg
 import orjson
 
 from sauda_gateway.paging import Table
+from sauda_gateway.view.domain import Cursor, OrderFilter
 from sauda_gateway.view.folds import VIEW_TABLE
+from sauda_gateway.view.search import ORDER_COLUMNS as _COLUMNS
+from sauda_gateway.view.search import count_orders, find_orders
 
-_COLUMNS = (
-    "order_id, order_number, status, source, customer, items, total, currency, "
-    "external_order_id, idempotency_key, version, created_at, updated_at, platform, payment, "
-    "fulfillment"
-)
 _ORDERS = Table(VIEW_TABLE, _COLUMNS, "created_at DESC, order_id")
 
 
@@ -32,10 +31,21 @@ class OrderView:
     async def page(
         self, business_id: UUID, *, status: str | None, source: str | None, limit: int, offset: int
     ) -> tuple[list[dict[str, Any]], int]:
-        where = "business_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR source = $3)"
-        rows, total = await _ORDERS.page(self._pool, where, business_id, status, source,
-                                         limit=limit, offset=offset)  # fmt: skip
-        return [dict(r) for r in rows], total
+        rows, total, _ = await self.search(business_id, OrderFilter(status=status, source=source),
+                                           limit=limit, offset=offset)  # fmt: skip
+        return rows, total
+
+    async def search(
+        self, business_id: UUID, f: OrderFilter, *, limit: int, offset: int = 0,
+        after: Cursor | None = None,
+    ) -> tuple[list[dict[str, Any]], int, Cursor | None]:  # fmt: skip
+        """A page of the orders `f` picks, their count, and the next page's cursor."""
+        rows, total, following = await find_orders(self._pool, business_id, f, limit=limit,
+                                                   offset=offset, after=after)  # fmt: skip
+        return [dict(r) for r in rows], total, following
+
+    async def counts(self, business_id: UUID, f: OrderFilter) -> dict[str, int]:
+        return await count_orders(self._pool, business_id, f)
 
     async def customer(self, business_id: UUID, *, phone: str | None = None,
                        email: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
@@ -121,4 +131,31 @@ class MessageLog:
         where = "business_id = $1 AND ($2::text IS NULL OR kind = $2) AND ($3::uuid IS NULL OR order_id = $3)"
         rows, total = await _NOTICES.page(self._pool, where, business_id, kind, order_id,
                                           limit=limit, offset=offset)  # fmt: skip
-        return [{**dict(r), "details": orjson.loads(r["details"])} for r in rows], total
+        return [_notice(r) for r in rows], total
+
+    async def unread(self, business_id: UUID, user_id: UUID) -> int:
+        """The business's notices recorded since this user last marked them read."""
+        return int(await self._pool.fetchval(
+            "SELECT count(*) FROM notices WHERE business_id = $1 AND seq > coalesce("
+            " (SELECT read_seq FROM notice_reads WHERE user_id = $2), 0)",
+            business_id, user_id,
+        ))  # fmt: skip
+
+    async def mark_read(self, business_id: UUID, user_id: UUID, now: datetime) -> None:
+        """Every notice recorded so far is read, for this user (never moves back)."""
+        await self._pool.execute(
+            "INSERT INTO notice_reads (user_id, read_seq, read_at) VALUES ($1, "
+            " (SELECT coalesce(max(seq), 0) FROM notices WHERE business_id = $2), $3) "
+            "ON CONFLICT (user_id) DO UPDATE SET read_at = EXCLUDED.read_at, "
+            " read_seq = greatest(notice_reads.read_seq, EXCLUDED.read_seq)",
+            user_id, business_id, now,
+        )  # fmt: skip
+
+    async def notice(self, business_id: UUID, notice_id: UUID) -> dict[str, Any] | None:
+        row = await _NOTICES.one(self._pool, "notice_id = $1 AND business_id = $2", notice_id,
+                                 business_id)  # fmt: skip
+        return _notice(row) if row else None
+
+
+def _notice(row: asyncpg.Record) -> dict[str, Any]:
+    return {**dict(row), "details": orjson.loads(row["details"])}
