@@ -7,6 +7,7 @@ from contextlib import AbstractAsyncContextManager
 from fastapi import FastAPI
 
 from sauda_gateway.accounts.routes import auth
+from sauda_gateway.analytics.routes import analytics
 from sauda_gateway.api.errors import install_error_handlers
 from sauda_gateway.api.health import health
 from sauda_gateway.api.middleware import BodySizeLimitMiddleware, CorrelationMiddleware
@@ -32,7 +33,7 @@ def build_app(
         lifespan=lifespan,
     )
     for router in (auth, orders, order_reads, zapier, bob, messages, whatsapp, webhooks, catalog,
-                   meta_webhooks, health):  # fmt: skip
+                   meta_webhooks, analytics, health):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

@@ -15,6 +15,7 @@ from sauda_gateway import clock
 from sauda_gateway.accounts.domain import login_window
 from sauda_gateway.accounts.passwords import Passwords
 from sauda_gateway.accounts.store import AccountStore
+from sauda_gateway.analytics.store import AnalyticsStore
 from sauda_gateway.api.deps import Wiring
 from sauda_gateway.app import build_app
 from sauda_gateway.carts.store import CartStore
@@ -109,6 +110,7 @@ def wire(
         crawler=store_crawler(settings),
         accounts=AccountStore(pool),
         passwords=Passwords(),
+        analytics=AnalyticsStore(pool),
     )
 
 

@@ -34,6 +34,7 @@ from sauda_gateway.accounts.domain import (
 )
 from sauda_gateway.accounts.passwords import Passwords
 from sauda_gateway.accounts.store import AccountStore, Session
+from sauda_gateway.analytics.store import AnalyticsStore
 from sauda_gateway.carts.store import CartStore
 from sauda_gateway.catalog.crawler import StoreCrawler
 from sauda_gateway.catalog.store import CatalogStore
@@ -74,6 +75,7 @@ class Wiring:
     crawler: StoreCrawler
     accounts: AccountStore
     passwords: Passwords
+    analytics: AnalyticsStore
 
 
 _NAMES = {f.name for f in fields(Wiring)}
@@ -110,6 +112,7 @@ CatalogDep = Annotated[CatalogStore, _part("catalog")]
 CrawlerDep = Annotated[StoreCrawler, _part("crawler")]
 AccountsDep = Annotated[AccountStore, _part("accounts")]
 PasswordsDep = Annotated[Passwords, _part("passwords")]
+AnalyticsDep = Annotated[AnalyticsStore, _part("analytics")]
 
 # Header names of the stores Sauda stands in for, so their integrations work unchanged.
 _KEY_HEADERS = ("x-api-key", "x-botaura-key", "x-guest-id")
