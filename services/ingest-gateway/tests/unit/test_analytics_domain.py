@@ -85,7 +85,10 @@ def test_a_rate_over_nothing_is_null() -> None:
 
 
 def facts(placed_at: str, **more: object) -> OrderFacts:
-    fields: dict[str, object] = {"source": OrderSource.INGEST, "cod": True, **more}
+    """A COD store order placed at `placed_at`; what became of it is `more` (the rest None)."""
+    times = ("answer", "answered_at", "confirmed_at", "shipped_at", "delivered_at", "returned_at",
+             "cancelled_at", "reminded_at")  # fmt: skip
+    fields = {"source": OrderSource.INGEST, "cod": True, **dict.fromkeys(times), **more}
     return OrderFacts(placed_at=at(placed_at), **fields)  # type: ignore[arg-type]
 
 

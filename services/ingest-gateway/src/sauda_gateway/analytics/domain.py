@@ -37,24 +37,16 @@ MAX_DAYS = 366
 # Days are counted where the shop is; a country without an entry counts in UTC.
 TIME_ZONES = {"PK": "Asia/Karachi", "IN": "Asia/Kolkata"}
 _COD_METHODS = {"cod", "cashondelivery"}
-_ANSWERS = (OrderStatus.CONFIRMED, OrderStatus.CANCELLED)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class InvalidDate(Invalid, code="invalid_date", message="send a date as YYYY-MM-DD"): ...
 
 
-class InvalidDateRange(
-    Invalid, code="invalid_date_range", message="`to` must not be before `from`", field="to"
-): ...
+class InvalidDateRange(Invalid, code="invalid_date_range", message="`to` is before `from`", field="to"): ...  # fmt: skip
 
 
-class DateRangeTooLong(
-    Invalid,
-    code="date_range_too_long",
-    message=f"a range holds at most {MAX_DAYS} days",
-    field="from",
-): ...
+class DateRangeTooLong(Invalid, code="date_range_too_long", message=f"at most {MAX_DAYS} days", field="from"): ...  # fmt: skip
 
 
 def time_zone_of(country: str) -> ZoneInfo:
@@ -185,14 +177,14 @@ class OrderFacts:
     placed_at: datetime
     source: OrderSource
     cod: bool
-    answer: OrderStatus | None = None
-    answered_at: datetime | None = None
-    confirmed_at: datetime | None = None
-    shipped_at: datetime | None = None
-    delivered_at: datetime | None = None
-    returned_at: datetime | None = None
-    cancelled_at: datetime | None = None
-    reminded_at: datetime | None = None
+    answer: OrderStatus | None
+    answered_at: datetime | None
+    confirmed_at: datetime | None  # by anyone, as is cancelled_at
+    shipped_at: datetime | None
+    delivered_at: datetime | None
+    returned_at: datetime | None
+    cancelled_at: datetime | None
+    reminded_at: datetime | None
 
     @property
     def answered_after_reminder(self) -> bool:

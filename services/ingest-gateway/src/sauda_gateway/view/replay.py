@@ -55,9 +55,11 @@ async def _consume_until(
     return done
 
 
-async def replay_orders_view(pool: asyncpg.Pool, bootstrap: str, progress: Progress) -> int:
+async def replay_orders_view(
+    pool: asyncpg.Pool, bootstrap: str, progress: Progress, *, topic: str = Topic.ORDERS_EVENTS
+) -> int:
     """Fold every order event into `orders_rebuild` and `order_facts_rebuild`, catch up under a
-    write lock, swap both. Returns events read."""
+    write lock, swap both. Returns events read. `topic` is another copy of the stream (tests)."""
     consumer = AIOKafkaConsumer(
         bootstrap_servers=bootstrap,
         enable_auto_commit=False,
@@ -66,10 +68,7 @@ async def replay_orders_view(pool: asyncpg.Pool, bootstrap: str, progress: Progr
     )
     await consumer.start()
     try:
-        partitions = [
-            TopicPartition(Topic.ORDERS_EVENTS, p)
-            for p in await partitions_of(bootstrap, Topic.ORDERS_EVENTS)
-        ]
+        partitions = [TopicPartition(topic, p) for p in await partitions_of(bootstrap, topic)]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         begin = await consumer.beginning_offsets(partitions)
