@@ -59,6 +59,8 @@ def test_a_range_is_its_days_from_midnight_to_midnight_in_the_shops_zone() -> No
         ("yesterday", None, InvalidDate, "from"),
         ("20260301", None, InvalidDate, "from"),  # ISO's basic form: not what the API says
         (None, "2026-13-01", InvalidDate, "to"),
+        (None, "9999-12-31", InvalidDate, "to"),  # its next midnight is past any datetime
+        ("0001-01-01", None, InvalidDate, "from"),
         ("2026-03-05", "2026-03-04", InvalidDateRange, "to"),
         ("2025-03-10", "2026-03-11", DateRangeTooLong, "from"),  # 367 days
     ],

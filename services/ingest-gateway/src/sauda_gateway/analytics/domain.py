@@ -38,6 +38,8 @@ MAX_DAYS = 366
 TIME_ZONES = {"PK": "Asia/Karachi", "IN": "Asia/Kolkata"}
 _COD_METHODS = {"cod", "cashondelivery"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Far enough either way for any shop; keeps a day's midnight inside what datetimes can hold.
+EARLIEST, LATEST = date(2000, 1, 1), date(2999, 12, 31)
 
 
 class InvalidDate(Invalid, code="invalid_date", message="send a date as YYYY-MM-DD"): ...
@@ -81,11 +83,14 @@ class DateRange:
 
 def _parse_day(raw: str, field: str) -> date:
     try:
-        if _DATE.match(raw):
-            return date.fromisoformat(raw)
+        day = date.fromisoformat(raw) if _DATE.match(raw) else None
     except ValueError:
-        pass
-    raise InvalidDate(f"{field}: {raw!r} is not a date; send YYYY-MM-DD", field=field)
+        day = None
+    if day is None:
+        raise InvalidDate(f"{field}: {raw!r} is not a date; send YYYY-MM-DD", field=field)
+    if not EARLIEST <= day <= LATEST:
+        raise InvalidDate(f"{field}: {day} is not between {EARLIEST} and {LATEST}", field=field)
+    return day
 
 
 def date_range(
