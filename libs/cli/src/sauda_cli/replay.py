@@ -17,7 +17,8 @@ app = typer.Typer(help="Rebuild a projection from its topic.", no_args_is_help=T
 
 @app.command("orders-view")
 def orders_view() -> None:
-    """Rebuild the merchant order view from orders.events.v1 offset 0, then swap it in."""
+    """Rebuild the merchant order view and the analytics' order facts from orders.events.v1
+    offset 0, then swap them in."""
 
     async def use(wiring: Wiring) -> int:
         with progress("replaying orders.events.v1") as bar:
@@ -29,4 +30,4 @@ def orders_view() -> None:
             )
 
     n = with_gateway(use)
-    typer.echo(f"orders view rebuilt from {n} events and swapped in")
+    typer.echo(f"orders view and order facts rebuilt from {n} events and swapped in")

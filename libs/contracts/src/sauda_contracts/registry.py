@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from sauda_contracts import (
     accounts,
+    analytics,
     api,
     bob,
     carts,
@@ -83,7 +84,18 @@ def _models_of(module: ModuleType) -> list[type[BaseModel]]:
 
 # Every request and response body of the HTTP API (Sauda's own, BusinessOnBot's, the WhatsApp
 # account's) and every body the records above carry.
-BODY_MODULES = (api, message_log, accounts, catalog, bob, carts, orders, webhooks, whatsapp)
+BODY_MODULES = (
+    api,
+    message_log,
+    accounts,
+    analytics,
+    catalog,
+    bob,
+    carts,
+    orders,
+    webhooks,
+    whatsapp,
+)
 
 
 def body_types() -> list[type[BaseModel]]:

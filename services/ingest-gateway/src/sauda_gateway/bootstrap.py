@@ -17,6 +17,7 @@ from sauda_gateway.accounts.invites import InviteStore
 from sauda_gateway.accounts.keys import ApiKeyStore
 from sauda_gateway.accounts.passwords import Passwords
 from sauda_gateway.accounts.store import AccountStore
+from sauda_gateway.analytics.store import AnalyticsStore
 from sauda_gateway.api.deps import Wiring
 from sauda_gateway.app import build_app
 from sauda_gateway.carts.store import CartStore
@@ -123,6 +124,7 @@ def wire(
         api_keys=ApiKeyStore(pool),
         invites=InviteStore(pool),
         live=live,
+        analytics=AnalyticsStore(pool),
     )
 
 

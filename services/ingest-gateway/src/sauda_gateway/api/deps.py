@@ -37,6 +37,7 @@ from sauda_gateway.accounts.invites import InviteStore
 from sauda_gateway.accounts.keys import ApiKeyStore
 from sauda_gateway.accounts.passwords import Passwords
 from sauda_gateway.accounts.store import AccountStore, Session
+from sauda_gateway.analytics.store import AnalyticsStore
 from sauda_gateway.carts.store import CartStore
 from sauda_gateway.catalog.crawler import StoreCrawler
 from sauda_gateway.catalog.store import CatalogStore
@@ -81,6 +82,7 @@ class Wiring:
     crawler: StoreCrawler
     accounts: AccountStore
     passwords: Passwords
+    analytics: AnalyticsStore
     widget: WidgetStore
     api_keys: ApiKeyStore
     invites: InviteStore
@@ -125,6 +127,7 @@ WidgetDep = Annotated[WidgetStore, _part("widget")]
 ApiKeysDep = Annotated[ApiKeyStore, _part("api_keys")]
 InvitesDep = Annotated[InviteStore, _part("invites")]
 LiveDep = Annotated[LiveFeed | None, _part("live")]
+AnalyticsDep = Annotated[AnalyticsStore, _part("analytics")]
 
 # Header names of the stores Sauda stands in for, so their integrations work unchanged.
 _KEY_HEADERS = ("x-api-key", "x-botaura-key", "x-guest-id")

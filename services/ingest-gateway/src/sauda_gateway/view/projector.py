@@ -33,6 +33,7 @@ from sauda_contracts.whatsapp import (
     parse_notifier_event,
 )
 from sauda_gateway import clock
+from sauda_gateway.analytics.fold import fold_order_facts
 from sauda_gateway.carts.store import recover_carts
 from sauda_gateway.view.folds import (
     ViewWriter,
@@ -99,6 +100,7 @@ async def on_order_stream(
     events = [i for i in items if not isinstance(i, OrderCommandRejected)]
     rejections = [i for i in items if isinstance(i, OrderCommandRejected)]
     await writer.apply(tx.conn, events)
+    await fold_order_facts(tx.conn, events)
     await record_outcomes(tx.conn, events, rejections, channel)
     await notify(tx.conn, live, live_notes(events))
     placed = [e for e in events if isinstance(e, OrderPlaced)]

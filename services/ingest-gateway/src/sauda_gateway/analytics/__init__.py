@@ -1,0 +1,1 @@
+"""The merchant's analytics: order facts folded from the order stream, figures per day and range."""
