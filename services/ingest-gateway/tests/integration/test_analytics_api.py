@@ -87,12 +87,14 @@ def reminder(order: OrderPlaced, *statuses: tuple[DeliveryStatus, timedelta]) ->
 async def project(pool: asyncpg.Pool, events: Sequence[AnyOrderEvent]) -> None:
     """Through the view's live consumer, as orders.events.v1 delivers them."""
     async with pool.acquire() as conn, conn.transaction():
-        await on_order_stream(events, Transaction(conn), writer=ViewWriter(), channel="t")
+        await on_order_stream(
+            events, Transaction(conn), writer=ViewWriter(), channel="t", live="t_live"
+        )
 
 
 async def log_messages(pool: asyncpg.Pool, messages: Sequence[MessageRecorded]) -> None:
     async with pool.acquire() as conn, conn.transaction():
-        await on_message_stream(messages, Transaction(conn))
+        await on_message_stream(messages, Transaction(conn), live="t_live")
 
 
 def shop_history(business: Business) -> tuple[list[AnyOrderEvent], list[MessageRecorded]]:

@@ -52,7 +52,7 @@ async def served(pool: asyncpg.Pool, **overrides: Any) -> AsyncIterator[str]:
     live = live_feed(settings, pool)
     await live.start()
     port = free_ports(1)[0]
-    config = uvicorn.Config(gateway_app(pool, settings, live), host="127.0.0.1", port=port,
+    config = uvicorn.Config(gateway_app(pool, settings, live=live), host="127.0.0.1", port=port,
                             log_level="warning", lifespan="off", timeout_graceful_shutdown=2)  # fmt: skip
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
