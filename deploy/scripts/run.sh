@@ -28,6 +28,7 @@ export WHATSAPP_APP_SECRET=${WHATSAPP_APP_SECRET:-$(secret app-secret random_hex
 export WHATSAPP_VERIFY_TOKEN=${WHATSAPP_VERIFY_TOKEN:-$(secret verify-token random_hex)}
 export SANDBOX_APP_SECRET=$WHATSAPP_APP_SECRET
 export SANDBOX_URL=${SANDBOX_URL:-http://127.0.0.1:$SANDBOX_PORT}
+export GATEWAY_PUBLIC_URL=${GATEWAY_PUBLIC_URL:-http://127.0.0.1:$GATEWAY_PORT}
 export SANDBOX_WEBHOOK_URL=${SANDBOX_WEBHOOK_URL:-http://127.0.0.1:$GATEWAY_PORT/webhooks/whatsapp}
 export SANDBOX_STATE_FILE=${SANDBOX_STATE_FILE:-$STATE/sandbox.json}
 # Development: webhook endpoints may be http:// and on this machine (a local receiver).
