@@ -122,6 +122,7 @@ class Stack:
             WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN,
             SANDBOX_URL=self.sandbox_url,
             WEBHOOKS_ALLOW_PRIVATE_URLS="true",  # the tests' receivers listen on loopback
+            GATEWAY_COOKIE_SECURE="false",  # the dashboard tests' browser talks plain http
         )
         self.base = {**os.environ, "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
         self.ledger = self.service("order-ledger", "sauda_ledger", ledger_port,

@@ -10,6 +10,7 @@ from sauda_gateway.accounts.routes import auth
 from sauda_gateway.api.errors import install_error_handlers
 from sauda_gateway.api.health import health
 from sauda_gateway.api.middleware import BodySizeLimitMiddleware, CorrelationMiddleware
+from sauda_gateway.api.web import web
 from sauda_gateway.catalog.routes import catalog
 from sauda_gateway.integrations.bob.routes import bob
 from sauda_gateway.integrations.meta.routes import meta_webhooks
@@ -32,7 +33,7 @@ def build_app(
         lifespan=lifespan,
     )
     for router in (auth, orders, order_reads, zapier, bob, messages, whatsapp, webhooks, catalog,
-                   meta_webhooks, health):  # fmt: skip
+                   meta_webhooks, health, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

@@ -102,3 +102,8 @@ class GatewaySettings(CommonSettings):
         le=24 * 90,
         description="GATEWAY_SESSION_HOURS: how long a dashboard session lasts after its login.",
     )
+    gateway_web_dir: str = Field(
+        default="",
+        description="GATEWAY_WEB_DIR: the dashboard's built files (index.html, assets/); empty: "
+        "services/ingest-gateway/web/dist, which `make web` builds.",
+    )
