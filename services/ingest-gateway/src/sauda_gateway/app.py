@@ -6,7 +6,9 @@ from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
 
+from sauda_gateway.accounts.key_routes import api_keys
 from sauda_gateway.accounts.routes import auth
+from sauda_gateway.accounts.user_routes import users
 from sauda_gateway.api.errors import install_error_handlers
 from sauda_gateway.api.health import health
 from sauda_gateway.api.middleware import BodySizeLimitMiddleware, CorrelationMiddleware
@@ -32,8 +34,8 @@ def build_app(
         description="Sauda: WhatsApp COD order confirmation for online stores.",
         lifespan=lifespan,
     )
-    for router in (auth, orders, order_reads, zapier, bob, messages, whatsapp, webhooks, catalog,
-                   meta_webhooks, health, web):  # fmt: skip
+    for router in (auth, api_keys, users, orders, order_reads, zapier, bob, messages, whatsapp,
+                   webhooks, catalog, meta_webhooks, health, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

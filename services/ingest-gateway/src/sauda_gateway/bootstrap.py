@@ -13,6 +13,8 @@ from fastapi import FastAPI
 
 from sauda_gateway import clock
 from sauda_gateway.accounts.domain import login_window
+from sauda_gateway.accounts.invites import InviteStore
+from sauda_gateway.accounts.keys import ApiKeyStore
 from sauda_gateway.accounts.passwords import Passwords
 from sauda_gateway.accounts.store import AccountStore
 from sauda_gateway.api.deps import Wiring
@@ -109,6 +111,8 @@ def wire(
         crawler=store_crawler(settings),
         accounts=AccountStore(pool),
         passwords=Passwords(),
+        api_keys=ApiKeyStore(pool),
+        invites=InviteStore(pool),
     )
 
 
@@ -127,8 +131,8 @@ async def offline_wiring(settings: GatewaySettings | None = None) -> AsyncIterat
 async def forget_old_windows(
     access: AccessStore, accounts: AccountStore, every: float = 600.0
 ) -> None:
-    """Drop request counters of hours long gone, login counts of windows gone by and sessions
-    that have ended, now and then."""
+    """Drop request counters of hours long gone, login counts of windows gone by, sessions
+    that have ended and invites that expired, now and then."""
     while True:
         try:
             await access.forget_old_windows(before=window_start(time.time()) - WINDOW_SECONDS)

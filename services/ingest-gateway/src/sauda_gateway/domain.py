@@ -80,6 +80,10 @@ class Conflict(DomainError):
     """What the request asks clashes with what already is."""
 
 
+class Gone(DomainError):
+    """The thing named was there and is no more (a used or expired one-time link)."""
+
+
 class Upstream(DomainError):
     """Someone else's system (a store) did not give what was needed."""
 

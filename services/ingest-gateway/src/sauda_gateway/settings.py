@@ -107,3 +107,8 @@ class GatewaySettings(CommonSettings):
         description="GATEWAY_WEB_DIR: the dashboard's built files (index.html, assets/); empty: "
         "services/ingest-gateway/web/dist, which `make web` builds.",
     )
+    gateway_public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="GATEWAY_PUBLIC_URL: the address people reach the gateway (and its dashboard) "
+        "at, without a trailing slash; invite links are built on it.",
+    )

@@ -1,5 +1,5 @@
 """Gateway integration fixtures: a freshly migrated Postgres schema per test, dropped afterwards;
-a business in it; the gateway's HTTP app on that schema."""
+a business in it; the gateway's HTTP app on that schema, and a client of it signed in as a user."""
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -10,6 +10,11 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from sauda_gateway import clock
+from sauda_gateway.accounts.domain import Role
+from sauda_gateway.accounts.handlers import create_user
+from sauda_gateway.accounts.passwords import Passwords
+from sauda_gateway.accounts.store import AccountStore
 from sauda_gateway.bootstrap import MIGRATIONS, build_app, wire
 from sauda_gateway.domain import Business
 from sauda_gateway.merchant.handlers import create_business
@@ -30,28 +35,58 @@ async def business(pool: asyncpg.Pool) -> tuple[Business, str]:
     return await create_business(BusinessStore(pool), name="Test shop", plan="business")
 
 
-def gateway_app(pool: asyncpg.Pool, settings: GatewaySettings) -> FastAPI:
+def gateway_app(
+    pool: asyncpg.Pool, settings: GatewaySettings, api_key_cache_seconds: float = 0
+) -> FastAPI:
     """The gateway's routes, error handlers and middleware on this test's schema, without Kafka:
     the routes under test publish nothing, so the producer, relay and waiter are left out."""
     app = build_app()
-    app.state.wiring = wire(settings, pool, api_key_cache_seconds=0)
+    app.state.wiring = wire(settings, pool, api_key_cache_seconds=api_key_cache_seconds)
     return app
 
 
 @pytest.fixture
 def api(pool: asyncpg.Pool) -> Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]:
-    """api(allow_private=False, **settings) -> an HTTP client of the gateway app. Private URLs
-    are off unless asked for, whatever the environment says (the e2e harness turns them on)."""
+    """api(allow_private=False, api_key_cache_seconds=0, **settings) -> an HTTP client of the
+    gateway app. Private URLs are off unless asked for, whatever the environment says (the e2e
+    harness turns them on); so is counting requests (rate_limit_enabled=True turns it on)."""
 
     @asynccontextmanager
     async def client(
-        allow_private: bool = False, **overrides: Any
+        allow_private: bool = False, api_key_cache_seconds: float = 0, **overrides: Any
     ) -> AsyncIterator[httpx.AsyncClient]:
         settings = GatewaySettings(
-            rate_limit_enabled=False, webhooks_allow_private_urls=allow_private, **overrides
+            **{"rate_limit_enabled": False, "webhooks_allow_private_urls": allow_private}
+            | overrides
         )
-        transport = httpx.ASGITransport(app=gateway_app(pool, settings))
+        transport = httpx.ASGITransport(app=gateway_app(pool, settings, api_key_cache_seconds))
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as http:
+            yield http
+
+    return client
+
+
+@pytest.fixture
+def signed_in(
+    pool: asyncpg.Pool, business: tuple[Business, str], api: Callable[..., Any]
+) -> Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]:
+    """signed_in(email, role="owner", of=None, **settings) -> a client of the gateway app signed
+    in as a new user of `of` (else the `business` fixture's), sending the session's CSRF token.
+    The user's password is "correct horse battery"."""
+
+    @asynccontextmanager
+    async def client(
+        email: str, role: str = "owner", of: Business | None = None, **settings: Any
+    ) -> AsyncIterator[httpx.AsyncClient]:
+        password = "correct horse battery"
+        await create_user((of or business[0]).business_id, email, password, Role(role),
+                          store=AccountStore(pool), passwords=Passwords(), now=clock.now())  # fmt: skip
+        async with api(gateway_cookie_secure=False, **settings) as http:
+            signed = await http.post(
+                "/api/v1/auth/login", json={"email": email, "password": password}
+            )
+            assert signed.status_code == 200, signed.text
+            http.headers["X-CSRF-Token"] = signed.json()["csrf_token"]
             yield http
 
     return client

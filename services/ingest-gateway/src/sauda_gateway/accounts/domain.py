@@ -1,5 +1,6 @@
-"""Pure decisions of the merchant's sign-in: roles and what staff may not do, email and password
-rules, a session's life, and the login throttle. Time comes in as an argument."""
+"""Pure decisions of the merchant's accounts: roles and what staff may not do, email and password
+rules, a session's life, the login throttle, invites' life and the business's last owner. Time
+comes in as an argument."""
 
 import hashlib
 import math
@@ -8,7 +9,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
-from sauda_gateway.domain import Conflict, DomainError, Forbidden, Invalid, Unauthenticated
+from sauda_gateway.domain import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Gone,
+    Invalid,
+    NotFound,
+    Unauthenticated,
+)
 
 SESSION_COOKIE = "sauda_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -130,6 +139,41 @@ def login_throttle(
     return Throttle(scope, max(1, math.ceil((end - now).total_seconds())))
 
 
+# --- invites and the team ---
+
+INVITE_LIFE = timedelta(days=7)
+MAX_API_KEYS = 20  # live keys of one business; revoked ones do not count
+
+
+def invite_expiry(now: datetime) -> datetime:
+    return now + INVITE_LIFE
+
+
+def invite_url(public_url: str, token: str) -> str:
+    """The link an invitee opens: the dashboard's invite page with the token after `#`, which
+    browsers never send, so it stays out of every server's access log."""
+    return f"{public_url.rstrip('/')}/app/invite#{token}"
+
+
+def invite_pending(*, expires_at: datetime, used_at: datetime | None, now: datetime) -> bool:
+    return used_at is None and now < expires_at
+
+
+def check_invite(*, expires_at: datetime, used_at: datetime | None, now: datetime) -> None:
+    """An invite opens one account, once, within its week."""
+    if used_at is not None:
+        raise InviteUsed()
+    if not invite_pending(expires_at=expires_at, used_at=used_at, now=now):
+        raise InviteExpired()
+
+
+def check_owners_left(*, owners: int, role: Role, becomes: Role | None) -> None:
+    """A business always keeps an owner: of `owners`, a user of `role` may be removed (`becomes`
+    None) or made staff only while another owner stays."""
+    if role is Role.OWNER and becomes is not Role.OWNER and owners <= 1:
+        raise LastOwner()
+
+
 # --- refusals ---
 
 
@@ -185,6 +229,40 @@ class WrongPassword(
     message="the current password is wrong",
     field="current_password",
 ): ...
+
+
+class InviteNotFound(
+    NotFound,
+    code="invite_not_found",
+    message="no such invite (withdrawn, or the link is cut short)",
+    field="token",
+): ...
+
+
+class InviteExpired(
+    Gone, code="invite_expired", message="this invite has expired: ask for a new one", field="token"
+): ...
+
+
+class InviteUsed(
+    Gone, code="invite_used", message="this invite has been used: sign in instead", field="token"
+): ...
+
+
+class UserNotFound(NotFound, code="user_not_found", message="no such user", field="user_id"): ...
+
+
+class LastOwner(
+    Conflict, code="last_owner", message="a business needs an owner: make another one first"
+): ...
+
+
+class ApiKeyNotFound(
+    NotFound, code="api_key_not_found", message="no such API key", field="key_id"
+): ...
+
+
+class ApiKeyLimitReached(Conflict, code="api_key_limit_reached", field="name"): ...
 
 
 class TooManyLoginAttempts(DomainError, code="too_many_login_attempts"):

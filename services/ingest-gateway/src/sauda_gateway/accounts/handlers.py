@@ -1,5 +1,6 @@
-"""Sign-in use cases: create a user (the operator's CLI), log in (throttled), log out, change the
-password (every session revoked, a fresh one opened). Collaborators are keyword-only."""
+"""Sign-in use cases: create a user (the operator's CLI), log in (throttled), accept an invite
+(the new user signed in), log out, change the password (every session revoked, a fresh one
+opened). Collaborators are keyword-only."""
 
 import secrets
 from dataclasses import dataclass
@@ -9,9 +10,11 @@ from uuid import UUID
 from sauda_gateway import clock
 from sauda_gateway.accounts.domain import (
     InvalidCredentials,
+    InviteNotFound,
     Role,
     TooManyLoginAttempts,
     WrongPassword,
+    check_invite,
     check_password,
     login_throttle,
     login_window,
@@ -20,6 +23,7 @@ from sauda_gateway.accounts.domain import (
     token_hash,
     valid_email,
 )
+from sauda_gateway.accounts.invites import Invite, InviteStore
 from sauda_gateway.accounts.passwords import Passwords
 from sauda_gateway.accounts.store import AccountStore, NewSession, User
 
@@ -88,6 +92,36 @@ async def login(
     await store.forget_account_failures(email)
     opened = _new_session(user, now=now, hours=session_hours)
     await store.open_session(opened.session)
+    return opened
+
+
+async def invite_by_token(token: str, *, invites: InviteStore, now: datetime) -> Invite:
+    """The invite a link's token names, while it can still be accepted; else why not."""
+    invite = await invites.by_token(token_hash(token))
+    if invite is None:
+        raise InviteNotFound()
+    check_invite(expires_at=invite.expires_at, used_at=invite.used_at, now=now)
+    return invite
+
+
+async def accept_invite(
+    token: str,
+    password: str,
+    *,
+    invites: InviteStore,
+    passwords: Passwords,
+    now: datetime,
+    session_hours: float,
+) -> Opened:
+    """The invitee's user (the invite's email and role, their password) and their first
+    session; the invite is used up."""
+    invite = await invite_by_token(token, invites=invites, now=now)
+    user = User(user_id=clock.new_id(), business_id=invite.business_id, email=invite.email,
+                role=invite.role, password_hash=await passwords.hash(check_password(password)))  # fmt: skip
+    opened = _new_session(user, now=now, hours=session_hours)
+    if not await invites.accept(token_hash(token), opened.session, now):
+        await invite_by_token(token, invites=invites, now=now)  # used or withdrawn meanwhile
+        raise InviteNotFound()
     return opened
 
 

@@ -1,5 +1,6 @@
 """The dashboard's sign-in: log in (a session cookie), the current session, log out, change the
-password. The session then works every other REST route the way an API key does."""
+password, and an invitee's first sign-in (look at the invite, accept it). The session then works
+every other REST route the way an API key does."""
 
 from datetime import datetime
 from uuid import UUID
@@ -7,12 +8,24 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from sauda_contracts.accounts import LoginRequest, PasswordChange, SessionOut
+from sauda_contracts.accounts import (
+    InviteAccept,
+    InviteView,
+    LoginRequest,
+    PasswordChange,
+    SessionOut,
+)
 from sauda_gateway import clock
 from sauda_gateway.accounts import handlers
 from sauda_gateway.accounts.domain import SESSION_COOKIE, Role
 from sauda_gateway.accounts.handlers import Opened
-from sauda_gateway.api.deps import AccountsDep, PasswordsDep, SessionDep, SettingsDep
+from sauda_gateway.api.deps import (
+    AccountsDep,
+    InvitesDep,
+    PasswordsDep,
+    SessionDep,
+    SettingsDep,
+)
 from sauda_gateway.api.responses import json_response, refusals
 from sauda_gateway.settings import GatewaySettings
 
@@ -53,10 +66,38 @@ async def login(
         body.email, body.password, request.client.host if request.client else "",
         store=accounts, passwords=passwords, now=now, session_hours=settings.gateway_session_hours,
     )  # fmt: skip
+    return _signed_in(opened, settings, now)
+
+
+def _signed_in(opened: Opened, settings: GatewaySettings, now: datetime) -> Response:
+    """A new session's answer: SessionOut, and its cookie."""
     new, user = opened.session, opened.session.user
     body = _session_json(user.user_id, user.business_id, user.email, user.role, new.csrf_token,
                          new.expires_at)  # fmt: skip
     return _with_cookie(json_response(body), opened, settings, now)
+
+
+@auth.get("/invites/{token}", response_model=InviteView, responses=refusals(404, 410))
+async def invite(token: str, invites: InvitesDep) -> Response:
+    """What an invite link offers (no sign-in needed): the email, the role, the business.
+    404 invite_not_found, 410 invite_expired or invite_used."""
+    found = await handlers.invite_by_token(token, invites=invites, now=clock.now())
+    return json_response(InviteView(email=found.email, role=found.role.value,
+                                    business_name=found.business_name).model_dump(mode="json"))  # fmt: skip
+
+
+@auth.post("/invites/accept", response_model=SessionOut, responses=refusals(404, 409, 410))
+async def accept_invite(
+    body: InviteAccept, invites: InvitesDep, passwords: PasswordsDep, settings: SettingsDep
+) -> Response:
+    """Accept an invite with a password of your own: the user is made and signed in (the
+    `sauda_session` cookie and CSRF token, as a login gives). The invite is then used up."""
+    now = clock.now()
+    opened = await handlers.accept_invite(
+        body.token, body.password, invites=invites, passwords=passwords, now=now,
+        session_hours=settings.gateway_session_hours,
+    )  # fmt: skip
+    return _signed_in(opened, settings, now)
 
 
 @auth.get("/session", response_model=SessionOut, responses=refusals())

@@ -1,7 +1,10 @@
-"""Merchant users, their sessions and the login throttle's counts, in Postgres."""
+"""Merchant users (and the team an owner manages), their sessions and the login throttle's
+counts, in Postgres."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import asyncpg
@@ -43,10 +46,34 @@ class NewSession:
 
 
 _USER = "user_id, business_id, email, role, password_hash"
+_MEMBER = "user_id, email, role, created_at"  # a user as the owner's list shows them
+_USERS_OF = (
+    f"SELECT {_MEMBER} FROM merchant_users WHERE business_id = $1 ORDER BY created_at, user_id"
+)
 
 
 def _user(row: asyncpg.Record | None) -> User | None:
     return User(**{**dict(row), "role": Role(row["role"])}) if row else None
+
+
+async def insert_user(conn: Conn, user: User, now: datetime) -> None:
+    """A new user, or EmailTaken (an email signs in to one business only)."""
+    try:
+        await conn.execute(
+            f"INSERT INTO merchant_users ({_USER}, created_at, password_changed_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $6)",
+            user.user_id, user.business_id, user.email, user.role.value, user.password_hash, now,
+        )  # fmt: skip
+    except asyncpg.UniqueViolationError:
+        raise EmailTaken() from None
+
+
+async def insert_session(conn: Conn, s: NewSession) -> None:
+    await conn.execute(
+        "INSERT INTO merchant_sessions (token_hash, user_id, business_id, csrf_token, "
+        "created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        s.token_hash, s.user.user_id, s.user.business_id, s.csrf_token, s.created_at, s.expires_at,
+    )  # fmt: skip
 
 
 class AccountStore:
@@ -54,15 +81,8 @@ class AccountStore:
         self._pool = pool
 
     async def create_user(self, user: User, now: datetime) -> None:
-        try:
-            await self._pool.execute(
-                f"INSERT INTO merchant_users ({_USER}, created_at, password_changed_at) "
-                "VALUES ($1, $2, $3, $4, $5, $6, $6)",
-                user.user_id, user.business_id, user.email, user.role.value, user.password_hash,
-                now,
-            )  # fmt: skip
-        except asyncpg.UniqueViolationError:
-            raise EmailTaken() from None
+        async with self._pool.acquire() as conn:
+            await insert_user(conn, user, now)
 
     async def user_by_email(self, email: str) -> User | None:
         return _user(
@@ -99,20 +119,11 @@ class AccountStore:
                 "WHERE user_id = $1 AND revoked_at IS NULL",
                 user_id, now,
             )  # fmt: skip
-            await self._open(conn, then)
+            await insert_session(conn, then)
 
     async def open_session(self, session: NewSession) -> None:
         async with self._pool.acquire() as conn:
-            await self._open(conn, session)
-
-    @staticmethod
-    async def _open(conn: Conn, s: NewSession) -> None:
-        await conn.execute(
-            "INSERT INTO merchant_sessions (token_hash, user_id, business_id, csrf_token, "
-            "created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-            s.token_hash, s.user.user_id, s.user.business_id, s.csrf_token, s.created_at,
-            s.expires_at,
-        )  # fmt: skip
+            await insert_session(conn, session)
 
     async def session(self, token_hash: bytes) -> Session | None:
         row = await self._pool.fetchrow(
@@ -161,10 +172,44 @@ class AccountStore:
         )
 
     async def forget_ended(self, before: datetime) -> None:
-        """Login counts of windows that started before `before`, and sessions that expired or
-        were revoked before it."""
+        """Login counts of windows that started before `before`, sessions that expired or were
+        revoked before it, and invites that expired before it (a used one is kept until then,
+        so its link keeps saying it was used)."""
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute("DELETE FROM login_attempts WHERE window_start < $1", before)
             await conn.execute(
                 "DELETE FROM merchant_sessions WHERE expires_at < $1 OR revoked_at < $1", before
             )
+            await conn.execute("DELETE FROM merchant_invites WHERE expires_at < $1", before)
+
+    # --- the team an owner manages ---
+
+    async def users_of(self, business_id: UUID) -> list[dict[str, Any]]:
+        """The business's users, oldest first."""
+        return [dict(r) for r in await self._pool.fetch(_USERS_OF, business_id)]
+
+    async def change_user(
+        self, business_id: UUID, user_id: UUID, becomes: Role | None, *,
+        allowed: Callable[[int, Role], None],
+    ) -> dict[str, Any] | None:  # fmt: skip
+        """Give the business's user the role `becomes`, or delete them (None; their sessions go
+        with them), once `allowed(owners, their role)` has not refused, with the business's users
+        locked so that two owners cannot each demote the other. The user as they are after, or
+        None when the business has no such user."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            team = await conn.fetch(
+                f"SELECT {_MEMBER} FROM merchant_users WHERE business_id = $1 FOR UPDATE",
+                business_id,
+            )
+            user = next((dict(r) for r in team if r["user_id"] == user_id), None)
+            if user is None:
+                return None
+            allowed(sum(r["role"] == Role.OWNER.value for r in team), Role(user["role"]))
+            if becomes is None:
+                await conn.execute("DELETE FROM merchant_users WHERE user_id = $1", user_id)
+            else:
+                await conn.execute(
+                    "UPDATE merchant_users SET role = $2 WHERE user_id = $1", user_id, becomes.value
+                )
+                user["role"] = becomes.value
+            return user

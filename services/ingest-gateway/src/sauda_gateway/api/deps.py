@@ -32,6 +32,8 @@ from sauda_gateway.accounts.domain import (
     session_live,
     token_hash,
 )
+from sauda_gateway.accounts.invites import InviteStore
+from sauda_gateway.accounts.keys import ApiKeyStore
 from sauda_gateway.accounts.passwords import Passwords
 from sauda_gateway.accounts.store import AccountStore, Session
 from sauda_gateway.carts.store import CartStore
@@ -74,6 +76,8 @@ class Wiring:
     crawler: StoreCrawler
     accounts: AccountStore
     passwords: Passwords
+    api_keys: ApiKeyStore
+    invites: InviteStore
 
 
 _NAMES = {f.name for f in fields(Wiring)}
@@ -110,6 +114,8 @@ CatalogDep = Annotated[CatalogStore, _part("catalog")]
 CrawlerDep = Annotated[StoreCrawler, _part("crawler")]
 AccountsDep = Annotated[AccountStore, _part("accounts")]
 PasswordsDep = Annotated[Passwords, _part("passwords")]
+ApiKeysDep = Annotated[ApiKeyStore, _part("api_keys")]
+InvitesDep = Annotated[InviteStore, _part("invites")]
 
 # Header names of the stores Sauda stands in for, so their integrations work unchanged.
 _KEY_HEADERS = ("x-api-key", "x-botaura-key", "x-guest-id")
@@ -167,7 +173,7 @@ async def current_business(
         if session is not None:
             return session.business
         raise MissingApiKey("send your API key in the X-API-Key header", field="X-API-Key")
-    business = await businesses.by_api_key(raw)
+    business = await businesses.by_api_key(raw, now=clock.now())
     if business is None:
         raise InvalidApiKey("this API key is not valid", field="X-API-Key")
     request.state.role = Role.OWNER
@@ -208,9 +214,12 @@ def _managing(area: Area) -> Callable[..., Coroutine[Any, Any, Business]]:
     return manager
 
 
-# Routes of what only an owner manages: webhook endpoints and store callbacks, WhatsApp.
+# Routes of what only an owner manages: webhook endpoints and store callbacks, WhatsApp, the
+# business's API keys, its users and invites.
 WebhooksOwnerDep = Annotated[Business, Depends(_managing(Area.WEBHOOKS))]
 WhatsAppOwnerDep = Annotated[Business, Depends(_managing(Area.WHATSAPP))]
+ApiKeysOwnerDep = Annotated[Business, Depends(_managing(Area.API_KEYS))]
+UsersOwnerDep = Annotated[Business, Depends(_managing(Area.USERS))]
 
 
 async def correlation_id() -> str:

@@ -31,6 +31,7 @@ STATUS: dict[type[DomainError], int] = {
     shared.Forbidden: 403,
     shared.NotFound: 404,
     shared.Conflict: 409,
+    shared.Gone: 410,
     merchant.RateLimited: 429,
     accounts.TooManyLoginAttempts: 429,
     shared.Upstream: 502,

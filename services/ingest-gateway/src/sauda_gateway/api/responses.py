@@ -5,6 +5,7 @@ from typing import Any
 
 import orjson
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from sauda_contracts.api import ApiError, OrderOut
 
@@ -18,6 +19,11 @@ def json_response(
         headers=headers,
         media_type="application/json",
     )
+
+
+def contract_response(model: type[BaseModel], value: Any, status_code: int = 200) -> Response:
+    """`value` (a dict, rows...) checked against its contract and answered as it."""
+    return json_response(model.model_validate(value).model_dump(mode="json"), status_code)
 
 
 def order_json(row: dict[str, Any], *, with_history: bool) -> dict[str, Any]:

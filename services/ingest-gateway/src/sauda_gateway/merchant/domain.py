@@ -3,6 +3,7 @@
 import hashlib
 import math
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sauda_gateway.domain import Conflict, DomainError, Forbidden, NotFound, Unauthenticated
 
@@ -12,6 +13,25 @@ WINDOW_SECONDS = 3600
 
 def hash_api_key(raw_key: str) -> str:
     return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+# What a key's list shows of it: "sk_sauda_" and 7 of its random characters, enough to tell a
+# business's keys apart while the 36 left keep it secret.
+KEY_PREFIX_LENGTH = 16
+
+
+def key_prefix(raw_key: str) -> str:
+    return raw_key[:KEY_PREFIX_LENGTH]
+
+
+# A key's last use is written down at most once per this long: a busy store does not write a
+# row per request, and "last used" to the minute is what an owner needs to spot an idle key.
+LAST_USED_EVERY = timedelta(minutes=1)
+
+
+def last_use_due(last_used_at: datetime | None, now: datetime) -> bool:
+    """Whether this use of a key is worth writing down as its last."""
+    return last_used_at is None or now - last_used_at >= LAST_USED_EVERY
 
 
 def window_start(now_epoch: float) -> int:

@@ -8,13 +8,33 @@ from uuid import UUID
 import asyncpg
 
 from sauda_gateway.domain import Business, order_sequence_name
-from sauda_gateway.merchant.domain import hash_api_key
+from sauda_gateway.merchant.domain import (
+    LAST_USED_EVERY,
+    hash_api_key,
+    key_prefix,
+    last_use_due,
+)
+
+_ADD_KEY = "INSERT INTO api_keys (key_hash, business_id, prefix) VALUES ($1, $2, $3)"
+
+
+@dataclass
+class _Verified:
+    """A key this process checked: until when it trusts the answer, and the key's last use."""
+
+    until: float  # time.monotonic()
+    business: Business
+    last_used_at: datetime | None
 
 
 class BusinessStore:
+    """Businesses, and which business an API key names. Verified keys are cached for
+    `cache_seconds`: a key revoked on another replica keeps working here for that long at most
+    (a revoke on this one calls `forget_key`, so it stops at once here)."""
+
     def __init__(self, pool: asyncpg.Pool, *, cache_seconds: float = 30.0) -> None:
         self._pool = pool
-        self._cache: dict[str, tuple[float, Business]] = {}
+        self._cache: dict[str, _Verified] = {}
         self._ttl = cache_seconds
 
     async def create(
@@ -36,32 +56,43 @@ class BusinessStore:
                 rate_limit_per_hour,
                 default_country,
             )
-            await conn.execute(
-                "INSERT INTO api_keys (key_hash, business_id, prefix) VALUES ($1, $2, $3)",
-                hash_api_key(raw_key),
-                business_id,
-                raw_key[:12],
-            )
+            await conn.execute(_ADD_KEY, hash_api_key(raw_key), business_id, key_prefix(raw_key))
             # A sequence per business: numbering never serialises two businesses' ingests.
             await conn.execute(f'CREATE SEQUENCE "{order_sequence_name(business_id)}"')
         return Business(business_id, name, plan, default_country)
 
-    async def by_api_key(self, raw_key: str) -> Business | None:
+    async def by_api_key(self, raw_key: str, *, now: datetime) -> Business | None:
+        """The business a live key names (None for an unknown or revoked key); its last use is
+        written down when it is a minute or more older than `now`."""
         key_hash = hash_api_key(raw_key)
-        now = time.monotonic()
-        cached = self._cache.get(key_hash)
-        if cached and cached[0] > now:
-            return cached[1]
-        row = await self._pool.fetchrow(
-            "SELECT b.business_id, b.name, b.plan, b.default_country FROM api_keys k "
-            "JOIN businesses b USING (business_id) WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
-            key_hash,
-        )
-        if row is None:
-            return None
-        business = Business(**dict(row))
-        self._cache[key_hash] = (now + self._ttl, business)
-        return business
+        verified = self._cache.get(key_hash)
+        if verified is None or verified.until <= time.monotonic():
+            row = await self._pool.fetchrow(
+                "SELECT b.business_id, b.name, b.plan, b.default_country, k.last_used_at "
+                "FROM api_keys k JOIN businesses b USING (business_id) "
+                "WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
+                key_hash,
+            )
+            if row is None:
+                return None
+            business = Business(row["business_id"], row["name"], row["plan"],
+                                row["default_country"])  # fmt: skip
+            verified = _Verified(time.monotonic() + self._ttl, business, row["last_used_at"])
+            self._cache[key_hash] = verified
+        if last_use_due(verified.last_used_at, now):
+            verified.last_used_at = now  # before the await: concurrent uses do not write too
+            # The guard keeps replicas from each writing the same minute down.
+            await self._pool.execute(
+                "UPDATE api_keys SET last_used_at = $2 WHERE key_hash = $1 "
+                "AND (last_used_at IS NULL OR last_used_at <= $3)",
+                key_hash, now, now - LAST_USED_EVERY,
+            )  # fmt: skip
+        return verified.business
+
+    def forget_key(self, key_hash: str) -> None:
+        """A revoked key: this process stops accepting it now (other replicas, within their
+        cache's `API_KEY_CACHE_SECONDS`)."""
+        self._cache.pop(key_hash, None)
 
     @property
     def pool(self) -> asyncpg.Pool:
@@ -83,12 +114,8 @@ class BusinessStore:
         return Business(**dict(row)) if row else None
 
     async def add_key(self, business_id: UUID, raw_key: str) -> None:
-        await self._pool.execute(
-            "INSERT INTO api_keys (key_hash, business_id, prefix) VALUES ($1, $2, $3)",
-            hash_api_key(raw_key),
-            business_id,
-            raw_key[:12],
-        )
+        """Another key of the business, under the default name (the CLI's `--if-missing`)."""
+        await self._pool.execute(_ADD_KEY, hash_api_key(raw_key), business_id, key_prefix(raw_key))
 
     async def set_plan(self, business_id: UUID, plan: str) -> bool:
         done = await self._pool.execute(
