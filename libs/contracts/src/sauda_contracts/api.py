@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from sauda_contracts.envelope import Contract
 from sauda_contracts.language import Language
+from sauda_contracts.message_log import NoticeOut
 from sauda_contracts.orders import (
     Actor,
     Customer,
@@ -20,7 +21,6 @@ from sauda_contracts.orders import (
     PaymentStatus,
 )
 from sauda_contracts.webhooks import SUBSCRIBABLE, WebhookEvent
-from sauda_contracts.whatsapp import GraphError, MessagePurpose, NoticeKind, StatusChange
 
 # Postgres text and jsonb cannot hold NUL, and no order text needs one: refused at the door,
 # before it could reach a topic and stop every consumer that stores it.
@@ -153,10 +153,14 @@ class OrderOut(Contract):
     history: tuple[HistoryEntry, ...] | None = Field(
         default=None, description="Every status change with time and actor (detail view only)."
     )
-    notices: tuple["NoticeOut", ...] | None = Field(
+    notices: tuple[NoticeOut, ...] | None = Field(
         default=None,
         description="Notices about this order, e.g. why no WhatsApp message went out "
         "(detail view only).",
+    )
+    next_statuses: tuple[OrderStatus, ...] | None = Field(
+        default=None,
+        description="The statuses it may move to now, from the order FSM (detail view only).",
     )
 
 
@@ -166,6 +170,17 @@ class OrderList(Contract):
     limit: int
     offset: int
     page: int | None = Field(default=None, description="The `page` asked for, when one was.")
+    next_cursor: str | None = Field(
+        default=None,
+        description="Pass as `cursor` for the next page, newest first (null on the last page).",
+    )
+
+
+class OrderCounts(Contract):
+    """Body of `GET /api/v1/orders/counts`: the orders of each status under the same filters."""
+
+    counts: dict[OrderStatus, int] = Field(description="Every status, 0 included.")
+    total: int = Field(description="All of them.")
 
 
 class ApiError(Contract):
@@ -276,62 +291,7 @@ class Readiness(Contract):
     failures: dict[str, str] = Field(description="Dependency name → the error it gave.")
 
 
-# --- WhatsApp: the message log, notices and the connected account ---
-
-
-class MessageOut(Contract):
-    message_id: UUID
-    order_id: UUID | None = None
-    customer_phone: str
-    direction: Literal["outbound", "inbound"]
-    purpose: MessagePurpose | None = Field(default=None, description="Why Sauda sent it.")
-    kind: str = Field(description="template, text, buttons or list; for inbound, what was sent.")
-    template: str | None = None
-    language: str | None = None
-    text: str = Field(description="What the shopper read, or wrote.")
-    wamid: str | None = Field(default=None, description="Meta's message id.")
-    status: str | None = Field(
-        default=None,
-        description="queued, retrying, sent, delivered, read, failed, skipped; inbound: received.",
-    )
-    history: tuple[StatusChange, ...] = Field(default=(), description="Every status, oldest first.")
-    error: GraphError | None = None
-    attempts: int = 0
-    created_at: datetime
-    updated_at: datetime
-
-
-class OrderMessages(Contract):
-    order_id: UUID
-    messages: tuple[MessageOut, ...]
-
-
-class Conversation(Contract):
-    """A customer's chat, newest first, paged like the Wabotick seed (limit 20 by default)."""
-
-    customer_phone: str
-    messages: tuple[MessageOut, ...]
-    total: int
-    limit: int
-    offset: int
-
-
-class NoticeOut(Contract):
-    notice_id: UUID
-    kind: NoticeKind
-    message: str
-    order_id: UUID | None = None
-    order_number: str | None = None
-    customer_phone: str | None = None
-    details: dict[str, str] = Field(default_factory=dict)
-    created_at: datetime
-
-
-class NoticeList(Contract):
-    notices: tuple[NoticeOut, ...]
-    total: int
-    limit: int
-    offset: int
+# --- WhatsApp: the connected account ---
 
 
 class WhatsAppAccountOut(Contract):
@@ -350,9 +310,6 @@ class WhatsAppAccountPatch(Contract):
         default=None, description="Number that gets a WhatsApp message for every new order."
     )
     language: Language | None = Field(default=None, description="Default template language.")
-
-
-OrderOut.model_rebuild()
 
 
 # --- merchant webhooks ---

@@ -5,7 +5,17 @@ from types import ModuleType
 
 from pydantic import BaseModel
 
-from sauda_contracts import accounts, api, bob, carts, catalog, orders, webhooks, whatsapp
+from sauda_contracts import (
+    accounts,
+    api,
+    bob,
+    carts,
+    catalog,
+    message_log,
+    orders,
+    webhooks,
+    whatsapp,
+)
 from sauda_contracts.envelope import Contract, Envelope, type_name
 from sauda_contracts.topics import Topic
 
@@ -73,7 +83,7 @@ def _models_of(module: ModuleType) -> list[type[BaseModel]]:
 
 # Every request and response body of the HTTP API (Sauda's own, BusinessOnBot's, the WhatsApp
 # account's) and every body the records above carry.
-BODY_MODULES = (api, accounts, catalog, bob, carts, orders, webhooks, whatsapp)
+BODY_MODULES = (api, message_log, accounts, catalog, bob, carts, orders, webhooks, whatsapp)
 
 
 def body_types() -> list[type[BaseModel]]:

@@ -8,13 +8,11 @@ import asyncpg
 import orjson
 
 from sauda_gateway.paging import Table
+from sauda_gateway.view.domain import Cursor, OrderFilter
 from sauda_gateway.view.folds import VIEW_TABLE
+from sauda_gateway.view.search import ORDER_COLUMNS as _COLUMNS
+from sauda_gateway.view.search import count_orders, find_orders
 
-_COLUMNS = (
-    "order_id, order_number, status, source, customer, items, total, currency, "
-    "external_order_id, idempotency_key, version, created_at, updated_at, platform, payment, "
-    "fulfillment"
-)
 _ORDERS = Table(VIEW_TABLE, _COLUMNS, "created_at DESC, order_id")
 
 
@@ -32,10 +30,21 @@ class OrderView:
     async def page(
         self, business_id: UUID, *, status: str | None, source: str | None, limit: int, offset: int
     ) -> tuple[list[dict[str, Any]], int]:
-        where = "business_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR source = $3)"
-        rows, total = await _ORDERS.page(self._pool, where, business_id, status, source,
-                                         limit=limit, offset=offset)  # fmt: skip
-        return [dict(r) for r in rows], total
+        rows, total, _ = await self.search(business_id, OrderFilter(status=status, source=source),
+                                           limit=limit, offset=offset)  # fmt: skip
+        return rows, total
+
+    async def search(
+        self, business_id: UUID, f: OrderFilter, *, limit: int, offset: int = 0,
+        after: Cursor | None = None,
+    ) -> tuple[list[dict[str, Any]], int, Cursor | None]:  # fmt: skip
+        """A page of the orders `f` picks, their count, and the next page's cursor."""
+        rows, total, following = await find_orders(self._pool, business_id, f, limit=limit,
+                                                   offset=offset, after=after)  # fmt: skip
+        return [dict(r) for r in rows], total, following
+
+    async def counts(self, business_id: UUID, f: OrderFilter) -> dict[str, int]:
+        return await count_orders(self._pool, business_id, f)
 
     async def customer(self, business_id: UUID, *, phone: str | None = None,
                        email: str | None = None) -> list[dict[str, Any]]:  # fmt: skip

@@ -8,15 +8,14 @@ from fastapi.responses import Response
 
 from sauda_contracts import OrderSource, OrderStatus
 from sauda_contracts.api import (
-    Conversation,
     CustomerList,
     CustomerOrders,
     CustomerOut,
-    NoticeList,
+    OrderCounts,
     OrderList,
-    OrderMessages,
     OrderOut,
 )
+from sauda_contracts.message_log import Conversation, NoticeList, OrderMessages
 from sauda_contracts.whatsapp import NoticeKind
 from sauda_gateway.api.deps import MessageLogDep, OrderViewDep, StoreBusinessDep
 from sauda_gateway.api.responses import (
@@ -29,7 +28,15 @@ from sauda_gateway.api.responses import (
 )
 from sauda_gateway.domain import Business, parse_id
 from sauda_gateway.orders.domain import CustomerNotFound, OrderNotFound
-from sauda_gateway.phones import phone_of
+from sauda_gateway.phones import normalize_phone, phone_of
+from sauda_gateway.view.domain import (
+    Cursor,
+    InvalidCursor,
+    OrderFilter,
+    date_range,
+    next_statuses,
+    search_of,
+)
 from sauda_gateway.view.queries import OrderView
 
 orders = APIRouter(prefix="/api/v1")
@@ -39,27 +46,70 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
+Search = Annotated[str | None, Query(min_length=1, max_length=100, pattern=r"^[^\x00]*$",
+                    description="An order number (ORD-000042, #42, the store's own), a phone in "
+                    "any form, or part of the customer's name.")]  # fmt: skip
+CreatedFrom = Annotated[str | None, Query(description="Orders placed from then: an ISO date "
+                                          "(a UTC day) or datetime.")]  # fmt: skip
+CreatedTo = Annotated[str | None, Query(description="Orders placed before then; a date "
+                                        "includes that whole day.")]  # fmt: skip
+
+
+def _filter(business: Business, q: str | None, source: OrderSource | None,
+            created_from: str | None, created_to: str | None,
+            status: OrderStatus | None = None) -> OrderFilter:  # fmt: skip
+    """The list's and the counts' filters, read from the query string."""
+    start, stop = date_range(created_from, created_to)
+    search = None
+    if q is not None and q.strip():
+        search = search_of(q, phone=normalize_phone(q, business.default_country))
+    return OrderFilter(status=status.value if status else None,
+                       source=source.value if source else None,
+                       search=search, created_from=start, created_to=stop)  # fmt: skip
+
+
 @orders.get("/orders", response_model=OrderList, responses=COMMON)
 async def list_orders(
     business: StoreBusinessDep,
     view: OrderViewDep,
     status: OrderStatus | None = None,
     source: OrderSource | None = None,
+    q: Search = None,
+    created_from: CreatedFrom = None,
+    created_to: CreatedTo = None,
+    cursor: Annotated[str | None, Query(max_length=200, description="The `next_cursor` of the "
+                                        "page before (keyset paging, newest first).")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     page: Annotated[int | None, Query(ge=1, le=1_000_000, description="1-based page of `limit` "
                                       "orders (Bugalou style); wins over `offset`.")] = None,
 ) -> Response:  # fmt: skip
+    """Newest first, filtered; paged by `offset`/`page` or by the `cursor` a page gave."""
     offset = offset_of(limit, offset, page)
-    rows, total = await view.page(
-        business.business_id,
-        status=status.value if status else None,
-        source=source.value if source else None,
-        limit=limit,
-        offset=offset,
-    )
-    return json_response(page_json("orders", [order_json(r, with_history=False) for r in rows],
-                                   total=total, limit=limit, offset=offset, page=page))  # fmt: skip
+    if cursor is not None and offset:
+        raise InvalidCursor("cursor: give a cursor or an offset/page, not both")
+    after = Cursor.decode(cursor) if cursor is not None else None
+    found = _filter(business, q, source, created_from, created_to, status)
+    rows, total, following = await view.search(business.business_id, found, limit=limit,
+                                               offset=offset, after=after)  # fmt: skip
+    body = page_json("orders", [order_json(r, with_history=False) for r in rows], total=total,
+                     limit=limit, offset=offset, page=page)  # fmt: skip
+    return json_response({**body, "next_cursor": following.encode() if following else None})
+
+
+@orders.get("/orders/counts", response_model=OrderCounts, responses=COMMON)
+async def order_counts(
+    business: StoreBusinessDep,
+    view: OrderViewDep,
+    source: OrderSource | None = None,
+    q: Search = None,
+    created_from: CreatedFrom = None,
+    created_to: CreatedTo = None,
+) -> Response:
+    """How many orders of each status the same search and filters find: the status tabs."""
+    counts = await view.counts(business.business_id,
+                               _filter(business, q, source, created_from, created_to))  # fmt: skip
+    return json_response({"counts": counts, "total": sum(counts.values())})
 
 
 @orders.get("/orders/{order_id}", response_model=OrderOut, responses=refusals(404))
@@ -71,7 +121,9 @@ async def get_order(
     if row is None:
         raise OrderNotFound()
     notices, _ = await log.notices(business.business_id, order_id=oid, limit=100, offset=0)
-    return json_response(order_json({**row, "notices": notices}, with_history=True))
+    moves = next_statuses(OrderStatus(row["status"]))
+    return json_response(order_json({**row, "notices": notices, "next_statuses": moves},
+                                    with_history=True))  # fmt: skip
 
 
 def _customer_json(row: dict[str, Any]) -> dict[str, Any]:
