@@ -1,5 +1,5 @@
 // <sauda-app>: the session, the navigation (a bottom bar on phones), the live stream and the routes.
-import { html, css, nothing } from "lit";
+import { html, css, nothing, svg } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { ApiError, get, post, session, setSession, type Session } from "./api.js";
 import { Base } from "./base.js";
@@ -15,11 +15,14 @@ import "./pages/notices.js";
 import "./pages/products.js";
 import "./pages/settings.js";
 
+// Outline icons drawn inline (no icon font, nothing fetched).
+const icon = (d: string) => svg`<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor"
+  stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round"><path d=${d}></path></svg>`;
 const NAV = [
-  { to: "/orders", key: "orders", icon: "▤" },
-  { to: "/notifications", key: "notifications", icon: "🔔" },
-  { to: "/products", key: "products", icon: "▦" },
-  { to: "/settings", key: "settings", icon: "⚙" },
+  { to: "/orders", key: "orders", icon: icon("M6 3h12v18l-3-2-3 2-3-2-3 2zM9 8h6M9 12h6") },
+  { to: "/notifications", key: "notifications", icon: icon("M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 21h4") },
+  { to: "/products", key: "products", icon: icon("M4 7l8-4 8 4v10l-8 4-8-4zM4 7l8 4 8-4M12 11v10") },
+  { to: "/settings", key: "settings", icon: icon("M12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM4 12h2M18 12h2M12 4v2M12 18v2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4") },
 ] as const;
 
 @customElement("sauda-app")
@@ -33,6 +36,7 @@ export class SaudaApp extends Base {
       nav.main ul { display: flex; gap: 0.25rem; list-style: none; margin: 0; padding: 0; }
       nav.main a { display: inline-flex; align-items: center; gap: 0.35rem; padding: 0.55rem 0.75rem; border-radius: 8px; color: var(--ink, #1d2330); text-decoration: none; min-height: 44px; position: relative; }
       nav.main a[aria-current="page"] { background: #e7f3ee; color: var(--brand, #0b6e4f); font-weight: 600; }
+      .icon { display: inline-flex; }
       .count { background: var(--danger, #b42318); color: #fff; border-radius: 999px; font-size: 0.72rem; padding: 0 0.4rem; min-width: 1.2rem; text-align: center; }
       main { max-width: 1180px; margin: 0 auto; padding: 1rem; }
       .who { font-size: 0.85rem; color: var(--muted, #5b6475); }
@@ -42,7 +46,6 @@ export class SaudaApp extends Base {
         nav.main { position: fixed; bottom: 0; inset-inline: 0; background: var(--card, #fff); border-top: 1px solid var(--line, #dde1e8); z-index: 3; }
         nav.main ul { justify-content: space-around; }
         nav.main a { flex-direction: column; gap: 0; font-size: 0.72rem; padding: 0.3rem 0.4rem; }
-        nav.main .icon { font-size: 1.15rem; }
         .count { position: absolute; top: 0; inset-inline-end: 0; }
         main { padding: 0.75rem 0.75rem 5rem; }
       }

@@ -42,6 +42,12 @@ export const shared = css`
   .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
   dialog { border: 1px solid var(--line, #dde1e8); border-radius: 12px; padding: 1.25rem; max-width: min(92vw, 28rem); width: 100%; }
   dialog::backdrop { background: rgba(0, 0, 0, 0.4); }
+  .card { overflow-x: auto; }
+  @media (max-width: 720px) {
+    table.stack thead { display: none; }
+    table.stack tr { display: block; padding: 0.5rem 0; border-bottom: 1px solid var(--line, #dde1e8); }
+    table.stack td { display: block; border: none; padding: 0.15rem 0; }
+  }
   ul.plain { list-style: none; padding: 0; margin: 0; }
   ul.plain > li { padding: 0.5rem 0; border-bottom: 1px solid var(--line, #dde1e8); }
   .gap-top { margin-top: 0.75rem; }

@@ -37,7 +37,7 @@ export class ApiKeys extends Listing {
       ${this.shown ? html`<div class="card" role="status" data-testid="key-shown"><strong>${this.shown.name}</strong>
         <p>${t("shownOnce")}</p><p class="secret" data-testid="key-secret">${this.shown.api_key}</p>
         <button @click=${() => { this.shown = null; }}>${t("close")}</button></div>` : nothing}
-      <div class="card"><table data-testid="key-list">
+      <div class="card"><table class="stack" data-testid="key-list">
         <thead><tr><th>${t("name")}</th><th>${t("prefix")}</th><th>${t("created")}</th><th>${t("lastUsed")}</th><th></th></tr></thead>
         <tbody>${this.keys.map((k) => html`<tr data-testid="key-row" data-revoked=${k.revoked_at ? "true" : "false"}>
           <td>${k.name}</td><td><code>${k.prefix}…</code></td><td>${when(k.created_at)}</td><td>${k.last_used_at ? when(k.last_used_at) : t("never")}</td>
@@ -79,7 +79,7 @@ export class Users extends Listing {
         <button class="primary" type="submit" data-testid="invite-create">${t("invite")}</button>
       </form>
       ${this.link ? html`<div class="card" role="status"><p>${t("inviteLink")}</p><p class="secret" data-testid="invite-link">${this.link}</p></div>` : nothing}
-      <div class="card"><h2>${t("users")}</h2><table data-testid="user-list"><tbody>
+      <div class="card"><h2>${t("users")}</h2><table class="stack" data-testid="user-list"><tbody>
         ${this.users.map((u) => html`<tr data-testid="user-row"><td>${u.email}</td><td>
           <label class="sr-only" for="role-${u.user_id}">${t("role")} ${u.email}</label>
           <select id="role-${u.user_id}" @change=${(e: Event) => this.act(() => patch(`/api/v1/users/${u.user_id}`, { role: (e.target as HTMLSelectElement).value }))}>

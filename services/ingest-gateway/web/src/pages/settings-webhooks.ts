@@ -79,7 +79,7 @@ export class Webhooks extends Listing {
   }
 
   private log(hook: Endpoint) {
-    return html`<table class="gap-top" data-testid="delivery-log"><thead><tr><th>${t("events")}</th><th>${t("response")}</th><th>${t("created")}</th><th></th></tr></thead>
+    return html`<table class="gap-top stack" data-testid="delivery-log"><thead><tr><th>${t("events")}</th><th>${t("response")}</th><th>${t("created")}</th><th></th></tr></thead>
       <tbody>${this.deliveries.map((d) => html`<tr data-testid="delivery-row"><td>${d.event}<div class="muted">${d.status} · ${d.attempts}×</div></td>
         <td data-testid="delivery-code">${d.response_status ?? d.error ?? "—"}</td><td>${when(d.created_at)}</td>
         <td><button @click=${() => this.act(() => post(`/api/v1/webhooks/${hook.id}/deliveries/${d.delivery_id}/redeliver`, {}))}>${t("redeliver")}</button></td></tr>`)}</tbody></table>`;
