@@ -169,3 +169,35 @@ def test_user_refusals_name_the_option(env) -> None:
     assert not_an_email.returncode == 2 and "--email" in not_an_email.stderr
     no_role = user("--business", business, "--email", "d@shop.pk", "--role", "admin")
     assert no_role.returncode == 2 and "--role" in no_role.stderr
+
+
+def test_an_invite_is_printed_with_its_link_and_listed_beside_the_users(env) -> None:
+    business = json.loads(sauda(env, "business", "create", "--name", "G").stdout)["business_id"]
+    owner = sauda(env, "user", "create", "--business", business, "--email", "owner@shop.pk",
+                  "--role", "owner", "--password-stdin", stdin="a long enough password\n")  # fmt: skip
+    assert owner.returncode == 0, owner.stderr
+    public = env | {"GATEWAY_PUBLIC_URL": "https://sauda.example.pk"}
+    invited = sauda(public, "user", "invite", "--business", business, "--email", "Staff@Shop.PK",
+                    "--role", "staff")  # fmt: skip
+    assert invited.returncode == 0, invited.stderr
+    made = json.loads(invited.stdout)
+    assert set(made) == {"invite_id", "email", "role", "created_at", "expires_at", "invite_url"}
+    assert (made["email"], made["role"]) == ("staff@shop.pk", "staff")
+    assert made["invite_url"].startswith("https://sauda.example.pk/app/invite#")
+    assert len(made["invite_url"].split("#", 1)[1]) >= 40
+
+    listed = sauda(env, "user", "list", "--business", business)
+    assert listed.returncode == 0, listed.stderr
+    team = json.loads(listed.stdout)
+    assert [(u["email"], u["role"]) for u in team["users"]] == [("owner@shop.pk", "owner")]
+    assert [i["invite_id"] for i in team["invites"]] == [made["invite_id"]]
+    assert "invite_url" not in team["invites"][0]
+
+    taken = sauda(env, "user", "invite", "--business", business, "--email", "OWNER@shop.pk",
+                  "--role", "staff")  # fmt: skip
+    assert taken.returncode == 2 and "--email" in taken.stderr and "exists" in taken.stderr
+    not_an_email = sauda(env, "user", "invite", "--business", business, "--email", "nobody",
+                         "--role", "staff")  # fmt: skip
+    assert not_an_email.returncode == 2 and "--email" in not_an_email.stderr
+    nobody = sauda(env, "user", "list", "--business", str(uuid4()))
+    assert nobody.returncode == 2 and "no such business" in nobody.stderr

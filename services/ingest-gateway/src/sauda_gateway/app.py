@@ -16,7 +16,7 @@ from sauda_gateway.api.web import web
 from sauda_gateway.catalog.routes import catalog
 from sauda_gateway.integrations.bob.routes import bob
 from sauda_gateway.integrations.meta.routes import meta_webhooks
-from sauda_gateway.merchant.routes import webhooks, whatsapp
+from sauda_gateway.merchant.routes import plan, webhooks, whatsapp
 from sauda_gateway.orders.routes import orders, zapier
 from sauda_gateway.view.routes import messages
 from sauda_gateway.view.routes import orders as order_reads
@@ -35,7 +35,7 @@ def build_app(
         lifespan=lifespan,
     )
     for router in (auth, api_keys, users, orders, order_reads, zapier, bob, messages, whatsapp,
-                   webhooks, catalog, meta_webhooks, health, web):  # fmt: skip
+                   webhooks, plan, catalog, meta_webhooks, health, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

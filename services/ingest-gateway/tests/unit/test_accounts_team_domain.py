@@ -1,5 +1,5 @@
 """What an owner manages, decided purely: invites' week and single use, the link, the business's
-last owner, and how often a key's last use is written down."""
+last owner, how often a key's last use is written down, and this hour's use of the allowance."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -17,7 +17,7 @@ from sauda_gateway.accounts.domain import (
     invite_pending,
     invite_url,
 )
-from sauda_gateway.merchant.domain import LAST_USED_EVERY, key_prefix, last_use_due
+from sauda_gateway.merchant.domain import LAST_USED_EVERY, hour_usage, key_prefix, last_use_due
 
 NOW = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 
@@ -78,3 +78,11 @@ def test_a_key_last_use_is_written_down_once_a_minute_at_most() -> None:
 def test_a_key_prefix_tells_keys_apart_but_keeps_most_of_the_key_secret() -> None:
     raw = "sk_sauda_" + "A" * 43
     assert key_prefix(raw) == "sk_sauda_AAAAAAA"
+
+
+def test_this_hours_use_is_the_requests_admitted_and_resets_at_the_next_hour() -> None:
+    window = 1_700_000_000 // 3600 * 3600
+    within = hour_usage(plan="pro", apis=["store_api"], limit=60, counted=12, window=window)
+    assert (within.used, within.per_hour, within.resets_epoch) == (12, 60, window + 3600)
+    refused_too = hour_usage(plan="pro", apis=[], limit=60, counted=75, window=window)
+    assert refused_too.used == 60  # the 15 refused ones used nothing

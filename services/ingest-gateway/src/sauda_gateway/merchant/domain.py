@@ -1,4 +1,5 @@
-"""Pure merchant decisions: key hashing, plans, the hourly request allowance, and the refusals."""
+"""Pure merchant decisions: key hashing and last use, plans, the hourly request allowance and
+its use, and the refusals."""
 
 import hashlib
 import math
@@ -69,6 +70,21 @@ def rate_decision(*, used: int, limit: int, window: int, now_epoch: float) -> Ra
         reset_epoch=reset,
         retry_after=0 if allowed else max(1, math.ceil(reset - now_epoch)),
     )
+
+
+@dataclass(frozen=True)
+class HourUsage:
+    plan: str
+    apis: list[str]
+    per_hour: int
+    used: int  # requests admitted this hour
+    resets_epoch: int  # when the hour's window ends
+
+
+def hour_usage(*, plan: str, apis: list[str], limit: int, counted: int, window: int) -> HourUsage:
+    """This hour's use of the allowance. The counter goes up before the allowance is checked,
+    so it holds the refused requests too: those within `limit` are the ones admitted."""
+    return HourUsage(plan, list(apis), limit, min(counted, limit), window + WINDOW_SECONDS)
 
 
 def plan_allowing(api: str, plans: list[tuple[str, list[str], int]]) -> str | None:

@@ -1,5 +1,5 @@
-"""Merchant use cases: create a business, admit a request (plan and hourly allowance), and the
-webhook endpoint commands (tests and redeliveries leave through the outbox)."""
+"""Merchant use cases: create a business, admit a request (plan and hourly allowance), the hour's
+usage, and the webhook endpoint commands (tests and redeliveries leave through the outbox)."""
 
 import secrets
 from datetime import datetime
@@ -18,11 +18,13 @@ from sauda_gateway import clock
 from sauda_gateway.domain import Business, UnsafeAddress, parse_id
 from sauda_gateway.merchant.domain import (
     DeliveryNotFound,
+    HourUsage,
     InvalidApiKey,
     PlanRequired,
     RateDecision,
     RateLimited,
     WebhookNotFound,
+    hour_usage,
     plan_allowing,
     rate_decision,
     window_start,
@@ -78,6 +80,16 @@ async def admit_request(
     if not decision.allowed:
         raise RateLimited(decision)
     return decision
+
+
+async def usage(business: Business, *, access: AccessStore, now_epoch: float) -> HourUsage:
+    """The business's plan, allowance and this hour's use (looking counts nothing)."""
+    window = window_start(now_epoch)
+    allowance = await access.usage(business.business_id, window)
+    if allowance is None:
+        raise InvalidApiKey("this API key is not valid", field="X-API-Key")
+    return hour_usage(plan=allowance.plan, apis=allowance.apis, limit=allowance.limit,
+                      counted=allowance.used or 0, window=window)  # fmt: skip
 
 
 # --- webhook endpoints ---

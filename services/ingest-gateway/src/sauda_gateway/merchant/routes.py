@@ -1,13 +1,17 @@
 """Merchant configuration routes: webhook endpoints (CRUD, secret rotation, test events, the
 delivery log and redelivery), store callbacks, and the connected WhatsApp account. Deliveries
-themselves are the webhook dispatcher's. Only an owner (or an API key) manages any of these."""
+themselves are the webhook dispatcher's. Only an owner (or an API key) manages any of these;
+anyone of the business sees its plan and this hour's usage."""
 
+import time
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from sauda_contracts.accounts import UsageOut
 from sauda_contracts.api import (
     DeliveryList,
     Queued,
@@ -24,6 +28,8 @@ from sauda_contracts.api import (
 )
 from sauda_gateway import clock
 from sauda_gateway.api.deps import (
+    AccessDep,
+    BusinessDep,
     CorrelationDep,
     OutboxDep,
     SettingsDep,
@@ -44,6 +50,7 @@ from sauda_gateway.phones import phone_of
 
 webhooks = APIRouter(prefix="/api/v1", tags=["Webhooks"])
 whatsapp = APIRouter(prefix="/api/v1", tags=["WhatsApp"])
+plan = APIRouter(prefix="/api/v1", tags=["Plan"])
 
 
 def _out(row: dict[str, object]) -> dict[str, object]:
@@ -209,3 +216,16 @@ async def patch_whatsapp_account(
     if account is None:
         raise WhatsAppNotConnected()
     return json_response(account.public())
+
+
+@plan.get("/usage", response_model=UsageOut, responses=refusals())
+async def usage(business: BusinessDep, access: AccessDep) -> Response:
+    """The business's plan, the APIs it includes, its hourly allowance, the requests admitted
+    this hour and when the count starts again. Any user may look; looking is not counted and
+    works when the hour is used up or the plan lacks the Store API. With RATE_LIMIT_ENABLED off
+    nothing is counted."""
+    hour = await handlers.usage(business, access=access, now_epoch=time.time())
+    return json_response(UsageOut(
+        plan=hour.plan, apis=hour.apis, per_hour=hour.per_hour, used_this_hour=hour.used,
+        resets_at=datetime.fromtimestamp(hour.resets_epoch, UTC),
+    ).model_dump(mode="json"))  # fmt: skip

@@ -161,6 +161,13 @@ class Admission:
     used: int | None  # None: nothing was counted (the plan lacks the API, or counting is off)
 
 
+# A business's plan, its APIs and its hourly allowance (its own, else its plan's).
+_ALLOWANCE = (
+    "SELECT b.business_id, b.plan, p.apis, coalesce(b.rate_limit_per_hour, p.requests_per_hour) "
+    "AS lim FROM businesses b JOIN plans p ON p.name = b.plan WHERE b.business_id = $1"
+)
+
+
 class AccessStore:
     def __init__(self, pool: asyncpg.Pool) -> None:
         self._pool = pool
@@ -171,11 +178,7 @@ class AccessStore:
         """Count this request in the business's window (when its plan includes `api` and
         `count`); `used` is None when nothing was counted."""
         row = await self._pool.fetchrow(
-            "WITH biz AS ("
-            " SELECT b.business_id, b.plan, p.apis,"
-            "  coalesce(b.rate_limit_per_hour, p.requests_per_hour) AS lim"
-            " FROM businesses b JOIN plans p ON p.name = b.plan WHERE b.business_id = $1"
-            "), hit AS ("
+            f"WITH biz AS ({_ALLOWANCE}), hit AS ("
             " INSERT INTO rate_windows (business_id, window_start, used)"
             " SELECT business_id, $2, 1 FROM biz WHERE $3 = ANY (apis) AND $4"
             " ON CONFLICT (business_id, window_start) DO UPDATE SET used = rate_windows.used + 1"
@@ -185,6 +188,17 @@ class AccessStore:
             datetime.fromtimestamp(window, UTC),
             api,
             count,
+        )
+        return Admission(row["plan"], list(row["apis"]), row["lim"], row["used"]) if row else None
+
+    async def usage(self, business_id: UUID, window: int) -> Admission | None:
+        """The business's plan and allowance, and what its window has counted (counting
+        nothing itself)."""
+        row = await self._pool.fetchrow(
+            f"WITH biz AS ({_ALLOWANCE}) SELECT plan, apis, lim, coalesce((SELECT used FROM "
+            "rate_windows WHERE business_id = $1 AND window_start = $2), 0) AS used FROM biz",
+            business_id,
+            datetime.fromtimestamp(window, UTC),
         )
         return Admission(row["plan"], list(row["apis"]), row["lim"], row["used"]) if row else None
 
