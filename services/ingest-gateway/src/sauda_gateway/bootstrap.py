@@ -32,6 +32,7 @@ from sauda_gateway.orders.outcomes import OutcomeWaiter
 from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
 from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.view.live import LiveFeed
 from sauda_gateway.view.projector import subscribe_view
 from sauda_gateway.view.queries import MessageLog, OrderView
 from sauda_runtime.consumer import make_broker
@@ -48,6 +49,11 @@ MIGRATIONS = (KIT_MIGRATIONS, Path(__file__).parent / "migrations")
 
 def outcome_channel(schema: str) -> str:
     return f"{schema}_command_outcomes"
+
+
+def live_channel(schema: str) -> str:
+    """The live stream's channel: one per deployment's schema, so test schemas never cross."""
+    return f"{schema}_live"
 
 
 async def open_pool(settings: GatewaySettings) -> asyncpg.Pool:
@@ -79,6 +85,7 @@ def wire(
     producer: AIOKafkaProducer | None = None,
     relay: OutboxRelay | None = None,
     waiter: OutcomeWaiter | None = None,
+    live: LiveFeed | None = None,
     api_key_cache_seconds: float | None = None,
 ) -> Wiring:
     """Every collaborator the routes hand to handlers, on this pool. Without Kafka (tests that
@@ -113,7 +120,15 @@ def wire(
         passwords=Passwords(),
         api_keys=ApiKeyStore(pool),
         invites=InviteStore(pool),
+        live=live,
     )
+
+
+def live_feed(settings: GatewaySettings, pool: asyncpg.Pool) -> LiveFeed:
+    """The live stream's feed of this deployment's schema (started by the caller)."""
+    return LiveFeed(settings.database_url, live_channel(settings.gateway_db_schema),
+                    view=OrderView(pool), messages=MessageLog(pool),
+                    queue_size=settings.gateway_stream_queue)  # fmt: skip
 
 
 @asynccontextmanager
@@ -160,9 +175,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         broker = make_broker(settings.kafka_bootstrap_servers, "sauda-gateway-view")
         kit = ConsumerKit(broker=broker, pool=pool, relay=relay, service="ingest-gateway")
         subscribe_view(kit, order_group=settings.gateway_view_group_id,
-                       message_group=settings.gateway_messages_group_id, channel=channel)  # fmt: skip
+                       message_group=settings.gateway_messages_group_id, channel=channel,
+                       live=live_channel(settings.gateway_db_schema))  # fmt: skip
+        live = live_feed(settings, pool)
+        await live.start()
         await broker.start()
-        wiring = wire(settings, pool, producer=producer, relay=relay, waiter=waiter)
+        wiring = wire(settings, pool, producer=producer, relay=relay, waiter=waiter, live=live)
         tasks = [
             asyncio.create_task(relay.run()),
             asyncio.create_task(forget_old_windows(wiring.access, wiring.accounts)),
@@ -176,6 +194,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await broker.stop()
+            await live.stop()
             await waiter.stop()
             await producer.stop()
             await pool.close()

@@ -112,3 +112,15 @@ class GatewaySettings(CommonSettings):
         description="GATEWAY_PUBLIC_URL: the address people reach the gateway (and its dashboard) "
         "at, without a trailing slash; invite links are built on it.",
     )
+    gateway_stream_ping_seconds: float = Field(
+        default=15.0,
+        gt=0,
+        description="GATEWAY_STREAM_PING_SECONDS: how often GET /api/v1/stream sends a `: ping` "
+        "comment while nothing happens (keeps proxies from closing it).",
+    )
+    gateway_stream_queue: int = Field(
+        default=100,
+        ge=1,
+        description="GATEWAY_STREAM_QUEUE: events one live stream may fall behind by before it "
+        "is dropped (its browser reconnects and reloads).",
+    )

@@ -20,6 +20,7 @@ from sauda_gateway.domain import Business
 from sauda_gateway.merchant.handlers import create_business
 from sauda_gateway.merchant.store import BusinessStore
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.view.live import LiveFeed
 from sauda_runtime.db import Migrations
 
 
@@ -36,12 +37,16 @@ async def business(pool: asyncpg.Pool) -> tuple[Business, str]:
 
 
 def gateway_app(
-    pool: asyncpg.Pool, settings: GatewaySettings, api_key_cache_seconds: float = 0
+    pool: asyncpg.Pool,
+    settings: GatewaySettings,
+    api_key_cache_seconds: float = 0,
+    live: LiveFeed | None = None,
 ) -> FastAPI:
     """The gateway's routes, error handlers and middleware on this test's schema, without Kafka:
-    the routes under test publish nothing, so the producer, relay and waiter are left out."""
+    the routes under test publish nothing, so the producer, relay and waiter are left out (and
+    the live stream's feed, unless given)."""
     app = build_app()
-    app.state.wiring = wire(settings, pool, api_key_cache_seconds=api_key_cache_seconds)
+    app.state.wiring = wire(settings, pool, live=live, api_key_cache_seconds=api_key_cache_seconds)
     return app
 
 

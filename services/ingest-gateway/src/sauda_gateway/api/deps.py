@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, fields
 from typing import Annotated, Any
+from uuid import UUID
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
@@ -50,6 +51,7 @@ from sauda_gateway.orders.outcomes import OutcomeWaiter
 from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
 from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.view.live import LiveFeed
 from sauda_gateway.view.queries import MessageLog, OrderView
 
 
@@ -78,6 +80,7 @@ class Wiring:
     passwords: Passwords
     api_keys: ApiKeyStore
     invites: InviteStore
+    live: LiveFeed | None = None  # None: served without the live stream (tests)
 
 
 _NAMES = {f.name for f in fields(Wiring)}
@@ -116,6 +119,7 @@ AccountsDep = Annotated[AccountStore, _part("accounts")]
 PasswordsDep = Annotated[Passwords, _part("passwords")]
 ApiKeysDep = Annotated[ApiKeyStore, _part("api_keys")]
 InvitesDep = Annotated[InviteStore, _part("invites")]
+LiveDep = Annotated[LiveFeed | None, _part("live")]
 
 # Header names of the stores Sauda stands in for, so their integrations work unchanged.
 _KEY_HEADERS = ("x-api-key", "x-botaura-key", "x-guest-id")
@@ -201,6 +205,15 @@ async def store_api_business(
 
 
 StoreBusinessDep = Annotated[Business, Depends(store_api_business)]
+
+
+async def session_user(request: Request, business: StoreBusinessDep) -> UUID | None:
+    """The dashboard user behind the request: None with an API key, which is no one person."""
+    session: Session | None = getattr(request.state, "session", None)
+    return session.user_id if session is not None else None
+
+
+SessionUserDep = Annotated[UUID | None, Depends(session_user)]
 
 
 def _managing(area: Area) -> Callable[..., Coroutine[Any, Any, Business]]:

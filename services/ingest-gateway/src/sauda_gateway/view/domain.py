@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from sauda_contracts.orders import ALLOWED_TRANSITIONS, OrderStatus
-from sauda_gateway.domain import Invalid, InvalidField
+from sauda_gateway.domain import Forbidden, Invalid, InvalidField, Upstream
 from sauda_gateway.orders.domain import format_order_number
 
 
@@ -18,6 +18,18 @@ class InvalidCursor(
     code="invalid_cursor",
     message="cursor: not a cursor this API gave; start again without one",
     field="cursor",
+): ...
+
+
+class SignedInOnly(
+    Forbidden,
+    code="session_required",
+    message="notices are marked read per dashboard user: sign in (an API key is no user)",
+): ...
+
+
+class LiveUnavailable(
+    Upstream, code="live_unavailable", message="live updates are not served by this gateway"
 ): ...
 
 
@@ -66,7 +78,7 @@ def moment(raw: str | None, field: str, *, end: bool = False) -> datetime | None
             start = datetime.combine(day, time(), UTC)
             return start + timedelta(days=1) if end else start
         at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise InvalidField(
             f"{field}: {raw!r} is not an ISO date (2026-06-18) or datetime "
             "(2026-06-18T09:30:00+05:00)",

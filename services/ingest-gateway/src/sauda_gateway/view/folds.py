@@ -121,11 +121,26 @@ async def record_outcomes(
         rows,
     )
     # The outcome rides in the notification, so a waiting request needs no second query.
-    notes = [
-        orjson.dumps({"command_id": str(r[0]), "outcome": r[2], "payload": r[3]}).decode()
-        for r in rows
-    ]
-    await conn.execute("SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n", channel, notes)
+    await notify(conn, channel, [{"command_id": str(r[0]), "outcome": r[2], "payload": r[3]}
+                                 for r in rows])  # fmt: skip
+
+
+async def notify(conn: Conn, channel: str, notes: Sequence[dict[str, Any]]) -> None:
+    """NOTIFY each note (as JSON) on `channel`: sent when the transaction commits, if it does."""
+    if notes:
+        await conn.execute("SELECT pg_notify($1, n) FROM unnest($2::text[]) AS n", channel,
+                           [orjson.dumps(n).decode() for n in notes])  # fmt: skip
+
+
+def live_notes(events: Sequence[AnyOrderEvent]) -> list[dict[str, Any]]:
+    """What the live stream is told of order events: whose, which order, whether placed (the
+    stream reads the rest from the view)."""
+    return [{"business_id": str(e.business_id), "kind": "order", "order_id": str(e.body.order_id),
+             "placed": isinstance(e, OrderPlaced)} for e in events]  # fmt: skip
+
+
+def notice_note(business_id: UUID, notice_id: UUID) -> dict[str, Any]:
+    return {"business_id": str(business_id), "kind": "notice", "notice_id": str(notice_id)}
 
 
 # --- the message log and notices ---
@@ -252,8 +267,12 @@ def _delivery_row(d: DeliveryRecorded) -> tuple[Any, ...]:
     )  # fmt: skip
 
 
-async def record_deactivations(conn: Conn, deactivations: list[EndpointDeactivated]) -> None:
-    """Turn the endpoints off (unless reactivated since) and tell the merchant in a notice."""
+async def record_deactivations(
+    conn: Conn, deactivations: list[EndpointDeactivated]
+) -> list[EndpointDeactivated]:
+    """Turn the endpoints off (unless reactivated since) and tell the merchant in a notice;
+    returns those that raised one (its id is the event's)."""
+    raised = []
     for d in deactivations:
         b = d.body
         url = await conn.fetchval(
@@ -274,3 +293,5 @@ async def record_deactivations(conn: Conn, deactivations: list[EndpointDeactivat
             orjson.dumps({"endpoint_id": str(b.endpoint_id), "url": url}).decode(),
             b.deactivated_at,
         )  # fmt: skip
+        raised.append(d)
+    return raised

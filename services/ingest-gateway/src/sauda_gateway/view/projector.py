@@ -36,6 +36,9 @@ from sauda_gateway import clock
 from sauda_gateway.carts.store import recover_carts
 from sauda_gateway.view.folds import (
     ViewWriter,
+    live_notes,
+    notice_note,
+    notify,
     record_deactivations,
     record_deliveries,
     record_inbound,
@@ -55,12 +58,16 @@ OrderRecord: TypeAlias = AnyOrderEvent | OrderCommandRejected
 
 
 def subscribe_view(kit: ConsumerKit, *, order_group: str, message_group: str,
-                   channel: str) -> None:  # fmt: skip
-    """Bind the view's two consumers to their topics."""
+                   channel: str, live: str) -> None:  # fmt: skip
+    """Bind the view's two consumers to their topics; `channel` wakes requests waiting for a
+    command's outcome, `live` tells every gateway's live stream what changed."""
     writer = ViewWriter()
 
     async def on_orders(items: Sequence[OrderRecord], tx: Transaction) -> list[AnyOrderEvent]:
-        return await on_order_stream(items, tx, writer=writer, channel=channel)
+        return await on_order_stream(items, tx, writer=writer, channel=channel, live=live)
+
+    async def on_messages(items: Sequence[object], tx: Transaction) -> None:
+        await on_message_stream(items, tx, live=live)
 
     kit.subscribe(
         TOPICS,
@@ -79,19 +86,21 @@ def subscribe_view(kit: ConsumerKit, *, order_group: str, message_group: str,
         parse={Topic.NOTIFIER_EVENTS: parse_notifier_event,
                Topic.WHATSAPP_INBOUND: InboundMessageReceived.model_validate_json,
                Topic.WEBHOOKS_EVENTS: parse_webhook_log_event},
-        handle=on_message_stream,
+        handle=on_messages,
         claim=False,
     )  # fmt: skip
 
 
 async def on_order_stream(
-    items: Sequence[OrderRecord], tx: Transaction, *, writer: ViewWriter, channel: str
+    items: Sequence[OrderRecord], tx: Transaction, *, writer: ViewWriter, channel: str, live: str
 ) -> list[AnyOrderEvent]:
-    """Fold a batch into the view, record the outcomes and recover carts, in one transaction."""
+    """Fold a batch into the view, record the outcomes, tell the live streams and recover
+    carts, in one transaction."""
     events = [i for i in items if not isinstance(i, OrderCommandRejected)]
     rejections = [i for i in items if isinstance(i, OrderCommandRejected)]
     await writer.apply(tx.conn, events)
     await record_outcomes(tx.conn, events, rejections, channel)
+    await notify(tx.conn, live, live_notes(events))
     placed = [e for e in events if isinstance(e, OrderPlaced)]
     if placed:
         await recover_carts(tx, placed, clock.now())
@@ -104,15 +113,20 @@ async def logged(events: list[AnyOrderEvent]) -> None:
                  correlation_id=e.correlation_id, event_type=e.type, version=e.body.version)  # fmt: skip
 
 
-async def on_message_stream(items: Sequence[object], tx: Transaction) -> None:
-    """The merchant's message log, notices and delivery log, in one transaction."""
+async def on_message_stream(items: Sequence[object], tx: Transaction, *, live: str) -> None:
+    """The merchant's message log, notices and delivery log, in one transaction; the live
+    streams are told of the notices."""
     messages = [i for i in items if isinstance(i, MessageRecorded)]
     deliveries = [i for i in items if isinstance(i, DeliveryRecorded)]
+    notices = [i for i in items if isinstance(i, NoticeRaised)]
     await record_messages(tx.conn, _newest(messages, lambda m: m.body.message_id))
-    await record_notices(tx.conn, [i for i in items if isinstance(i, NoticeRaised)])
+    await record_notices(tx.conn, notices)
     await record_inbound(tx.conn, [i for i in items if isinstance(i, InboundMessageReceived)])
     await record_deliveries(tx.conn, _newest(deliveries, lambda d: d.body.delivery_id))
-    await record_deactivations(tx.conn, [i for i in items if isinstance(i, EndpointDeactivated)])
+    off = [i for i in items if isinstance(i, EndpointDeactivated)]
+    raised = await record_deactivations(tx.conn, off)
+    await notify(tx.conn, live, [notice_note(n.business_id, n.body.notice_id) for n in notices]
+                 + [notice_note(d.business_id, d.event_id) for d in raised])  # fmt: skip
 
 
 Snapshot = TypeVar("Snapshot", MessageRecorded, DeliveryRecorded)

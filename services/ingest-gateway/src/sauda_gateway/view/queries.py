@@ -1,6 +1,7 @@
 """The merchant's read side: orders and customers from the view, the message log and notices.
 Every read is filtered by business, so tenants never see each other's rows."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -130,4 +131,31 @@ class MessageLog:
         where = "business_id = $1 AND ($2::text IS NULL OR kind = $2) AND ($3::uuid IS NULL OR order_id = $3)"
         rows, total = await _NOTICES.page(self._pool, where, business_id, kind, order_id,
                                           limit=limit, offset=offset)  # fmt: skip
-        return [{**dict(r), "details": orjson.loads(r["details"])} for r in rows], total
+        return [_notice(r) for r in rows], total
+
+    async def unread(self, business_id: UUID, user_id: UUID) -> int:
+        """The business's notices recorded since this user last marked them read."""
+        return int(await self._pool.fetchval(
+            "SELECT count(*) FROM notices WHERE business_id = $1 AND seq > coalesce("
+            " (SELECT read_seq FROM notice_reads WHERE user_id = $2), 0)",
+            business_id, user_id,
+        ))  # fmt: skip
+
+    async def mark_read(self, business_id: UUID, user_id: UUID, now: datetime) -> None:
+        """Every notice recorded so far is read, for this user (never moves back)."""
+        await self._pool.execute(
+            "INSERT INTO notice_reads (user_id, read_seq, read_at) VALUES ($1, "
+            " (SELECT coalesce(max(seq), 0) FROM notices WHERE business_id = $2), $3) "
+            "ON CONFLICT (user_id) DO UPDATE SET read_at = EXCLUDED.read_at, "
+            " read_seq = greatest(notice_reads.read_seq, EXCLUDED.read_seq)",
+            user_id, business_id, now,
+        )  # fmt: skip
+
+    async def notice(self, business_id: UUID, notice_id: UUID) -> dict[str, Any] | None:
+        row = await _NOTICES.one(self._pool, "notice_id = $1 AND business_id = $2", notice_id,
+                                 business_id)  # fmt: skip
+        return _notice(row) if row else None
+
+
+def _notice(row: asyncpg.Record) -> dict[str, Any]:
+    return {**dict(row), "details": orjson.loads(row["details"])}

@@ -4,10 +4,11 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from sauda_contracts import OrderSource, OrderStatus
 from sauda_contracts.api import (
+    NO_NUL,
     CustomerList,
     CustomerOrders,
     CustomerOut,
@@ -17,7 +18,15 @@ from sauda_contracts.api import (
 )
 from sauda_contracts.message_log import Conversation, NoticeList, OrderMessages
 from sauda_contracts.whatsapp import NoticeKind
-from sauda_gateway.api.deps import MessageLogDep, OrderViewDep, StoreBusinessDep
+from sauda_gateway import clock
+from sauda_gateway.api.deps import (
+    LiveDep,
+    MessageLogDep,
+    OrderViewDep,
+    SessionUserDep,
+    SettingsDep,
+    StoreBusinessDep,
+)
 from sauda_gateway.api.responses import (
     COMMON,
     json_response,
@@ -32,7 +41,9 @@ from sauda_gateway.phones import normalize_phone, phone_of
 from sauda_gateway.view.domain import (
     Cursor,
     InvalidCursor,
+    LiveUnavailable,
     OrderFilter,
+    SignedInOnly,
     date_range,
     next_statuses,
     search_of,
@@ -46,7 +57,7 @@ Limit = Annotated[int, Query(ge=1, le=100)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]
 
 
-Search = Annotated[str | None, Query(min_length=1, max_length=100, pattern=r"^[^\x00]*$",
+Search = Annotated[str | None, Query(min_length=1, max_length=100, pattern=NO_NUL,
                     description="An order number (ORD-000042, #42, the store's own), a phone in "
                     "any form, or part of the customer's name.")]  # fmt: skip
 CreatedFrom = Annotated[str | None, Query(description="Orders placed from then: an ISO date "
@@ -198,6 +209,7 @@ async def conversation(
 async def notices(
     business: StoreBusinessDep,
     log: MessageLogDep,
+    user: SessionUserDep,
     kind: NoticeKind | None = None,
     order_id: uuid.UUID | None = None,
     limit: Limit = 20,
@@ -206,5 +218,30 @@ async def notices(
     """What the merchant should know: new orders, messages not sent and why, failures."""
     rows, total = await log.notices(business.business_id, limit=limit, offset=offset,
                                     kind=kind.value if kind else None, order_id=order_id)  # fmt: skip
-    page = NoticeList(notices=rows, total=total, limit=limit, offset=offset)
+    unread = await log.unread(business.business_id, user) if user is not None else None
+    page = NoticeList(notices=rows, total=total, limit=limit, offset=offset, unread=unread)
     return json_response(page.model_dump(mode="json"))
+
+
+@messages.post("/notices/read", status_code=204, responses=refusals())
+async def mark_notices_read(
+    business: StoreBusinessDep, log: MessageLogDep, user: SessionUserDep
+) -> Response:
+    """Every notice so far is read for the signed-in user: the bell's count starts again at 0."""
+    if user is None:
+        raise SignedInOnly()
+    await log.mark_read(business.business_id, user, clock.now())
+    return Response(status_code=204)
+
+
+# Left out of the OpenAPI: a stream never ends, so no generated client (or fuzzer) can call it
+# as an operation; the README and the dashboard's API page describe it.
+@messages.get("/stream", include_in_schema=False)
+async def stream(business: StoreBusinessDep, live: LiveDep, settings: SettingsDep) -> Response:
+    """Server-sent events of this business: `event: order` (LiveOrder) when an order is placed
+    or changes, `event: notice` (NoticeOut) when a notice is raised, `: ping` when idle."""
+    if live is None:
+        raise LiveUnavailable()
+    events = live.events(business.business_id, ping_seconds=settings.gateway_stream_ping_seconds)
+    return StreamingResponse(events, media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})  # fmt: skip
