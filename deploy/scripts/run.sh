@@ -102,6 +102,7 @@ fi
 cat <<EOF
 
   Sauda is running.
+    dashboard          http://127.0.0.1:$GATEWAY_PORT/app/   (sign in as a user of the business)
     API (gateway)      http://127.0.0.1:$GATEWAY_PORT   (docs: /docs)
     WhatsApp sandbox   http://127.0.0.1:$SANDBOX_PORT/sandbox/   (the shopper's phone)
     order ledger       http://127.0.0.1:${LEDGER_HEALTH_PORT:-8101}/readyz

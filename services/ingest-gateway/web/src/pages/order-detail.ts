@@ -77,7 +77,8 @@ export class OrderDetail extends Base {
       const moved = status === "cancelled"
         ? await post<Order>(`/api/v1/orders/${id}/cancel`, { reason })
         : await patch<Order>(`/api/v1/orders/${id}/status`, { status });
-      this.said = t("moved", { number: moved.order_number, status: t(moved.status) });
+      // A 202 (the ledger is slow) has no order yet: the live stream reloads it when it lands.
+      if (moved?.order_number) this.said = t("moved", { number: moved.order_number, status: t(moved.status) });
       await this.load();
     } catch (error) {
       this.error = error;
