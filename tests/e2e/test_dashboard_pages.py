@@ -1,5 +1,5 @@
 """The merchant's dashboard in Debian's Chromium against the real stack, at phone and desktop
-width: sign-in, the status tabs, a new order arriving live and its notice, one-click confirm and
+width: sign-in, the status tabs, search, a date range and "Load more", a new order arriving live and its notice, one-click confirm and
 cancel with a reason, a webhook's secret shown once, an invited staff member kept out of API keys,
 another business's order not found, and a write without the CSRF token refused; axe-core finds
 no serious violation on the pages they pass through."""
@@ -148,6 +148,28 @@ async def test_sign_in_refuses_a_wrong_password_then_shows_the_status_tabs(
     await expect(page.get_by_test_id("sign-in-form")).to_be_visible()
     await page.reload()
     await expect(page.get_by_test_id("sign-in-form")).to_be_visible()
+
+
+async def test_search_a_date_range_and_load_more(
+    stack: Stack, business: Business, placed: Place, page: Page
+) -> None:
+    orders = [await placed(business) for _ in range(26)]  # one more than a page
+    await sign_in(page, stack, await user(business), DESKTOP)
+    rows = page.get_by_test_id("order-row")
+    await expect(rows).to_have_count(25)
+    await page.get_by_test_id("load-more").click()
+    await expect(rows).to_have_count(26)
+    await expect(page.get_by_test_id("load-more")).to_have_count(0)
+
+    wanted = orders[6]["order_number"]
+    await page.get_by_label("Search").fill(wanted)
+    await expect(rows).to_have_count(1)
+    await expect(rows.get_by_test_id("order-number")).to_have_text(wanted)
+    await page.get_by_label("Search").fill("")
+    await expect(rows).to_have_count(25)
+    await page.get_by_label("To").fill("2020-01-31")
+    await expect(page.get_by_test_id("no-orders")).to_be_visible()
+    await expect(page.get_by_test_id("tab-count-pending")).to_have_text("0")
 
 
 async def test_one_click_confirm_and_a_cancel_with_its_reason(
