@@ -16,4 +16,7 @@ if __name__ == "__main__":
         http="httptools",
         access_log=False,
         log_level="warning",
+        # Open live streams (GET /api/v1/stream) never finish on their own: a stopping gateway
+        # gives requests in flight this long, then ends what is left.
+        timeout_graceful_shutdown=settings.gateway_shutdown_seconds,
     )

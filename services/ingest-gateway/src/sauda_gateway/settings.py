@@ -124,3 +124,9 @@ class GatewaySettings(CommonSettings):
         description="GATEWAY_STREAM_QUEUE: events one live stream may fall behind by before it "
         "is dropped (its browser reconnects and reloads).",
     )
+    gateway_shutdown_seconds: int = Field(
+        default=8,
+        ge=1,
+        description="GATEWAY_SHUTDOWN_SECONDS: how long a stopping gateway lets requests in "
+        "flight finish (longer than STATUS_WAIT_MS); open live streams are ended after it.",
+    )

@@ -33,6 +33,9 @@ def test_a_date_is_a_whole_utc_day_and_a_datetime_keeps_its_offset() -> None:
     with pytest.raises(InvalidField) as refused:
         date_range("2026-06-18", "2026-06-17")
     assert refused.value.field == "created_to"
+    for edge in ("9999-12-31", "0001-01-01T00:00:00+05:00"):  # past what a timestamp holds
+        with pytest.raises(InvalidField):
+            date_range(None, edge)
 
 
 def test_a_cursor_reads_back_as_the_place_it_names_and_nothing_else_does() -> None:

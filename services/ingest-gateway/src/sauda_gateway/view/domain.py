@@ -78,13 +78,13 @@ def moment(raw: str | None, field: str, *, end: bool = False) -> datetime | None
             start = datetime.combine(day, time(), UTC)
             return start + timedelta(days=1) if end else start
         at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return at.astimezone(UTC) if at.tzinfo else at.replace(tzinfo=UTC)
     except (ValueError, OverflowError):
         raise InvalidField(
             f"{field}: {raw!r} is not an ISO date (2026-06-18) or datetime "
             "(2026-06-18T09:30:00+05:00)",
             field=field,
         ) from None
-    return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
 def date_range(created_from: str | None, created_to: str | None) -> tuple[datetime | None, ...]:
@@ -114,8 +114,8 @@ class Cursor:
             created_at = datetime.fromisoformat(at)
             if created_at.tzinfo is None:
                 raise ValueError("no offset")
-            return cls(created_at, UUID(order_id))
-        except (ValueError, binascii.Error, UnicodeDecodeError):
+            return cls(created_at.astimezone(UTC), UUID(order_id))
+        except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
             raise InvalidCursor() from None
 
 
