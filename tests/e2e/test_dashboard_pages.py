@@ -1,6 +1,6 @@
 """The merchant's dashboard in Debian's Chromium against the real stack, at phone and desktop
 width: sign-in, the status tabs, search, a date range and "Load more", a new order arriving live and its notice, one-click confirm and
-cancel with a reason, a webhook's secret shown once, an invited staff member kept out of API keys,
+cancel with a reason, a store import with its skipped pages, a webhook's secret shown once, an invited staff member kept out of API keys,
 another business's order not found, and a write without the CSRF token refused; axe-core finds
 no serious violation on the pages they pass through."""
 
@@ -16,6 +16,7 @@ import orjson
 import pytest
 from playwright.async_api import Page, expect
 
+from sauda_gateway.testing import jsonld_site, serving
 from sauda_sandbox.testing import chromium_page
 
 WEB = Path(__file__).resolve().parents[2] / "services" / "ingest-gateway" / "web"
@@ -203,6 +204,37 @@ async def test_one_click_confirm_and_a_cancel_with_its_reason(
     await expect(page.get_by_test_id("detail-status")).to_have_attribute("data-status", "cancelled")
     await expect(page.get_by_test_id("history-reason").first).to_have_text("Customer ordered twice")
     await expect(page.get_by_test_id("cancel-order")).to_have_count(0)
+
+
+async def test_products_imported_from_a_store_with_the_skipped_pages_then_edited(
+    stack: Stack, business: Business, page: Page
+) -> None:
+    await sign_in(page, stack, await user(business), PHONE)
+    await page.get_by_test_id("nav-products").click()
+    with serving(jsonld_site()) as store:
+        await page.get_by_test_id("import-url").fill(store.url)
+        await page.get_by_test_id("import-start").click()
+        report = page.get_by_test_id("import-report")
+        await expect(report).to_contain_text("Imported: 4 new, 0 updated.")
+    skipped = page.get_by_test_id("import-skipped").locator("li")
+    await expect(skipped).to_have_count(3)
+    await expect(page.get_by_test_id("import-skipped")).to_contain_text("HTTP 500")
+    await expect(page.get_by_test_id("product")).to_have_count(4)
+
+    mug = page.get_by_test_id("product").filter(has_text="Clay Mug")
+    await mug.get_by_test_id("product-stock").uncheck()
+    await expect(mug).to_contain_text("Out of stock")
+    await page.get_by_test_id("product-name").fill("Doodh Patti Mix")
+    await page.get_by_test_id("product-price").fill("450")
+    await page.get_by_test_id("product-save").click()
+    await expect(page.get_by_test_id("product")).to_have_count(5)
+    await page.reload()
+    await expect(page.get_by_test_id("product").filter(has_text="Clay Mug")).to_contain_text(
+        "Out of stock"
+    )
+    await expect(page.get_by_test_id("product").filter(has_text="Doodh Patti Mix")).to_contain_text(
+        "Rs 450"
+    )
 
 
 async def test_a_webhook_secret_is_shown_once(stack: Stack, business: Business, page: Page) -> None:
