@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv deps infra topics run stop test lint bench-ingest bench-cod bench-webhooks bench-chat bench-dashboard schemas clean
+.PHONY: help uv deps infra topics web run stop test lint bench-ingest bench-cod bench-webhooks bench-chat bench-dashboard schemas clean
 
 help:
 	@echo "make run    - install what is missing, start Kafka, Postgres and every service, print a demo key"
 	@echo "make test   - install what is missing, start a private Kafka and Postgres, run lint and every test"
 	@echo "make stop   - stop the dev Kafka and Postgres that make run started"
+	@echo "make web    - build the dashboard (services/ingest-gateway/web -> web/dist; installs Node.js if missing)"
 	@echo "make bench-ingest - ingest benchmark (dev Kafka and Postgres up: make infra)"
 	@echo "make bench-cod    - POST to COD template at the sandbox, at a steady rate (make infra first)"
 	@echo "make bench-webhooks - deliveries/s to 50 endpoints, healthy and 10% sick (make infra first)"
@@ -27,6 +28,9 @@ infra: deps
 topics: deps
 	@uv run --frozen sauda topics create
 
+web:
+	@bash deploy/scripts/web.sh
+
 run: deps
 	@bash deploy/scripts/run.sh
 
@@ -37,6 +41,7 @@ test: deps
 	@bash deploy/scripts/test.sh
 
 lint: deps
+	@bash deploy/scripts/web.sh
 	@uv run --frozen ruff check .
 	@uv run --frozen ruff format --check .
 	@uv run --frozen mypy libs/*/src services/*/src

@@ -8,6 +8,8 @@ STATE=${SAUDA_STATE_DIR:-$REPO/.state}
 LOGS=$STATE/logs
 mkdir -p "$LOGS"
 
+echo "building the dashboard (deploy/scripts/web.sh)"
+bash deploy/scripts/web.sh
 eval "$(bash deploy/scripts/infra.sh up)"
 uv run --frozen sauda topics create >/dev/null
 

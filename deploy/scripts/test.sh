@@ -42,8 +42,11 @@ if [[ -z ${SAUDA_TESTCONTAINERS:-} ]]; then
   echo "DATABASE_URL=$DATABASE_URL KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS"
 fi
 
-echo "== browser (Debian's Chromium, for the sandbox chat page tests)"
+echo "== browser (Debian's Chromium, for the sandbox chat page and dashboard tests)"
 bash deploy/scripts/browser.sh
+
+echo "== dashboard (the web app the gateway serves at /app/)"
+bash deploy/scripts/web.sh
 
 # Access tokens are sealed with this key; a fresh one per run.
 export SAUDA_SECRET_KEY=${SAUDA_SECRET_KEY:-$(uv run --frozen sauda secret-key)}

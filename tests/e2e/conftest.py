@@ -122,6 +122,8 @@ class Stack:
             WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN,
             SANDBOX_URL=self.sandbox_url,
             WEBHOOKS_ALLOW_PRIVATE_URLS="true",  # the tests' receivers listen on loopback
+            GATEWAY_COOKIE_SECURE="false",  # the dashboard tests' browser talks plain http
+            GATEWAY_PUBLIC_URL=self.gateway_url,  # invite links open this stack's dashboard
         )
         self.base = {**os.environ, "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1"}
         self.ledger = self.service("order-ledger", "sauda_ledger", ledger_port,

@@ -14,6 +14,7 @@ from sauda_gateway.api.cors import WidgetCorsMiddleware
 from sauda_gateway.api.errors import install_error_handlers
 from sauda_gateway.api.health import health
 from sauda_gateway.api.middleware import BodySizeLimitMiddleware, CorrelationMiddleware
+from sauda_gateway.api.web import web
 from sauda_gateway.catalog.routes import catalog
 from sauda_gateway.integrations.bob.routes import bob
 from sauda_gateway.integrations.meta.routes import meta_webhooks
@@ -37,7 +38,7 @@ def build_app(
         lifespan=lifespan,
     )
     for router in (auth, api_keys, users, orders, order_reads, zapier, bob, messages, whatsapp,
-                   webhooks, plan, catalog, widget, analytics, meta_webhooks, health):  # fmt: skip
+                   webhooks, plan, catalog, widget, analytics, meta_webhooks, health, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

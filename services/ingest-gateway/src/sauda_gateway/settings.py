@@ -107,6 +107,11 @@ class GatewaySettings(CommonSettings):
         description="WIDGET_ALLOW_HTTP_ORIGINS: let widget keys and sessions name http:// pages "
         "beyond localhost (development only; https is required otherwise).",
     )
+    gateway_web_dir: str = Field(
+        default="",
+        description="GATEWAY_WEB_DIR: the dashboard's built files (index.html, assets/); empty: "
+        "services/ingest-gateway/web/dist, which `make web` builds.",
+    )
     gateway_public_url: str = Field(
         default="http://127.0.0.1:8000",
         description="GATEWAY_PUBLIC_URL: the address people reach the gateway (and its dashboard) "

@@ -1,0 +1,198 @@
+// English and Urdu (right-to-left): the merchant's choice, kept in localStorage; money and dates by Intl.
+
+export type Lang = "en" | "ur";
+
+// Every string in both languages side by side: [English, Urdu].
+const STRINGS = {
+  app: ["Sauda", "سودا"],
+  orders: ["Orders", "آرڈرز"],
+  notifications: ["Notifications", "اطلاعات"],
+  products: ["Products", "مصنوعات"],
+  settings: ["Settings", "ترتیبات"],
+  signIn: ["Sign in", "سائن اِن"],
+  signOut: ["Sign out", "سائن آؤٹ"],
+  email: ["Email", "ای میل"],
+  password: ["Password", "پاس ورڈ"],
+  language: ["Language", "زبان"],
+  wrongPassword: ["That email and password do not match. Check them and try again.", "ای میل اور پاس ورڈ میل نہیں کھاتے۔ دوبارہ دیکھ کر کوشش کریں۔"],
+  throttled: ["Too many sign-in attempts. Wait {wait} and try again.", "بہت زیادہ کوششیں۔ {wait} انتظار کریں اور پھر کوشش کریں۔"],
+  seconds: ["{n} seconds", "{n} سیکنڈ"],
+  minutes: ["{n} minutes", "{n} منٹ"],
+  signedOut: ["You are signed out.", "آپ سائن آؤٹ ہو گئے۔"],
+  menu: ["Menu", "مینو"],
+  inviteTitle: ["Join {business}", "{business} میں شامل ہوں"],
+  inviteLead: ["You are invited as {role} with {email}. Choose a password.", "آپ کو {email} کے ساتھ {role} کے طور پر بلایا گیا ہے۔ پاس ورڈ چنیں۔"],
+  inviteMissing: ["This invite link is not valid any more. Ask the owner for a new one.", "یہ دعوت نامہ اب کارآمد نہیں۔ مالک سے نیا لنک مانگیں۔"],
+  newPassword: ["New password", "نیا پاس ورڈ"],
+  accept: ["Accept and sign in", "قبول کریں اور سائن اِن کریں"],
+  search: ["Search", "تلاش"],
+  searchHint: ["Order number, phone or name", "آرڈر نمبر، فون یا نام"],
+  from: ["From", "سے"],
+  to: ["To", "تک"],
+  all: ["All", "سب"],
+  loadMore: ["Load more", "مزید دکھائیں"],
+  noOrders: ["No orders match.", "کوئی آرڈر نہیں ملا۔"],
+  newOrderLive: ["New order {number}", "نیا آرڈر {number}"],
+  pending: ["Pending", "زیرِ التوا"],
+  confirmed: ["Confirmed", "تصدیق شدہ"],
+  shipped: ["Shipped", "روانہ"],
+  delivered: ["Delivered", "پہنچ گیا"],
+  cancelled: ["Cancelled", "منسوخ"],
+  returned: ["Returned", "واپس"],
+  whatsapp: ["WhatsApp", "واٹس ایپ"],
+  website: ["Website", "ویب سائٹ"],
+  ingest: ["Website", "ویب سائٹ"],
+  store: ["Store", "اسٹور"],
+  order: ["Order", "آرڈر"],
+  customer: ["Customer", "گاہک"],
+  phone: ["Phone", "فون"],
+  address: ["Address", "پتہ"],
+  items: ["Items", "اشیاء"],
+  quantity: ["Qty", "تعداد"],
+  price: ["Price", "قیمت"],
+  total: ["Total", "کل"],
+  payment: ["Payment", "ادائیگی"],
+  cod: ["Cash on delivery", "کیش آن ڈیلیوری"],
+  tracking: ["Tracking", "ٹریکنگ"],
+  history: ["History", "تاریخچہ"],
+  messages: ["WhatsApp messages", "واٹس ایپ پیغامات"],
+  notices: ["Notices", "اطلاعات"],
+  noMessages: ["No WhatsApp messages yet.", "ابھی کوئی واٹس ایپ پیغام نہیں۔"],
+  noTracking: ["No tracking yet.", "ابھی ٹریکنگ نہیں۔"],
+  back: ["Back to orders", "آرڈرز پر واپس"],
+  moveTo: ["Mark {status}", "{status} کریں"],
+  cancelOrder: ["Cancel order", "آرڈر منسوخ کریں"],
+  reason: ["Reason", "وجہ"],
+  cancelReason: ["Why is it cancelled?", "منسوخی کی وجہ؟"],
+  keepOrder: ["Keep the order", "آرڈر رکھیں"],
+  confirmCancel: ["Cancel the order", "آرڈر منسوخ کریں"],
+  notFound: ["Not found", "نہیں ملا"],
+  orderNotFound: ["This order does not exist in your business.", "یہ آرڈر آپ کے کاروبار میں موجود نہیں۔"],
+  by: ["by {actor}", "{actor} کی طرف سے"],
+  statusNow: ["Status: {status}", "حیثیت: {status}"],
+  moved: ["Order {number} is now {status}.", "آرڈر {number} اب {status} ہے۔"],
+  markAllRead: ["Mark all read", "سب پڑھ لیا"],
+  noNotices: ["No notifications.", "کوئی اطلاع نہیں۔"],
+  unread: ["{n} unread", "{n} نئی"],
+  add: ["Add", "شامل کریں"],
+  save: ["Save", "محفوظ کریں"],
+  edit: ["Edit", "ترمیم"],
+  delete: ["Delete", "حذف کریں"],
+  name: ["Name", "نام"],
+  currency: ["Currency", "کرنسی"],
+  inStock: ["In stock", "دستیاب"],
+  outOfStock: ["Out of stock", "ختم"],
+  description: ["Description", "تفصیل"],
+  sku: ["SKU", "SKU"],
+  aliases: ["Other names (comma separated)", "دوسرے نام (کوما سے الگ)"],
+  faqs: ["FAQs", "سوالات"],
+  question: ["Question", "سوال"],
+  answer: ["Answer", "جواب"],
+  keywords: ["Keywords (comma separated)", "مطلوبہ الفاظ (کوما سے الگ)"],
+  importFrom: ["Import from a store URL", "اسٹور کے لنک سے درآمد کریں"],
+  storeUrl: ["Store URL", "اسٹور کا لنک"],
+  importing: ["Importing… this can take a minute.", "درآمد ہو رہا ہے… ایک منٹ لگ سکتا ہے۔"],
+  importDone: ["Imported: {created} new, {updated} updated.", "درآمد: {created} نئی، {updated} تازہ۔"],
+  skipped: ["Skipped pages", "چھوڑے گئے صفحات"],
+  noProducts: ["No products yet.", "ابھی کوئی مصنوعات نہیں۔"],
+  cancel: ["Cancel", "رہنے دیں"],
+  saved: ["Saved.", "محفوظ ہو گیا۔"],
+  apiKeys: ["API keys", "API کیز"],
+  webhooks: ["Webhooks", "ویب ہُکس"],
+  callbacks: ["Store callbacks", "اسٹور کال بیکس"],
+  whatsappTab: ["WhatsApp", "واٹس ایپ"],
+  plan: ["Plan and usage", "پلان اور استعمال"],
+  users: ["Users", "صارفین"],
+  createKey: ["Create key", "کی بنائیں"],
+  keyName: ["Key name", "کی کا نام"],
+  shownOnce: ["Copy it now: it is shown only once.", "ابھی کاپی کر لیں: یہ صرف ایک بار دکھائی جاتی ہے۔"],
+  prefix: ["Prefix", "ابتدائیہ"],
+  created: ["Created", "بنایا گیا"],
+  lastUsed: ["Last used", "آخری استعمال"],
+  never: ["never", "کبھی نہیں"],
+  revoke: ["Revoke", "منسوخ کریں"],
+  revoked: ["Revoked", "منسوخ شدہ"],
+  endpointUrl: ["Endpoint URL", "اینڈ پوائنٹ لنک"],
+  events: ["Events", "واقعات"],
+  addEndpoint: ["Add endpoint", "اینڈ پوائنٹ شامل کریں"],
+  secret: ["Signing secret", "دستخطی راز"],
+  rotate: ["Rotate secret", "راز بدلیں"],
+  test: ["Send test", "آزمائشی بھیجیں"],
+  deliveries: ["Deliveries", "ترسیلات"],
+  redeliver: ["Redeliver", "دوبارہ بھیجیں"],
+  reactivate: ["Re-activate", "دوبارہ فعال کریں"],
+  active: ["Active", "فعال"],
+  deactivated: ["Deactivated", "غیر فعال"],
+  response: ["Response", "جواب"],
+  cancelUrl: ["Cancel URL", "منسوخی لنک"],
+  remove: ["Remove", "ہٹائیں"],
+  none: ["None", "کوئی نہیں"],
+  connected: ["Connected number", "منسلک نمبر"],
+  adminPhone: ["Admin phone", "ایڈمن فون"],
+  templateLanguage: ["Template language", "ٹیمپلیٹ زبان"],
+  sandbox: ["Sandbox", "سینڈ باکس"],
+  usedThisHour: ["{used} of {limit} requests this hour", "اس گھنٹے {limit} میں سے {used} درخواستیں"],
+  resets: ["Resets at {at}", "{at} پر دوبارہ"],
+  invite: ["Invite", "دعوت دیں"],
+  role: ["Role", "کردار"],
+  owner: ["Owner", "مالک"],
+  staff: ["Staff", "عملہ"],
+  inviteLink: ["Invite link (shown once)", "دعوتی لنک (ایک بار)"],
+  pendingInvites: ["Pending invites", "زیرِ التوا دعوتیں"],
+  expires: ["Expires", "میعاد"],
+  ownerOnly: ["Only the owner can open this. Ask the shop's owner.", "یہ صرف مالک کھول سکتا ہے۔ دکان کے مالک سے کہیں۔"],
+  tryAgain: ["Try again", "دوبارہ کوشش کریں"],
+  loading: ["Loading…", "لوڈ ہو رہا ہے…"],
+  close: ["Close", "بند کریں"],
+  required: ["Required", "ضروری"],
+} as const;
+
+type Key = keyof typeof STRINGS;
+
+const STORE_KEY = "sauda.lang";
+
+export function lang(): Lang {
+  return localStorage.getItem(STORE_KEY) === "ur" ? "ur" : "en";
+}
+
+export function applyLang(): void {
+  const value = lang();
+  document.documentElement.lang = value;
+  document.documentElement.dir = value === "ur" ? "rtl" : "ltr";
+}
+
+export function setLang(value: Lang): void {
+  localStorage.setItem(STORE_KEY, value);
+  applyLang();
+  window.dispatchEvent(new CustomEvent("sauda-lang"));
+}
+
+export function t(key: Key, vars: Record<string, string | number> = {}): string {
+  const text: string = STRINGS[key][lang() === "ur" ? 1 : 0];
+  return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+}
+
+/** A word the API gives (a status, a source) in the UI's language, or the word itself. */
+export function word(value: string): string {
+  return value in STRINGS ? t(value as Key) : value;
+}
+
+const locale = () => (lang() === "ur" ? "ur-PK" : "en-PK");
+
+export function money(amount: number | string, currency: string): string {
+  const value = typeof amount === "string" ? Number(amount) : amount;
+  try {
+    return new Intl.NumberFormat(locale(), { style: "currency", currency }).format(value);
+  } catch {
+    return `${currency} ${value}`;
+  }
+}
+
+export function when(iso: string | null | undefined): string {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat(locale(), { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso));
+}
+
+export function waitText(seconds: number): string {
+  return seconds >= 90 ? t("minutes", { n: Math.ceil(seconds / 60) }) : t("seconds", { n: seconds });
+}

@@ -1,0 +1,26 @@
+// The business's live stream (server-sent events): order changes and notices, re-broadcast on window.
+import type { Notice } from "./types.js";
+
+export interface OrderEvent { order_id: string; order_number: string; status: string; version: number; placed: boolean }
+
+let source: EventSource | null = null;
+
+export function startLive(): void {
+  if (source) return;
+  source = new EventSource("/api/v1/stream");
+  source.addEventListener("order", (event) => relay("sauda-order", (event as MessageEvent).data));
+  source.addEventListener("notice", (event) => relay("sauda-notice", (event as MessageEvent).data));
+}
+
+export function stopLive(): void {
+  source?.close();
+  source = null;
+}
+
+function relay(name: string, data: string): void {
+  try {
+    window.dispatchEvent(new CustomEvent(name, { detail: JSON.parse(data) as OrderEvent | Notice }));
+  } catch {
+    // A malformed event is dropped: the next page load shows the truth anyway.
+  }
+}

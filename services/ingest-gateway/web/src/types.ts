@@ -1,0 +1,28 @@
+// The API's bodies as the dashboard reads them (libs/contracts is the source of truth).
+
+export const STATUSES = ["pending", "confirmed", "shipped", "delivered", "cancelled", "returned"] as const;
+export type Status = (typeof STATUSES)[number];
+
+export interface LineItem { name: string; qty?: number; quantity?: number; price: number | string; sku?: string | null }
+export interface Customer { name?: string | null; phone?: string | null; email?: string | null; address?: string | null; language?: string | null }
+export interface HistoryEntry { version: number; status: Status; event?: string | null; at: string; actor: string; reason?: string | null }
+export interface Notice {
+  notice_id: string; kind: string; message: string; order_id?: string | null; order_number?: string | null;
+  customer_phone?: string | null; details?: Record<string, string>; created_at: string;
+}
+export interface Order {
+  order_id: string; order_number: string; status: Status; source: string; customer: Customer;
+  items: LineItem[]; total: number | string; currency: string; external_order_id?: string | null;
+  platform?: string | null; payment?: { status: string; method?: string | null } | null;
+  fulfillment?: { courier?: string | null; tracking_code?: string | null; tracking_url?: string | null; tracking_number?: string | null } | null;
+  version: number; created_at: string; updated_at: string; history?: HistoryEntry[] | null;
+  notices?: Notice[] | null; next_statuses?: Status[];
+}
+export interface OrderPage { orders: Order[]; total: number; next_cursor?: string | null }
+export interface Counts { counts: Record<Status, number>; total: number }
+export interface Message {
+  message_id: string; direction: "outbound" | "inbound"; purpose?: string | null; kind: string;
+  template?: string | null; text: string; status?: string | null; created_at: string;
+  error?: { message?: string } | null;
+}
+export interface NoticePage { notices: Notice[]; total: number; unread?: number | null }
