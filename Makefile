@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv deps infra topics web run stop test lint bench-ingest bench-cod bench-webhooks bench-chat bench-dashboard schemas clean
+.PHONY: help uv deps infra topics web run stop test screenshots lint bench-ingest bench-cod bench-webhooks bench-chat bench-dashboard schemas clean
 
 help:
 	@echo "make run    - install what is missing, start Kafka, Postgres and every service, print a demo key"
 	@echo "make test   - install what is missing, start a private Kafka and Postgres, run lint and every test"
 	@echo "make stop   - stop the dev Kafka and Postgres that make run started"
+	@echo "make screenshots - every dashboard page at phone and desktop width into docs/screenshots (a private stack)"
 	@echo "make web    - build the dashboard (services/ingest-gateway/web -> web/dist; installs Node.js if missing)"
 	@echo "make bench-ingest - ingest benchmark (dev Kafka and Postgres up: make infra)"
 	@echo "make bench-cod    - POST to COD template at the sandbox, at a steady rate (make infra first)"
@@ -39,6 +40,10 @@ stop:
 
 test: deps
 	@bash deploy/scripts/test.sh
+
+screenshots: deps
+	@SAUDA_SCREENSHOTS=$(CURDIR)/docs/screenshots bash deploy/scripts/test.sh \
+	  tests/e2e/test_dashboard_screens.py -k screenshot
 
 lint: deps
 	@bash deploy/scripts/web.sh

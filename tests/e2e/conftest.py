@@ -8,6 +8,7 @@ import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,12 +16,16 @@ import asyncpg
 import httpx
 import orjson
 import pytest
+from playwright.async_api import Page
 
 from sauda_contracts import TOPICS, Topic
 from sauda_contracts.testing import seed_ingest_body
 from sauda_runtime.kafka import ensure_topics
 from sauda_runtime.secrets import new_key
 from sauda_runtime.testing import free_ports, read_topic, required_env
+from sauda_sandbox.testing import chromium_page
+
+from .dashboard import AXE, DASHBOARD_DIST, DESKTOP, PHONE
 
 T = TypeVar("T")
 
@@ -292,3 +297,142 @@ def topic_reader(stack: Stack) -> Callable[[str], Awaitable[list[Any]]]:
 @pytest.fixture
 def wait_for() -> Callable[..., Awaitable[Any]]:
     return eventually
+
+
+# --- a shop on WhatsApp: a business on a fresh sandbox number, and its shoppers' chats ---
+
+SHOPPER = "923001234567"
+Chat = list[dict[str, Any]]
+
+
+def to_shopper(messages: Chat, template: str | None = None) -> Chat:
+    return [
+        m for m in messages
+        if m["direction"] == "to_shopper"
+        and (template is None or (m.get("template") or {}).get("name") == template)
+    ]  # fmt: skip
+
+
+@dataclass
+class Shop:
+    """A business connected to a fresh sandbox number, and the phones of its shoppers."""
+
+    business: dict[str, str]
+    api: httpx.AsyncClient
+    sandbox: httpx.AsyncClient
+    seed: Callable[..., dict[str, Any]]
+    wait_for: Callable[..., Awaitable[Any]]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-API-Key": self.business["api_key"]}
+
+    @property
+    def number(self) -> str:
+        return self.business["whatsapp_phone_number_id"]
+
+    async def place(self, **customer: Any) -> dict[str, Any]:
+        body = self.seed()
+        body["customer"] |= customer
+        created = await self.api.post("/api/v1/events/ingest", json=body, headers=self.headers)
+        # 202: accepted, and the ledger had not answered within INGEST_WAIT_MS (a busy machine)
+        assert created.status_code in (201, 202), created.text
+        order: dict[str, Any] = created.json()
+
+        async def visible() -> bool:
+            path = f"/api/v1/orders/{order['order_id']}"
+            return (await self.api.get(path, headers=self.headers)).status_code == 200
+
+        await self.wait_for(visible, timeout=45, what="the order in the view")
+        return order
+
+    async def move(self, order: dict[str, Any], *statuses: str) -> None:
+        for status in statuses:
+            moved = await self.api.patch(f"/api/v1/orders/{order['order_id']}/status",
+                                         json={"status": status}, headers=self.headers)  # fmt: skip
+            assert moved.status_code == 200, moved.text
+
+    async def get(self, path: str, **params: Any) -> Any:
+        got = await self.api.get(path, params=params, headers=self.headers)
+        assert got.status_code == 200, got.text
+        return got.json()
+
+    async def chat(self, phone: str = SHOPPER) -> Chat:
+        got = await self.sandbox.get(f"/sandbox/{self.number}/chats/{phone}")
+        assert got.status_code == 200, got.text
+        return got.json()["messages"]  # type: ignore[no-any-return]
+
+    async def arrived(self, template: str, phone: str = SHOPPER, count: int = 1) -> Chat:
+        """The messages of `template` at the shopper's phone, once `count` have arrived."""
+
+        async def enough() -> Chat | None:
+            found = to_shopper(await self.chat(phone), template)
+            return found if len(found) >= count else None
+
+        return await self.wait_for(enough, timeout=45, what=f"{template} at {phone}")  # type: ignore[no-any-return]
+
+    async def tap(self, button_id: str, phone: str = SHOPPER) -> None:
+        sent = await self.sandbox.post(f"/sandbox/{self.number}/chats/{phone}",
+                                       json={"button_id": button_id})  # fmt: skip
+        assert sent.status_code == 201, sent.text
+
+    async def write(self, text: str, phone: str = SHOPPER) -> None:
+        sent = await self.sandbox.post(f"/sandbox/{self.number}/chats/{phone}",
+                                       json={"text": text})  # fmt: skip
+        assert sent.status_code == 201, sent.text
+
+    async def order_becomes(self, order: dict[str, Any], status: str) -> dict[str, Any]:
+        async def moved() -> dict[str, Any] | None:
+            got = await self.get(f"/api/v1/orders/{order['order_id']}")
+            return got if got["status"] == status else None
+
+        return await self.wait_for(moved, timeout=45, what=f"order {status}")  # type: ignore[no-any-return]
+
+    async def notices(self, **params: Any) -> list[dict[str, Any]]:
+        async def some() -> list[dict[str, Any]] | None:
+            return (await self.get("/api/v1/notices", **params))["notices"] or None
+
+        return await self.wait_for(some, timeout=45, what=f"notices {params}")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def open_shop(
+    make_business: Callable[..., Awaitable[dict[str, str]]],
+    client: httpx.AsyncClient,
+    sandbox: httpx.AsyncClient,
+    seed: Any,
+    wait_for: Any,
+) -> Callable[..., Awaitable[Shop]]:
+    async def make(**options: Any) -> Shop:
+        business = await make_business(whatsapp=True, **options)
+        return Shop(business, client, sandbox, seed, wait_for)
+
+    return make
+
+
+@pytest.fixture
+async def shop(open_shop: Callable[..., Awaitable[Shop]]) -> Shop:
+    """A business on a fresh sandbox number with Sauda's templates approved."""
+    return await open_shop()
+
+
+# --- the dashboard in Chromium (helpers: dashboard.py) ---
+
+
+@pytest.fixture(scope="session")
+def built_dashboard() -> None:
+    """The gateway serves the built web app; without it every page is the 503 page."""
+    for needed in (DASHBOARD_DIST / "index.html", AXE):
+        if not needed.is_file():
+            pytest.fail(f"{needed} is missing: build the dashboard with `make web`", pytrace=False)
+
+
+@pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
+def width(request: pytest.FixtureRequest) -> dict[str, int]:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def page() -> AsyncIterator[Page]:
+    async with chromium_page() as opened:
+        yield opened

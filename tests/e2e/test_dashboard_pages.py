@@ -4,87 +4,19 @@ cancel with a reason, a store import with its skipped pages, a webhook's secret 
 another business's order not found, and a write without the CSRF token refused; axe-core finds
 no serious violation on the pages they pass through."""
 
-import asyncio
-import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
-import orjson
 import pytest
 from playwright.async_api import Page, expect
 
 from sauda_gateway.testing import jsonld_site, serving
-from sauda_sandbox.testing import chromium_page
 
-WEB = Path(__file__).resolve().parents[2] / "services" / "ingest-gateway" / "web"
-DIST = WEB / "dist"
-AXE = WEB / "node_modules" / "axe-core" / "axe.min.js"  # installed by `make web` (npm ci)
-PASSWORD = "a long enough password"
-# A status change may answer 202 on a busy machine and land a few seconds later (live stream).
-expect.set_options(timeout=20_000)
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
-Business = dict[str, str]
-Stack = Any  # tests/e2e/conftest.py's Stack: gateway_url and the processes
-Place = Callable[..., Awaitable[dict[str, Any]]]
+from .dashboard import DESKTOP, PASSWORD, PHONE, Business, Place, Stack, accessible, sign_in, user
 
-
-@pytest.fixture(scope="module", autouse=True)
-def built_dashboard() -> None:
-    """The gateway serves the built web app; without it every page is the 503 page."""
-    for needed in (DIST / "index.html", AXE):
-        if not needed.is_file():
-            pytest.fail(f"{needed} is missing: build the dashboard with `make web`", pytrace=False)
-
-
-@pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
-def width(request: pytest.FixtureRequest) -> dict[str, int]:
-    return request.param  # type: ignore[no-any-return]
-
-
-@pytest.fixture
-async def page() -> AsyncIterator[Page]:
-    async with chromium_page() as opened:
-        yield opened
-
-
-async def user(business: Business, role: str = "owner") -> str:
-    """A dashboard user made the operator's way (`sauda user create --password-stdin`)."""
-    email = f"{role}-{uuid.uuid4().hex[:8]}@shop.pk"
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "sauda_cli", "user", "create", "--business", business["business_id"],
-        "--email", email, "--role", role, "--password-stdin",
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    out, err = await proc.communicate(f"{PASSWORD}\n".encode())
-    assert proc.returncode == 0, err.decode()
-    assert orjson.loads(out)["email"] == email
-    return email
-
-
-async def accessible(page: Page) -> None:
-    """axe-core finds no serious or critical violation on the page as it stands."""
-    # Evaluated through the DevTools protocol, so the page's CSP (no inline script) allows it.
-    await page.evaluate(AXE.read_text())
-    found = await page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-        ".filter(v => ['serious', 'critical'].includes(v.impact))"
-        ".map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).join(', ')})`)"
-    )
-    assert found == [], found
-
-
-async def sign_in(page: Page, stack: Stack, email: str, size: dict[str, int] = DESKTOP) -> None:
-    await page.set_viewport_size(size)  # type: ignore[arg-type]
-    await page.goto(f"{stack.gateway_url}/")
-    await page.get_by_label("Email").fill(email)
-    await page.get_by_label("Password").fill(PASSWORD)
-    await page.get_by_role("button", name="Sign in").click()
-    await expect(page.get_by_test_id("nav")).to_be_visible()
+pytestmark = pytest.mark.usefixtures("built_dashboard")
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ export class OrderDetail extends Base {
     ol.timeline { list-style: none; padding: 0; margin: 0; border-inline-start: 2px solid var(--line, #dde1e8); }
     ol.timeline li { padding: 0 0 0.75rem 0; padding-inline-start: 0.9rem; position: relative; }
     ol.timeline li::before { content: ""; position: absolute; inset-inline-start: -6px; top: 0.35rem; width: 10px; height: 10px; border-radius: 50%; background: var(--brand, #0b6e4f); }
-    .bubble { border-radius: 10px; padding: 0.5rem 0.75rem; margin-bottom: 0.5rem; max-width: 92%; white-space: pre-wrap; }
+    .bubble { border-radius: 10px; padding: 0.5rem 0.75rem; margin-bottom: 0.5rem; max-width: 92%; }
+    .bubble .text { white-space: pre-wrap; }
     .outbound { background: #dcf8c6; margin-inline-start: auto; }
     .inbound { background: #eef1f5; }
     .meta { font-size: 0.78rem; color: var(--muted, #5b6475); display: flex; gap: 0.5rem; justify-content: end; }
@@ -186,7 +187,7 @@ export class OrderDetail extends Base {
   private bubble(m: Message) {
     const status = m.status ?? "";
     return html`<div class="bubble ${m.direction}" data-testid="message" data-direction=${m.direction} data-status=${status}>
-      <div>${m.text}</div>
+      <div class="text">${m.text}</div>
       <div class="meta"><span>${m.template ?? m.purpose ?? ""}</span><span>${when(m.created_at)}</span>
         ${m.direction === "outbound" ? html`<span class="tick ${status}" data-testid="ticks" title=${status} aria-label=${status}>${TICKS[status] ?? status}</span>` : nothing}
       </div>
