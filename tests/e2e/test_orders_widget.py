@@ -1,7 +1,7 @@
 """The orders widget in a store's admin page on another origin, in Debian's Chromium: one script
 tag with a server-made session or a publishable key lists the business's orders and confirms one
-in a click, despite hostile host CSS; the same page from an unlisted origin is refused; at phone
-width in Urdu the panel is usable and right-to-left."""
+in a click, despite hostile host CSS; the same page from an unlisted origin is refused, a revoked
+key ends the panel; at phone width in Urdu the panel is usable and right-to-left."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -62,6 +62,12 @@ async def shows_the_order(page: Page, order_number: str) -> None:
     await expect(rows.get_by_test_id("order-number")).to_have_text(order_number)
 
 
+async def refused(page: Page, message: str) -> None:
+    """The panel says why Sauda refused it, and shows no order."""
+    await expect(page.get_by_test_id("widget-refused")).to_have_text(message)
+    await expect(page.get_by_test_id("order-row")).to_have_count(0)
+
+
 async def test_a_server_made_session_lists_opens_and_confirms_an_order_despite_the_host_css(
     stack: Stack, business: Business, placed: Place, page: Page, client: httpx.AsyncClient
 ) -> None:
@@ -101,16 +107,23 @@ async def test_a_server_made_session_lists_opens_and_confirms_an_order_despite_t
     assert got.json()["history"][-1]["actor"] == "merchant"
 
 
-async def test_a_publishable_key_listing_the_page_origin_opens_the_panel(
+async def test_a_publishable_key_opens_the_panel_on_its_origin_until_it_is_revoked(
     stack: Stack, business: Business, placed: Place, page: Page, client: httpx.AsyncClient
 ) -> None:
     order = await placed(business)
+    owner = {"X-API-Key": business["api_key"]}
     with two_admin_sites() as (listed, _):
         key = await publishable_key(client, business, listed.url)
         await page.goto(show(listed, stack, f'data-key="{key}" data-target="#orders-here"'))
         await shows_the_order(page, order["order_number"])
         # data-target: the panel sits in the host's element, not after the tag.
         await expect(page.locator("#orders-here sauda-orders-widget")).to_have_count(1)
+
+        keys = (await client.get("/api/v1/widget/keys", headers=owner)).json()["widget_keys"]
+        revoked = await client.delete(f"/api/v1/widget/keys/{keys[0]['key_id']}", headers=owner)
+        assert revoked.status_code == 204
+        await page.get_by_test_id("tab-confirmed").click()
+        await refused(page, "This orders panel's session has ended; reload the page.")
 
 
 @pytest.mark.parametrize("way", ["session", "key"])
@@ -125,30 +138,7 @@ async def test_the_same_page_from_an_unlisted_origin_is_refused(
         else:
             attribute = f'data-key="{await publishable_key(client, business, listed.url)}"'
         await page.goto(show(unlisted, stack, attribute))
-        await expect(page.get_by_test_id("widget-refused")).to_have_text(
-            "Sauda refused this page (is its address listed?)."
-        )
-        await expect(page.get_by_test_id("order-row")).to_have_count(0)
-
-
-async def test_a_revoked_key_ends_the_panel_with_a_message_to_reload(
-    stack: Stack, business: Business, placed: Place, page: Page, client: httpx.AsyncClient
-) -> None:
-    order = await placed(business)
-    with two_admin_sites() as (listed, _):
-        key = await publishable_key(client, business, listed.url)
-        await page.goto(show(listed, stack, f'data-key="{key}"'))
-        await shows_the_order(page, order["order_number"])
-        keys = await client.get("/api/v1/widget/keys", headers={"X-API-Key": business["api_key"]})
-        key_id = keys.json()["widget_keys"][0]["key_id"]
-        revoked = await client.delete(f"/api/v1/widget/keys/{key_id}",
-                                      headers={"X-API-Key": business["api_key"]})  # fmt: skip
-        assert revoked.status_code == 204
-        await page.get_by_test_id("tab-confirmed").click()
-        await expect(page.get_by_test_id("widget-refused")).to_have_text(
-            "This orders panel's session has ended; reload the page."
-        )
-        await expect(page.get_by_test_id("order-row")).to_have_count(0)
+        await refused(page, "Sauda refused this page (is its address listed?).")
 
 
 async def test_at_phone_width_in_urdu_the_list_is_usable_and_right_to_left(
