@@ -25,7 +25,7 @@ from sauda_runtime.secrets import new_key
 from sauda_runtime.testing import free_ports, read_topic, required_env
 from sauda_sandbox.testing import chromium_page
 
-from .dashboard import AXE, DASHBOARD_DIST, DESKTOP, PHONE
+from .dashboard import AXE, DASHBOARD_DIST, DESKTOP, PHONE, Place
 
 T = TypeVar("T")
 
@@ -436,3 +436,31 @@ def width(request: pytest.FixtureRequest) -> dict[str, int]:
 async def page() -> AsyncIterator[Page]:
     async with chromium_page() as opened:
         yield opened
+
+
+@pytest.fixture
+def placed(client: httpx.AsyncClient, wait_for: Callable[..., Awaitable[Any]]) -> Place:
+    """placed(business) -> an order placed through the Store API with the business's key, once
+    the view shows it."""
+
+    async def place(business: dict[str, str]) -> dict[str, Any]:
+        body = {
+            "event_type": "order_created",
+            "idempotency_key": f"order-{uuid.uuid4().hex}",
+            "customer": {"phone": "923001234567", "name": "Ayesha Siddiqui", "consent": True},
+            "order": {"items": [{"name": "Lawn suit", "qty": 2, "price": 2500}], "total": 5000},
+        }
+        headers = {"X-API-Key": business["api_key"]}
+        created = await client.post("/api/v1/events/ingest", json=body, headers=headers)
+        # 202: accepted while the ledger is slow; the view shows it soon after.
+        assert created.status_code in (201, 202), created.text
+        answer: dict[str, Any] = created.json()
+
+        async def shown() -> bool:
+            got = await client.get(f"/api/v1/orders/{answer['order_id']}", headers=headers)
+            return got.status_code == 200
+
+        await wait_for(shown, what="the order in the view")
+        return answer
+
+    return place

@@ -6,9 +6,7 @@ no serious violation on the pages they pass through."""
 
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
 
-import httpx
 import pytest
 from playwright.async_api import Page, expect
 
@@ -17,34 +15,6 @@ from sauda_gateway.testing import jsonld_site, serving
 from .dashboard import DESKTOP, PASSWORD, PHONE, Business, Place, Stack, accessible, sign_in, user
 
 pytestmark = pytest.mark.usefixtures("built_dashboard")
-
-
-@pytest.fixture
-def placed(client: httpx.AsyncClient, wait_for: Callable[..., Awaitable[Any]]) -> Place:
-    """placed(business) -> an order placed through the Store API with the business's key, once
-    the view shows it."""
-
-    async def place(business: Business) -> dict[str, Any]:
-        body = {
-            "event_type": "order_created",
-            "idempotency_key": f"order-{uuid.uuid4().hex}",
-            "customer": {"phone": "923001234567", "name": "Ayesha Siddiqui", "consent": True},
-            "order": {"items": [{"name": "Lawn suit", "qty": 2, "price": 2500}], "total": 5000},
-        }
-        headers = {"X-API-Key": business["api_key"]}
-        created = await client.post("/api/v1/events/ingest", json=body, headers=headers)
-        # 202: accepted while the ledger is slow; the view shows it soon after.
-        assert created.status_code in (201, 202), created.text
-        answer: dict[str, Any] = created.json()
-
-        async def shown() -> bool:
-            got = await client.get(f"/api/v1/orders/{answer['order_id']}", headers=headers)
-            return got.status_code == 200
-
-        await wait_for(shown, what="the order in the view")
-        return answer
-
-    return place
 
 
 async def test_sign_in_refuses_a_wrong_password_then_shows_the_status_tabs(

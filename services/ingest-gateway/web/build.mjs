@@ -1,4 +1,5 @@
-// Builds dist/: the bundle and stylesheet under content-hashed names, and an index.html naming them.
+// Builds dist/: the bundle and stylesheet under content-hashed names, an index.html naming them, and
+// widget.js (the orders widget: one classic script under a fixed name, for other sites' pages).
 import { build } from "esbuild";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -23,6 +24,19 @@ const result = await build({
   logLevel: "warning",
 });
 
+// A classic script (no module, nothing else to fetch): pages embed it by a name that never changes.
+await build({
+  entryPoints: [join(here, "src/widget/main.ts")],
+  outfile: join(dist, "widget.js"),
+  bundle: true,
+  minify: true,
+  sourcemap: false,
+  format: "iife",
+  target: ["es2022"],
+  legalComments: "none",
+  logLevel: "warning",
+});
+
 const outputs = Object.keys(result.metafile.outputs).map((path) => basename(path));
 const script = outputs.find((name) => name.startsWith("main-") && name.endsWith(".js"));
 const style = outputs.find((name) => name.startsWith("app-") && name.endsWith(".css"));
@@ -31,4 +45,4 @@ const page = (await readFile(join(here, "src/index.html"), "utf8"))
   .replace("%SCRIPT%", `/app/assets/${script}`)
   .replace("%STYLE%", `/app/assets/${style}`);
 await writeFile(join(dist, "index.html"), page);
-console.log(`dist/index.html -> ${script}, ${style}`);
+console.log(`dist/index.html -> ${script}, ${style}; dist/widget.js`);

@@ -56,3 +56,20 @@ async def test_a_missing_build_is_a_503_that_says_to_run_make_web(api: Api, tmp_
         assert page.status_code == 503
         assert "make web" in page.text
         assert "default-src 'self'" in page.headers["content-security-policy"]
+
+
+async def test_the_widget_script_has_a_fixed_name_cached_for_minutes_or_a_503_if_not_built(
+    api: Api, tmp_path: Path
+) -> None:
+    dist = built(tmp_path / "dist")
+    (dist / "widget.js").write_text("(()=>{})();")
+    async with api(gateway_web_dir=str(dist)) as http:
+        script = await http.get("/widget.js")
+        assert script.status_code == 200 and script.text == "(()=>{})();"
+        assert script.headers["content-type"].startswith("application/javascript")
+        assert script.headers["cache-control"] == "public, max-age=300"
+    async with api(gateway_web_dir=str(tmp_path / "nothing-here")) as http:
+        missing = await http.get("/widget.js")
+        assert missing.status_code == 503
+        assert missing.headers["content-type"].startswith("text/plain")
+        assert "orders widget is not built" in missing.text and "make web" in missing.text

@@ -1,4 +1,5 @@
-// The one door to Sauda's HTTP API: same-origin fetches with the session cookie, the CSRF token on writes.
+// The one door to Sauda's HTTP API: same-origin fetches with the session cookie and the CSRF token on
+// writes (the dashboard), or, once configured for the orders widget, a bearer token to Sauda's origin.
 
 export interface Session {
   user_id: string;
@@ -24,6 +25,21 @@ export class ApiError extends Error {
 
 let current: Session | null = null;
 
+/** The widget's way in: Sauda's origin, and the widget session's token (no cookie ever goes). */
+export interface Bearer {
+  base: string;
+  token: string;
+}
+
+let bearer: Bearer | null = null;
+
+export function useBearer(value: Bearer): void {
+  bearer = value;
+}
+
+/** A bearer's refusal that ends the panel (its session over, or the page's origin refused). */
+export const REFUSED = "sauda-refused";
+
 export function session(): Session | null {
   return current;
 }
@@ -39,15 +55,18 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (WRITES.has(method) && current) headers["X-CSRF-Token"] = current.csrf_token;
+  if (bearer?.token) headers.Authorization = `Bearer ${bearer.token}`;
   let response: Response;
   try {
-    response = await fetch(path, {
+    response = await fetch(bearer ? bearer.base + path : path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: "same-origin",
+      credentials: bearer ? "omit" : "same-origin",
     });
   } catch {
+    // Cross-origin, a refused origin looks to the page exactly like a network failure.
+    if (bearer) refuse(0, "origin");
     throw new ApiError(0, "network", "The server cannot be reached. Check the connection and try again.");
   }
   if (response.status === 204) return undefined as T;
@@ -57,6 +76,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     const err = (data ?? {}) as { code?: string; message?: string; field?: string | null };
     const wait = Number(response.headers.get("Retry-After"));
     if (response.status === 401 && current && path !== "/api/v1/auth/login") setSession(null);
+    if (bearer && (response.status === 401 || err.code === "origin_not_allowed")) {
+      refuse(response.status, response.status === 401 ? "ended" : "origin");
+    }
     throw new ApiError(
       response.status,
       err.code ?? `http_${response.status}`,
@@ -66,6 +88,10 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     );
   }
   return data as T;
+}
+
+function refuse(status: number, why: "ended" | "origin"): void {
+  window.dispatchEvent(new CustomEvent(REFUSED, { detail: { status, why } }));
 }
 
 function safeJson(text: string): unknown {

@@ -145,13 +145,23 @@ const STRINGS = {
   loading: ["Loading…", "لوڈ ہو رہا ہے…"],
   close: ["Close", "بند کریں"],
   required: ["Required", "ضروری"],
+  sessionEnded: ["This orders panel's session has ended; reload the page.", "اس آرڈرز پینل کا سیشن ختم ہو گیا ہے؛ صفحہ دوبارہ لوڈ کریں۔"],
+  originRefused: ["Sauda refused this page (is its address listed?).", "سودا نے یہ صفحہ قبول نہیں کیا (کیا اس کا پتہ فہرست میں ہے؟)"],
 } as const;
 
 type Key = keyof typeof STRINGS;
 
 const STORE_KEY = "sauda.lang";
 
+// The widget's language comes from its script tag and never touches the host page's storage.
+let fixed: Lang | null = null;
+
+export function fixLang(value: Lang): void {
+  fixed = value;
+}
+
 export function lang(): Lang {
+  if (fixed) return fixed;
   return localStorage.getItem(STORE_KEY) === "ur" ? "ur" : "en";
 }
 

@@ -1,5 +1,6 @@
 """The dashboard's web app: /app/ and its client-side routes get index.html, /app/assets/ the
-built files (hashed names, cached for a year), under a strict Content-Security-Policy."""
+built files (hashed names, cached for a year), under a strict Content-Security-Policy; and
+/widget.js, the orders widget that other sites' pages load."""
 
 from pathlib import Path
 
@@ -23,6 +24,10 @@ HEADERS = {
 }
 HASHED = {"Cache-Control": "public, max-age=31536000, immutable"}
 NO_CACHE = {"Cache-Control": "no-cache"}
+
+# Pages keep one fixed address, so a new build reaches them within minutes.
+WIDGET = {"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"}
+WIDGET_NOT_BUILT = "The orders widget is not built: run `make web` on the Sauda server.\n"
 
 NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sauda</title></head>
 <body><h1>The dashboard is not built</h1><p>The web app's files are missing from {where}.
@@ -56,3 +61,14 @@ async def app_page(settings: SettingsDep, route: str = "") -> Response:
             return Response("not found", status_code=404, media_type="text/plain", headers=HEADERS)
         return FileResponse(asset, headers={**HEADERS, **HASHED})
     return FileResponse(index, media_type="text/html", headers={**HEADERS, **NO_CACHE})
+
+
+@web.get("/widget.js")
+async def widget_script(settings: SettingsDep) -> Response:
+    """The orders widget: `<script src="https://<sauda>/widget.js" data-session="wgt_...">` or
+    `data-key="pk_..."` (see the widget routes), shown right after its tag or in `data-target`."""
+    script = web_dir(settings.gateway_web_dir) / "widget.js"
+    if not script.is_file():
+        return Response(WIDGET_NOT_BUILT, status_code=503, media_type="text/plain",
+                        headers={**WIDGET, **NO_CACHE})  # fmt: skip
+    return FileResponse(script, media_type="application/javascript", headers=WIDGET)

@@ -1,5 +1,6 @@
 """The orders widget's routes: publishable keys (owner), a widget session opened by the store's
-server with its API key, and one opened by a page with a publishable key from a listed origin."""
+server with its API key, and one opened by a page with a publishable key from a listed origin.
+The panel itself is GET /widget.js (api/web.py), one script tag carrying either of them."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response

@@ -13,8 +13,9 @@ const TICKS: Record<string, string> = { sent: "✓", delivered: "✓✓", read: 
 @customElement("sauda-order-detail")
 export class OrderDetail extends Base {
   static styles = [Base.styles, css`
+    :host { container-type: inline-size; }
     .layout { display: grid; grid-template-columns: 2fr 1fr; gap: 1rem; align-items: start; }
-    @media (max-width: 900px) { .layout { grid-template-columns: 1fr; } }
+    @container (max-width: 900px) { .layout { grid-template-columns: 1fr; } }
     .head { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; margin-bottom: 0.75rem; }
     .head h1 { margin: 0; }
     .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; margin-bottom: 1rem; }

@@ -12,7 +12,9 @@ const PAGE = 25;
 
 @customElement("sauda-orders")
 export class OrdersPage extends Base {
+  // Sized by its own width, not the window's: the orders widget may sit in a narrow admin column.
   static styles = [Base.styles, css`
+    :host { container-type: inline-size; }
     .tabs { display: flex; gap: 0.25rem; overflow-x: auto; border-bottom: 1px solid var(--line, #dde1e8); margin-bottom: 0.75rem; scrollbar-width: thin; }
     .tabs button { border: none; border-bottom: 3px solid transparent; border-radius: 0; background: none; white-space: nowrap; }
     .tabs button[aria-selected="true"] { border-bottom-color: var(--brand, #0b6e4f); color: var(--brand, #0b6e4f); font-weight: 600; }
@@ -27,7 +29,7 @@ export class OrdersPage extends Base {
     .number { font-weight: 600; }
     .total { text-align: end; font-variant-numeric: tabular-nums; }
     .more { display: flex; justify-content: center; margin: 1rem 0; }
-    @media (max-width: 720px) {
+    @container (max-width: 720px) {
       ul.orders a { grid-template-columns: 1fr auto; grid-template-areas: "number total" "who status" "when when"; }
       .number { grid-area: number; } .total { grid-area: total; } .who { grid-area: who; }
       .status { grid-area: status; justify-self: end; } .when { grid-area: when; }
