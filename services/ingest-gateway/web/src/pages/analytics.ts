@@ -40,7 +40,7 @@ function day(date: string): string {
 export class AnalyticsPage extends Base {
   static styles = [Base.styles, css`
     form.row { margin-bottom: 1rem; }
-    .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 0.75rem; margin-bottom: 1rem; }
+    .cards { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0.75rem; margin-bottom: 1rem; }
     .value { font-size: 1.6rem; font-weight: 700; margin: 0.25rem 0; }
     .charts { display: grid; grid-template-columns: 1fr 1fr; gap: 0.75rem; }
     .charts .card, .cards .card { margin: 0; min-width: 0; }
