@@ -18,6 +18,7 @@ PAGES = [  # (name, path under /app, what shows when it has loaded)
     ("order-detail", None, "detail-number"),
     ("notifications", "/notifications", "notice"),
     ("products", "/products", "product"),
+    ("analytics", "/analytics", "analytics-cards"),
     ("settings-keys", "/settings/keys", "settings-tab-keys"),
     ("settings-webhooks", "/settings/webhooks", "webhook-row"),
     ("settings-plan", "/settings/plan", "settings-tab-plan"),

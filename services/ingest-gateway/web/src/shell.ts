@@ -14,6 +14,7 @@ import "./pages/order-detail.js";
 import "./pages/notices.js";
 import "./pages/products.js";
 import "./pages/settings.js";
+import "./pages/analytics.js";
 
 // Outline icons drawn inline (no icon font, nothing fetched).
 const icon = (d: string) => svg`<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor"
@@ -22,6 +23,7 @@ const NAV = [
   { to: "/orders", key: "orders", icon: icon("M6 3h12v18l-3-2-3 2-3-2-3 2zM9 8h6M9 12h6") },
   { to: "/notifications", key: "notifications", icon: icon("M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 21h4") },
   { to: "/products", key: "products", icon: icon("M4 7l8-4 8 4v10l-8 4-8-4zM4 7l8 4 8-4M12 11v10") },
+  { to: "/analytics", key: "analytics", icon: icon("M4 20V10M10 20V4M16 20v-7M22 20H2") },
   { to: "/settings", key: "settings", icon: icon("M12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM4 12h2M18 12h2M12 4v2M12 18v2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4") },
 ] as const;
 
@@ -137,6 +139,7 @@ export class SaudaApp extends Base {
     if (detail) return html`<sauda-order-detail .orderId=${decodeURIComponent(detail[1])}></sauda-order-detail>`;
     if (route.startsWith("/notifications")) return html`<sauda-notices></sauda-notices>`;
     if (route.startsWith("/products")) return html`<sauda-products></sauda-products>`;
+    if (route.startsWith("/analytics")) return html`<sauda-analytics></sauda-analytics>`;
     if (route.startsWith("/settings")) {
       return html`<sauda-settings .tab=${route.split("/")[2] ?? ""} .role=${this.session?.role ?? "staff"}></sauda-settings>`;
     }

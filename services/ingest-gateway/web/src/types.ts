@@ -26,3 +26,14 @@ export interface Message {
   error?: { message?: string } | null;
 }
 export interface NoticePage { notices: Notice[]; total: number; unread?: number | null }
+export interface AnalyticsDay {
+  date: string; orders: Record<string, number>; total: number;
+  confirmed: number; cancelled: number; delivered: number; returned: number;
+}
+export interface AnalyticsSummary {
+  orders: number; cod_orders: number; cod_confirmed: number; cod_confirmation_rate: number | null;
+  cancelled: number; cancel_rate: number | null; answered: number; median_minutes_to_answer: number | null;
+  answered_after_reminder: number; answered_after_reminder_share: number | null; shipped: number;
+  delivered: number; delivered_rate: number | null; returned: number; returned_rate: number | null;
+}
+export interface Analytics { from_date: string; to_date: string; time_zone: string; days: AnalyticsDay[]; summary: AnalyticsSummary }
