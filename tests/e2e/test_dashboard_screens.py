@@ -13,17 +13,13 @@ from .conftest import SHOPPER, Shop
 from .dashboard import DESKTOP, PHONE, Stack, sign_in, user
 
 pytestmark = pytest.mark.usefixtures("built_dashboard")
-PAGES = [  # (name, path under /app, what shows when it has loaded)
-    ("orders", "/orders", "order-row"),
-    ("order-detail", None, "detail-number"),
-    ("notifications", "/notifications", "notice"),
-    ("products", "/products", "product"),
-    ("analytics", "/analytics", "analytics-cards"),
-    ("settings-keys", "/settings/keys", "settings-tab-keys"),
-    ("settings-webhooks", "/settings/webhooks", "webhook-row"),
-    ("settings-plan", "/settings/plan", "settings-tab-plan"),
-    ("settings-users", "/settings/users", "invite-email"),
-]
+# Each page: its path under /app (None: an order's detail), and what shows once it has loaded.
+PAGES = {"orders": ("/orders", "order-row"), "order-detail": (None, "detail-number"),
+         "notifications": ("/notifications", "notice"), "products": ("/products", "product"),
+         "analytics": ("/analytics", "analytics-cards")}  # fmt: skip
+SETTINGS = {"keys": "settings-tab-keys", "webhooks": "webhook-row", "plan": "settings-tab-plan",
+            "users": "invite-email"}  # fmt: skip
+PAGES |= {f"settings-{tab}": (f"/settings/{tab}", shown) for tab, shown in SETTINGS.items()}
 
 
 async def test_a_confirm_in_the_dashboard_reaches_the_shoppers_whatsapp_chat(
@@ -81,7 +77,7 @@ async def test_every_page_at_phone_and_desktop_width_as_a_screenshot(
     await page.screenshot(path=shots[0], full_page=whole)
 
     await sign_in(page, stack, await user(shop.business), size)
-    for name, path, shown in PAGES:
+    for name, (path, shown) in PAGES.items():
         await page.goto(f"{stack.gateway_url}/app{path or '/orders/' + order['order_id']}")
         await expect(page.get_by_test_id(shown).first).to_be_visible()
         shots.append(folder / f"{name}-{width}.png")

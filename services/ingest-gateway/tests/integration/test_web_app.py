@@ -34,6 +34,8 @@ async def test_every_app_route_gets_index_html_under_a_strict_csp(api: Api, tmp_
             assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
         root = await http.get("/")
         assert root.status_code == 307 and root.headers["location"] == "/app/"
+        head = await http.head("/app/orders")  # uptime checks and `curl -I`
+        assert head.status_code == 200 and head.headers["content-type"].startswith("text/html")
 
 
 async def test_hashed_assets_are_cached_and_nothing_outside_assets_is_served(

@@ -46,8 +46,8 @@ async def root() -> Response:
     return RedirectResponse("/app/", status_code=307)
 
 
-@web.get("/app")
-@web.get("/app/{route:path}")
+@web.api_route("/app", methods=["GET", "HEAD"])
+@web.api_route("/app/{route:path}", methods=["GET", "HEAD"])
 async def app_page(settings: SettingsDep, route: str = "") -> Response:
     dist = web_dir(settings.gateway_web_dir)
     index = dist / "index.html"
