@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# `make test`: lint and type-check, then every test against a private, fresh Kafka and Postgres
-# (ports 19092/19093 and 55433, state in .state/test) unless KAFKA_BOOTSTRAP_SERVERS /
-# DATABASE_URL name servers to use instead.
+# `make test`: lint and type-check, then every test against private, fresh Kafka and Postgres
+# servers (state in .state/test) unless KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL name servers to
+# use instead. With its own servers and no arguments, the end-to-end suite (tests/e2e, whole
+# stacks in subprocesses, mostly waiting) runs beside the rest on a second private pair, so
+# neither sees the other's topics, consumer groups or schemas:
+#   the rest: Kafka 19092 (controller 19093), Postgres 55433   (TEST_KAFKA_PORT, ...)
+#   tests/e2e: Kafka 19094 (controller 19095), Postgres 55434  (the same ports + 2 / + 1)
+# With arguments (`make test ARGS` → pytest ARGS) one pytest runs them on the first pair.
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO"
@@ -11,13 +16,28 @@ uv run --frozen ruff check .
 uv run --frozen ruff format --check .
 uv run --frozen mypy libs/*/src services/*/src
 
-export SAUDA_STATE_DIR=$REPO/.state/test KAFKA_PORT=${TEST_KAFKA_PORT:-19092}
-export KAFKA_CONTROLLER_PORT=${TEST_KAFKA_CONTROLLER_PORT:-19093} PG_PORT=${TEST_PG_PORT:-55433} PG_FAST=1
-own_infra=()
+KAFKA_PORT=${TEST_KAFKA_PORT:-19092} KAFKA_CONTROLLER_PORT=${TEST_KAFKA_CONTROLLER_PORT:-19093}
+PG_PORT=${TEST_PG_PORT:-55433}
+export PG_FAST=1
+own_infra=()  # "state-dir:kafka-port:controller-port:pg-port:script" of each server started here
 cleanup() {
-  for what in "${own_infra[@]}"; do bash deploy/scripts/"$what".sh stop || true; done
+  local server state kport cport pport what
+  for server in "${own_infra[@]}"; do
+    IFS=: read -r state kport cport pport what <<<"$server"
+    SAUDA_STATE_DIR=$state KAFKA_PORT=$kport KAFKA_CONTROLLER_PORT=$cport PG_PORT=$pport \
+      bash deploy/scripts/"$what".sh stop || true
+  done
 }
 trap cleanup EXIT
+
+# fresh STATE KAFKA_PORT CONTROLLER_PORT PG_PORT WHAT: reset and start a private server.
+fresh() {
+  local state=$1 kport=$2 cport=$3 pport=$4 what=$5
+  own_infra+=("$state:$kport:$cport:$pport:$what")
+  export SAUDA_STATE_DIR=$state KAFKA_PORT=$kport KAFKA_CONTROLLER_PORT=$cport PG_PORT=$pport
+  bash deploy/scripts/"$what".sh reset >/dev/null 2>&1 || true
+  bash deploy/scripts/"$what".sh start
+}
 
 echo "== infrastructure"
 if [[ -z ${DATABASE_URL:-} || -z ${KAFKA_BOOTSTRAP_SERVERS:-} ]] && docker info >/dev/null 2>&1; then
@@ -25,21 +45,35 @@ if [[ -z ${DATABASE_URL:-} || -z ${KAFKA_BOOTSTRAP_SERVERS:-} ]] && docker info 
   export SAUDA_TESTCONTAINERS=1
   echo "docker engine found: Kafka and Postgres come from testcontainers"
 fi
+split=0
+if [[ $# -eq 0 && -z ${DATABASE_URL:-} && -z ${KAFKA_BOOTSTRAP_SERVERS:-} &&
+      -z ${SAUDA_TESTCONTAINERS:-} ]]; then
+  split=1
+fi
 if [[ -z ${DATABASE_URL:-} && -z ${SAUDA_TESTCONTAINERS:-} ]]; then
-  bash deploy/scripts/postgres.sh reset >/dev/null 2>&1 || true
-  bash deploy/scripts/postgres.sh start
-  own_infra+=(postgres)
+  fresh "$REPO/.state/test" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$PG_PORT" postgres
   DATABASE_URL=$(bash deploy/scripts/postgres.sh url)
 fi
 if [[ -z ${KAFKA_BOOTSTRAP_SERVERS:-} && -z ${SAUDA_TESTCONTAINERS:-} ]]; then
-  bash deploy/scripts/kafka.sh reset >/dev/null 2>&1 || true
-  bash deploy/scripts/kafka.sh start
-  own_infra+=(kafka)
+  fresh "$REPO/.state/test" "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$PG_PORT" kafka
   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
 fi
+if ((split)); then
+  E2E_STATE=$REPO/.state/test-e2e E2E_KAFKA_PORT=$((KAFKA_PORT + 2))
+  E2E_CONTROLLER_PORT=$((KAFKA_CONTROLLER_PORT + 2)) E2E_PG_PORT=$((PG_PORT + 1))
+  fresh "$E2E_STATE" "$E2E_KAFKA_PORT" "$E2E_CONTROLLER_PORT" "$E2E_PG_PORT" postgres
+  E2E_DATABASE_URL=$(bash deploy/scripts/postgres.sh url)
+  fresh "$E2E_STATE" "$E2E_KAFKA_PORT" "$E2E_CONTROLLER_PORT" "$E2E_PG_PORT" kafka
+  E2E_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$E2E_KAFKA_PORT
+  KAFKA_PORT=${TEST_KAFKA_PORT:-19092} KAFKA_CONTROLLER_PORT=${TEST_KAFKA_CONTROLLER_PORT:-19093}
+  PG_PORT=${TEST_PG_PORT:-55433}
+fi
+export SAUDA_STATE_DIR=$REPO/.state/test KAFKA_PORT KAFKA_CONTROLLER_PORT PG_PORT
 if [[ -z ${SAUDA_TESTCONTAINERS:-} ]]; then
   export DATABASE_URL KAFKA_BOOTSTRAP_SERVERS
   echo "DATABASE_URL=$DATABASE_URL KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS"
+  ((split)) && echo "tests/e2e: DATABASE_URL=$E2E_DATABASE_URL" \
+    "KAFKA_BOOTSTRAP_SERVERS=$E2E_KAFKA_BOOTSTRAP_SERVERS"
 fi
 
 echo "== browser (Debian's Chromium, for the sandbox chat page and dashboard tests)"
@@ -51,11 +85,32 @@ bash deploy/scripts/web.sh
 # Access tokens are sealed with this key; a fresh one per run.
 export SAUDA_SECRET_KEY=${SAUDA_SECRET_KEY:-$(uv run --frozen sauda secret-key)}
 
+# checked RC: pytest's exit status, where 5 (it collected nothing) is a failure too.
+checked() {
+  if (($1 == 5)); then echo "no tests were collected" >&2; return 1; fi
+  return "$1"
+}
+
 echo "== tests"
 set +e
+if ((split)); then
+  e2e_log=$REPO/.state/test/e2e.log
+  echo "tests/e2e runs beside the rest; its output follows theirs (and is in $e2e_log)"
+  DATABASE_URL=$E2E_DATABASE_URL KAFKA_BOOTSTRAP_SERVERS=$E2E_KAFKA_BOOTSTRAP_SERVERS \
+    uv run --frozen pytest tests/e2e >"$e2e_log" 2>&1 &
+  e2e=$!
+  uv run --frozen pytest --ignore=tests/e2e
+  checked $?
+  rest=$?
+  wait "$e2e"
+  checked $?
+  end_to_end=$?
+  echo "== tests/e2e (ran beside the rest)"
+  cat "$e2e_log"
+  echo "== results: the rest $( ((rest)) && echo FAILED || echo passed)," \
+    "tests/e2e $( ((end_to_end)) && echo FAILED || echo passed)"
+  ((rest == 0 && end_to_end == 0))
+  exit $?
+fi
 uv run --frozen pytest "$@"
-rc=$?
-set -e
-# pytest exits 5 when it collected nothing: a run without tests is a failed run.
-if ((rc == 5)); then echo "no tests were collected" >&2; exit 1; fi
-exit "$rc"
+checked $?

@@ -51,6 +51,28 @@ async def accessible(page: Page) -> None:
     assert found == [], found
 
 
+async def drawn_fonts(page: Page, test_id: str) -> set[str]:
+    """The fonts Chromium drew the text of the element with this test id in (shadow roots
+    searched), as its DevTools report them: what a reader actually sees, not the CSS asked."""
+    find = (
+        "(() => { const find = (root) => { const hit = root.querySelector("
+        f"'[data-testid=\"{test_id}\"]'); if (hit) return hit; for (const el of "
+        "root.querySelectorAll('*')) { if (el.shadowRoot) { const h = find(el.shadowRoot);"
+        " if (h) return h; } } return null; }; return find(document); })()"
+    )
+    cdp = await page.context.new_cdp_session(page)
+    try:
+        await cdp.send("DOM.enable")
+        await cdp.send("CSS.enable")
+        await cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})
+        found = await cdp.send("Runtime.evaluate", {"expression": find})
+        node = await cdp.send("DOM.requestNode", {"objectId": found["result"]["objectId"]})
+        fonts = await cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})
+        return {f["familyName"] for f in fonts["fonts"]}
+    finally:
+        await cdp.detach()
+
+
 async def sign_in(page: Page, stack: Stack, email: str, size: dict[str, int] = DESKTOP) -> None:
     await page.set_viewport_size(size)  # type: ignore[arg-type]
     await page.goto(f"{stack.gateway_url}/")

@@ -12,7 +12,18 @@ from playwright.async_api import Page, expect
 
 from sauda_gateway.testing import jsonld_site, serving
 
-from .dashboard import DESKTOP, PASSWORD, PHONE, Business, Place, Stack, accessible, sign_in, user
+from .dashboard import (
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    Business,
+    Place,
+    Stack,
+    accessible,
+    drawn_fonts,
+    sign_in,
+    user,
+)
 
 pytestmark = pytest.mark.usefixtures("built_dashboard")
 
@@ -163,6 +174,8 @@ async def test_a_webhook_secret_is_shown_once(stack: Stack, business: Business, 
     await page.reload()
     await expect(page.locator("html")).to_have_attribute("dir", "rtl")
     await expect(page.get_by_test_id("nav-settings")).to_contain_text("ترتیبات")
+    # ... drawn in Nastaliq (Debian's Noto, installed by deploy/scripts/browser.sh), not boxes.
+    assert "Noto Nastaliq Urdu" in await drawn_fonts(page, "nav-settings")
 
 
 async def test_a_new_order_arrives_live_and_its_notice_is_counted_until_read(
