@@ -16,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("built_dashboard")
 # Each page: its path under /app (None: an order's detail), and what shows once it has loaded.
 PAGES = {"orders": ("/orders", "order-row"), "order-detail": (None, "detail-number"),
          "notifications": ("/notifications", "notice"), "products": ("/products", "product"),
-         "analytics": ("/analytics", "analytics-cards")}  # fmt: skip
+         "analytics": ("/analytics", "analytics-cards"), "profile": ("/profile", "password-form")}  # fmt: skip
 SETTINGS = {"keys": "settings-tab-keys", "webhooks": "webhook-row", "plan": "settings-tab-plan",
             "users": "invite-email"}  # fmt: skip
 PAGES |= {f"settings-{tab}": (f"/settings/{tab}", shown) for tab, shown in SETTINGS.items()}

@@ -15,6 +15,7 @@ import "./pages/notices.js";
 import "./pages/products.js";
 import "./pages/settings.js";
 import "./pages/analytics.js";
+import "./pages/profile.js";
 
 // Outline icons drawn inline (no icon font, nothing fetched).
 const icon = (d: string) => svg`<svg viewBox="0 0 24 24" width="22" height="22" fill="none" stroke="currentColor"
@@ -26,6 +27,7 @@ const NAV = [
   { to: "/analytics", key: "analytics", icon: icon("M4 20V10M10 20V4M16 20v-7M22 20H2") },
   { to: "/settings", key: "settings", icon: icon("M12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM4 12h2M18 12h2M12 4v2M12 18v2M6.3 6.3l1.4 1.4M16.3 16.3l1.4 1.4M6.3 17.7l1.4-1.4M16.3 7.7l1.4-1.4") },
 ] as const;
+const PERSON = icon("M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21a8 8 0 0 1 16 0");
 
 @customElement("sauda-app")
 export class SaudaApp extends Base {
@@ -41,10 +43,11 @@ export class SaudaApp extends Base {
       .icon { display: inline-flex; }
       .count { background: var(--danger, #b42318); color: #fff; border-radius: 999px; font-size: 0.72rem; padding: 0 0.4rem; min-width: 1.2rem; text-align: center; }
       main { max-width: 1180px; margin: 0 auto; padding: 1rem; }
-      .who { font-size: 0.85rem; color: var(--muted, #5b6475); }
+      .who { display: inline-flex; align-items: center; gap: 0.3rem; font-size: 0.85rem; color: var(--muted, #5b6475); min-height: 44px; min-width: 44px; justify-content: center; border-radius: 8px; }
+      .who[aria-current="page"] { background: #e7f3ee; color: var(--brand, #0b6e4f); }
       @media (max-width: 720px) {
         header { gap: 0.5rem; }
-        .who { display: none; }
+        .who .email { display: none; }
         nav.main { position: fixed; bottom: 0; inset-inline: 0; background: var(--card, #fff); border-top: 1px solid var(--line, #dde1e8); z-index: 3; }
         nav.main ul { justify-content: space-around; }
         nav.main a { flex-direction: column; gap: 0; font-size: 0.72rem; padding: 0.3rem 0.4rem; }
@@ -121,7 +124,8 @@ export class SaudaApp extends Base {
             </a></li>`)}
           </ul>
         </nav>
-        <span class="who" data-testid="who">${this.session.email}</span>
+        <a class="who" href=${href("/profile")} data-testid="who" aria-current=${this.route.startsWith("/profile") ? "page" : nothing}
+          aria-label=${t("profileOf", { email: this.session.email })}><span class="icon" aria-hidden="true">${PERSON}</span><span class="email">${this.session.email}</span></a>
         <label class="sr-only" for="lang">${t("language")}</label>
         <select id="lang" data-testid="lang" @change=${(e: Event) => setLang((e.target as HTMLSelectElement).value as "en" | "ur")}>
           <option value="en" ?selected=${lang() === "en"}>English</option>
@@ -139,6 +143,7 @@ export class SaudaApp extends Base {
     if (detail) return html`<sauda-order-detail .orderId=${decodeURIComponent(detail[1])}></sauda-order-detail>`;
     if (route.startsWith("/notifications")) return html`<sauda-notices></sauda-notices>`;
     if (route.startsWith("/products")) return html`<sauda-products></sauda-products>`;
+    if (route.startsWith("/profile")) return html`<sauda-profile></sauda-profile>`;
     if (route.startsWith("/analytics")) return html`<sauda-analytics></sauda-analytics>`;
     if (route.startsWith("/settings")) {
       return html`<sauda-settings .tab=${route.split("/")[2] ?? ""} .role=${this.session?.role ?? "staff"}></sauda-settings>`;

@@ -44,7 +44,7 @@ export class InvitePage extends Base {
       <form class="card" @submit=${this.submit} data-testid="invite-form">
         <h1>${t("inviteTitle", { business: invite.business_name })}</h1>
         <p>${t("inviteLead", { email: invite.email, role: word(invite.role) })}</p>
-        <label>${t("newPassword")}<input name="password" type="password" autocomplete="new-password" required minlength="8" data-testid="invite-password"></label>
+        <label>${t("newPassword")}<input name="password" type="password" autocomplete="new-password" required minlength="10" maxlength="128" data-testid="invite-password"></label>
         ${errorBox(this.error)}
         <button class="primary" type="submit" data-testid="invite-accept">${t("accept")}</button>
       </form>
