@@ -11,6 +11,7 @@ from sauda_gateway.widget.domain import (
     OutsideWidgetScope,
     WidgetSessionEnded,
     cross_origin_methods,
+    listed_origin,
     normalize_origin,
     normalize_origins,
     session_expiry,
@@ -99,3 +100,12 @@ def test_why_a_widget_call_is_refused() -> None:
     outside = {**ok, "route_path": "/api/v1/products"}
     assert isinstance(widget_refusal(ended=False, sent_origin="https://a.pk", **outside),
                       OutsideWidgetScope)  # fmt: skip
+
+
+def test_a_publishable_key_opens_only_from_a_page_on_its_list() -> None:
+    listed = ["https://shop.pk", "http://localhost:3000"]
+    assert listed_origin("https://SHOP.pk", listed) == "https://shop.pk"
+    assert listed_origin("http://localhost:3000", listed) == "http://localhost:3000"
+    assert listed_origin("https://evil.pk", listed) is None
+    assert listed_origin("https://shop.pk:8443", listed) is None
+    assert listed_origin(None, listed) is None

@@ -13,14 +13,12 @@ from sauda_gateway.analytics.fold import FACTS_TABLE
 # delivered or read status (receipts can arrive out of order, so the earliest of the three).
 # It is read here, not folded into the facts: the message log comes on another topic, in no
 # order relative to the order's events, and a fold at answer time could miss a late snapshot.
-# The log's history is kept as JSON text in a jsonb string (`record_messages`), hence the unwrap.
 _FACTS = (
     "SELECT f.placed_at, f.source, f.cod, f.answer, f.answered_at, f.confirmed_at, "
     " f.shipped_at, f.delivered_at, f.returned_at, f.cancelled_at, r.reminded_at "
     f"FROM {FACTS_TABLE} f LEFT JOIN LATERAL ("
     " SELECT min((h ->> 'at')::timestamptz) AS reminded_at "
-    " FROM wa_messages m, jsonb_array_elements(CASE jsonb_typeof(m.history) "
-    "  WHEN 'string' THEN (m.history #>> '{}')::jsonb ELSE m.history END) h "
+    " FROM wa_messages m, jsonb_array_elements(m.history) h "
     " WHERE m.order_id = f.order_id AND m.business_id = f.business_id "
     "  AND m.direction = 'outbound' AND m.purpose = 'cod_reminder' "
     "  AND h ->> 'status' IN ('sent', 'delivered', 'read')"

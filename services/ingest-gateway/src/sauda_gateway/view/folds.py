@@ -172,8 +172,8 @@ async def record_messages(conn: Conn, messages: list[MessageRecorded]) -> None:
                 b.text,
                 b.wamid,
                 b.status.value,
-                orjson.dumps([h.model_dump(mode="json") for h in b.history]).decode(),
-                orjson.dumps(b.error.model_dump(mode="json")).decode() if b.error else None,
+                [h.model_dump(mode="json") for h in b.history],
+                b.error.model_dump(mode="json") if b.error else None,
                 b.attempts,
                 b.revision,
                 b.created_at,
@@ -228,7 +228,7 @@ async def record_notices(conn: Conn, notices: list[NoticeRaised]) -> None:
                 b.order_id,
                 b.order_number,
                 b.customer_phone,
-                orjson.dumps(b.details).decode(),
+                b.details,
                 n.occurred_at,
             )
             for n in notices
@@ -290,7 +290,7 @@ async def record_deactivations(
             d.event_id, d.business_id,
             f"Webhook endpoint {url} was turned off after {b.consecutive_failures} failed "
             "deliveries in a row. Fix it, then PATCH it with {\"active\": true}.",
-            orjson.dumps({"endpoint_id": str(b.endpoint_id), "url": url}).decode(),
+            {"endpoint_id": str(b.endpoint_id), "url": url},
             b.deactivated_at,
         )  # fmt: skip
         raised.append(d)

@@ -6,7 +6,6 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
-import orjson
 
 from sauda_gateway.paging import Table
 from sauda_gateway.view.domain import Cursor, OrderFilter
@@ -92,8 +91,7 @@ _NOTICES = Table("notices", "notice_id, kind, message, order_id, order_number, c
 
 def _message(row: asyncpg.Record) -> dict[str, Any]:
     data = dict(row)
-    data["history"] = orjson.loads(data["history"]) if data["history"] else []
-    data["error"] = orjson.loads(data["error"]) if data["error"] else None
+    data["history"] = data["history"] or []
     return data
 
 
@@ -158,4 +156,4 @@ class MessageLog:
 
 
 def _notice(row: asyncpg.Record) -> dict[str, Any]:
-    return {**dict(row), "details": orjson.loads(row["details"])}
+    return dict(row)

@@ -92,6 +92,11 @@ def origin_allowed(sent: str | None, allowed: str) -> bool:
     return sent is not None and sent.lower() == allowed
 
 
+def listed_origin(sent: str | None, listed: list[str]) -> str | None:
+    """The page's origin as a publishable key lists it, if the key lists it at all."""
+    return next((origin for origin in listed if origin_allowed(sent, origin)), None)
+
+
 def widget_refusal(
     *, ended: bool, origin: str, sent_origin: str | None, method: str, route_path: str,
 ) -> DomainError | None:  # fmt: skip

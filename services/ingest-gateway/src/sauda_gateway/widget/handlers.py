@@ -17,6 +17,7 @@ from sauda_gateway.widget.domain import (
     OriginNotAllowed,
     WidgetKeyNotFound,
     WidgetSessionEnded,
+    listed_origin,
     normalize_origin,
     normalize_origins,
     origin_allowed,
@@ -75,10 +76,10 @@ async def exchange(
     key = await store.live_key(publishable_key)
     if key is None:
         raise InvalidPublishableKey(field="publishable_key")
-    if sent_origin is None or sent_origin.lower() not in key.origins:
+    origin = listed_origin(sent_origin, key.origins)
+    if origin is None:
         raise OriginNotAllowed()
-    return await _open(store, key.business_id, sent_origin.lower(), key.key_id, now,
-                       session_expiry(now, None))  # fmt: skip
+    return await _open(store, key.business_id, origin, key.key_id, now, session_expiry(now, None))
 
 
 async def admit(
