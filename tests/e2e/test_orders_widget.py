@@ -141,6 +141,14 @@ async def test_the_same_page_from_an_unlisted_origin_is_refused(
         await refused(page, "Sauda refused this page (is its address listed?).")
 
 
+async def test_a_session_token_sauda_never_made_says_the_session_ended(
+    stack: Stack, page: Page
+) -> None:
+    with two_admin_sites() as (site, _):
+        await page.goto(show(site, stack, f'data-session="wgt_{"x" * 40}"'))
+        await refused(page, "This orders panel's session has ended; reload the page.")
+
+
 async def test_at_phone_width_in_urdu_the_list_is_usable_and_right_to_left(
     stack: Stack, business: Business, placed: Place, page: Page, client: httpx.AsyncClient
 ) -> None:

@@ -181,3 +181,12 @@ async def test_preflights_are_answered_for_the_widgets_routes_only(api: Api) -> 
         assert (
             "access-control-allow-origin" not in plain.headers
         )  # an API key's reads stay same-origin
+
+
+async def test_a_token_sauda_never_made_is_told_readably_that_it_opens_nothing(api: Api) -> None:
+    async with api() as http:
+        forged = await http.get("/api/v1/orders", headers=widget("wgt_" + "x" * 40, EVIL))
+        assert forged.status_code == 401 and forged.json()["code"] == "widget_session_ended"
+        # The page reads the refusal (and says "session ended"), rather than a network error.
+        assert forged.headers["access-control-allow-origin"] == EVIL
+        assert forged.json()["message"]

@@ -88,9 +88,12 @@ async def admit(
 ) -> Business:  # fmt: skip
     """A widget's call: its session live, from its own origin, on a route of the orders panel.
     `answer_cors` learns the session's origin as soon as the call comes from it, so even a
-    refusal (a session ended) reaches the widget readably."""
+    refusal (a session ended) reaches the widget readably; a token Sauda never made (or has
+    forgotten) is answered readably to any page, as it says nothing but "not a session"."""
     session = await store.session(token_hash(token))
     if session is None:
+        if sent_origin:
+            answer_cors(sent_origin)
         raise WidgetSessionEnded()
     if origin_allowed(sent_origin, session.origin):
         answer_cors(session.origin)
