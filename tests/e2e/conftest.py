@@ -174,7 +174,10 @@ class Stack:
 
     def gateway_service(self, name: str, port: int) -> Service:
         """A gateway process on `port` (not started); several share one database and broker."""
-        return self.service(name, "sauda_gateway", port, GATEWAY_PORT=str(port))
+        # The import-progress test holds a store's pages while it looks at the page: longer
+        # than the 10 s a page may take by default.
+        return self.service(name, "sauda_gateway", port, GATEWAY_PORT=str(port),
+                            CATALOG_IMPORT_TIMEOUT_SECONDS="60")  # fmt: skip
 
 
 @pytest.fixture(scope="session")

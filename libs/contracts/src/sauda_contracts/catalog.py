@@ -186,7 +186,7 @@ class ImportSource(StrEnum):
 
 
 class ImportRequest(Contract):
-    """Body of `POST /api/v1/products/import`."""
+    """Body of `POST /api/v1/products/import` and of `POST /api/v1/products/imports`."""
 
     url: str = Field(min_length=8, max_length=2000, pattern=NO_NUL,
                      description="The store's address, e.g. https://store.example.")  # fmt: skip
@@ -215,3 +215,48 @@ class ImportReport(Contract):
     products: int = Field(description="Products of the store now in the catalog "
                           "(created + updated + unchanged).")  # fmt: skip
     pages: int = Field(description="HTTP requests the import made.")
+
+
+# --- import jobs: an import in the background, its progress readable and streamed ---
+
+
+class ImportStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"  # refused by the store or by its content: see `error`
+    INTERRUPTED = "interrupted"  # the gateway stopped or died mid-import: start it again
+
+
+class ImportProblem(Contract):
+    code: str = Field(description="The refusal's stable code, as the synchronous import would "
+                      "answer it (`store_unreachable`, `catalog_not_found`, `currency_required`, "
+                      "`import_interrupted`, …).")  # fmt: skip
+    message: str = Field(description="What went wrong, for a human.")
+
+
+class ImportJob(Contract):
+    """An import started with `POST /api/v1/products/imports`; also the data of an
+    `event: import` on GET /api/v1/stream whenever it changes."""
+
+    import_id: UUID
+    status: ImportStatus = Field(description="running, done, failed or interrupted.")
+    url: str = Field(description="The store's address, as given.")
+    source: ImportSource | None = Field(description="How the catalog was read, once done.")
+    pages_total: int | None = Field(
+        description="HTTP requests the import expects to make, once the sitemap or the paging "
+        "says (null until then; a Shopify store's paging is known only at its end)."
+    )
+    pages_done: int = Field(description="HTTP requests finished so far, failed ones included.")
+    created: int = Field(description="Products new to the catalog (0 until done).")
+    updated: int = Field(description="Products already imported that changed (0 until done).")
+    unchanged: int = Field(description="Products already imported exactly so (0 until done).")
+    skipped: tuple[SkippedItem, ...] = Field(
+        description="Pages and products left out, with the reason (filled in when done)."
+    )
+    error: ImportProblem | None = Field(description="Why it failed or stopped; null otherwise.")
+    started_at: datetime
+    finished_at: datetime | None = Field(description="When it ended; null while it runs.")
+
+
+class ImportJobList(Contract):
+    imports: tuple[ImportJob, ...] = Field(description="The latest imports, newest first.")

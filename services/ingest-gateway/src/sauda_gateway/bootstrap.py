@@ -21,8 +21,10 @@ from sauda_gateway.analytics.store import AnalyticsStore
 from sauda_gateway.api.deps import Wiring
 from sauda_gateway.app import build_app
 from sauda_gateway.carts.store import CartStore
+from sauda_gateway.catalog.background import Background
 from sauda_gateway.catalog.crawler import StoreCrawler
 from sauda_gateway.catalog.fetching import CrawlLimits
+from sauda_gateway.catalog.jobs import ImportJobs
 from sauda_gateway.catalog.store import CatalogStore
 from sauda_gateway.merchant.accounts import WhatsAppAccounts
 from sauda_gateway.merchant.domain import WINDOW_SECONDS, window_start
@@ -80,6 +82,12 @@ def store_crawler(settings: GatewaySettings) -> StoreCrawler:
     )
 
 
+def import_jobs(settings: GatewaySettings, pool: asyncpg.Pool) -> ImportJobs:
+    """Import jobs' rows; their changes go to the live stream's channel."""
+    return ImportJobs(pool, channel=live_channel(settings.gateway_db_schema),
+                      stale_seconds=settings.catalog_import_stale_seconds)  # fmt: skip
+
+
 def wire(
     settings: GatewaySettings,
     pool: asyncpg.Pool,
@@ -118,6 +126,8 @@ def wire(
         ),
         catalog=CatalogStore(pool),
         crawler=store_crawler(settings),
+        imports=import_jobs(settings, pool),
+        background=Background(),
         accounts=AccountStore(pool),
         passwords=Passwords(),
         widget=WidgetStore(pool),
@@ -132,6 +142,7 @@ def live_feed(settings: GatewaySettings, pool: asyncpg.Pool) -> LiveFeed:
     """The live stream's feed of this deployment's schema (started by the caller)."""
     return LiveFeed(settings.database_url, live_channel(settings.gateway_db_schema),
                     view=OrderView(pool), messages=MessageLog(pool),
+                    imports=import_jobs(settings, pool),
                     queue_size=settings.gateway_stream_queue)  # fmt: skip
 
 
@@ -185,6 +196,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         await live.start()
         await broker.start()
         wiring = wire(settings, pool, producer=producer, relay=relay, waiter=waiter, live=live)
+        # Imports a dead gateway left running (their heartbeat stopped) are shown interrupted.
+        if stale := await wiring.imports.interrupt_stale():
+            log.info("catalog_imports_interrupted", imports=stale)
         tasks = [
             asyncio.create_task(relay.run()),
             asyncio.create_task(forget_old_windows(wiring)),
@@ -194,6 +208,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await wiring.background.stop()  # each running import records itself interrupted
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)

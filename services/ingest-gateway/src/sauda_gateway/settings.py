@@ -91,6 +91,12 @@ class GatewaySettings(CommonSettings):
         description="CATALOG_IMPORT_BUDGET_SECONDS: time for a whole import; pages not fetched "
         "by then are reported as skipped.",
     )
+    catalog_import_stale_seconds: float = Field(
+        default=60.0,
+        ge=1,
+        description="CATALOG_IMPORT_STALE_SECONDS: a running import job whose heartbeat is older "
+        "than this (its gateway died) is shown as interrupted, and a new one may start.",
+    )
     gateway_cookie_secure: bool = Field(
         default=True,
         description="GATEWAY_COOKIE_SECURE: mark the dashboard's session cookie Secure (sent over "

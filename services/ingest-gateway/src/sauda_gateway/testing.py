@@ -15,6 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
 
+HOLD_SECONDS = 120.0  # a held page answers after this even if its test forgot to let it go
+
 
 @dataclass
 class Page:
@@ -23,6 +25,7 @@ class Page:
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering
+    hold: threading.Event | None = None  # answered once the test sets it (a page kept slow)
 
     @classmethod
     def json(cls, data: Any, **kw: Any) -> "Page":
@@ -46,6 +49,8 @@ class FakeStore:
                 page = page or Page("not found", status=404, content_type="text/plain")
                 if page.delay:
                     time.sleep(page.delay)
+                if page.hold is not None:
+                    page.hold.wait(HOLD_SECONDS)
                 text = page.body
                 body = (
                     text.replace("{store}", store.url).encode() if isinstance(text, str) else text
@@ -203,6 +208,22 @@ def sitemap(urls: list[str], *, index: bool = False) -> Page:
     locs = "".join(f"<{item}><loc>{u}</loc></{item}>" for u in urls)
     body = f'<?xml version="1.0" encoding="UTF-8"?><{tag} xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</{tag}>'
     return Page(body, content_type="application/xml")
+
+
+def held_site(pages: int, *, held: int, broken: int, hold: threading.Event) -> dict[str, Page]:
+    """A sitemap of `pages` JSON-LD product pages (PKR, one product each): the last `held`
+    answer only once `hold` is set, and `broken` before them are HTTP 500s."""
+    site = {"/sitemap.xml": sitemap([f"{{store}}/products/p{n}" for n in range(pages)])}
+    for n in range(pages):
+        product = {"@type": "Product", "name": f"Product {n}", "sku": f"P-{n}",
+                   "offers": {"price": 100 + n, "priceCurrency": "PKR"}}  # fmt: skip
+        page = ld_page(product)
+        if n >= pages - held:
+            page.hold = hold
+        elif n >= pages - held - broken:
+            page = Page("<h1>Internal Server Error</h1>", status=500)
+        site[f"/products/p{n}"] = page
+    return site
 
 
 def jsonld_site(*, kettle_price: str = "2499.00") -> dict[str, Page]:

@@ -18,6 +18,7 @@ export class ApiError extends Error {
     message: string,
     readonly field: string | null = null,
     readonly retryAfter: number | null = null,
+    readonly details: Record<string, unknown> | null = null,
   ) {
     super(message);
   }
@@ -73,7 +74,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const text = await response.text();
   const data: unknown = text ? safeJson(text) : null;
   if (!response.ok) {
-    const err = (data ?? {}) as { code?: string; message?: string; field?: string | null };
+    const err = (data ?? {}) as { code?: string; message?: string; field?: string | null; details?: Record<string, unknown> };
     const wait = Number(response.headers.get("Retry-After"));
     if (response.status === 401 && current && path !== "/api/v1/auth/login") setSession(null);
     if (bearer && (response.status === 401 || err.code === "origin_not_allowed")) {
@@ -85,6 +86,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
       err.message ?? `The server answered ${response.status}.`,
       err.field ?? null,
       Number.isFinite(wait) && wait > 0 ? wait : null,
+      err.details ?? null,
     );
   }
   return data as T;

@@ -1,5 +1,6 @@
-// The business's live stream (server-sent events): order changes and notices, re-broadcast on window.
-import type { Notice } from "./types.js";
+// The business's live stream (server-sent events): order changes, notices and store import jobs,
+// re-broadcast on window.
+import type { ImportJob, Notice } from "./types.js";
 
 export interface OrderEvent { order_id: string; order_number: string; status: string; version: number; placed: boolean }
 
@@ -10,6 +11,7 @@ export function startLive(): void {
   source = new EventSource("/api/v1/stream");
   source.addEventListener("order", (event) => relay("sauda-order", (event as MessageEvent).data));
   source.addEventListener("notice", (event) => relay("sauda-notice", (event as MessageEvent).data));
+  source.addEventListener("import", (event) => relay("sauda-import", (event as MessageEvent).data));
 }
 
 export function stopLive(): void {
@@ -19,7 +21,7 @@ export function stopLive(): void {
 
 function relay(name: string, data: string): void {
   try {
-    window.dispatchEvent(new CustomEvent(name, { detail: JSON.parse(data) as OrderEvent | Notice }));
+    window.dispatchEvent(new CustomEvent(name, { detail: JSON.parse(data) as OrderEvent | Notice | ImportJob }));
   } catch {
     // A malformed event is dropped: the next page load shows the truth anyway.
   }

@@ -37,3 +37,10 @@ export interface AnalyticsSummary {
   delivered: number; delivered_rate: number | null; returned: number; returned_rate: number | null;
 }
 export interface Analytics { from_date: string; to_date: string; time_zone: string; days: AnalyticsDay[]; summary: AnalyticsSummary }
+export interface SkippedItem { url: string; reason: string }
+export interface ImportJob {
+  import_id: string; status: "running" | "done" | "failed" | "interrupted"; url: string; source: string | null;
+  pages_total: number | null; pages_done: number; created: number; updated: number; unchanged: number;
+  skipped: SkippedItem[]; error: { code: string; message: string } | null; started_at: string; finished_at: string | null;
+}
+export interface ImportJobList { imports: ImportJob[] }

@@ -39,7 +39,9 @@ from sauda_gateway.accounts.passwords import Passwords
 from sauda_gateway.accounts.store import AccountStore, Session
 from sauda_gateway.analytics.store import AnalyticsStore
 from sauda_gateway.carts.store import CartStore
+from sauda_gateway.catalog.background import Background
 from sauda_gateway.catalog.crawler import StoreCrawler
+from sauda_gateway.catalog.jobs import ImportJobs
 from sauda_gateway.catalog.store import CatalogStore
 from sauda_gateway.domain import Business
 from sauda_gateway.merchant.accounts import WhatsAppAccounts
@@ -80,6 +82,8 @@ class Wiring:
     webhooks: WebhookEndpoints
     catalog: CatalogStore
     crawler: StoreCrawler
+    imports: ImportJobs
+    background: Background  # the import jobs this process runs
     accounts: AccountStore
     passwords: Passwords
     analytics: AnalyticsStore
@@ -121,6 +125,8 @@ WhatsAppDep = Annotated[WhatsAppAccounts, _part("whatsapp")]
 WebhooksDep = Annotated[WebhookEndpoints, _part("webhooks")]
 CatalogDep = Annotated[CatalogStore, _part("catalog")]
 CrawlerDep = Annotated[StoreCrawler, _part("crawler")]
+ImportJobsDep = Annotated[ImportJobs, _part("imports")]
+BackgroundDep = Annotated[Background, _part("background")]
 AccountsDep = Annotated[AccountStore, _part("accounts")]
 PasswordsDep = Annotated[Passwords, _part("passwords")]
 WidgetDep = Annotated[WidgetStore, _part("widget")]

@@ -56,6 +56,10 @@ class StoreCrawler:
     def __init__(self, limits: CrawlLimits) -> None:
         self.limits = limits
 
+    async def admit(self, url: str) -> None:
+        """Raises UnsafeUrl when the store's address may not be fetched (before any request)."""
+        await check(url, self.limits)
+
     async def crawl(
         self, url: str, *, currency: str | None = None, on_progress: Progress | None = None
     ) -> Crawl:

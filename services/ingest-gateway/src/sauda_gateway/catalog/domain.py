@@ -1,10 +1,11 @@
-"""Pure catalog rules: what a PATCH may change, how imported aliases merge, and the refusals."""
+"""Pure catalog rules: what a PATCH may change, how imported aliases merge, what an import job
+records when it ends, and the refusals."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sauda_contracts.catalog import MAX_ALIASES, distinct_words
-from sauda_gateway.domain import Conflict, Invalid, InvalidField, NotFound, Upstream
+from sauda_contracts.catalog import MAX_ALIASES, ImportProblem, distinct_words
+from sauda_gateway.domain import Conflict, DomainError, Invalid, InvalidField, NotFound, Upstream
 
 # Columns a product or FAQ always has: a PATCH may change them but not empty them.
 NOT_NULL = frozenset({"name", "price", "currency", "in_stock", "aliases", "question", "answer",
@@ -46,3 +47,29 @@ class StoreUnreachable(Upstream, code="store_unreachable"):
 
 class CatalogNotFound(Upstream, code="catalog_not_found"):
     """The store answered but has no Shopify or WooCommerce catalog and no JSON-LD products."""
+
+
+class ImportNotFound(
+    NotFound, code="import_not_found", message="no such import", field="import_id"
+): ...
+
+
+class ImportRunning(Conflict, code="import_running"):
+    """The business has an import running; `details.import_id` names it."""
+
+
+# What an import job that did not end by itself records (the gateway stopped, or died and its
+# heartbeat went stale), and one that failed on something no refusal describes.
+INTERRUPTED = ImportProblem(
+    code="import_interrupted",
+    message="The import stopped before it finished (the server restarted). Start it again: "
+    "nothing is added twice.",
+)
+UNEXPECTED = ImportProblem(
+    code="import_failed", message="The import failed unexpectedly; try again in a while."
+)
+
+
+def problem_of(refusal: DomainError) -> ImportProblem:
+    """A refusal met mid-import, as the job shows it: the code the synchronous import answers."""
+    return ImportProblem(code=refusal.code, message=refusal.message)

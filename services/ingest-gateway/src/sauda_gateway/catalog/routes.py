@@ -1,4 +1,5 @@
-"""Catalog routes: products and FAQs (CRUD within the business), and store imports."""
+"""Catalog routes: products and FAQs (CRUD within the business), and store imports (at once, or
+as a job in the background)."""
 
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -13,6 +14,8 @@ from sauda_contracts.catalog import (
     FaqList,
     FaqOut,
     FaqPatch,
+    ImportJob,
+    ImportJobList,
     ImportReport,
     ImportRequest,
     ProductIn,
@@ -20,10 +23,22 @@ from sauda_contracts.catalog import (
     ProductOut,
     ProductPatch,
 )
-from sauda_gateway.api.deps import CatalogDep, CrawlerDep, StoreBusinessDep
+from sauda_gateway import clock
+from sauda_gateway.api.deps import (
+    BackgroundDep,
+    CatalogDep,
+    CrawlerDep,
+    ImportJobsDep,
+    StoreBusinessDep,
+)
 from sauda_gateway.api.responses import json_response, offset_of, page_json, refusals
 from sauda_gateway.catalog import handlers
-from sauda_gateway.catalog.domain import FaqNotFound, ProductNotFound, checked_changes
+from sauda_gateway.catalog.domain import (
+    FaqNotFound,
+    ImportNotFound,
+    ProductNotFound,
+    checked_changes,
+)
 from sauda_gateway.domain import NotFound, parse_id
 
 catalog = APIRouter(prefix="/api/v1", tags=["Catalog"])
@@ -119,6 +134,55 @@ async def import_products(
                                            currency=body.currency, crawler=crawler,
                                            catalog=store)  # fmt: skip
     return json_response(report.model_dump(mode="json"))
+
+
+def _job(job: ImportJob, status_code: int = 200) -> Response:
+    headers = (
+        {"Location": f"/api/v1/products/imports/{job.import_id}"} if status_code == 202 else None
+    )
+    return json_response(job.model_dump(mode="json"), status_code=status_code, headers=headers)
+
+
+@catalog.post("/products/imports", status_code=202, response_model=ImportJob,
+              responses=refusals(409))  # fmt: skip
+async def start_import(
+    body: ImportRequest,
+    business: StoreBusinessDep,
+    store: CatalogDep,
+    crawler: CrawlerDep,
+    jobs: ImportJobsDep,
+    background: BackgroundDep,
+) -> Response:
+    """Start the import `POST /products/import` makes, in the background: 202 with the job at
+    once (and its `Location`); read its progress with GET, or follow `event: import` on
+    `GET /api/v1/stream`. One import runs per business at a time: 409 `import_running`
+    (`details.import_id` names it). 400 `unsafe_url` before it starts; what the synchronous
+    import answers with a 400 or 502 later ends the job `failed` with that `error.code`."""
+    job = await handlers.start_import(body, import_id=clock.new_id(),
+                                      business_id=business.business_id, crawler=crawler,
+                                      catalog=store, jobs=jobs, background=background)  # fmt: skip
+    return _job(job, status_code=202)
+
+
+@catalog.get("/products/imports", response_model=ImportJobList, responses=refusals())
+async def list_imports(
+    business: StoreBusinessDep,
+    jobs: ImportJobsDep,
+    limit: Annotated[int, Query(ge=1, le=50)] = 10,
+) -> Response:
+    """The business's latest imports, newest first."""
+    found = await jobs.latest(business.business_id, limit=limit)
+    return json_response(ImportJobList(imports=tuple(found)).model_dump(mode="json"))
+
+
+@catalog.get("/products/imports/{import_id}", response_model=ImportJob, responses=refusals(404))
+async def get_import(import_id: str, business: StoreBusinessDep, jobs: ImportJobsDep) -> Response:
+    """An import as it stands: a running one whose gateway stopped beating for
+    CATALOG_IMPORT_STALE_SECONDS is `interrupted`."""
+    job = await jobs.get(business.business_id, parse_id(import_id, ImportNotFound))
+    if job is None:
+        raise ImportNotFound()
+    return _job(job)
 
 
 @catalog.get("/products/{product_id}", response_model=ProductOut, responses=refusals(404))

@@ -1,5 +1,6 @@
 """The live stream's feed: one LISTEN connection per gateway process, fanned out to that
-process's subscribers, each business's events to its own subscribers only.
+process's subscribers, each business's events to its own subscribers only (orders, notices and
+store import jobs).
 
 The projector NOTIFYs small notes in the transaction that folds a change (so every replica
 hears every change, once committed); the feed reads the row a note names once, however many
@@ -19,6 +20,7 @@ import orjson
 from fastapi.sse import format_sse_event
 
 from sauda_contracts.message_log import LiveOrder, NoticeOut
+from sauda_gateway.catalog.jobs import ImportJobs
 from sauda_gateway.view.queries import MessageLog, OrderView
 from sauda_runtime.logging import get_logger
 
@@ -53,11 +55,12 @@ class LiveFeed:
         *,
         view: OrderView,
         messages: MessageLog,
+        imports: ImportJobs,
         queue_size: int = 100,
         check_every: float = 30.0,
     ) -> None:
         self._dsn, self.channel = dsn, channel
-        self._view, self._messages = view, messages
+        self._view, self._messages, self._imports = view, messages, imports
         self._size, self._check_every = queue_size, check_every
         self._subscribers: dict[UUID, set[Subscriber]] = {}
         self._notes: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=10_000)
@@ -144,6 +147,10 @@ class LiveFeed:
                              status=row["status"], version=row["version"],
                              placed=bool(note["placed"]))  # fmt: skip
             return format_sse_event(data_str=data.model_dump_json(), event="order")
+        if note["kind"] == "import":
+            job = await self._imports.get(business_id, UUID(note["import_id"]))
+            return None if job is None else format_sse_event(data_str=job.model_dump_json(),
+                                                             event="import")  # fmt: skip
         notice = await self._messages.notice(business_id, UUID(note["notice_id"]))
         if notice is None:
             return None

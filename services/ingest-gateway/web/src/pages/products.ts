@@ -1,27 +1,25 @@
-// <sauda-products>: the catalog (add, edit, stock on/off), FAQs, and import from a store URL.
+// <sauda-products>: the catalog (add, edit, stock on/off), FAQs, and import from a store URL
+// (<sauda-product-import>; the list reloads when an import ends).
 import { html, css, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { del, get, patch, post } from "../api.js";
 import { Base, Listing, errorBox, list, submitted } from "../base.js";
 import { money, t } from "../i18n.js";
+import "./product-import.js";
 
 interface Product { product_id: string; name: string; price: number | string; currency: string; description: string | null; sku: string | null; in_stock: boolean; aliases: string[] }
 interface Faq { faq_id: string; question: string; answer: string; keywords: string[] }
-interface Report { source: string; created: number; updated: number; unchanged: number; products: number; pages: number; skipped: { url: string; reason: string }[] }
 
 @customElement("sauda-products")
 export class ProductsPage extends Listing {
   static styles = [Base.styles, css`
     form.grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: 0.75rem; align-items: end; }
     .wide { grid-column: 1 / -1; }
-    .skipped { max-height: 16rem; overflow: auto; font-size: 0.88rem; }
   `];
 
   @state() accessor products: Product[] = [];
   @state() accessor faqs: Faq[] = [];
   @state() accessor editing: Product | null = null;
-  @state() accessor report: Report | null = null;
-  @state() accessor importing = false;
 
   protected async load(): Promise<void> {
     const [products, faqs] = await Promise.all([
@@ -61,34 +59,12 @@ export class ProductsPage extends Listing {
     });
   }
 
-  private async importStore(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const url = String(new FormData(event.target as HTMLFormElement).get("url")).trim();
-    this.importing = true;
-    this.report = null;
-    await this.act(async () => { this.report = await post<Report>("/api/v1/products/import", { url }); });
-    this.importing = false;
-  }
-
   render() {
     const p = this.editing;
     return html`
       <h1>${t("products")}</h1>
       ${errorBox(this.error)}
-      <section class="card" aria-labelledby="import-h">
-        <h2 id="import-h">${t("importFrom")}</h2>
-        <form class="row" @submit=${this.importStore}>
-          <label class="wide">${t("storeUrl")}<input name="url" type="url" required placeholder="https://" data-testid="import-url"></label>
-          <button class="primary" ?disabled=${this.importing} data-testid="import-start">${t("importFrom")}</button>
-        </form>
-        <div role="status" aria-live="polite">
-          ${this.importing ? html`<p class="muted" data-testid="import-progress">${t("importing")}</p>` : nothing}
-          ${this.report ? html`<div data-testid="import-report"><p class="ok">${t("importDone", { created: this.report.created, updated: this.report.updated })}</p>
-            ${this.report.skipped.length ? html`<h3>${t("skipped")} (${this.report.skipped.length})</h3>
-              <ul class="plain skipped" data-testid="import-skipped">${this.report.skipped.map((s) => html`<li><code>${s.url}</code>: ${s.reason}</li>`)}</ul>` : nothing}
-          </div>` : nothing}
-        </div>
-      </section>
+      <sauda-product-import @sauda-imported=${() => this.act(async () => undefined)}></sauda-product-import>
       <section class="card" aria-labelledby="product-form-h">
         <h2 id="product-form-h">${p ? `${t("edit")}: ${p.name}` : t("add")}</h2>
         <form class="grid" @submit=${this.saveProduct} data-testid="product-form">
