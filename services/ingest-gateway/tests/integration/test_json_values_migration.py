@@ -1,4 +1,4 @@
-"""Migration 0015: message histories, errors and notice details written before it as JSON text
+"""Migration 0016: message histories, errors and notice details written before it as JSON text
 inside a jsonb string read back, after it, as the JSON values they are (in SQL and through the
 message log)."""
 
@@ -10,7 +10,7 @@ import asyncpg
 from sauda_gateway.view.queries import MessageLog
 
 MIGRATION = (
-    Path(__file__).parents[2] / "src" / "sauda_gateway" / "migrations" / "0015_json_values.sql"
+    Path(__file__).parents[2] / "src" / "sauda_gateway" / "migrations" / "0016_json_values.sql"
 )
 HISTORY = [{"status": "sent", "at": "2026-06-18T12:00:00Z"}]
 
