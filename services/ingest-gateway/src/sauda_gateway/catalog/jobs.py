@@ -62,24 +62,28 @@ class ImportJobs:
                 )
         raise ImportRunning("another import keeps starting: try again")
 
-    async def get(self, business_id: UUID, import_id: UUID) -> ImportJob | None:
-        """The job as it stands (running with a stale heartbeat: interrupted, and so stored)."""
-        async with self._pool.acquire() as conn:
-            await self._interrupt_stale(conn, business_id)
-            row = await conn.fetchrow(
-                f"SELECT {JOB_FIELDS} FROM catalog_imports "
-                "WHERE business_id = $1 AND import_id = $2",
-                business_id, import_id,
-            )  # fmt: skip
-        return job_of(row) if row else None
+    async def get(
+        self, business_id: UUID, import_id: UUID, *, sweep: bool = True
+    ) -> ImportJob | None:
+        """The job as it stands (running with a stale heartbeat: interrupted, and so stored).
+        `sweep=False` reads it as stored: a change just announced is fresh by definition."""
+        jobs = await self._read(business_id, "AND import_id = $2", import_id, sweep=sweep)
+        return jobs[0] if jobs else None
 
     async def latest(self, business_id: UUID, *, limit: int) -> list[ImportJob]:
+        return await self._read(
+            business_id, "ORDER BY started_at DESC, import_id DESC LIMIT $2", limit
+        )
+
+    async def _read(
+        self, business_id: UUID, tail: str, arg: Any, *, sweep: bool = True
+    ) -> list[ImportJob]:
         async with self._pool.acquire() as conn:
-            await self._interrupt_stale(conn, business_id)
+            if sweep:
+                await self._interrupt_stale(conn, business_id)
             rows = await conn.fetch(
-                f"SELECT {JOB_FIELDS} FROM catalog_imports WHERE business_id = $1 "
-                "ORDER BY started_at DESC, import_id DESC LIMIT $2",
-                business_id, limit,
+                f"SELECT {JOB_FIELDS} FROM catalog_imports WHERE business_id = $1 {tail}",
+                business_id, arg,
             )  # fmt: skip
         return [job_of(r) for r in rows]
 

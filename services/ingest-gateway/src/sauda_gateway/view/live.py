@@ -148,7 +148,7 @@ class LiveFeed:
                              placed=bool(note["placed"]))  # fmt: skip
             return format_sse_event(data_str=data.model_dump_json(), event="order")
         if note["kind"] == "import":
-            job = await self._imports.get(business_id, UUID(note["import_id"]))
+            job = await self._imports.get(business_id, UUID(note["import_id"]), sweep=False)
             return None if job is None else format_sse_event(data_str=job.model_dump_json(),
                                                              event="import")  # fmt: skip
         notice = await self._messages.notice(business_id, UUID(note["notice_id"]))
