@@ -54,6 +54,7 @@ from sauda_gateway.orders.outcomes import OutcomeWaiter
 from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
 from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.templates.store import TemplateStore
 from sauda_gateway.view.live import LiveFeed
 from sauda_gateway.view.queries import MessageLog, OrderView
 from sauda_gateway.widget import handlers as widget
@@ -90,6 +91,7 @@ class Wiring:
     widget: WidgetStore
     api_keys: ApiKeyStore
     invites: InviteStore
+    templates: TemplateStore
     live: LiveFeed | None = None  # None: served without the live stream (tests)
 
 
@@ -134,6 +136,7 @@ ApiKeysDep = Annotated[ApiKeyStore, _part("api_keys")]
 InvitesDep = Annotated[InviteStore, _part("invites")]
 LiveDep = Annotated[LiveFeed | None, _part("live")]
 AnalyticsDep = Annotated[AnalyticsStore, _part("analytics")]
+TemplatesDep = Annotated[TemplateStore, _part("templates")]
 
 # Header names of the stores Sauda stands in for, so their integrations work unchanged.
 _KEY_HEADERS = ("x-api-key", "x-botaura-key", "x-guest-id")
