@@ -158,8 +158,10 @@ class LiveFeed:
         if note["kind"] == "template":
             found = await self._templates.get(business_id, note["waba_id"], note["name"],
                                               note["language"])  # fmt: skip
-            return None if found is None else format_sse_event(
-                data_str=TemplateOut.model_validate(found).model_dump_json(), event="template")  # fmt: skip
+            if found is None:
+                return None
+            template = TemplateOut.model_validate(found).model_dump_json()
+            return format_sse_event(data_str=template, event="template")
         notice = await self._messages.notice(business_id, UUID(note["notice_id"]))
         if notice is None:
             return None
