@@ -18,7 +18,8 @@ const TONE: Record<string, string> = {
   APPROVED: "ok", PENDING: "wait", IN_APPEAL: "wait", REJECTED: "bad", PAUSED: "bad", DISABLED: "bad",
 };
 
-const same = (a: Template, b: Template) => a.waba_id === b.waba_id && a.name === b.name && a.language === b.language;
+const keyOf = (tpl: Template) => `${tpl.waba_id}\n${tpl.name}\n${tpl.language}`;
+const same = (a: Template, b: Template) => keyOf(a) === keyOf(b);
 const order = (a: Template, b: Template) => (a.name === b.name ? (a.language < b.language ? -1 : 1) : a.name < b.name ? -1 : 1);
 
 export function statusText(status: string): string {
@@ -47,6 +48,7 @@ export class TemplatesPanel extends Base {
   @state() accessor loaded = false;
   @state() accessor error: unknown = null;
   @state() accessor announcement = "";
+  private removed: Template[] = []; // told removed by the stream: a list read before says otherwise
 
   constructor() {
     super();
@@ -66,11 +68,13 @@ export class TemplatesPanel extends Base {
         found.push(...page.templates);
         if (offset + PAGE >= page.total || page.templates.length === 0) break;
       }
-      // A stream event that came while the list loaded is newer than what the list says.
-      this.templates = found.map((listed) => {
-        const live = this.templates.find((shown) => same(shown, listed));
-        return live && live.revision > listed.revision ? live : listed;
-      }).filter((tpl) => !tpl.removed);
+      // What the stream brought while the list loaded may be newer than what the list says.
+      const newest = new Map<string, Template>();
+      for (const tpl of [...found, ...this.templates, ...this.removed]) {
+        const had = newest.get(keyOf(tpl));
+        if (!had || tpl.revision > had.revision) newest.set(keyOf(tpl), tpl);
+      }
+      this.templates = [...newest.values()].filter((tpl) => !tpl.removed).sort(order);
       this.loaded = true;
     } catch (error) {
       this.error = error;
@@ -79,11 +83,12 @@ export class TemplatesPanel extends Base {
 
   /** One template's new state from the stream: an older revision than shown is stale. */
   private apply(next: Template): void {
-    const shown = this.templates.find((tpl) => same(tpl, next));
+    const shown = this.templates.find((tpl) => same(tpl, next)) ?? this.removed.find((tpl) => same(tpl, next));
     if (shown && shown.revision >= next.revision) return;
+    this.removed = this.removed.filter((tpl) => !same(tpl, next)).concat(next.removed ? [next] : []);
     const others = this.templates.filter((tpl) => !same(tpl, next));
     this.templates = next.removed ? others : [...others, next].sort(order);
-    if (!next.removed && shown?.status !== next.status) {
+    if (!next.removed && (shown?.removed || shown?.status !== next.status)) {
       this.announcement = t("tplChanged", { name: next.name, language: next.language, status: statusText(next.status) });
     }
   }
