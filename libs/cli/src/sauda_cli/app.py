@@ -5,17 +5,27 @@ from typing import Annotated
 
 import typer
 
-from sauda_cli import businesses, catalog, plans, replay, topics, users
+from sauda_cli import businesses, catalog, plans, replay, services, topics, users
+from sauda_cli.devstate import load_dev_secrets
 from sauda_contracts.schemas import write_schemas
 from sauda_runtime.secrets import new_key
 
 app = typer.Typer(help="Sauda operator tool.", no_args_is_help=True, add_completion=False)
+
+
+@app.callback()
+def _environment() -> None:
+    """Sauda operator tool."""
+    load_dev_secrets()
+
+
 app.add_typer(businesses.app, name="business")
 app.add_typer(topics.app, name="topics")
 app.add_typer(replay.app, name="replay")
 app.add_typer(plans.app, name="plans")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(users.app, name="user")
+app.add_typer(services.app, name="services")
 
 
 @app.command("secret-key")
