@@ -93,7 +93,7 @@ def _compare(old: _Side, a: Schema, new: _Side, b: Schema, at: str) -> list[str]
         options = new.branches(b)
         attempts = [_compare_one(old, branch, new, option, at) for option in options]
         if all(attempts):  # no branch of today's schema takes what this released branch took
-            found += min(attempts, key=len)
+            found += min(attempts, key=lambda reasons: len(reasons))
     return found
 
 
