@@ -91,9 +91,10 @@ def _compare(old: _Side, a: Schema, new: _Side, b: Schema, at: str) -> list[str]
     found: list[str] = []
     for branch in old.branches(a):
         options = new.branches(b)
-        attempts = [_compare_one(old, branch, new, option, at) for option in options]
+        attempts: list[list[str]] = [_compare_one(old, branch, new, o, at) for o in options]
         if all(attempts):  # no branch of today's schema takes what this released branch took
-            found += min(attempts, key=lambda reasons: len(reasons))
+            closest: list[str] = min(attempts, key=len)
+            found += closest
     return found
 
 
