@@ -1,5 +1,6 @@
 """The `sauda` command: its groups (one module each) and the few one-shot commands."""
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -7,6 +8,7 @@ import typer
 
 from sauda_cli import businesses, catalog, plans, replay, services, topics, users
 from sauda_cli.devstate import load_dev_secrets
+from sauda_contracts.asyncapi import asyncapi_document
 from sauda_contracts.schemas import write_schemas
 from sauda_runtime.secrets import new_key
 
@@ -41,6 +43,19 @@ def schemas(
     """Write the JSON Schema of every record type on every topic and every API body."""
     for path in write_schemas(folder):
         typer.echo(str(path))
+
+
+@app.command("asyncapi")
+def asyncapi(
+    file: Annotated[Path, typer.Argument(help="File to write the AsyncAPI 3.0 JSON into.")],
+) -> None:
+    """Write the AsyncAPI 3.0 document of every topic (the gateway serves it at /asyncapi.json)."""
+    from sauda_gateway.settings import GatewaySettings
+
+    document = asyncapi_document(servers=GatewaySettings().kafka_bootstrap_servers)
+    file.write_text(json.dumps(document, indent=2) + "\n")
+    typer.echo(f"{file}: {len(document['channels'])} topics, "
+               f"{len(document['components']['messages'])} message types")  # fmt: skip
 
 
 def main() -> None:
