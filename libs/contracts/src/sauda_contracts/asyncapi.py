@@ -123,7 +123,8 @@ def asyncapi_document(*, servers: str = "127.0.0.1:9092", version: str = "1") ->
     """The whole AsyncAPI 3.0 document, as a JSON-ready dict."""
     records = list({type_name(r): r for rs in TOPIC_RECORDS.values() for r in rs}.values())
     schemas, refs = _schemas(records)
-    channels, operations = {}, {}
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
     for spec in TOPICS:
         names = [type_name(r) for r in TOPIC_RECORDS.get(Topic(spec.name), ())]
         channels[channel_id(spec.name)] = _channel(spec, names)
