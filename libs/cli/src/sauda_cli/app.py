@@ -8,6 +8,7 @@ import typer
 
 from sauda_cli import businesses, catalog, plans, replay, services, topics, users
 from sauda_cli.devstate import load_dev_secrets
+from sauda_cli.doctor import doctor_command
 from sauda_cli.lag import lag_command
 from sauda_contracts.asyncapi import asyncapi_document
 from sauda_contracts.schemas import write_schemas
@@ -30,6 +31,7 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(users.app, name="user")
 app.add_typer(services.app, name="services")
 app.command("lag")(lag_command)
+app.command("doctor")(doctor_command)
 
 
 @app.command("secret-key")

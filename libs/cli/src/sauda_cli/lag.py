@@ -14,16 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from sauda_cli.running import echo_json, run
+from sauda_cli.services import SERVICES
 from sauda_gateway.settings import GatewaySettings
-
-# service -> (its schema's environment variable, the default schema)
-SCHEMAS = {
-    "ingest-gateway": ("GATEWAY_DB_SCHEMA", "gateway"),
-    "order-ledger": ("LEDGER_DB_SCHEMA", "ledger"),
-    "conversation": ("CONVERSATION_DB_SCHEMA", "conversation"),
-    "notifier": ("NOTIFIER_DB_SCHEMA", "notifier"),
-    "webhook-dispatcher": ("WEBHOOKS_DB_SCHEMA", "webhooks"),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +71,13 @@ async def outbox_depths(dsn: str) -> list[OutboxDepth]:
     conn = await asyncpg.connect(dsn)
     try:
         depths = []
-        for service, (variable, default) in SCHEMAS.items():
-            schema = os.environ.get(variable) or default
+        for service in SERVICES:
+            schema = service.schema_now(os.environ)
+            if schema is None:
+                continue
             exists = await conn.fetchval("SELECT to_regclass($1)", f'"{schema}".outbox')
             if exists is None:
-                depths.append(OutboxDepth(service, schema, None, None))
+                depths.append(OutboxDepth(service.name, schema, None, None))
                 continue
             row = await conn.fetchrow(
                 f"SELECT count(*) AS n, extract(epoch FROM now() - min(created_at)) AS age "
@@ -91,7 +85,7 @@ async def outbox_depths(dsn: str) -> list[OutboxDepth]:
             )
             assert row is not None  # an aggregate always returns its one row
             age = float(row["age"]) if row["age"] is not None else None
-            depths.append(OutboxDepth(service, schema, int(row["n"]), age))
+            depths.append(OutboxDepth(service.name, schema, int(row["n"]), age))
         return depths
     finally:
         await conn.close()

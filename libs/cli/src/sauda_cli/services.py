@@ -10,6 +10,7 @@ shows in its terminal; each service's own output goes to `<logs>/<name>.log`.
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -28,16 +29,30 @@ STOP_WAIT_SECONDS = 15
 class Service:
     name: str  # as in logs, health URLs and the README
     module: str  # `python -m <module>`
+    port: tuple[str, int]  # the variable naming its HTTP (or health) port, and the default
+    ready: str  # the path that answers 200 when it can work
+    schema: tuple[str, str] | None  # the variable naming its Postgres schema, and the default
+
+    def port_now(self, env: Mapping[str, str]) -> int:
+        return int(env.get(self.port[0]) or self.port[1])
+
+    def schema_now(self, env: Mapping[str, str]) -> str | None:
+        return (env.get(self.schema[0]) or self.schema[1]) if self.schema else None
 
 
 SERVICES = (
-    Service("whatsapp-sandbox", "sauda_sandbox"),
-    Service("order-ledger", "sauda_ledger"),
-    Service("ingest-gateway", "sauda_gateway"),
-    Service("notifier", "sauda_notifier"),
-    Service("conversation", "sauda_conversation"),
-    Service("webhook-dispatcher", "sauda_webhooks"),
-)
+    Service("whatsapp-sandbox", "sauda_sandbox", ("SANDBOX_PORT", 8090), "/healthz", None),
+    Service("order-ledger", "sauda_ledger", ("LEDGER_HEALTH_PORT", 8101), "/readyz",
+            ("LEDGER_DB_SCHEMA", "ledger")),
+    Service("ingest-gateway", "sauda_gateway", ("GATEWAY_PORT", 8000), "/readyz",
+            ("GATEWAY_DB_SCHEMA", "gateway")),
+    Service("notifier", "sauda_notifier", ("NOTIFIER_HEALTH_PORT", 8103), "/readyz",
+            ("NOTIFIER_DB_SCHEMA", "notifier")),
+    Service("conversation", "sauda_conversation", ("CONVERSATION_HEALTH_PORT", 8102), "/readyz",
+            ("CONVERSATION_DB_SCHEMA", "conversation")),
+    Service("webhook-dispatcher", "sauda_webhooks", ("WEBHOOKS_HEALTH_PORT", 8104), "/readyz",
+            ("WEBHOOKS_DB_SCHEMA", "webhooks")),
+)  # fmt: skip
 NAMES = tuple(s.name for s in SERVICES)
 
 
