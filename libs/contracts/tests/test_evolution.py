@@ -23,6 +23,13 @@ def test_every_released_v1_record_type_is_still_readable_by_todays_contracts() -
     )
 
 
+def test_every_record_type_on_a_topic_has_its_released_schema() -> None:
+    """A new record type is released with its first shape (`uv run sauda schemas --release`),
+    so from then on it is guarded like the others."""
+    unreleased = sorted(set(current_schemas()) - set(released_schemas("v1")))
+    assert unreleased == [], "run `uv run sauda schemas --release` and commit the new files"
+
+
 class Kind(StrEnum):
     A = "a"
     B = "b"

@@ -11,6 +11,7 @@ from sauda_cli.devstate import load_dev_secrets
 from sauda_cli.doctor import doctor_command
 from sauda_cli.lag import lag_command
 from sauda_contracts.asyncapi import asyncapi_document
+from sauda_contracts.evolution import release_new
 from sauda_contracts.schemas import write_schemas
 from sauda_runtime.secrets import new_key
 
@@ -42,11 +43,23 @@ def secret_key() -> None:
 
 @app.command("schemas")
 def schemas(
-    folder: Annotated[Path, typer.Argument(help="Folder to write *.schema.json into.")],
+    folder: Annotated[
+        Path | None, typer.Argument(help="Folder to write *.schema.json into.")
+    ] = None,
+    release: Annotated[
+        bool,
+        typer.Option(help="Freeze the schema of each new record type into the released v1 set."),
+    ] = False,
 ) -> None:
     """Write the JSON Schema of every record type on every topic and every API body."""
-    for path in write_schemas(folder):
-        typer.echo(str(path))
+    if release:
+        for path in release_new("v1"):
+            typer.echo(f"released {path}")
+    if folder is not None:
+        for path in write_schemas(folder):
+            typer.echo(str(path))
+    elif not release:
+        raise typer.BadParameter("name a FOLDER, or pass --release", param_hint="FOLDER")
 
 
 @app.command("asyncapi")

@@ -33,15 +33,17 @@ def current_schemas() -> dict[str, Schema]:
     return {name: model.model_json_schema() for name, model in records_by_type().items()}
 
 
-def write_released(version: str = "v1") -> list[Path]:
-    """Freeze today's record schemas as released (only when a topic version is released)."""
+def release_new(version: str = "v1") -> list[Path]:
+    """Freeze the schema of each record type that has none released yet (a new type on a v1
+    topic); a released schema is never rewritten, that is the point of keeping it."""
     folder = RELEASED / version
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, schema in current_schemas().items():
         path = folder / f"{name}.schema.json"
-        path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
-        written.append(path)
+        if not path.exists():
+            path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
+            written.append(path)
     return written
 
 
