@@ -10,6 +10,7 @@ from sauda_gateway.accounts.key_routes import api_keys
 from sauda_gateway.accounts.routes import auth
 from sauda_gateway.accounts.user_routes import users
 from sauda_gateway.analytics.routes import analytics
+from sauda_gateway.api.asyncapi import topics_doc
 from sauda_gateway.api.cors import WidgetCorsMiddleware
 from sauda_gateway.api.errors import install_error_handlers
 from sauda_gateway.api.health import health
@@ -40,7 +41,7 @@ def build_app(
     )
     for router in (auth, api_keys, users, orders, order_reads, zapier, bob, messages, whatsapp,
                    templates, webhooks, plan, catalog, widget, analytics, meta_webhooks, health,
-                   web):  # fmt: skip
+                   topics_doc, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)
