@@ -10,12 +10,14 @@ from fastapi import FastAPI
 
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.service import JsonBodyMiddleware, health_app, http_server, run_until_stopped
+from sauda_sandbox.adapters.fetcher import HttpFetcher
 from sauda_sandbox.adapters.ids import RandomIds
 from sauda_sandbox.adapters.memory import MemoryStore
 from sauda_sandbox.adapters.state_file import StateFile
 from sauda_sandbox.adapters.timers import LoopTimers
 from sauda_sandbox.adapters.webhooks import WebhookEmitter
 from sauda_sandbox.app import graph, install_error_handlers, page, sandbox
+from sauda_sandbox.handlers.media import MediaLibrary
 from sauda_sandbox.handlers.numbers import Numbers
 from sauda_sandbox.handlers.ports import Clock
 from sauda_sandbox.handlers.sending import Sending
@@ -39,6 +41,10 @@ def create_app(settings: SandboxSettings | None = None, *, clock: Clock = time.t
     ids = RandomIds()
     timers = LoopTimers()
     webhooks = Webhooks(sink=emitter, clock=clock, default_url=settings.sandbox_webhook_url)
+    fetcher = HttpFetcher()
+    media = MediaLibrary(
+        store=store, ids=ids, clock=clock, fetcher=fetcher, secret=settings.sandbox_app_secret
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -47,6 +53,7 @@ def create_app(settings: SandboxSettings | None = None, *, clock: Clock = time.t
         finally:
             timers.close()
             await emitter.close()
+            await fetcher.close()
 
     app = FastAPI(
         title="Sauda WhatsApp sandbox",
@@ -55,8 +62,15 @@ def create_app(settings: SandboxSettings | None = None, *, clock: Clock = time.t
     )
     app.state.numbers = Numbers(store=store, ids=ids)
     app.state.sending = Sending(
-        store=store, webhooks=webhooks, timers=timers, clock=clock, ids=ids, settings=settings
+        store=store,
+        webhooks=webhooks,
+        timers=timers,
+        clock=clock,
+        ids=ids,
+        settings=settings,
+        media=media,
     )
+    app.state.media = media
     app.state.templates = Templates(store=store, webhooks=webhooks, ids=ids)
     app.state.shopper = ShopperSide(store=store, webhooks=webhooks, clock=clock, ids=ids)
     app.state.emitter = emitter
