@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 import uvicorn
 from fastapi import FastAPI
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.service import JsonBodyMiddleware, health_app, http_server, run_until_stopped
@@ -27,6 +28,22 @@ from sauda_sandbox.handlers.webhooks import Webhooks
 from sauda_sandbox.settings import SandboxSettings
 
 SERVICE = "whatsapp-sandbox"
+
+
+class JsonUnlessMultipart:
+    """Bodies read as JSON whatever their content type (`curl -d '{...}'`), except multipart
+    forms, which the media upload reads as Graph does."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.json = JsonBodyMiddleware(app)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            given = dict(scope["headers"]).get(b"content-type", b"")
+            if given.startswith(b"multipart/form-data"):
+                return await self.app(scope, receive, send)
+        await self.json(scope, receive, send)
 
 
 def create_app(settings: SandboxSettings | None = None, *, clock: Clock = time.time) -> FastAPI:
@@ -79,7 +96,7 @@ def create_app(settings: SandboxSettings | None = None, *, clock: Clock = time.t
     app.include_router(page)
     app.include_router(sandbox)
     app.include_router(graph)
-    app.add_middleware(JsonBodyMiddleware)  # `curl -d '{...}'` works without a content type
+    app.add_middleware(JsonUnlessMultipart)  # `curl -d '{...}'` works without a content type
     return app
 
 
