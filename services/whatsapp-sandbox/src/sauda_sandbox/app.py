@@ -62,6 +62,8 @@ async def json_body(request: Request) -> Any:
 
 async def read_upload(request: Request) -> Upload:
     """`POST /{phone_number_id}/media`'s multipart form (python-multipart), as Graph reads it."""
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise GraphError(100, "The upload must be multipart/form-data with a file.")
     try:
         form = await request.form(max_files=1, max_fields=10)
     except Exception:  # not multipart, or malformed: Graph's invalid parameter
