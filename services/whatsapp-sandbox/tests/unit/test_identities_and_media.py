@@ -4,10 +4,12 @@ from typing import Any
 
 import pytest
 
+from sauda_sandbox.adapters.webhooks import WebhookEmitter
 from sauda_sandbox.domain import identities, media
 from sauda_sandbox.domain.graph import GraphError
 from sauda_sandbox.domain.identities import Shopper
 from sauda_sandbox.domain.templates import TemplateQuery, matches, page_of
+from sauda_sandbox.settings import SandboxSettings
 
 PHONE = Shopper(user_id="IN.12345678901234567890", phone="919812345678", name="Asha")
 USERNAME_ONLY = Shopper(
@@ -194,3 +196,8 @@ def test_summary_counts_the_matches_and_the_registry() -> None:
     assert page.summary == {"total_count": 2, "message_template_count": 3}
     plain = page_of(TEMPLATES, TemplateQuery(filters={}, fields=None, limit=5))
     assert plain.summary is None
+
+
+def test_one_change_per_webhook_post_is_the_default() -> None:
+    assert SandboxSettings.model_fields["sandbox_webhook_batch"].default == 1
+    assert WebhookEmitter("secret")._batch == 1
