@@ -13,7 +13,10 @@ from sauda_contracts import (
     carts,
     catalog,
     message_log,
+    messaging,
     orders,
+    sends,
+    wabotick,
     webhooks,
     whatsapp,
 )
@@ -95,6 +98,9 @@ BODY_MODULES = (
     orders,
     webhooks,
     whatsapp,
+    sends,
+    messaging,
+    wabotick,
 )
 
 
