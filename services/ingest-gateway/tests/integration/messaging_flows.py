@@ -2,6 +2,8 @@
 folded into the view (opening the window), the notifier's record of a send folded in, the
 outbox's commands, and the gateway app wired with a send waiter on the test's schema."""
 
+import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -85,6 +87,16 @@ def recorded(
             attempts=1, history=history, error=error, created_at=now,
         ),
     )  # fmt: skip
+
+
+async def first_command(pool: asyncpg.Pool, timeout: float = 30.0) -> SendWhatsAppMessage:
+    """The first command queued, once a request in flight has recorded its send."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if found := await commands(pool):
+            return found[0]
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no send was recorded within {timeout} s")
 
 
 async def commands(pool: asyncpg.Pool) -> list[SendWhatsAppMessage]:

@@ -20,7 +20,16 @@ from sauda_gateway.merchant.handlers import create_business
 from sauda_gateway.merchant.store import BusinessStore
 from sauda_runtime.secrets import SecretBox
 
-from .messaging_flows import SHOPPER, commands, connect, fold, recorded, shopper_wrote, waiting_api
+from .messaging_flows import (
+    SHOPPER,
+    commands,
+    connect,
+    first_command,
+    fold,
+    recorded,
+    shopper_wrote,
+    waiting_api,
+)
 
 Api = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 TEXT = {"to": "0300 1234567", "type": "text", "text": "Your parcel left today"}
@@ -98,9 +107,7 @@ async def test_the_answer_carries_the_notifiers_record_and_the_message_reads_bac
         sending = asyncio.create_task(
             http.post("/api/v1/whatsapp/messages", json=TEXT, headers=keyed(key, "k-wait"))
         )
-        await asyncio.sleep(0)  # let the request reach its wait
-        while not await commands(pool):  # the request recorded the send
-            await asyncio.sleep(0.05)
+        await first_command(pool)  # the request recorded the send and waits
         await fold(pool, [recorded(shop, message_id, number, "queued")], sends=waiter.channel)
         await fold(pool, [recorded(shop, message_id, number, "queued", "sent", wamid="wamid.S1")],
                    sends=waiter.channel)  # fmt: skip
@@ -133,8 +140,7 @@ async def test_a_failed_send_answers_with_metas_error(
         sending = asyncio.create_task(
             http.post("/api/v1/whatsapp/messages", json=TEXT, headers=keyed(key, "k-fail"))
         )
-        while not await commands(pool):
-            await asyncio.sleep(0.05)
+        await first_command(pool)
         await fold(pool, [recorded(shop, message_id, number, "queued", "failed", error=error)],
                    sends=waiter.channel)  # fmt: skip
         answer = await asyncio.wait_for(sending, timeout=30)
@@ -233,7 +239,7 @@ async def test_an_owner_connects_a_number_that_is_no_other_businesss(
     api: Api, pool: asyncpg.Pool, business: tuple[Business, str], box: SecretBox
 ) -> None:
     shop, key = business
-    other, other_key = await create_business(BusinessStore(pool), name="Other", plan="business")
+    other, _ = await create_business(BusinessStore(pool), name="Other", plan="business")
     taken = await connect(pool, other, box)
     number = {"phone_number_id": "106540352242922", "waba_id": "102290129340398",
               "access_token": "EAAG-token", "display_phone_number": "+92 300 0000000"}  # fmt: skip

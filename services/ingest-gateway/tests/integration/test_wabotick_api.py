@@ -18,7 +18,16 @@ from sauda_gateway.merchant.handlers import create_business
 from sauda_gateway.merchant.store import BusinessStore
 from sauda_runtime.secrets import SecretBox
 
-from .messaging_flows import SHOPPER, commands, connect, fold, recorded, shopper_wrote, waiting_api
+from .messaging_flows import (
+    SHOPPER,
+    commands,
+    connect,
+    first_command,
+    fold,
+    recorded,
+    shopper_wrote,
+    waiting_api,
+)
 
 Api = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 BASE = "/api/v1/whatsapp"
@@ -145,8 +154,7 @@ async def test_a_sent_message_reads_back_in_the_documents_status_and_conversatio
     async with waiting_api(pool, dsn, whatsapp_send_wait_ms=60_000) as (http, waiter):
         sending = asyncio.create_task(http.post(f"{BASE}/send", data=form(key, number,
                                                 message="Salam!"), headers={"Idempotency-Key": "c1"}))  # fmt: skip
-        while not await commands(pool):
-            await asyncio.sleep(0.05)
+        await first_command(pool)
         message_id = outbound_message_id(shop.business_id, "api:c1")
         await fold(pool, [recorded(shop, message_id, number, "queued", "sent", wamid="wamid.W1")],
                    sends=waiter.channel)  # fmt: skip
@@ -189,8 +197,7 @@ async def test_a_send_meta_failed_is_the_documents_refusal_with_metas_code(
     async with waiting_api(pool, dsn, whatsapp_send_wait_ms=60_000) as (http, waiter):
         sending = asyncio.create_task(http.post(f"{BASE}/send", data=form(key, number,
                                                 message="Salam!"), headers={"Idempotency-Key": "f1"}))  # fmt: skip
-        while not await commands(pool):
-            await asyncio.sleep(0.05)
+        await first_command(pool)
         message_id = outbound_message_id(shop.business_id, "api:f1")
         error = GraphError(code=131026, title="Message undeliverable")
         await fold(pool, [recorded(shop, message_id, number, "queued", "failed", error=error)],
