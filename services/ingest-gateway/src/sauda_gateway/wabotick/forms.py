@@ -157,17 +157,22 @@ class WabotickRoute(APIRoute):
 
 
 def form_body(model: type[WabotickForm]) -> dict[str, Any]:
-    """OpenAPI of a form: its fields, all strings, as urlencoded and as JSON."""
+    """OpenAPI of a form: its fields, each a string, as urlencoded and as JSON. An urlencoded
+    value has no JSON type (every value is text), so only its length and pattern are stated."""
     schema = model.model_json_schema()
-    properties = {}
+    properties: dict[str, dict[str, Any]] = {}
     for name, spec in schema["properties"].items():
         one: dict[str, Any] = next(
             (s for s in spec.get("anyOf", [spec]) if s.get("type") == "string"), {}
         )
-        properties[name] = {"type": "string", "description": spec.get("description", "")} | {
+        properties[name] = {"description": spec.get("description", "")} | {
             k: v for k, v in one.items() if k in ("maxLength", "minLength", "pattern")
         }
-    flat = {"type": "object", "properties": properties, "required": schema.get("required", [])}
-    content = {kind: {"schema": flat} for kind in ("application/x-www-form-urlencoded",
-                                                   "application/json")}  # fmt: skip
+    required = schema.get("required", [])
+    form = {"type": "object", "properties": properties, "required": required}
+    typed = {name: {"type": "string"} | spec for name, spec in properties.items()}
+    content = {
+        "application/x-www-form-urlencoded": {"schema": form},
+        "application/json": {"schema": form | {"properties": typed}},
+    }
     return {"requestBody": {"required": True, "content": content}}
