@@ -265,3 +265,34 @@ async def test_an_owner_connects_a_number_that_is_no_other_businesss(
         "SELECT access_token_enc FROM whatsapp_accounts WHERE business_id = $1", shop.business_id
     )
     assert box.open(sealed) == "EAAG-new"
+
+
+async def test_every_type_is_queued_as_the_message_the_notifier_sends(
+    api: Api, pool: asyncpg.Pool, business: tuple[Business, str], box: SecretBox
+) -> None:
+    shop, key = business
+    number = await connect(pool, shop, box)
+    await shopper_wrote(pool, shop, number)
+    menu = {"button": "Sizes", "sections": [{"title": "Lawn", "rows": [
+        {"id": "s", "title": "Small"}, {"id": "m", "title": "Medium", "description": "38-40"}]}]}  # fmt: skip
+    sends: list[dict[str, Any]] = [
+        {"type": "list", "text": "Pick a size", "header": "Lawn suits", "menu": menu},
+        {"type": "buttons", "text": "Ship it?", "buttons": [{"id": "y", "title": "Yes"}],
+         "header_media": {"type": "document", "link": "https://x.pk/menu.pdf",
+                          "filename": "menu.pdf"}},
+        {"type": "sticker", "media": {"link": "https://x.pk/thanks.webp"}},
+        {"type": "video", "media": {"id": "4411", "caption": "How to wear it"}},
+        {"type": "template", "template": {"template_id": "4375", "body": ["Ayesha"]}},
+    ]  # fmt: skip
+    async with api() as http:
+        answers = [await http.post("/api/v1/whatsapp/messages", json={"to": SHOPPER} | s,
+                                   headers=keyed(key)) for s in sends]  # fmt: skip
+    assert [a.status_code for a in answers] == [202] * len(sends), [a.text for a in answers]
+    queued = [c.body for c in await commands(pool)]
+    assert [b.kind.value for b in queued] == ["list", "buttons", "media", "media", "template"]
+    assert queued[0].menu is not None and queued[0].header == "Lawn suits"
+    assert queued[1].header_media is not None and queued[1].header_media.filename == "menu.pdf"
+    assert [b.media.type.value for b in queued[2:4] if b.media] == ["sticker", "video"]
+    assert queued[4].template is not None and queued[4].template.template_id == "4375"
+    kinds = await pool.fetch("SELECT kind FROM message_requests ORDER BY created_at")
+    assert [r["kind"] for r in kinds] == ["list", "buttons", "sticker", "video", "template"]
