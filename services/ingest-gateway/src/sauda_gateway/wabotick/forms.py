@@ -27,7 +27,14 @@ from sauda_gateway.api.deps import (
 )
 from sauda_gateway.api.errors import headers_of, status_of
 from sauda_gateway.api.responses import json_response
-from sauda_gateway.domain import Business, DomainError, Invalid, InvalidField, NotFound
+from sauda_gateway.domain import (
+    Business,
+    Conflict,
+    DomainError,
+    Invalid,
+    InvalidField,
+    NotFound,
+)
 from sauda_gateway.merchant.accounts import WhatsAppAccount, WhatsAppAccounts
 from sauda_gateway.merchant.domain import MissingApiKey, WhatsAppNotConnected
 from sauda_gateway.wabotick.translate import form_field
@@ -40,6 +47,10 @@ class UnsupportedBody(Invalid, code="unsupported_media_type"):
 
 
 class NotTheNumber(NotFound, code="whatsapp_number_not_found", field="phone_number_id"): ...
+
+
+class MessageNotSent(Conflict, code="message_not_sent"):
+    """The notifier skipped the send or Meta failed it: the document answers status 0."""
 
 
 STATUS_OVERRIDES: dict[type[DomainError], int] = {UnsupportedBody: 415}

@@ -24,12 +24,13 @@ from sauda_contracts.wabotick import (
     WabotickTemplateSent,
 )
 from sauda_gateway.api.responses import json_response
-from sauda_gateway.domain import Conflict, MissingField
+from sauda_gateway.domain import MissingField
 from sauda_gateway.messaging.deps import IdempotencyKey, MessagingDep
 from sauda_gateway.messaging.handlers import Sent
 from sauda_gateway.phones import phone_of
 from sauda_gateway.wabotick import translate
 from sauda_gateway.wabotick.forms import (
+    MessageNotSent,
     WabotickCallDep,
     WabotickRoute,
     form_body,
@@ -47,9 +48,6 @@ def _answers(success: type, *extra: int) -> dict[int | str, dict[str, Any]]:
     }
     return {200: {"model": success}, **refused, 413: {"model": ApiError},
             **{code: {"model": success} for code in extra}}  # fmt: skip
-
-
-class MessageNotSent(Conflict, code="message_not_sent"): ...
 
 
 def _not_sent(sent: Sent) -> None:
