@@ -7,7 +7,8 @@ Topics (key = business id + customer phone, so one chat is handled in order):
 - `whatsapp.outbound.v1`: what the conversation service and the merchant's messaging API ask
   of the notifier: a message to send (free-form, template or media), or a shopper's opt-out
   (STOP) or opt-in (START).
-- `notifier.events.v1`: the notifier's message log (one snapshot per change) and its notices.
+- `notifier.events.v1`: the notifier's message log (one snapshot per change), its notices and
+  each template's review state (`message_templates.TemplateRecorded`).
 
 Meta's own limits (3 reply buttons, 10 list rows, title lengths) are part of these contracts,
 so a message that WhatsApp would refuse cannot even be asked for.
@@ -21,6 +22,7 @@ from uuid import UUID
 from pydantic import Field, TypeAdapter, model_validator
 
 from sauda_contracts.envelope import Contract, Envelope
+from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.orders import Phone
 from sauda_contracts.sends import MediaToSend, TemplateToSend, shape_problem
 
@@ -338,20 +340,24 @@ class DeadLetter(Envelope):
 WhatsAppStatusEvent = Annotated[
     MessageStatusReported | TemplateStatusChanged, Field(discriminator="type")
 ]
-NotifierEvent = Annotated[MessageRecorded | NoticeRaised, Field(discriminator="type")]
+NotifierEvent = Annotated[
+    MessageRecorded | NoticeRaised | TemplateRecorded, Field(discriminator="type")
+]
 OutboundCommand = Annotated[SendWhatsAppMessage | ContactOptOutChanged, Field(discriminator="type")]
 _outbound: TypeAdapter[SendWhatsAppMessage | ContactOptOutChanged] = TypeAdapter(OutboundCommand)
 _status: TypeAdapter[MessageStatusReported | TemplateStatusChanged] = TypeAdapter(
     WhatsAppStatusEvent
 )
-_notifier: TypeAdapter[MessageRecorded | NoticeRaised] = TypeAdapter(NotifierEvent)
+_notifier: TypeAdapter[MessageRecorded | NoticeRaised | TemplateRecorded] = TypeAdapter(
+    NotifierEvent
+)
 
 
 def parse_status_event(raw: bytes | str) -> MessageStatusReported | TemplateStatusChanged:
     return _status.validate_json(raw)
 
 
-def parse_notifier_event(raw: bytes | str) -> MessageRecorded | NoticeRaised:
+def parse_notifier_event(raw: bytes | str) -> MessageRecorded | NoticeRaised | TemplateRecorded:
     return _notifier.validate_json(raw)
 
 

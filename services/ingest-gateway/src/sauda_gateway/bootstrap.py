@@ -37,6 +37,7 @@ from sauda_gateway.orders.outcomes import OutcomeWaiter
 from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
 from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.templates.store import TemplateStore
 from sauda_gateway.view.live import LiveFeed
 from sauda_gateway.view.projector import subscribe_view
 from sauda_gateway.view.queries import MessageLog, OrderView
@@ -141,6 +142,7 @@ def wire(
         widget=WidgetStore(pool),
         api_keys=ApiKeyStore(pool),
         invites=InviteStore(pool),
+        templates=TemplateStore(pool),
         message_requests=MessageRequests(pool),
         live=live,
         analytics=AnalyticsStore(pool),
@@ -152,7 +154,7 @@ def live_feed(settings: GatewaySettings, pool: asyncpg.Pool) -> LiveFeed:
     """The live stream's feed of this deployment's schema (started by the caller)."""
     return LiveFeed(settings.database_url, live_channel(settings.gateway_db_schema),
                     view=OrderView(pool), messages=MessageLog(pool),
-                    imports=import_jobs(settings, pool),
+                    imports=import_jobs(settings, pool), templates=TemplateStore(pool),
                     queue_size=settings.gateway_stream_queue)  # fmt: skip
 
 

@@ -56,6 +56,7 @@ from sauda_gateway.orders.outcomes import OutcomeWaiter
 from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
 from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.templates.store import TemplateStore
 from sauda_gateway.view.live import LiveFeed
 from sauda_gateway.view.queries import MessageLog, OrderView
 from sauda_gateway.widget import handlers as widget
@@ -92,6 +93,7 @@ class Wiring:
     widget: WidgetStore
     api_keys: ApiKeyStore
     invites: InviteStore
+    templates: TemplateStore
     message_requests: MessageRequests
     live: LiveFeed | None = None  # None: served without the live stream (tests)
     sends: SendWaiter | None = None  # None: a send answers without waiting (tests)
@@ -138,6 +140,7 @@ ApiKeysDep = Annotated[ApiKeyStore, _part("api_keys")]
 InvitesDep = Annotated[InviteStore, _part("invites")]
 LiveDep = Annotated[LiveFeed | None, _part("live")]
 AnalyticsDep = Annotated[AnalyticsStore, _part("analytics")]
+TemplatesDep = Annotated[TemplateStore, _part("templates")]
 MessageRequestsDep = Annotated[MessageRequests, _part("message_requests")]
 SendWaiterDep = Annotated[SendWaiter | None, _part("sends")]
 

@@ -1,11 +1,11 @@
 """The view's consumers, through the runtime's consumer kit: order events and rejections into the
 view and the command outcomes; the notifier's events, inbound chats and webhook deliveries into
-the message log, notices and delivery log.
+the message log, notices, templates and delivery log.
 
 Neither claims `(consumer, event_id)` (`claim=False`): each write is idempotent by the record's
 own order instead, so a replay from offset 0 rebuilds the same rows. Order events apply only to
-the version before them (`(order_id, version)`); messages and deliveries keep their newest
-revision; outcomes, notices and inbound messages are inserted once by their ids; carts are
+the version before them (`(order_id, version)`); messages, templates and deliveries keep their
+newest revision; outcomes, notices and inbound messages are inserted once by their ids; carts are
 recovered only while still open.
 """
 
@@ -21,6 +21,7 @@ from sauda_contracts import (
     parse_order_event,
     parse_order_rejection,
 )
+from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.webhooks import (
     DeliveryRecorded,
     EndpointDeactivated,
@@ -35,6 +36,7 @@ from sauda_contracts.whatsapp import (
 from sauda_gateway import clock
 from sauda_gateway.analytics.fold import fold_order_facts
 from sauda_gateway.carts.store import recover_carts
+from sauda_gateway.templates.fold import record_templates
 from sauda_gateway.view.folds import (
     ViewWriter,
     live_notes,
@@ -120,8 +122,9 @@ async def logged(events: list[AnyOrderEvent]) -> None:
 async def on_message_stream(
     items: Sequence[object], tx: Transaction, *, live: str, sends: str = ""
 ) -> None:
-    """The merchant's message log, notices and delivery log, in one transaction; the live
-    streams are told of the notices, and requests waiting on a merchant's send of its record."""
+    """The merchant's message log, notices, templates and delivery log, in one transaction;
+    the live streams are told of the notices and templates, and requests waiting on a
+    merchant's send of its record."""
     messages = _newest([i for i in items if isinstance(i, MessageRecorded)],
                        lambda m: m.body.message_id)  # fmt: skip
     deliveries = [i for i in items if isinstance(i, DeliveryRecorded)]
@@ -130,6 +133,7 @@ async def on_message_stream(
     if sends:
         await notify(tx.conn, sends, send_notes(messages))
     await record_notices(tx.conn, notices)
+    await record_templates(tx.conn, [i for i in items if isinstance(i, TemplateRecorded)], live)
     await record_inbound(tx.conn, [i for i in items if isinstance(i, InboundMessageReceived)])
     await record_deliveries(tx.conn, _newest(deliveries, lambda d: d.body.delivery_id))
     off = [i for i in items if isinstance(i, EndpointDeactivated)]

@@ -1,7 +1,7 @@
 -- The merchant's sends through the messaging API: one row per idempotency key, written in the
 -- same statement as the outbox row of its SendWhatsAppMessage, so a retried request finds its
 -- message (same body) or is refused (another body), and never sends twice.
-CREATE TABLE message_requests (
+CREATE TABLE IF NOT EXISTS message_requests (
     business_id uuid NOT NULL,
     idempotency_key text NOT NULL,
     message_id uuid NOT NULL,            -- the notifier's id of the message (UUIDv5 of the key)
@@ -12,6 +12,6 @@ CREATE TABLE message_requests (
     created_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (business_id, idempotency_key)
 );
-CREATE UNIQUE INDEX message_requests_message ON message_requests (message_id);
+CREATE UNIQUE INDEX IF NOT EXISTS message_requests_message ON message_requests (message_id);
 -- Outbound lookups by Meta's id (GET /api/v1/whatsapp/messages/{wamid}).
-CREATE INDEX wa_messages_wamid ON wa_messages (wamid) WHERE wamid IS NOT NULL;
+CREATE INDEX IF NOT EXISTS wa_messages_wamid ON wa_messages (wamid) WHERE wamid IS NOT NULL;
