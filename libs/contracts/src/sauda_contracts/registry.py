@@ -14,7 +14,10 @@ from sauda_contracts import (
     catalog,
     message_log,
     message_templates,
+    messaging,
     orders,
+    sends,
+    wabotick,
     webhooks,
     whatsapp,
 )
@@ -101,6 +104,9 @@ BODY_MODULES = (
     orders,
     webhooks,
     whatsapp,
+    sends,
+    messaging,
+    wabotick,
 )
 
 

@@ -48,6 +48,7 @@ from sauda_gateway.view.folds import (
     record_messages,
     record_notices,
     record_outcomes,
+    send_notes,
 )
 from sauda_runtime.kit import ConsumerKit, Transaction
 from sauda_runtime.logging import get_logger
@@ -61,16 +62,17 @@ OrderRecord: TypeAlias = AnyOrderEvent | OrderCommandRejected
 
 
 def subscribe_view(kit: ConsumerKit, *, order_group: str, message_group: str,
-                   channel: str, live: str) -> None:  # fmt: skip
+                   channel: str, live: str, sends: str = "") -> None:  # fmt: skip
     """Bind the view's two consumers to their topics; `channel` wakes requests waiting for a
-    command's outcome, `live` tells every gateway's live stream what changed."""
+    command's outcome, `live` tells every gateway's live stream what changed, `sends` wakes
+    requests waiting for the notifier's record of a merchant's send."""
     writer = ViewWriter()
 
     async def on_orders(items: Sequence[OrderRecord], tx: Transaction) -> list[AnyOrderEvent]:
         return await on_order_stream(items, tx, writer=writer, channel=channel, live=live)
 
     async def on_messages(items: Sequence[object], tx: Transaction) -> None:
-        await on_message_stream(items, tx, live=live)
+        await on_message_stream(items, tx, live=live, sends=sends)
 
     kit.subscribe(
         TOPICS,
@@ -117,13 +119,19 @@ async def logged(events: list[AnyOrderEvent]) -> None:
                  correlation_id=e.correlation_id, event_type=e.type, version=e.body.version)  # fmt: skip
 
 
-async def on_message_stream(items: Sequence[object], tx: Transaction, *, live: str) -> None:
+async def on_message_stream(
+    items: Sequence[object], tx: Transaction, *, live: str, sends: str = ""
+) -> None:
     """The merchant's message log, notices, templates and delivery log, in one transaction;
-    the live streams are told of the notices and templates."""
-    messages = [i for i in items if isinstance(i, MessageRecorded)]
+    the live streams are told of the notices and templates, and requests waiting on a
+    merchant's send of its record."""
+    messages = _newest([i for i in items if isinstance(i, MessageRecorded)],
+                       lambda m: m.body.message_id)  # fmt: skip
     deliveries = [i for i in items if isinstance(i, DeliveryRecorded)]
     notices = [i for i in items if isinstance(i, NoticeRaised)]
-    await record_messages(tx.conn, _newest(messages, lambda m: m.body.message_id))
+    await record_messages(tx.conn, messages)
+    if sends:
+        await notify(tx.conn, sends, send_notes(messages))
     await record_notices(tx.conn, notices)
     await record_templates(tx.conn, [i for i in items if isinstance(i, TemplateRecorded)], live)
     await record_inbound(tx.conn, [i for i in items if isinstance(i, InboundMessageReceived)])
