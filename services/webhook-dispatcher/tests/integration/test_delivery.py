@@ -280,3 +280,20 @@ async def test_test_and_redeliver_commands(world: World, receivers: Any, pump: N
     ids = {h.headers["webhook-id"] for h in receiver.hits}
     assert len(ids) == 2  # a new delivery id
     assert rows[1]["redelivery_of"] == first["delivery_id"]
+
+
+async def test_an_event_of_an_order_never_seen_placed_is_passed_by_not_the_batch(
+    world: World, receivers: Any, pump: None
+) -> None:
+    """A change to an order whose OrderPlaced this dispatcher never read (it joined the stream
+    later) is logged and passed by; the batch's other events still make their deliveries."""
+    receiver: Receiver = await receivers()
+    await world.add_endpoint(receiver.url)
+    stranger = status_changed(order_placed(world.business_id), OrderStatus.CONFIRMED,
+                              actor=Actor.CUSTOMER)  # fmt: skip
+    placed = order_placed(world.business_id)
+    made = await world.order_events([stranger, placed])
+    assert [d.order_id for d in made] == [placed.body.order_id]
+    world.d.sends.spawn(made)
+    [row] = await settled(world, 1)
+    assert row["status"] == "succeeded"

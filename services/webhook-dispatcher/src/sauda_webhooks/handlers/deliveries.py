@@ -52,7 +52,8 @@ async def on_order_events(
     for e in events:
         facts = evolve_order(orders.get(e.body.order_id), e)
         if facts is None:
-            log.info("order_unknown", order_id=str(e.body.order_id), event=e.type)
+            log.info("order_unknown", order_id=str(e.body.order_id), event_type=e.type,
+                     correlation_id=e.correlation_id)  # fmt: skip
             continue
         orders[facts.order_id] = changed[facts.order_id] = facts
         if now - e.occurred_at > max_age:
