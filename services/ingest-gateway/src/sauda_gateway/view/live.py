@@ -76,7 +76,8 @@ class LiveFeed:
         returns once listening, or after a few seconds without (it keeps trying)."""
         self._tasks = [asyncio.create_task(self._listen()), asyncio.create_task(self._deliver())]
         try:
-            await asyncio.wait_for(self._listening.wait(), 5)
+            async with asyncio.timeout(5):
+                await self._listening.wait()
         except TimeoutError:
             log.warning("live_feed_not_listening_yet", channel=self.channel)
 
@@ -103,7 +104,8 @@ class LiveFeed:
             yield HELLO
             while not subscriber.dropped:
                 try:
-                    event = await asyncio.wait_for(subscriber.queue.get(), ping_seconds)
+                    async with asyncio.timeout(ping_seconds):  # not wait_for: on 3.11 it can
+                        event = await subscriber.queue.get()  # swallow a cancel as it ends
                 except TimeoutError:
                     yield PING
                     continue
@@ -186,7 +188,8 @@ class LiveFeed:
             self._listening.set()
             while not lost.is_set():
                 try:
-                    await asyncio.wait_for(lost.wait(), self._check_every)
+                    async with asyncio.timeout(self._check_every):
+                        await lost.wait()
                 except TimeoutError:  # a silently dead connection shows only when used
                     await conn.execute("SELECT 1", timeout=5)
         finally:
