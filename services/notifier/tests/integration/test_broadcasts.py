@@ -2,13 +2,16 @@
 StartBroadcast becomes the job (once, however often it is delivered); the broadcaster records
 each recipient's message once, skips the customer who wrote STOP with why, publishes progress
 per chunk and completes; a broadcaster killed between recording a chunk and sending it, then
-restarted beside a second one, still sends every recipient exactly one message."""
+restarted beside a second one, still sends every recipient exactly one message; killed inside
+a chunk's transaction, the chunk is pending again and sent once."""
 
 import asyncio
 from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
+
+import pytest
 
 from sauda_contracts import Topic
 from sauda_contracts.broadcasts import (
@@ -19,6 +22,7 @@ from sauda_contracts.broadcasts import (
 )
 from sauda_contracts.sends import TemplateToSend
 from sauda_contracts.whatsapp import ContactOptOutChanged, OptOutBody, parse_notifier_event
+from sauda_notifier.adapters import broadcasts as rows
 from sauda_notifier.handlers.broadcasts import broadcast_round
 from sauda_notifier.handlers.outbound import handle_outbound_batch
 from sauda_notifier.handlers.reminders import run_due_work
@@ -151,3 +155,26 @@ async def test_a_broadcaster_killed_between_recording_and_sending_sends_each_onc
     assert sent_to(world) == Counter(dict.fromkeys(phones, 1))
     assert final.counts.sent == 30 and final.counts.pending == 0
     assert len(await world.messages()) == 30
+
+
+async def test_a_broadcaster_killed_inside_a_chunks_transaction_leaves_it_pending(
+    world: Any, monkeypatch: Any
+) -> None:
+    await world.connect()
+    world.graph.set_template("eid_sale", "en_US", "APPROVED")
+    phones = [f"9230033{i:05d}" for i in range(12)]
+    command = start(world, phones)
+    await outbound(world, command)
+
+    async def dies(*args: Any) -> None:  # the process dies after the messages are written
+        raise ConnectionResetError("killed before commit")
+
+    monkeypatch.setattr(rows, "mark_recorded", dies)
+    with pytest.raises(ConnectionResetError):
+        await a_round(world, chunk=5)
+    assert await world.messages() == [] and world.graph.sends == []
+    monkeypatch.undo()
+
+    final = await until_completed(world, command.body.broadcast_id, chunk=5)
+    assert sent_to(world) == Counter(dict.fromkeys(phones, 1))
+    assert final.counts.sent == 12
