@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv deps infra topics web run stop test screenshots lint bench-ingest bench-cod bench-webhooks bench-chat bench-dashboard schemas clean
+.PHONY: help uv deps infra topics web run stop test screenshots lint bench-ingest bench-cod bench-webhooks bench-chat bench-dashboard bench-broadcast schemas clean
 
 help:
 	@echo "make run    - install what is missing, start Kafka, Postgres and every service, print a demo key"
@@ -14,6 +14,7 @@ help:
 	@echo "make bench-cod    - POST to COD template at the sandbox, at a steady rate (make infra first)"
 	@echo "make bench-webhooks - deliveries/s to 50 endpoints, healthy and 10% sick (make infra first)"
 	@echo "make bench-chat   - 500 shoppers ordering in chat at once: messages/s, message-to-reply times"
+	@echo "make bench-broadcast - a template broadcast to 10,000 recipients through the sandbox: messages/s beside the limit (make infra first)"
 	@echo "make bench-dashboard - the orders page's API calls over 100,000 orders: p50/p99 beside /healthz (make infra first)"
 
 uv:
@@ -68,6 +69,9 @@ bench-chat: deps
 
 bench-dashboard: deps
 	@uv run --frozen python bench/dashboard.py
+
+bench-broadcast: deps
+	@uv run --frozen python bench/broadcast.py
 
 clean: stop
 	rm -rf .state

@@ -147,6 +147,9 @@ class Stack:
             NOTIFIER_REMINDER_AFTER_SECONDS=str(REMINDER_AFTER_SECONDS),
             NOTIFIER_RETRY_SCALE=str(RETRY_SCALE),
             NOTIFIER_REMINDER_POLL_SECONDS="0.5",
+            # Slow enough that the broadcast crash test kills the notifier mid-broadcast.
+            NOTIFIER_BROADCAST_RATE="10",
+            NOTIFIER_BROADCAST_ROUND_SECONDS="0.5",
         )  # fmt: skip
         self.conversation = self.service(
             "conversation", "sauda_conversation", conversation_port,

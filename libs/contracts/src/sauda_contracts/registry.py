@@ -10,6 +10,8 @@ from sauda_contracts import (
     analytics,
     api,
     bob,
+    broadcast_api,
+    broadcasts,
     carts,
     catalog,
     message_log,
@@ -50,11 +52,16 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
     Topic.CARTS: (carts.CartAbandoned, carts.CartRecovered),
     Topic.WHATSAPP_INBOUND: (whatsapp.InboundMessageReceived,),
     Topic.WHATSAPP_STATUS: (whatsapp.MessageStatusReported, whatsapp.TemplateStatusChanged),
-    Topic.WHATSAPP_OUTBOUND: (whatsapp.SendWhatsAppMessage, whatsapp.ContactOptOutChanged),
+    Topic.WHATSAPP_OUTBOUND: (
+        whatsapp.SendWhatsAppMessage,
+        whatsapp.ContactOptOutChanged,
+        broadcasts.StartBroadcast,
+    ),
     Topic.NOTIFIER_EVENTS: (
         whatsapp.MessageRecorded,
         whatsapp.NoticeRaised,
         message_templates.TemplateRecorded,
+        broadcasts.BroadcastRecorded,
     ),
     Topic.NOTIFIER_DLQ: (whatsapp.DeadLetter,),
     Topic.WEBHOOKS_COMMANDS: (webhooks.SendTestWebhook, webhooks.RedeliverWebhook),
@@ -107,6 +114,8 @@ BODY_MODULES = (
     sends,
     messaging,
     wabotick,
+    broadcasts,
+    broadcast_api,
 )
 
 

@@ -54,12 +54,9 @@ TOPICS: tuple[TopicSpec, ...] = (
     # The public, replayable history: kept forever so any view can be rebuilt from offset 0.
     *_specs((Topic.ORDERS_EVENTS,), 12, {**_FOREVER, "retention.bytes": "-1"}, "order id"),
     *_specs((Topic.CARTS,), 12, _WEEK, "business id + cart id"),
-    *_specs(
-        (Topic.WHATSAPP_INBOUND, Topic.WHATSAPP_STATUS, Topic.WHATSAPP_OUTBOUND),
-        12,
-        _WEEK,
-        "business id + phone",
-    ),
+    *_specs((Topic.WHATSAPP_INBOUND, Topic.WHATSAPP_STATUS), 12, _WEEK, "business id + phone"),
+    # A broadcast (StartBroadcast) is about no one chat: keyed by the business id alone.
+    *_specs((Topic.WHATSAPP_OUTBOUND,), 12, _WEEK, "business id + phone, or business id"),
     # The notifier's message log, notices and templates: the gateway's message view is rebuilt
     # from it. A business-wide record (a template, a notice about no one chat) is keyed by the
     # business id alone.

@@ -122,6 +122,33 @@ class ConnectForm(WabotickForm):
     user_id: str | None = Field(default=None, max_length=200, description="Ignored.")
 
 
+class BroadcastTemplateForm(WabotickForm):
+    phone_number_id: str = NUMBER_ID
+    flow_data: str | dict[str, Any] = Field(
+        description="The broadcast as a JSON object (`BroadcastFlowData`): the template "
+        "(template_id, or template_name + language; parameters, header_parameter, "
+        "button_payloads as for a single template send) and its recipients (phone_numbers, a "
+        "JSON array of up to 10,000, or label_id)."
+    )
+
+
+class BroadcastFlowData(BaseModel):
+    """What `flow_data` holds (Sauda's field names, those of the single template send)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    template_id: str | None = Field(default=None, max_length=64, pattern=NO_NUL)
+    template_name: str | None = Field(default=None, max_length=512, pattern=NO_NUL)
+    language: str | None = Field(default=None, max_length=20, pattern=NO_NUL)
+    parameters: list[str] | None = Field(default=None, max_length=100,
+                                         description="The body's {{1}}, {{2}}, …")  # fmt: skip
+    header_parameter: str | None = Field(default=None, max_length=60, pattern=NO_NUL)
+    button_payloads: list[str] | None = Field(default=None, max_length=10)
+    phone_numbers: list[str] | None = Field(default=None, description="Recipients' numbers.")
+    label_id: str | None = Field(default=None, max_length=200, pattern=NO_NUL,
+                                 description="Instead of phone_numbers: a label's subscribers.")  # fmt: skip
+
+
 # --- answers ---
 
 
@@ -149,6 +176,15 @@ class WabotickTemplateSent(BaseModel):
     status: Literal["success"] = "success"
     message: str
     data: WabotickTemplateData
+
+
+class WabotickBroadcastSaved(BaseModel):
+    status: Literal["1"] = "1"
+    visual_flow_campaign_id: str = Field(description="Sauda's broadcast id (a UUID): GET "
+                                         "/api/v1/whatsapp/broadcasts/{id}.")  # fmt: skip
+    message: str
+    redirect_on_success_url: str = ""
+    recipients: int = Field(description="Sauda: how many distinct recipients.")
 
 
 class WabotickDone(BaseModel):

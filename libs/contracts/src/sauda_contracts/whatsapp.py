@@ -6,9 +6,10 @@ Topics (key = business id + customer phone, so one chat is handled in order):
   and template review results.
 - `whatsapp.outbound.v1`: what the conversation service and the merchant's messaging API ask
   of the notifier: a message to send (free-form, template or media), or a shopper's opt-out
-  (STOP) or opt-in (START).
+  (STOP) or opt-in (START); or a broadcast to run (`broadcasts.StartBroadcast`).
 - `notifier.events.v1`: the notifier's message log (one snapshot per change), its notices and
-  each template's review state (`message_templates.TemplateRecorded`).
+  each template's review state (`message_templates.TemplateRecorded`) and each broadcast's
+  progress (`broadcasts.BroadcastRecorded`).
 
 Meta's own limits (3 reply buttons, 10 list rows, title lengths) are part of these contracts,
 so a message that WhatsApp would refuse cannot even be asked for.
@@ -21,6 +22,7 @@ from uuid import UUID
 
 from pydantic import Field, TypeAdapter, model_validator
 
+from sauda_contracts.broadcasts import BroadcastRecorded, StartBroadcast
 from sauda_contracts.envelope import Contract, Envelope
 from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.orders import Phone
@@ -341,15 +343,20 @@ WhatsAppStatusEvent = Annotated[
     MessageStatusReported | TemplateStatusChanged, Field(discriminator="type")
 ]
 NotifierEvent = Annotated[
-    MessageRecorded | NoticeRaised | TemplateRecorded, Field(discriminator="type")
+    MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded,
+    Field(discriminator="type"),
 ]
-OutboundCommand = Annotated[SendWhatsAppMessage | ContactOptOutChanged, Field(discriminator="type")]
-_outbound: TypeAdapter[SendWhatsAppMessage | ContactOptOutChanged] = TypeAdapter(OutboundCommand)
+OutboundCommand = Annotated[
+    SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast, Field(discriminator="type")
+]
+_outbound: TypeAdapter[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast] = TypeAdapter(
+    OutboundCommand
+)
 _status: TypeAdapter[MessageStatusReported | TemplateStatusChanged] = TypeAdapter(
     WhatsAppStatusEvent
 )
-_notifier: TypeAdapter[MessageRecorded | NoticeRaised | TemplateRecorded] = TypeAdapter(
-    NotifierEvent
+_notifier: TypeAdapter[MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded] = (
+    TypeAdapter(NotifierEvent)
 )
 
 
@@ -357,9 +364,13 @@ def parse_status_event(raw: bytes | str) -> MessageStatusReported | TemplateStat
     return _status.validate_json(raw)
 
 
-def parse_notifier_event(raw: bytes | str) -> MessageRecorded | NoticeRaised | TemplateRecorded:
+def parse_notifier_event(
+    raw: bytes | str,
+) -> MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded:
     return _notifier.validate_json(raw)
 
 
-def parse_outbound_command(raw: bytes | str) -> SendWhatsAppMessage | ContactOptOutChanged:
+def parse_outbound_command(
+    raw: bytes | str,
+) -> SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast:
     return _outbound.validate_json(raw)

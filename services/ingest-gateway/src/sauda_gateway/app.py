@@ -16,6 +16,7 @@ from sauda_gateway.api.errors import install_error_handlers
 from sauda_gateway.api.health import health
 from sauda_gateway.api.middleware import BodySizeLimitMiddleware, CorrelationMiddleware
 from sauda_gateway.api.web import web
+from sauda_gateway.broadcasts.routes import broadcasts
 from sauda_gateway.catalog.routes import catalog
 from sauda_gateway.integrations.bob.routes import bob
 from sauda_gateway.integrations.meta.routes import meta_webhooks
@@ -25,6 +26,7 @@ from sauda_gateway.orders.routes import orders, zapier
 from sauda_gateway.templates.routes import templates
 from sauda_gateway.view.routes import messages
 from sauda_gateway.view.routes import orders as order_reads
+from sauda_gateway.wabotick.broadcasts import wabotick_broadcasts
 from sauda_gateway.wabotick.routes import wabotick
 from sauda_gateway.widget.routes import widget
 from sauda_runtime.service import JsonBodyMiddleware
@@ -42,8 +44,9 @@ def build_app(
         lifespan=lifespan,
     )
     for router in (auth, api_keys, users, orders, order_reads, zapier, bob, messages, whatsapp,
-                   messaging, wabotick, templates, webhooks, plan, catalog, widget, analytics,
-                   meta_webhooks, health, topics_doc, web):  # fmt: skip
+                   messaging, wabotick, wabotick_broadcasts, broadcasts, templates, webhooks,
+                   plan, catalog, widget, analytics, meta_webhooks, health, topics_doc,
+                   web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

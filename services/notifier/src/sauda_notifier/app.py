@@ -8,6 +8,7 @@ from uuid import uuid5
 from aiokafka import ConsumerRecord
 
 from sauda_contracts import AnyOrderEvent, Topic, parse_order_event, type_name
+from sauda_contracts.broadcasts import StartBroadcast
 from sauda_contracts.whatsapp import (
     ContactOptOutChanged,
     DeadLetter,
@@ -67,7 +68,8 @@ class Subscribers:
 
     on_order_events: Callable[[Sequence[AnyOrderEvent]], Awaitable[list[Message]]]
     on_outbound: Callable[
-        [Sequence[SendWhatsAppMessage | ContactOptOutChanged]], Awaitable[list[Message]]
+        [Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast]],
+        Awaitable[list[Message]],
     ]
     on_receipts: Callable[[Sequence[MessageStatusReported]], Awaitable[object]]
     on_template_status: Callable[[TemplateStatusChanged], Awaitable[None]]
@@ -79,7 +81,7 @@ class Subscribers:
         await self.send_all(await self.on_order_events(events))
 
     async def outbound(
-        self, commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged]
+        self, commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast]
     ) -> None:
         await self.send_all(await self.on_outbound(commands))
 

@@ -17,7 +17,9 @@ from sauda_notifier.app import (
     dead_letter_with,
     subscribe,
 )
+from sauda_notifier.domain.broadcasts import chunk_size
 from sauda_notifier.domain.message_log import Message
+from sauda_notifier.handlers.broadcasts import broadcast_forever, broadcast_round
 from sauda_notifier.handlers.common import MAX_RETRY_WAIT, NotifierConfig
 from sauda_notifier.handlers.orders import handle_order_events
 from sauda_notifier.handlers.outbound import handle_outbound_batch
@@ -173,7 +175,19 @@ async def main(settings: NotifierSettings | None = None) -> None:
         every=min(NEW_ACCOUNT_CHECK, settings.notifier_template_sync_seconds),
         name="template_sync",
     )
+    # Broadcasts at NOTIFIER_BROADCAST_RATE per number, a round's chunk per transaction.
+    rate, round_seconds = (
+        settings.notifier_broadcast_rate,
+        settings.notifier_broadcast_round_seconds,
+    )
+    run_round = n.bind(broadcast_round)
+    chunk = chunk_size(rate, round_seconds)
+
+    async def one_round() -> int:
+        return await run_round(send=n.subscribers.send_all, chunk=chunk)
+
+    broadcaster = broadcast_forever(one_round, rate=rate, round_seconds=round_seconds)
     try:
-        await service.run([due_work, template_sync], on_stop=[graph.aclose])
+        await service.run([due_work, template_sync, broadcaster], on_stop=[graph.aclose])
     finally:
         log.info("notifier_stopped")

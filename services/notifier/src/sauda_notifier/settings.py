@@ -51,6 +51,19 @@ class NotifierSettings(CommonSettings):
     notifier_mps: float = Field(
         default=80.0, gt=0, description="NOTIFIER_MPS: sends per second per business number."
     )
+    notifier_broadcast_rate: float = Field(
+        default=80.0,
+        gt=0,
+        description="NOTIFIER_BROADCAST_RATE: a broadcast's messages per second per business "
+        "number (never above NOTIFIER_MPS, which every send obeys).",
+    )
+    notifier_broadcast_round_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="NOTIFIER_BROADCAST_ROUND_SECONDS: one broadcaster round's worth of "
+        "recipients (rate × this) is recorded per transaction; also how often it looks for work.",
+    )
     notifier_pair_per_minute: float = Field(
         default=10.0,
         gt=0,

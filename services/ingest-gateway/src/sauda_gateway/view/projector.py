@@ -21,6 +21,7 @@ from sauda_contracts import (
     parse_order_event,
     parse_order_rejection,
 )
+from sauda_contracts.broadcasts import BroadcastRecorded
 from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.webhooks import (
     DeliveryRecorded,
@@ -35,6 +36,7 @@ from sauda_contracts.whatsapp import (
 )
 from sauda_gateway import clock
 from sauda_gateway.analytics.fold import fold_order_facts
+from sauda_gateway.broadcasts.store import record_broadcasts
 from sauda_gateway.carts.store import recover_carts
 from sauda_gateway.templates.fold import record_templates
 from sauda_gateway.view.folds import (
@@ -134,6 +136,7 @@ async def on_message_stream(
         await notify(tx.conn, sends, send_notes(messages))
     await record_notices(tx.conn, notices)
     await record_templates(tx.conn, [i for i in items if isinstance(i, TemplateRecorded)], live)
+    await record_broadcasts(tx.conn, [i for i in items if isinstance(i, BroadcastRecorded)])
     await record_inbound(tx.conn, [i for i in items if isinstance(i, InboundMessageReceived)])
     await record_deliveries(tx.conn, _newest(deliveries, lambda d: d.body.delivery_id))
     off = [i for i in items if isinstance(i, EndpointDeactivated)]

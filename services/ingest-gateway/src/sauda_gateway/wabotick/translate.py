@@ -2,14 +2,18 @@
 Pure: no I/O, no clock; a form Sauda cannot read is refused naming the form's own field."""
 
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from sauda_contracts.broadcast_api import BroadcastRequest
 from sauda_contracts.messaging import SendMessageRequest, WhatsAppConnectRequest
 from sauda_contracts.sends import MEDIA_RULES, MediaKind, link_extension
 from sauda_contracts.wabotick import (
+    BroadcastFlowData,
+    BroadcastTemplateForm,
     ConnectForm,
     ConversationForm,
     SendButtonsForm,
@@ -107,6 +111,49 @@ def template_request(form: SendTemplateForm) -> SendMessageRequest:
                     for i, p in enumerate(payloads)],
     }  # fmt: skip
     return _request(to=form.phone_number, type="template", template=template)
+
+
+def broadcast_request(form: BroadcastTemplateForm) -> BroadcastRequest:
+    """`flow_data` (JSON text in a form, an object in a JSON body) as Sauda's broadcast."""
+    data: Any = form.flow_data
+    if isinstance(data, str):
+        try:
+            data = json.loads(data)
+        except ValueError:
+            raise InvalidField("flow_data: not a JSON object", field="flow_data") from None
+    if not isinstance(data, dict):
+        raise InvalidField("flow_data: not a JSON object", field="flow_data")
+    try:
+        flow = BroadcastFlowData.model_validate(data)
+    except ValidationError as exc:
+        refused = _refusal(exc)
+        raise type(refused)(
+            f"flow_data.{refused.message}", field=f"flow_data.{refused.field}"
+        ) from None
+    if flow.template_id is None and flow.template_name is None:
+        raise MissingField("flow_data.template_id is required", field="flow_data.template_id")
+    template = {
+        "template_id": flow.template_id if flow.template_name is None else None,
+        "name": flow.template_name, "language": flow.language, "body": flow.parameters or [],
+        "header": {"text": flow.header_parameter} if flow.header_parameter else None,
+        "buttons": [{"index": i, "sub_type": "quick_reply", "value": p}
+                    for i, p in enumerate(flow.button_payloads or [])],
+    }  # fmt: skip
+    fields = {"template": template, "recipients": flow.phone_numbers, "label_id": flow.label_id}
+    try:
+        return BroadcastRequest.model_validate(fields)
+    except ValidationError as exc:
+        refused = _refusal(exc)
+        named = {"recipients": "phone_numbers", "template": "template_id",
+                 "template.body": "parameters"}  # fmt: skip
+        field = re.sub(r"\.([0-9]+)", r"[\1]", refused.field or "")
+        for ours, theirs in named.items():
+            if field == ours or field.startswith((f"{ours}.", f"{ours}[")):
+                field = theirs + field.removeprefix(ours)
+                break
+        raise type(refused)(
+            f"flow_data.{field}: {refused.message.split(': ', 1)[-1]}", field=f"flow_data.{field}"
+        ) from None
 
 
 def _button(item: Any) -> dict[str, Any]:

@@ -1,10 +1,12 @@
 """Requests on whatsapp.outbound.v1 (the conversation's and the merchant's): messages to record
-and send, each once, templates checked against the template book first; STOP / START."""
+and send, each once, templates checked against the template book first; STOP / START; a
+broadcast to start (the broadcaster sends it)."""
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
+from sauda_contracts.broadcasts import StartBroadcast
 from sauda_contracts.whatsapp import (
     ContactOptOutChanged,
     NoticeKind,
@@ -22,6 +24,7 @@ from sauda_notifier.domain.merchant import (
     template_refusal,
 )
 from sauda_notifier.domain.message_log import Message, new_chat_message
+from sauda_notifier.handlers.broadcasts import start_broadcast
 from sauda_notifier.handlers.common import count_recorded
 from sauda_notifier.handlers.templates import TemplateBook
 from sauda_runtime.logging import bound_contextvars, get_logger
@@ -31,7 +34,7 @@ log = get_logger(__name__)
 
 
 async def handle_outbound_batch(
-    commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged],
+    commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast],
     *,
     store: PgNotifierStore,
     accounts: AccountDirectory,
@@ -57,6 +60,9 @@ async def handle_outbound_batch(
             if isinstance(command, ContactOptOutChanged):
                 await _opt_out(uow, command)
                 continue
+            if isinstance(command, StartBroadcast):
+                await start_broadcast(uow, command, clock)
+                continue
             with bound_contextvars(**_outbound_context(command)):
                 message = await _record_outbound(uow, command, accounts[command.business_id],
                                                  now, found.get(command.event_id))  # fmt: skip
@@ -78,7 +84,7 @@ def _outbound_context(command: SendWhatsAppMessage) -> dict[str, str | None]:
 
 
 async def _templates_named(
-    commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged],
+    commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast],
     accounts: dict[UUID, Account | None],
     *,
     store: PgNotifierStore,
