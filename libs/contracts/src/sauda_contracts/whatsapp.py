@@ -194,11 +194,17 @@ class SendWhatsAppMessage(Envelope):
 
 
 class OptOutBody(Contract):
-    """A shopper wrote STOP (or START): reminders and marketing to them stop (or resume)."""
+    """A shopper wrote STOP (or START), or stopped (or resumed) marketing messages in WhatsApp
+    itself (Meta's `user_preferences` webhook): reminders and marketing to them stop (or
+    resume)."""
 
     customer_phone: Phone
     opted_out: bool = Field(description="True after STOP, False after START.")
-    wamid: str = Field(max_length=256, description="The shopper's message that asked for it.")
+    wamid: str | None = Field(
+        max_length=256,
+        description="The shopper's message that asked for it; null when Meta reported the "
+        "preference (the shopper used WhatsApp's own setting, no message).",
+    )
     at: datetime = Field(description="When the shopper asked (Meta's timestamp).")
 
 

@@ -1,12 +1,19 @@
 """Meta's webhook in, topics out: the signature checked, the payload read, and what it carried
-queued on the WhatsApp topics through the outbox, keyed by business + customer phone."""
+queued on the WhatsApp topics through the outbox, keyed by business + customer phone.
 
+A shopper's marketing preference set in WhatsApp itself goes to `whatsapp.outbound.v1` as the
+same opt-out a typed STOP makes (and on the same key), so the notifier applies a chat's
+opt-outs in the order they happened, whichever way they came."""
+
+from collections import Counter
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from pydantic import ValidationError
+import orjson
 
 from sauda_contracts import Topic
 from sauda_contracts.whatsapp import (
+    ContactOptOutChanged,
     InboundMessageReceived,
     MessageStatusReported,
     TemplateStatusChanged,
@@ -43,10 +50,12 @@ async def receive_whatsapp_webhook(
         raise InvalidSignature("X-Hub-Signature-256 is missing or does not match the body",
                                field="X-Hub-Signature-256")  # fmt: skip
     try:
-        payload = meta.MetaWebhook.model_validate_json(raw)
-    except ValidationError as exc:
-        raise InvalidPayload(f"not a WhatsApp webhook: {exc.errors()[0]['msg']}",
+        payload: Any = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidPayload(f"not a WhatsApp webhook: the body is not JSON ({exc})",
                              field="body") from None  # fmt: skip
+    if not isinstance(payload, dict):
+        raise InvalidPayload("not a WhatsApp webhook: the body is not a JSON object", field="body")
     received = meta.read_webhook(payload)
     now = clock.now()
     rows: list[OutboxRow] = []
@@ -83,7 +92,28 @@ async def receive_whatsapp_webhook(
             )  # fmt: skip
             rows.append((Topic.WHATSAPP_STATUS, str(account.business_id).encode(),
                          changed.to_bytes()))  # fmt: skip
-    if received.skipped:
-        log.warning("webhook_items_unreadable", skipped=received.skipped)
+    for pref in received.preferences:
+        if (business_id := await business_of(pref.phone_number_id)) is not None:
+            body = pref.body
+            changed = ContactOptOutChanged(
+                event_id=_stable_id("preference", str(business_id), body.customer_phone,
+                                    str(body.opted_out), body.at.isoformat()),
+                occurred_at=now, business_id=business_id, correlation_id=correlation_id,
+                body=body,
+            )  # fmt: skip
+            rows.append((Topic.WHATSAPP_OUTBOUND, chat_key(business_id, body.customer_phone),
+                         changed.to_bytes()))  # fmt: skip
+    _log_left_alone(received)
     await outbox.publish(rows)
     return len(rows)
+
+
+def _log_left_alone(received: meta.Received) -> None:
+    """What the webhook carried that Sauda does not publish: kinds it ignores (counted), items
+    it could not read (each with why), and errors Meta reported for a whole value."""
+    if received.ignored:
+        log.info("webhook_items_ignored", ignored=dict(Counter(received.ignored)))
+    for why in received.unreadable:
+        log.warning("webhook_item_unreadable", why=why)
+    for error in received.errors:
+        log.warning("webhook_meta_error", code=error.code, title=error.title, details=error.details)
