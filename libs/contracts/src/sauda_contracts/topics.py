@@ -58,10 +58,10 @@ TOPICS: tuple[TopicSpec, ...] = (
         (Topic.WHATSAPP_INBOUND, Topic.WHATSAPP_STATUS, Topic.WHATSAPP_OUTBOUND),
         12,
         _WEEK,
-        "business id + phone",
+        "business id + chat (phone, or Meta's user id)",
     ),
     # The notifier's message log and notices: the gateway's message view is rebuilt from it.
-    *_specs((Topic.NOTIFIER_EVENTS,), 12, _FOREVER, "business id + phone"),
+    *_specs((Topic.NOTIFIER_EVENTS,), 12, _FOREVER, "business id + chat (phone, or user id)"),
     *_specs(
         (Topic.NOTIFIER_RETRY_5S, Topic.NOTIFIER_RETRY_30S, Topic.NOTIFIER_RETRY_120S),
         6,

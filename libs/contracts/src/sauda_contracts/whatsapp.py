@@ -1,6 +1,6 @@
 """WhatsApp traffic between Sauda's services, and what the notifier tells the rest of Sauda.
 
-Topics (key = business id + customer phone, so one chat is handled in order):
+Topics (key = business id + the chat's identity, so one chat is handled in order):
 - `whatsapp.inbound.v1`: a shopper's message or tap, as the gateway received it from Meta.
 - `whatsapp.status.v1`: Meta's receipts for messages we sent (sent, delivered, read, failed),
   and template review results.
@@ -10,22 +10,61 @@ Topics (key = business id + customer phone, so one chat is handled in order):
 
 Meta's own limits (3 reply buttons, 10 list rows, title lengths) are part of these contracts,
 so a message that WhatsApp would refuse cannot even be asked for.
+
+Username users (Meta's business-scoped user ids, 2026). A shopper is named by phone, by Meta's
+user id, or both; a chat is keyed by `chat_identity` (the phone when there is one). The v1
+bodies below that name a shopper (inbound message, status report, send, opt-out, message
+snapshot) gained optional `customer_user_id` (and, where Meta gives them, the parent user id
+and the username); those are left out of the JSON while unset (`Additive`), so a phone
+shopper's record is byte for byte what it was. Their `customer_phone` became optional: a
+consumer-visible change, made on v1 rather than a `.v2` topic because every record that could
+be written before still reads the same, the only new records without a phone are of username
+users (whom no older consumer could serve anyway), and all consumers of these internal topics
+are Sauda's own, upgraded with it. An older consumer sets such a record aside as a dead letter
+(re-drivable once upgraded) rather than misreading it. Each body still names someone: a phone
+or a user id is required.
 """
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal, Self
 from uuid import UUID
 
 from pydantic import Field, TypeAdapter, model_validator
 
-from sauda_contracts.envelope import Contract, Envelope
+from sauda_contracts.envelope import Additive, Contract, Envelope
+from sauda_contracts.identity import UserId, Username, chat_identity
 from sauda_contracts.orders import Phone
 
 
-def chat_key(business_id: UUID, phone: str) -> bytes:
-    """Kafka key of every WhatsApp topic: one chat always lands on one partition."""
-    return f"{business_id}:{phone}".encode()
+def chat_key(business_id: UUID, identity: str) -> bytes:
+    """Kafka key of every WhatsApp topic: one chat always lands on one partition. `identity`
+    is `chat_identity(phone, user_id)`."""
+    return f"{business_id}:{identity}".encode()
+
+
+class _Shopper(Additive):
+    """A body naming a shopper by phone, by Meta's user id, or both (at least one)."""
+
+    ADDED: ClassVar[frozenset[str]] = frozenset(
+        {"customer_user_id", "customer_parent_user_id", "customer_username"}
+    )
+
+    @model_validator(mode="after")
+    def _names_the_shopper(self) -> Self:
+        self.chat_with  # noqa: B018  (raises when neither is given)
+        return self
+
+    @property
+    def chat_with(self) -> str:
+        """Who the chat is with: `chat_identity` of the phone and the user id."""
+        return chat_identity(
+            getattr(self, "customer_phone", None), getattr(self, "customer_user_id", None)
+        )
+
+
+_USER_ID = "Shopper's business-scoped user id at Meta (`user_id`), if Meta gave one."
+_NO_PHONE = " Absent for a username user who shares no number."
 
 
 # --- whatsapp.inbound.v1 ---
@@ -39,9 +78,16 @@ class InboundKind(StrEnum):
     OTHER = "other"  # media, location, unsupported: kept in the log, not acted on
 
 
-class InboundMessageBody(Contract):
+class InboundMessageBody(_Shopper):
     phone_number_id: str = Field(max_length=64, description="Business number that received it.")
-    customer_phone: Phone = Field(description="Shopper's WhatsApp id (wa_id).")
+    customer_phone: Phone | None = Field(
+        default=None, description="Shopper's WhatsApp number (`from` / wa_id)." + _NO_PHONE
+    )
+    customer_user_id: UserId | None = Field(default=None, description=_USER_ID)
+    customer_parent_user_id: UserId | None = Field(
+        default=None, description="Meta's parent user id of the shopper (`parent_user_id`)."
+    )
+    customer_username: Username | None = Field(default=None)
     wamid: str = Field(max_length=256, description="Meta's id of the inbound message.")
     sent_at: datetime = Field(description="When the shopper sent it (Meta's timestamp).")
     kind: InboundKind = Field(description="What the shopper did.")
@@ -90,9 +136,17 @@ class GraphError(Contract):
     details: str | None = Field(default=None, max_length=2000, description="error_data.details.")
 
 
-class StatusReportBody(Contract):
+class StatusReportBody(_Shopper):
     phone_number_id: str = Field(max_length=64, description="Business number that sent it.")
-    customer_phone: Phone = Field(description="Recipient (Meta's `recipient_id`).")
+    customer_phone: Phone | None = Field(
+        default=None, description="Recipient (Meta's `recipient_id`)." + _NO_PHONE
+    )
+    customer_user_id: UserId | None = Field(
+        default=None, description="Recipient's user id at Meta (`recipient_user_id`), if given."
+    )
+    customer_parent_user_id: UserId | None = Field(
+        default=None, description="Meta's `parent_recipient_user_id`, if given."
+    )
     wamid: str = Field(max_length=256, description="Meta's id of the message we sent.")
     status: Literal["sent", "delivered", "read", "failed"] = Field(description="Meta's status.")
     at: datetime = Field(description="When Meta says it happened.")
@@ -158,14 +212,16 @@ class OutboundKind(StrEnum):
     LIST = "list"
 
 
-class SendMessageBody(Contract):
-    """A free-form message (inside the 24-hour window) for the notifier to send."""
+class SendMessageBody(_Shopper):
+    """A free-form message (inside the 24-hour window) for the notifier to send: to the phone
+    when there is one, else to Meta's user id (Meta's `recipient`)."""
 
     message_key: str = Field(
         max_length=200,
         description="Idempotency key: the notifier sends each key at most once per business.",
     )
-    customer_phone: Phone
+    customer_phone: Phone | None = Field(default=None, description="Recipient." + _NO_PHONE)
+    customer_user_id: UserId | None = Field(default=None, description=_USER_ID)
     kind: OutboundKind
     text: str = Field(min_length=1, max_length=1024, description="Body text.")
     header: str | None = Field(default=None, max_length=60, description="Header (buttons/list).")
@@ -193,12 +249,13 @@ class SendWhatsAppMessage(Envelope):
     body: SendMessageBody
 
 
-class OptOutBody(Contract):
+class OptOutBody(_Shopper):
     """A shopper wrote STOP (or START), or stopped (or resumed) marketing messages in WhatsApp
     itself (Meta's `user_preferences` webhook): reminders and marketing to them stop (or
     resume)."""
 
-    customer_phone: Phone
+    customer_phone: Phone | None = Field(default=None, description="The shopper." + _NO_PHONE)
+    customer_user_id: UserId | None = Field(default=None, description=_USER_ID)
     opted_out: bool = Field(description="True after STOP, False after START.")
     wamid: str | None = Field(
         max_length=256,
@@ -234,13 +291,16 @@ class StatusChange(Contract):
     error: GraphError | None = None
 
 
-class MessageRecordedBody(Contract):
+class MessageRecordedBody(_Shopper):
     """The whole message as the notifier knows it now; a newer `revision` replaces an older."""
 
     message_id: UUID = Field(description="Notifier's id (also sent as biz_opaque_callback_data).")
     revision: int = Field(ge=1, description="Grows with every change; keep the highest.")
     phone_number_id: str = Field(max_length=64, description="Business number it is sent from.")
-    customer_phone: Phone = Field(description="Recipient.")
+    customer_phone: Phone | None = Field(default=None, description="Recipient." + _NO_PHONE)
+    customer_user_id: UserId | None = Field(
+        default=None, description="Recipient's user id at Meta, when sent to it (no phone)."
+    )
     order_id: UUID | None = Field(default=None, description="Order it is about, if any.")
     purpose: MessagePurpose
     template: str | None = Field(default=None, max_length=512, description="Template name.")
@@ -270,13 +330,18 @@ class NoticeKind(StrEnum):
     WEBHOOK_ENDPOINT_DEACTIVATED = "webhook_endpoint_deactivated"
 
 
-class NoticeBody(Contract):
+class NoticeBody(Additive):
+    ADDED: ClassVar[frozenset[str]] = frozenset({"customer_user_id"})
+
     notice_id: UUID = Field(description="Deterministic: the same cause never makes two notices.")
     kind: NoticeKind
     message: str = Field(max_length=1000, description="What the merchant reads.")
     order_id: UUID | None = Field(default=None, description="Order it concerns, if any.")
     order_number: str | None = Field(default=None, max_length=40)
     customer_phone: Phone | None = None
+    customer_user_id: UserId | None = Field(
+        default=None, description="The shopper's user id at Meta, for one who shares no number."
+    )
     details: dict[str, str] = Field(default_factory=dict, description="Extra facts, e.g. template.")
 
 

@@ -75,6 +75,7 @@ async def _record_outbound(
             message="A WhatsApp message was not sent: WhatsApp is not connected for this business.",
             order_id=body.order_id,
             customer_phone=body.customer_phone,
+            customer_user_id=None if body.customer_phone else body.customer_user_id,
             details={"message_key": body.message_key},
         )
         await uow.raise_notices([notice], cause, now)
@@ -88,8 +89,9 @@ async def _record_outbound(
 
 
 async def _opt_out(uow: NotifierUnitOfWork, command: ContactOptOutChanged) -> None:
-    """STOP / START from a shopper: reminders (and any marketing) honour it from now on."""
+    """STOP / START from a shopper (typed, or set in WhatsApp and reported by Meta): reminders
+    (and any marketing) honour it from now on. The contact is the chat (`chat_identity`)."""
     body = command.body
-    await uow.set_opt_out(command.business_id, body.customer_phone, body.opted_out)
+    await uow.set_opt_out(command.business_id, body.chat_with, body.opted_out)
     log.info("contact_opt_out", opted_out=body.opted_out, business_id=str(command.business_id),
              correlation_id=command.correlation_id)  # fmt: skip

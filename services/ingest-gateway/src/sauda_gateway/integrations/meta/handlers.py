@@ -1,5 +1,6 @@
 """Meta's webhook in, topics out: the signature checked, the payload read, and what it carried
-queued on the WhatsApp topics through the outbox, keyed by business + customer phone.
+queued on the WhatsApp topics through the outbox, keyed by business + the chat (`chat_identity`:
+the phone, or Meta's user id for a username user who shares none).
 
 A shopper's marketing preference set in WhatsApp itself goes to `whatsapp.outbound.v1` as the
 same opt-out a typed STOP makes (and on the same key), so the notifier applies a chat's
@@ -72,7 +73,7 @@ async def receive_whatsapp_webhook(
                 event_id=_stable_id("inbound", body.wamid), occurred_at=now,
                 business_id=business_id, correlation_id=correlation_id, body=body,
             )  # fmt: skip
-            rows.append((Topic.WHATSAPP_INBOUND, chat_key(business_id, body.customer_phone),
+            rows.append((Topic.WHATSAPP_INBOUND, chat_key(business_id, body.chat_with),
                          event.to_bytes()))  # fmt: skip
     for status in received.statuses:
         if (business_id := await business_of(status.phone_number_id)) is not None:
@@ -80,7 +81,7 @@ async def receive_whatsapp_webhook(
                 event_id=_stable_id("status", status.wamid, status.status), occurred_at=now,
                 business_id=business_id, correlation_id=correlation_id, body=status,
             )  # fmt: skip
-            rows.append((Topic.WHATSAPP_STATUS, chat_key(business_id, status.customer_phone),
+            rows.append((Topic.WHATSAPP_STATUS, chat_key(business_id, status.chat_with),
                          report.to_bytes()))  # fmt: skip
     for review in received.templates:
         for account in await accounts.by_waba_id(review.waba_id):
@@ -96,12 +97,12 @@ async def receive_whatsapp_webhook(
         if (business_id := await business_of(pref.phone_number_id)) is not None:
             body = pref.body
             changed = ContactOptOutChanged(
-                event_id=_stable_id("preference", str(business_id), body.customer_phone,
+                event_id=_stable_id("preference", str(business_id), body.chat_with,
                                     str(body.opted_out), body.at.isoformat()),
                 occurred_at=now, business_id=business_id, correlation_id=correlation_id,
                 body=body,
             )  # fmt: skip
-            rows.append((Topic.WHATSAPP_OUTBOUND, chat_key(business_id, body.customer_phone),
+            rows.append((Topic.WHATSAPP_OUTBOUND, chat_key(business_id, body.chat_with),
                          changed.to_bytes()))  # fmt: skip
     _log_left_alone(received)
     await outbox.publish(rows)

@@ -9,6 +9,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
+from sauda_contracts.identity import UserId
+from sauda_contracts.orders import Phone
 from sauda_contracts.whatsapp import (
     GraphError,
     InboundKind,
@@ -102,28 +106,72 @@ def graph_errors(raw: Any) -> tuple[GraphError, ...]:
 
 # --- who an item is about ---
 
+_PHONE: TypeAdapter[str] = TypeAdapter(Phone)
+_USER_ID: TypeAdapter[str] = TypeAdapter(UserId)
+
+
+def _valid(adapter: TypeAdapter[str], value: Any) -> str | None:
+    try:
+        return adapter.validate_python(text_of(value)) if text_of(value) else None
+    except ValidationError:
+        return None
+
 
 @dataclass(frozen=True, slots=True)
 class Party:
-    """The shopper an item is about, as far as the item and the value's `contacts[]` say."""
+    """The shopper an item is about, as the item and the value's `contacts[]` name them: a
+    phone, Meta's user id (username users may share no phone), or both."""
 
     phone: str | None
-    name: str | None
+    user_id: str | None
+    parent_user_id: str | None = None
+    username: str | None = None
+    name: str | None = None
+
+    def fields(self) -> dict[str, str | None]:
+        return {"customer_phone": self.phone, "customer_user_id": self.user_id,
+                "customer_parent_user_id": self.parent_user_id}  # fmt: skip
 
 
-def _contact_for(contacts: list[dict[str, Any]], phone: str | None) -> dict[str, Any]:
-    """The `contacts[]` entry of this phone; the only entry when the item names nobody."""
+def _contact_for(
+    contacts: list[dict[str, Any]], phone: str | None, user_id: str | None
+) -> dict[str, Any]:
+    """The `contacts[]` entry of this phone or user id; else the only entry, unless it names
+    someone else (a username user's message may carry neither `from` nor `from_user_id`, and a
+    receipt sent to a phone lists the recipient's user id only in `contacts[]`)."""
     for contact in contacts:
         if phone is not None and text_of(contact.get("wa_id")) == phone:
             return contact
-    return contacts[0] if len(contacts) == 1 and phone is None else {}
+        if user_id is not None and text_of(contact.get("user_id")) == user_id:
+            return contact
+    if len(contacts) != 1:
+        return {}
+    [only] = contacts
+    other_phone = phone is not None and text_of(only.get("wa_id")) not in (None, phone)
+    other_user = user_id is not None and text_of(only.get("user_id")) not in (None, user_id)
+    return {} if other_phone or other_user else only
 
 
-def party(contacts: list[dict[str, Any]], phone: Any) -> Party:
-    number = text_of(phone)
-    contact = _contact_for(contacts, number)
-    name = text_of(obj(contact.get("profile")).get("name"))
-    return Party(phone=number or text_of(contact.get("wa_id")), name=_cut(name, 200))
+def party(
+    contacts: list[dict[str, Any]], phone: Any, user_id: Any = None, parent_user_id: Any = None
+) -> Party:
+    """Who it is: the item's own ids first, the matching contact's for what the item lacks. An
+    id that is not a phone (or not a user id) is dropped when the other names the shopper; the
+    contract refuses an item left naming nobody."""
+    contact = _contact_for(contacts, text_of(phone), text_of(user_id))
+    profile = obj(contact.get("profile"))
+    number = _valid(_PHONE, phone) or _valid(_PHONE, contact.get("wa_id"))
+    user = _valid(_USER_ID, user_id) or _valid(_USER_ID, contact.get("user_id"))
+    if number is None and user is None and text_of(phone):
+        number = text_of(phone)  # the contract says why it is no phone
+    return Party(
+        phone=number,
+        user_id=user,
+        parent_user_id=_valid(_USER_ID, parent_user_id)
+        or _valid(_USER_ID, contact.get("parent_user_id")),
+        username=_cut(text_of(profile.get("username")), 100),
+        name=_cut(text_of(profile.get("name")), 200),
+    )
 
 
 # --- the items ---
@@ -159,10 +207,11 @@ def inbound(
     if isinstance(said, Ignored):
         return said
     kind, text, reply_id = said
-    who = party(contacts, msg.get("from"))
+    who = party(contacts, msg.get("from"), msg.get("from_user_id"), msg.get("from_parent_user_id"))
     return InboundMessageBody(
         phone_number_id=phone_number_id,
-        customer_phone=who.phone,
+        **who.fields(),
+        customer_username=who.username,
         wamid=required(msg.get("id"), "message id"),
         sent_at=when(msg.get("timestamp")),
         kind=kind,
@@ -182,10 +231,11 @@ def status(
         return Ignored(f"status:{reported}")
     if text_of(st.get("recipient_type")) == "group":
         return Ignored("status:group")  # Sauda messages shoppers, never groups
-    who = party(contacts, st.get("recipient_id"))
+    who = party(contacts, st.get("recipient_id"), st.get("recipient_user_id"),
+                st.get("parent_recipient_user_id"))  # fmt: skip
     return StatusReportBody(
         phone_number_id=phone_number_id,
-        customer_phone=who.phone,
+        **who.fields(),
         wamid=required(st.get("id"), "message id"),
         status=reported,
         at=when(st.get("timestamp")),
@@ -201,9 +251,10 @@ def preference(pref: dict[str, Any], contacts: list[dict[str, Any]]) -> OptOutBo
     value = (text_of(pref.get("value")) or "unknown").lower()
     if category != "marketing_messages" or value not in PREFERENCE_OPTED_OUT:
         return Ignored(f"user_preferences:{category}:{value}")
-    who = party(contacts, pref.get("wa_id"))
+    who = party(contacts, pref.get("wa_id"), pref.get("user_id"))
     return OptOutBody(
         customer_phone=who.phone,
+        customer_user_id=who.user_id,
         opted_out=PREFERENCE_OPTED_OUT[value],
         wamid=None,
         at=when(pref.get("timestamp")),
