@@ -6,9 +6,11 @@ business-scoped user id (BSUID, `US.13491208655302741918`), in webhooks (`from_u
 `chat_identity` is the one rule for keying a chat or a contact on either.
 """
 
-from typing import Annotated
+from typing import Annotated, ClassVar, Self
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
+
+from sauda_contracts.envelope import Additive
 
 # A BSUID is a country code, a dot and digits (`US.…`, `US.ENT.…` for a parent); read it a
 # little wider than that, but always with a letter, so a user id is never taken for a phone
@@ -49,3 +51,25 @@ def is_user_id(identity: str) -> bool:
 def identity_fields(identity: str) -> dict[str, str]:
     """A chat identity as the shopper fields of a body: `customer_phone` or `customer_user_id`."""
     return {"customer_user_id": identity} if is_user_id(identity) else {"customer_phone": identity}
+
+
+class Shopper(Additive):
+    """A body naming a shopper by phone (`customer_phone`), by Meta's user id
+    (`customer_user_id`), or both; at least one is required. The user-id fields came after v1
+    and are left out of the JSON while unset."""
+
+    ADDED: ClassVar[frozenset[str]] = frozenset(
+        {"customer_user_id", "customer_parent_user_id", "customer_username"}
+    )
+
+    @model_validator(mode="after")
+    def _names_the_shopper(self) -> Self:
+        self.chat_with  # noqa: B018  (raises when neither is given)
+        return self
+
+    @property
+    def chat_with(self) -> str:
+        """Who the chat is with: `chat_identity` of the phone and the user id."""
+        return chat_identity(
+            getattr(self, "customer_phone", None), getattr(self, "customer_user_id", None)
+        )

@@ -13,8 +13,8 @@ so a message that WhatsApp would refuse cannot even be asked for.
 
 Username users (Meta's business-scoped user ids, 2026). A shopper is named by phone, by Meta's
 user id, or both; a chat is keyed by `chat_identity` (the phone when there is one). The v1
-bodies below that name a shopper (inbound message, status report, send, opt-out, message
-snapshot) gained optional `customer_user_id` (and, where Meta gives them, the parent user id
+bodies below that name a shopper (`identity.Shopper`: inbound message, status report, send,
+opt-out, message snapshot) gained optional `customer_user_id` (and, where Meta gives them, the parent user id
 and the username); those are left out of the JSON while unset (`Additive`), so a phone
 shopper's record is byte for byte what it was. Their `customer_phone` became optional: a
 consumer-visible change, made on v1 rather than a `.v2` topic because every record that could
@@ -22,18 +22,19 @@ be written before still reads the same, the only new records without a phone are
 users (whom no older consumer could serve anyway), and all consumers of these internal topics
 are Sauda's own, upgraded with it. An older consumer sets such a record aside as a dead letter
 (re-drivable once upgraded) rather than misreading it. Each body still names someone: a phone
-or a user id is required.
+or a user id is required. (`OptOutBody.wamid` became nullable the same way: a preference set
+in WhatsApp itself comes with no message.)
 """
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, ClassVar, Literal, Self
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import Field, TypeAdapter, model_validator
 
 from sauda_contracts.envelope import Additive, Contract, Envelope
-from sauda_contracts.identity import UserId, Username, chat_identity
+from sauda_contracts.identity import Shopper, UserId, Username
 from sauda_contracts.orders import Phone
 
 
@@ -41,26 +42,6 @@ def chat_key(business_id: UUID, identity: str) -> bytes:
     """Kafka key of every WhatsApp topic: one chat always lands on one partition. `identity`
     is `chat_identity(phone, user_id)`."""
     return f"{business_id}:{identity}".encode()
-
-
-class _Shopper(Additive):
-    """A body naming a shopper by phone, by Meta's user id, or both (at least one)."""
-
-    ADDED: ClassVar[frozenset[str]] = frozenset(
-        {"customer_user_id", "customer_parent_user_id", "customer_username"}
-    )
-
-    @model_validator(mode="after")
-    def _names_the_shopper(self) -> Self:
-        self.chat_with  # noqa: B018  (raises when neither is given)
-        return self
-
-    @property
-    def chat_with(self) -> str:
-        """Who the chat is with: `chat_identity` of the phone and the user id."""
-        return chat_identity(
-            getattr(self, "customer_phone", None), getattr(self, "customer_user_id", None)
-        )
 
 
 _USER_ID = "Shopper's business-scoped user id at Meta (`user_id`), if Meta gave one."
@@ -78,7 +59,7 @@ class InboundKind(StrEnum):
     OTHER = "other"  # media, location, unsupported: kept in the log, not acted on
 
 
-class InboundMessageBody(_Shopper):
+class InboundMessageBody(Shopper):
     phone_number_id: str = Field(max_length=64, description="Business number that received it.")
     customer_phone: Phone | None = Field(
         default=None, description="Shopper's WhatsApp number (`from` / wa_id)." + _NO_PHONE
@@ -136,7 +117,7 @@ class GraphError(Contract):
     details: str | None = Field(default=None, max_length=2000, description="error_data.details.")
 
 
-class StatusReportBody(_Shopper):
+class StatusReportBody(Shopper):
     phone_number_id: str = Field(max_length=64, description="Business number that sent it.")
     customer_phone: Phone | None = Field(
         default=None, description="Recipient (Meta's `recipient_id`)." + _NO_PHONE
@@ -212,7 +193,7 @@ class OutboundKind(StrEnum):
     LIST = "list"
 
 
-class SendMessageBody(_Shopper):
+class SendMessageBody(Shopper):
     """A free-form message (inside the 24-hour window) for the notifier to send: to the phone
     when there is one, else to Meta's user id (Meta's `recipient`)."""
 
@@ -249,7 +230,7 @@ class SendWhatsAppMessage(Envelope):
     body: SendMessageBody
 
 
-class OptOutBody(_Shopper):
+class OptOutBody(Shopper):
     """A shopper wrote STOP (or START), or stopped (or resumed) marketing messages in WhatsApp
     itself (Meta's `user_preferences` webhook): reminders and marketing to them stop (or
     resume)."""
@@ -291,7 +272,7 @@ class StatusChange(Contract):
     error: GraphError | None = None
 
 
-class MessageRecordedBody(_Shopper):
+class MessageRecordedBody(Shopper):
     """The whole message as the notifier knows it now; a newer `revision` replaces an older."""
 
     message_id: UUID = Field(description="Notifier's id (also sent as biz_opaque_callback_data).")

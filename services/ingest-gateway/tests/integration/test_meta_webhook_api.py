@@ -5,14 +5,9 @@ what Sauda leaves alone."""
 
 import hashlib
 import hmac
-import json
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager
 from typing import Any
-from uuid import uuid4
 
 import asyncpg
-import httpx
 import pytest
 from structlog.testing import capture_logs
 
@@ -20,94 +15,13 @@ from sauda_contracts import Topic
 from sauda_contracts.whatsapp import (
     ContactOptOutChanged,
     InboundKind,
-    InboundMessageReceived,
     MessageStatusReported,
     TemplateStatusChanged,
-    parse_outbound_command,
-    parse_status_event,
 )
 from sauda_gateway.domain import Business
-from sauda_gateway.merchant.accounts import WhatsAppAccounts
-from sauda_runtime.secrets import SecretBox
 from sauda_runtime.testing import outbox_rows
 
-APP_SECRET = "meta-app-secret-under-test"
-SHOPPER = "972987654321"
-
-
-class Meta:
-    """Meta's side of the webhook: signs what it posts with the app secret, as Meta does."""
-
-    def __init__(self, http: httpx.AsyncClient, number: str, waba: str) -> None:
-        self.http, self.number, self.waba = http, number, waba
-
-    def value(self, **fields: Any) -> dict[str, Any]:
-        metadata = {"display_phone_number": "15550783881", "phone_number_id": self.number}
-        return {"messaging_product": "whatsapp", "metadata": metadata, **fields}
-
-    def envelope(self, *changes: tuple[str, dict[str, Any]], **entry: Any) -> dict[str, Any]:
-        return {"object": "whatsapp_business_account", "entry": [{
-            "id": self.waba, **entry,
-            "changes": [{"value": value, "field": field} for field, value in changes],
-        }]}  # fmt: skip
-
-    async def post(self, payload: dict[str, Any], *, secret: str = APP_SECRET) -> httpx.Response:
-        # Meta writes non-ASCII as \\u escapes and signs those bytes.
-        raw = json.dumps(payload, ensure_ascii=True).encode()
-        signature = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
-        return await self.http.post("/webhooks/whatsapp", content=raw, headers={
-            "Content-Type": "application/json", "X-Hub-Signature-256": signature})  # fmt: skip
-
-    async def delivers(self, payload: dict[str, Any]) -> None:
-        answer = await self.post(payload)
-        assert answer.status_code == 200, answer.text
-
-    async def messages(self, *items: dict[str, Any], contacts: list[Any] | None = None) -> None:
-        contacts = [contact()] if contacts is None else contacts
-        await self.delivers(self.envelope(("messages", self.value(contacts=contacts,
-                                                                  messages=list(items)))))  # fmt: skip
-
-    async def statuses(self, *items: dict[str, Any], **value: Any) -> None:
-        await self.delivers(self.envelope(("messages", self.value(statuses=list(items), **value))))
-
-
-def contact(wa_id: Any = SHOPPER, name: str = "Test Name") -> dict[str, Any]:
-    return {"profile": {"name": name}, "wa_id": wa_id}
-
-
-@pytest.fixture
-async def meta(
-    pool: asyncpg.Pool,
-    business: tuple[Business, str],
-    box: SecretBox,
-    api: Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]],
-) -> AsyncIterator[Meta]:
-    number, waba = f"pn{uuid4().hex[:12]}", f"waba{uuid4().hex[:12]}"
-    await WhatsAppAccounts(pool).connect(
-        business[0].business_id, phone_number_id=number, waba_id=waba, access_token="token",
-        box=box, graph_url="https://graph.invalid", api_version="v21.0",
-        display_phone_number="15550783881", admin_phone=None, language="en", sandbox=False,
-    )  # fmt: skip
-    async with api(whatsapp_app_secret=APP_SECRET) as http:
-        yield Meta(http, number, waba)
-
-
-async def records(pool: asyncpg.Pool, topic: str) -> list[tuple[bytes, Any]]:
-    parse = {
-        Topic.WHATSAPP_INBOUND: InboundMessageReceived.model_validate_json,
-        Topic.WHATSAPP_STATUS: parse_status_event,
-        Topic.WHATSAPP_OUTBOUND: parse_outbound_command,
-    }[Topic(topic)]
-    return [(bytes(r["key"]), parse(bytes(r["value"]))) for r in await outbox_rows(pool, topic)]
-
-
-async def inbound(pool: asyncpg.Pool) -> list[InboundMessageReceived]:
-    return [r for _, r in await records(pool, Topic.WHATSAPP_INBOUND)]
-
-
-def chat(business: tuple[Business, str], who: str = SHOPPER) -> bytes:
-    return f"{business[0].business_id}:{who}".encode()
-
+from .meta_webhooks import APP_SECRET, SHOPPER, Meta, chat, contact, inbound, records
 
 # --- inbound messages -------------------------------------------------------------------------
 
@@ -473,107 +387,3 @@ async def test_shapes_sauda_cannot_use_are_still_acknowledged(
     answer = await meta.post(payload)
     assert answer.status_code == 200, answer.text
     assert await outbox_rows(pool) == []
-
-
-# --- username users (Meta's business-scoped user ids) -----------------------------------------
-
-USER = "US.13491208655302741918"
-PARENT = "US.ENT.506847293015824"
-PHONE = "16315551181"
-
-
-def bsuid_contact(*, phone: bool, username: bool, parent: bool) -> dict[str, Any]:
-    profile = {"name": "test user name", **({"username": "@testusername"} if username else {})}
-    return {"profile": profile, **({"wa_id": PHONE} if phone else {}), "user_id": USER,
-            **({"parent_user_id": PARENT} if parent else {})}  # fmt: skip
-
-
-@pytest.mark.parametrize("parent", [True, False], ids=["parent", "no-parent"])
-@pytest.mark.parametrize(
-    ("phone", "username"),
-    [(True, False), (False, True), (True, True)],
-    ids=["with-phone", "with-username", "with-phone-and-username"],
-)
-async def test_messages_name_their_shopper_by_phone_or_by_user_id(
-    meta: Meta, pool: asyncpg.Pool, business: tuple[Business, str],
-    phone: bool, username: bool, parent: bool,
-) -> None:  # fmt: skip
-    message = {"id": "ABGGFlA5Fpa", "timestamp": "1504902988", **({"from": PHONE} if phone else {}),
-               "from_user_id": USER, **({"from_parent_user_id": PARENT} if parent else {}),
-               "type": "text", "text": {"body": "this is a text message"}}  # fmt: skip
-    await meta.messages(message, contacts=[bsuid_contact(phone=phone, username=username,
-                                                         parent=parent)])  # fmt: skip
-    [(key, record)] = await records(pool, Topic.WHATSAPP_INBOUND)
-    body = record.body
-    assert (body.customer_phone, body.customer_user_id) == (PHONE if phone else None, USER)
-    assert body.customer_parent_user_id == (PARENT if parent else None)
-    assert body.customer_username == ("@testusername" if username else None)
-    assert body.profile_name == "test user name" and body.text == "this is a text message"
-    assert key == chat(business, PHONE if phone else USER)  # the phone keys the chat if given
-
-
-async def test_a_message_with_no_sender_is_the_only_contacts(
-    meta: Meta, pool: asyncpg.Pool, business: tuple[Business, str]
-) -> None:
-    await meta.messages(
-        {"id": "wamid.ID", "timestamp": "1669233778", "type": "text", "text": {"body": "BODY"}},
-        contacts=[{"profile": {"name": "NAME"}, "user_id": "BSUID_123"}],
-    )
-    [(key, record)] = await records(pool, Topic.WHATSAPP_INBOUND)
-    assert (record.body.customer_phone, record.body.customer_user_id) == (None, "BSUID_123")
-    assert key == chat(business, "BSUID_123") and record.body.profile_name == "NAME"
-
-
-async def test_v25_receipts_carry_the_recipients_user_id(
-    meta: Meta, pool: asyncpg.Pool, business: tuple[Business, str]
-) -> None:
-    conversation = {"id": "CONVERSATION_ID", "expiration_timestamp": "1504903988",
-                    "origin": {"type": "marketing"}}  # fmt: skip
-    pricing = {"billable": True, "pricing_model": "PMP", "type": "regular", "category": "marketing"}
-    v25 = {"id": "ABGGFlA5Fpa", "timestamp": "1504902988", "recipient_id": PHONE,
-           "recipient_user_id": USER, "parent_recipient_user_id": "US.11815799212886844830"}  # fmt: skip
-    contacts = [{"profile": {"name": "test user name", "username": "@testusername"},
-                 "wa_id": PHONE, "user_id": USER, "parent_user_id": "US.11815799212886844830"}]  # fmt: skip
-    await meta.statuses({**v25, "status": "sent", "conversation": conversation, "pricing": pricing},
-                        contacts=contacts)  # fmt: skip
-    await meta.statuses({**v25, "status": "delivered", "conversation": conversation},
-                        contacts=contacts)  # fmt: skip
-    await meta.statuses({**v25, "status": "read"}, contacts=contacts)
-    queued = await records(pool, Topic.WHATSAPP_STATUS)
-    assert [(k, r.body.status, r.body.customer_phone, r.body.customer_user_id) for k, r in queued] == [
-        (chat(business, PHONE), s, PHONE, USER) for s in ("sent", "delivered", "read")]  # fmt: skip
-    assert queued[0][1].body.customer_parent_user_id == "US.11815799212886844830"
-
-
-@pytest.mark.parametrize("phone", [True, False], ids=["with-phone", "with-username"])
-@pytest.mark.parametrize("to", ["phone", "bsuid"], ids=["sent-to-phone", "sent-to-bsuid"])
-async def test_a_receipt_names_its_recipient_whichever_way_it_was_sent(
-    meta: Meta, pool: asyncpg.Pool, business: tuple[Business, str], phone: bool, to: str
-) -> None:
-    recipient = {"recipient_id": PHONE} if to == "phone" else {"recipient_user_id": USER}
-    await meta.statuses(
-        {"id": "ABGGFlA5Fpa", "status": "sent", "timestamp": "1504902988", **recipient,
-         "parent_recipient_user_id": PARENT,
-         "pricing": {"billable": True, "pricing_model": "PMP", "type": "regular", "category": "marketing"}},
-        contacts=[bsuid_contact(phone=phone, username=not phone, parent=True)],
-    )  # fmt: skip
-    [(key, record)] = await records(pool, Topic.WHATSAPP_STATUS)
-    body = record.body
-    expected_phone = PHONE if phone or to == "phone" else None
-    assert (body.customer_phone, body.customer_user_id) == (expected_phone, USER)
-    assert body.customer_parent_user_id == PARENT
-    assert key == chat(business, expected_phone or USER)
-
-
-async def test_a_username_users_marketing_stop_is_their_opt_out(
-    meta: Meta, pool: asyncpg.Pool, business: tuple[Business, str]
-) -> None:
-    pref = {"user_id": USER, "detail": "User requested to stop marketing messages",
-            "category": "marketing_messages", "value": "stop", "timestamp": 1731705721}  # fmt: skip
-    contacts = [bsuid_contact(phone=False, username=True, parent=False)]
-    value = meta.value(contacts=contacts, user_preferences=[pref])
-    await meta.delivers(meta.envelope(("user_preferences", value)))
-    [(key, record)] = await records(pool, Topic.WHATSAPP_OUTBOUND)
-    assert key == chat(business, USER)
-    assert (record.body.customer_phone, record.body.customer_user_id, record.body.opted_out) == (
-        None, USER, True)  # fmt: skip
