@@ -37,29 +37,26 @@ export SANDBOX_STATE_FILE=${SANDBOX_STATE_FILE:-$STATE/sandbox.json}
 export WEBHOOKS_ALLOW_PRIVATE_URLS=${WEBHOOKS_ALLOW_PRIVATE_URLS:-true}
 # Development over plain http: the dashboard's session cookie cannot be Secure.
 export GATEWAY_COOKIE_SECURE=${GATEWAY_COOKIE_SECURE:-false}
-pids=()
+# The services run under supervisord (`sauda services run`): one that exits is started again,
+# with back-off when it keeps dying; `sauda services ctl` shows and restarts them.
+supervisor=
 stop_services() {
   echo; echo "stopping services (Kafka and Postgres keep running; 'make stop' stops them)"
-  kill "${pids[@]}" 2>/dev/null || true
-  wait 2>/dev/null || true
+  [[ -n $supervisor ]] && kill "$supervisor" 2>/dev/null && wait "$supervisor" 2>/dev/null
+  kill $(jobs -p) 2>/dev/null
+  true
 }
 trap stop_services EXIT
 trap 'exit 0' INT TERM
-
-start() {  # name module [readiness url]
-  uv run --frozen python -m "$2" >>"$LOGS/$1.log" 2>&1 &
-  pids+=($!)
-}
-start whatsapp-sandbox sauda_sandbox
-start order-ledger sauda_ledger
-start ingest-gateway sauda_gateway
-start notifier sauda_notifier
-start conversation sauda_conversation
-start webhook-dispatcher sauda_webhooks
+: >"$LOGS/supervisord.log"
+"$REPO/.venv/bin/python" -m sauda_cli services run --state "$STATE" --logs "$LOGS" \
+  >>"$LOGS/supervisord.out" 2>&1 &
+supervisor=$!
 
 wait_ready() {
   local deadline=$((SECONDS + 90))
   until curl -sf "$1" >/dev/null; do
+    kill -0 "$supervisor" 2>/dev/null || { echo "supervisord exited; see $LOGS/supervisord.out" >&2; cat "$LOGS/supervisord.out" >&2; exit 1; }
     ((SECONDS < deadline)) || { echo "$2 did not become ready; see $LOGS/$2.log" >&2; tail -n 30 "$LOGS/$2.log" >&2; exit 1; }
     sleep 0.3
   done
@@ -146,8 +143,14 @@ cat <<EOF
   "مجھے چائے چاہیے", "मुझे चाय चाहिए"), pick a product and a quantity, Checkout, Confirm;
   then: curl -s "localhost:$GATEWAY_PORT/api/v1/orders?source=whatsapp" -H "X-API-Key: \$KEY"
 
+  The services run under supervisord: one that exits is started again (with back-off when it
+  keeps failing) and the exit is shown below. uv run sauda services ctl [status | restart NAME]
   Ctrl-C stops the services.
+
 EOF
-wait -n "${pids[@]}"
-echo "a service exited; see $LOGS/" >&2
+# Show what the supervisor does from here on: exits, restarts, give-ups.
+tail -n 0 -F "$LOGS/supervisord.log" 2>/dev/null \
+  | grep --line-buffered -E "exited:|spawned:|gave up:|FATAL" &
+wait "$supervisor"
+echo "supervisord exited; see $LOGS/supervisord.log" >&2
 exit 1

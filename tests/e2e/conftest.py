@@ -126,6 +126,7 @@ class Stack:
             WHATSAPP_APP_SECRET=APP_SECRET,
             WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN,
             SANDBOX_URL=self.sandbox_url,
+            WHATSAPP_GRAPH_URL=self.sandbox_url,  # numbers connected through the API
             WEBHOOKS_ALLOW_PRIVATE_URLS="true",  # the tests' receivers listen on loopback
             GATEWAY_COOKIE_SECURE="false",  # the dashboard tests' browser talks plain http
             GATEWAY_PUBLIC_URL=self.gateway_url,  # invite links open this stack's dashboard

@@ -18,7 +18,7 @@ PAGES = {"orders": ("/orders", "order-row"), "order-detail": (None, "detail-numb
          "notifications": ("/notifications", "notice"), "products": ("/products", "product"),
          "analytics": ("/analytics", "analytics-cards"), "profile": ("/profile", "password-form")}  # fmt: skip
 SETTINGS = {"keys": "settings-tab-keys", "webhooks": "webhook-row", "plan": "settings-tab-plan",
-            "users": "invite-email"}  # fmt: skip
+            "users": "invite-email", "whatsapp": "template-row"}  # fmt: skip
 PAGES |= {f"settings-{tab}": (f"/settings/{tab}", shown) for tab, shown in SETTINGS.items()}
 
 

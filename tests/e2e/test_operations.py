@@ -1,6 +1,7 @@
 """What operators rely on: the replayable topic, rebuilding the view, correlation ids, the CLI."""
 
 import asyncio
+import json
 import os
 import sys
 import uuid
@@ -143,3 +144,25 @@ async def test_the_ledger_being_down_still_accepts_orders(
     await wait_for(
         placed, timeout=60, what="the queued order to be placed after the ledger restarted"
     )
+
+
+async def test_the_doctor_finds_a_running_installation_healthy(stack) -> None:
+    """`sauda doctor` pointed at the stack: every check passes, exit status 0."""
+    ports = {
+        "SANDBOX_PORT": stack.sandbox, "LEDGER_HEALTH_PORT": stack.ledger,
+        "GATEWAY_PORT": stack.gateway, "NOTIFIER_HEALTH_PORT": stack.notifier,
+        "CONVERSATION_HEALTH_PORT": stack.conversation, "WEBHOOKS_HEALTH_PORT": stack.dispatcher,
+    }  # fmt: skip
+    env = os.environ | {var: httpx.URL(svc.ready_url).port for var, svc in ports.items()}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "sauda_cli", "doctor", "--json",
+        env={k: str(v) for k, v in env.items()}, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await proc.communicate()
+    answer = json.loads(out)
+    assert [c for c in answer["checks"] if not c["ok"]] == [], err.decode()
+    assert answer["healthy"] is True and proc.returncode == 0
+    names = {c["name"] for c in answer["checks"]}
+    assert {"postgres", "kafka", "migrations notifier", "service ingest-gateway",
+            "topic orders.events.v1", "secret SAUDA_SECRET_KEY"} <= names  # fmt: skip

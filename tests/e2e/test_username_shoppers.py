@@ -291,3 +291,88 @@ async def test_a_username_users_marketing_stop_in_whatsapp_holds_back_the_cod_re
     assert notice["order_number"] == "WA-000001"
     assert not [s for s in shopper.to_me() if s.get("type") == "template"
                 and s["template"]["name"].startswith("sauda_cod_reminder")]  # fmt: skip
+
+
+# --- through the sandbox, which models username-only shoppers as Meta does -------------------
+
+
+async def test_a_username_only_shopper_of_the_sandbox_orders_and_confirms_in_the_chat(
+    make_business: Callable[..., Awaitable[dict[str, str]]],
+    client: httpx.AsyncClient,
+    sandbox: httpx.AsyncClient,
+    wait_for: Callable[..., Awaitable[Any]],
+) -> None:
+    business = await make_business(whatsapp=True)
+    headers, number = {"X-API-Key": business["api_key"]}, business["whatsapp_phone_number_id"]
+    for product in CATALOG:
+        added = await client.post("/api/v1/products", json={"currency": "PKR", **product},
+                                  headers=headers)  # fmt: skip
+        assert added.status_code == 201, added.text
+    made = await sandbox.post(f"/sandbox/{number}/shoppers",
+                              json={"username": f"ayesha{uuid.uuid4().hex[:6]}", "name": "Ayesha"})  # fmt: skip
+    assert made.status_code == 201, made.text
+    shopper = made.json()
+    assert shopper["phone"] is None
+    user_id, chat_url = shopper["user_id"], f"/sandbox/{number}/chats/{shopper['user_id']}"
+    seen = 0
+
+    async def bot_says(count: int = 1) -> list[dict[str, Any]]:
+        nonlocal seen
+
+        async def arrived() -> list[dict[str, Any]] | None:
+            got = await sandbox.get(chat_url)
+            assert got.status_code == 200, got.text
+            new = [m for m in got.json()["messages"] if m["direction"] == "to_shopper"][seen:]
+            return new[:count] if len(new) >= count else None
+
+        replies: list[dict[str, Any]] = await wait_for(arrived, timeout=45, what="the bot's reply")
+        seen += count
+        return replies
+
+    async def shopper_sends(said: dict[str, str], replies: int = 1) -> list[dict[str, Any]]:
+        sent = await sandbox.post(chat_url, json=said)
+        assert sent.status_code == 201, sent.text
+        return await bot_says(replies)
+
+    [products] = await shopper_sends({"text": "I want to order milk"})
+    [row] = [
+        r for s in products["list"]["sections"] for r in s["rows"] if r["title"] == "Olpers Milk 1L"
+    ]
+    [quantities] = await shopper_sends({"list_row_id": row["id"]})
+    [three] = [r for s in quantities["list"]["sections"] for r in s["rows"] if r["title"] == "3"]
+    [more] = await shopper_sends({"list_row_id": three["id"]})
+    [checkout] = [b for b in more["buttons"] if b["title"] == "Checkout"]
+    [summary] = await shopper_sends({"button_id": checkout["id"]})
+    [confirm] = [b for b in summary["buttons"] if b["title"] == "Confirm"]
+    answers = await shopper_sends({"button_id": confirm["id"]}, replies=2)
+    [cod] = [m for m in answers if m["template"]]
+    assert cod["template"]["name"] == "sauda_cod_confirmation" and "PKR 990" in cod["text"]
+
+    async def listed() -> dict[str, Any] | None:
+        got = await client.get("/api/v1/orders", params={"source": "whatsapp"}, headers=headers)
+        orders = got.json()["orders"]
+        return orders[0] if orders else None
+
+    order = await wait_for(listed, timeout=45, what="the chat order in the merchant's list")
+    [yes] = [b for b in cod["buttons"] if b["title"] == "Confirm"]
+    tapped = await sandbox.post(chat_url, json={"button_id": yes["id"]})
+    assert tapped.status_code == 201, tapped.text
+
+    async def confirmed() -> dict[str, Any] | None:
+        got = (await client.get(f"/api/v1/orders/{order['order_id']}", headers=headers)).json()
+        return got if got["status"] == "confirmed" else None
+
+    detail = await wait_for(confirmed, timeout=45, what="the order confirmed by the COD tap")
+    assert (detail["customer"]["phone"], detail["customer"]["whatsapp_user_id"]) == (None, user_id)
+    assert detail["history"][-1]["actor"] == "customer"
+    [thanks] = [m for m in await bot_says() if m["template"]]
+    assert thanks["template"]["name"] == "sauda_order_confirmed"
+
+    async def cod_read() -> dict[str, Any] | None:
+        await sandbox.get(chat_url)  # the shopper looks: the sandbox reports `read`
+        got = await client.get(f"/api/v1/orders/{order['order_id']}/messages", headers=headers)
+        message = next(m for m in got.json()["messages"] if m["purpose"] == "cod_confirmation")
+        return message if message["status"] == "read" else None
+
+    read = await wait_for(cod_read, timeout=45, what="the sandbox's receipts naming the user id")
+    assert read["customer_phone"] == user_id

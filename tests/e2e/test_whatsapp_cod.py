@@ -178,9 +178,17 @@ async def test_unapproved_template_status_still_changes_with_a_notice_and_no_mes
     await asyncio.sleep(1.0)  # the review result travels sandbox → gateway → notifier
     await shop.move(order, "confirmed", "shipped")
 
-    [notice] = await shop.notices(kind="template_not_approved")
-    assert notice["order_id"] == order["order_id"]
+    async def about_the_order() -> list[dict[str, Any]] | None:
+        found = (await shop.get("/api/v1/notices", kind="template_not_approved"))["notices"]
+        return [n for n in found if n["order_id"] == order["order_id"]] or None
+
+    [notice] = await shop.wait_for(about_the_order, timeout=45, what="the order's notice")
     assert notice["details"]["template"] == "sauda_order_shipped"
+    # The review itself was told once, about the template and no order.
+    found = (await shop.get("/api/v1/notices", kind="template_not_approved"))["notices"]
+    reviewed = [n for n in found if n["order_id"] is None]
+    assert [(n["details"]["template"], n["details"]["template_status"]) for n in reviewed] == [
+        ("sauda_order_shipped", "REJECTED")]  # fmt: skip
     detail = await shop.get(f"/api/v1/orders/{order['order_id']}")
     assert detail["status"] == "shipped"
     assert "template_not_approved" in [n["kind"] for n in detail["notices"]]

@@ -17,9 +17,17 @@ from sauda_contracts import (
     parse_order_event,
 )
 from sauda_contracts.api import IngestRequest
+from sauda_contracts.message_templates import (
+    TemplateRecorded,
+    TemplateRecordedBody,
+    TemplateStatus,
+    template_key,
+)
 from sauda_contracts.orders import ChangeOrderStatus, OrderConfirmed
+from sauda_contracts.registry import TOPIC_RECORDS
 from sauda_contracts.schemas import MODELS, write_schemas
 from sauda_contracts.testing import seed_ingest_body
+from sauda_contracts.whatsapp import parse_notifier_event
 
 SEED = seed_ingest_body()
 
@@ -122,3 +130,21 @@ def test_schemas_are_written_for_every_model(tmp_path: Path) -> None:
     schema = json.loads((tmp_path / "IngestRequest.schema.json").read_text())
     assert "idempotency_key" in schema["properties"]
     assert schema["properties"]["idempotency_key"]["description"]
+
+
+def test_a_template_snapshot_travels_on_the_notifier_topic_and_round_trips() -> None:
+    business_id = uuid4()
+    recorded = TemplateRecorded(
+        event_id=uuid4(), occurred_at=datetime.now(UTC), business_id=business_id,
+        correlation_id="template-sync",
+        body=TemplateRecordedBody(
+            waba_id="1029384756", name="sauda_order_shipped", language="ur",
+            status=TemplateStatus.REJECTED, category="UTILITY", template_id="77",
+            rejected_reason="INVALID_FORMAT", revision=3, recorded_at=datetime.now(UTC),
+        ),
+    )  # fmt: skip
+    assert TemplateRecorded in TOPIC_RECORDS[Topic.NOTIFIER_EVENTS]
+    assert parse_notifier_event(recorded.to_bytes()) == recorded
+    assert template_key(business_id) == str(business_id).encode()
+    with pytest.raises(ValidationError):  # a status Meta does not have is no status
+        TemplateRecordedBody.model_validate({**recorded.body.model_dump(), "status": "MAYBE"})

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import asyncpg
 import pytest
@@ -94,10 +94,10 @@ def test_refusals_name_what_was_wrong_and_change_nothing(env) -> None:
 
 
 def test_connecting_a_number_without_the_secret_key_is_refused_before_anything_is_stored(
-    env,
+    env, tmp_path
 ) -> None:
     business = json.loads(sauda(env, "business", "create", "--name", "D").stdout)["business_id"]
-    keyless = env | {"SAUDA_SECRET_KEY": ""}
+    keyless = env | {"SAUDA_SECRET_KEY": "", "SAUDA_STATE_DIR": str(tmp_path)}  # no make run
     refused = sauda(keyless, "business", "connect-whatsapp", business, "--phone-number-id", "1",
                     "--waba-id", "2", "--access-token", "t")  # fmt: skip
     assert refused.returncode == 2
@@ -201,3 +201,33 @@ def test_an_invite_is_printed_with_its_link_and_listed_beside_the_users(env) -> 
     assert not_an_email.returncode == 2 and "--email" in not_an_email.stderr
     nobody = sauda(env, "user", "list", "--business", str(uuid4()))
     assert nobody.returncode == 2 and "no such business" in nobody.stderr
+
+
+def test_a_second_shell_uses_the_secret_key_make_run_keeps_in_its_state_folder(
+    env, tmp_path
+) -> None:
+    """`make run` exports SAUDA_SECRET_KEY to its services only; the README's `sauda business
+    create … --whatsapp sandbox` from another shell finds the key in .state and says so."""
+    key = Fernet.generate_key().decode()
+    (tmp_path / "secret.key").write_text(key + "\n")
+    second_shell = env | {"SAUDA_SECRET_KEY": "", "SAUDA_STATE_DIR": str(tmp_path)}
+    business = json.loads(sauda(env, "business", "create", "--name", "E").stdout)["business_id"]
+
+    connected = sauda(second_shell, "business", "connect-whatsapp", business,
+                      "--phone-number-id", "7", "--waba-id", "8", "--access-token", "tok-1")  # fmt: skip
+    assert connected.returncode == 0, connected.stderr
+    said = " ".join(connected.stderr.split())
+    assert f"read from make run's development secrets in {tmp_path}: SAUDA_SECRET_KEY" in said
+
+    async def sealed_token() -> bytes:
+        conn = await asyncpg.connect(env["DATABASE_URL"])
+        try:
+            return await conn.fetchval(
+                f'SELECT access_token_enc FROM "{env["GATEWAY_DB_SCHEMA"]}".whatsapp_accounts '
+                "WHERE business_id = $1",
+                UUID(business),
+            )
+        finally:
+            await conn.close()
+
+    assert Fernet(key.encode()).decrypt(asyncio.run(sealed_token())) == b"tok-1"

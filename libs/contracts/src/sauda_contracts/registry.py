@@ -13,7 +13,11 @@ from sauda_contracts import (
     carts,
     catalog,
     message_log,
+    message_templates,
+    messaging,
     orders,
+    sends,
+    wabotick,
     webhooks,
     whatsapp,
 )
@@ -47,7 +51,11 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
     Topic.WHATSAPP_INBOUND: (whatsapp.InboundMessageReceived,),
     Topic.WHATSAPP_STATUS: (whatsapp.MessageStatusReported, whatsapp.TemplateStatusChanged),
     Topic.WHATSAPP_OUTBOUND: (whatsapp.SendWhatsAppMessage, whatsapp.ContactOptOutChanged),
-    Topic.NOTIFIER_EVENTS: (whatsapp.MessageRecorded, whatsapp.NoticeRaised),
+    Topic.NOTIFIER_EVENTS: (
+        whatsapp.MessageRecorded,
+        whatsapp.NoticeRaised,
+        message_templates.TemplateRecorded,
+    ),
     Topic.NOTIFIER_DLQ: (whatsapp.DeadLetter,),
     Topic.WEBHOOKS_COMMANDS: (webhooks.SendTestWebhook, webhooks.RedeliverWebhook),
     Topic.WEBHOOKS_EVENTS: (webhooks.DeliveryRecorded, webhooks.EndpointDeactivated),
@@ -87,6 +95,7 @@ def _models_of(module: ModuleType) -> list[type[BaseModel]]:
 BODY_MODULES = (
     api,
     message_log,
+    message_templates,
     accounts,
     analytics,
     catalog,
@@ -95,6 +104,9 @@ BODY_MODULES = (
     orders,
     webhooks,
     whatsapp,
+    sends,
+    messaging,
+    wabotick,
 )
 
 

@@ -60,8 +60,15 @@ TOPICS: tuple[TopicSpec, ...] = (
         _WEEK,
         "business id + chat (phone, or Meta's user id)",
     ),
-    # The notifier's message log and notices: the gateway's message view is rebuilt from it.
-    *_specs((Topic.NOTIFIER_EVENTS,), 12, _FOREVER, "business id + chat (phone, or user id)"),
+    # The notifier's message log, notices and templates: the gateway's message view is rebuilt
+    # from it. A business-wide record (a template, a notice about no one chat) is keyed by the
+    # business id alone.
+    *_specs(
+        (Topic.NOTIFIER_EVENTS,),
+        12,
+        _FOREVER,
+        "business id + chat (phone, or user id), or business id",
+    ),
     *_specs(
         (Topic.NOTIFIER_RETRY_5S, Topic.NOTIFIER_RETRY_30S, Topic.NOTIFIER_RETRY_120S),
         6,

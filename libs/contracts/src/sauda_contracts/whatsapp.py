@@ -4,9 +4,11 @@ Topics (key = business id + the chat's identity, so one chat is handled in order
 - `whatsapp.inbound.v1`: a shopper's message or tap, as the gateway received it from Meta.
 - `whatsapp.status.v1`: Meta's receipts for messages we sent (sent, delivered, read, failed),
   and template review results.
-- `whatsapp.outbound.v1`: what the conversation service asks of the notifier: a free-form
-  message to send, or a shopper's opt-out (STOP) or opt-in (START).
-- `notifier.events.v1`: the notifier's message log (one snapshot per change) and its notices.
+- `whatsapp.outbound.v1`: what the conversation service and the merchant's messaging API ask
+  of the notifier: a message to send (free-form, template or media), or a shopper's opt-out
+  (STOP) or opt-in (START).
+- `notifier.events.v1`: the notifier's message log (one snapshot per change), its notices and
+  each template's review state (`message_templates.TemplateRecorded`).
 
 Meta's own limits (3 reply buttons, 10 list rows, title lengths) are part of these contracts,
 so a message that WhatsApp would refuse cannot even be asked for.
@@ -35,7 +37,9 @@ from pydantic import Field, TypeAdapter, model_validator
 
 from sauda_contracts.envelope import Additive, Contract, Envelope
 from sauda_contracts.identity import Shopper, UserId, Username
+from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.orders import Phone
+from sauda_contracts.sends import MediaToSend, TemplateToSend, shape_problem
 
 
 def chat_key(business_id: UUID, identity: str) -> bytes:
@@ -191,11 +195,14 @@ class OutboundKind(StrEnum):
     TEXT = "text"
     BUTTONS = "buttons"
     LIST = "list"
+    TEMPLATE = "template"  # a template (`template`): the one kind sent outside the window
+    MEDIA = "media"  # an image, document, audio, video or sticker (`media`)
 
 
 class SendMessageBody(Shopper):
-    """A free-form message (inside the 24-hour window) for the notifier to send: to the phone
-    when there is one, else to Meta's user id (Meta's `recipient`)."""
+    """A message for the notifier to send: free-form (inside the 24-hour window), a template,
+    or a media file; to the phone when there is one, else to Meta's user id (Meta's
+    `recipient`)."""
 
     message_key: str = Field(
         max_length=200,
@@ -204,22 +211,39 @@ class SendMessageBody(Shopper):
     customer_phone: Phone | None = Field(default=None, description="Recipient." + _NO_PHONE)
     customer_user_id: UserId | None = Field(default=None, description=_USER_ID)
     kind: OutboundKind
-    text: str = Field(min_length=1, max_length=1024, description="Body text.")
+    text: str = Field(
+        default="",
+        max_length=4096,
+        description="Body text (text: ≤ 4096; buttons and lists: 1–1024); empty for templates "
+        "and media.",
+    )
     header: str | None = Field(default=None, max_length=60, description="Header (buttons/list).")
     footer: str | None = Field(default=None, max_length=60, description="Footer (buttons/list).")
     buttons: tuple[ReplyButton, ...] = Field(default=(), max_length=3, description="1–3 buttons.")
     menu: ListMenu | None = Field(default=None, description="The list, for kind `list`.")
     order_id: UUID | None = Field(default=None, description="Order this message is about, if any.")
     reply_to: str | None = Field(default=None, max_length=256, description="wamid to quote.")
+    header_media: MediaToSend | None = Field(
+        default=None, description="An image, video or document heading a buttons message."
+    )
+    template: TemplateToSend | None = Field(default=None, description="For kind `template`.")
+    media: MediaToSend | None = Field(default=None, description="For kind `media`.")
+    preview_url: bool = Field(default=False, description="Show a link's preview (text only).")
+    merchant: bool = Field(
+        default=False,
+        description="Sent by the merchant through the messaging API (purpose `merchant`), not "
+        "by the chat ordering.",
+    )
 
     @model_validator(mode="after")
     def _shape_matches_kind(self) -> "SendMessageBody":
-        if self.kind is OutboundKind.BUTTONS and not self.buttons:
-            raise ValueError("a buttons message needs 1 to 3 buttons")
-        if self.kind is OutboundKind.LIST and self.menu is None:
-            raise ValueError("a list message needs a menu")
-        if self.kind is OutboundKind.TEXT and (self.buttons or self.menu):
-            raise ValueError("a text message has no buttons or menu")
+        problem = shape_problem(
+            self.kind.value, text=self.text, header=self.header, footer=self.footer,
+            buttons=len(self.buttons), menu=self.menu is not None,
+            header_media=self.header_media, template=self.template, media=self.media,
+        )  # fmt: skip
+        if problem is not None:
+            raise ValueError(f"{problem[0]}: {problem[1]}")
         if len({b.title for b in self.buttons}) != len(self.buttons):
             raise ValueError("button titles must be unique")
         return self
@@ -264,6 +288,7 @@ class MessagePurpose(StrEnum):
     ORDER_RETURNED = "order_returned"
     ADMIN_NEW_ORDER = "admin_new_order"
     CHAT = "chat"  # a free-form message asked for on whatsapp.outbound.v1
+    MERCHANT = "merchant"  # the merchant's own send through the messaging API
 
 
 class StatusChange(Contract):
@@ -286,7 +311,9 @@ class MessageRecordedBody(Shopper):
     purpose: MessagePurpose
     template: str | None = Field(default=None, max_length=512, description="Template name.")
     language: str | None = Field(default=None, max_length=20, description="Template language.")
-    kind: Literal["template", "text", "buttons", "list"] = Field(description="How it is sent.")
+    kind: Literal[
+        "template", "text", "buttons", "list", "image", "document", "audio", "video", "sticker"
+    ] = Field(description="How it is sent (a media message: its media type).")
     text: str = Field(max_length=4096, description="What the shopper reads (rendered).")
     wamid: str | None = Field(default=None, max_length=256, description="Meta's id once sent.")
     status: DeliveryStatus
@@ -365,20 +392,24 @@ class DeadLetter(Envelope):
 WhatsAppStatusEvent = Annotated[
     MessageStatusReported | TemplateStatusChanged, Field(discriminator="type")
 ]
-NotifierEvent = Annotated[MessageRecorded | NoticeRaised, Field(discriminator="type")]
+NotifierEvent = Annotated[
+    MessageRecorded | NoticeRaised | TemplateRecorded, Field(discriminator="type")
+]
 OutboundCommand = Annotated[SendWhatsAppMessage | ContactOptOutChanged, Field(discriminator="type")]
 _outbound: TypeAdapter[SendWhatsAppMessage | ContactOptOutChanged] = TypeAdapter(OutboundCommand)
 _status: TypeAdapter[MessageStatusReported | TemplateStatusChanged] = TypeAdapter(
     WhatsAppStatusEvent
 )
-_notifier: TypeAdapter[MessageRecorded | NoticeRaised] = TypeAdapter(NotifierEvent)
+_notifier: TypeAdapter[MessageRecorded | NoticeRaised | TemplateRecorded] = TypeAdapter(
+    NotifierEvent
+)
 
 
 def parse_status_event(raw: bytes | str) -> MessageStatusReported | TemplateStatusChanged:
     return _status.validate_json(raw)
 
 
-def parse_notifier_event(raw: bytes | str) -> MessageRecorded | NoticeRaised:
+def parse_notifier_event(raw: bytes | str) -> MessageRecorded | NoticeRaised | TemplateRecorded:
     return _notifier.validate_json(raw)
 
 

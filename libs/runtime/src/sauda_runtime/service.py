@@ -61,7 +61,8 @@ def consumer_health(service: str, pool: Any, producer: Any, port: int) -> uvicor
 
 class JsonBodyMiddleware:
     """An API that speaks only JSON: a body sent without a JSON content type (curl -d) is read
-    as JSON."""
+    as JSON. The content type the client sent stays in `request.state.sent_content_type`, for
+    the few routes that read forms themselves."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -71,6 +72,8 @@ class JsonBodyMiddleware:
             headers = [(k, v) for k, v in scope["headers"] if k != b"content-type"]
             original = dict(scope["headers"]).get(b"content-type", b"")
             if not original.startswith(b"application/json"):
+                # In place: the state dict is shared with the middleware around this one.
+                scope.setdefault("state", {})["sent_content_type"] = original.decode("latin-1")
                 scope = {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
         await self.app(scope, receive, send)
 

@@ -10,6 +10,7 @@ from sauda_gateway.accounts.key_routes import api_keys
 from sauda_gateway.accounts.routes import auth
 from sauda_gateway.accounts.user_routes import users
 from sauda_gateway.analytics.routes import analytics
+from sauda_gateway.api.asyncapi import topics_doc
 from sauda_gateway.api.cors import WidgetCorsMiddleware
 from sauda_gateway.api.errors import install_error_handlers
 from sauda_gateway.api.health import health
@@ -19,9 +20,12 @@ from sauda_gateway.catalog.routes import catalog
 from sauda_gateway.integrations.bob.routes import bob
 from sauda_gateway.integrations.meta.routes import meta_webhooks
 from sauda_gateway.merchant.routes import plan, webhooks, whatsapp
+from sauda_gateway.messaging.routes import messaging
 from sauda_gateway.orders.routes import orders, zapier
+from sauda_gateway.templates.routes import templates
 from sauda_gateway.view.routes import messages
 from sauda_gateway.view.routes import orders as order_reads
+from sauda_gateway.wabotick.routes import wabotick
 from sauda_gateway.widget.routes import widget
 from sauda_runtime.service import JsonBodyMiddleware
 
@@ -38,7 +42,8 @@ def build_app(
         lifespan=lifespan,
     )
     for router in (auth, api_keys, users, orders, order_reads, zapier, bob, messages, whatsapp,
-                   webhooks, plan, catalog, widget, analytics, meta_webhooks, health, web):  # fmt: skip
+                   messaging, wabotick, templates, webhooks, plan, catalog, widget, analytics,
+                   meta_webhooks, health, topics_doc, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

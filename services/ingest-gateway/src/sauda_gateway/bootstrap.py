@@ -30,11 +30,14 @@ from sauda_gateway.merchant.accounts import WhatsAppAccounts
 from sauda_gateway.merchant.domain import WINDOW_SECONDS, window_start
 from sauda_gateway.merchant.endpoints import WebhookEndpoints
 from sauda_gateway.merchant.store import AccessStore, BusinessStore
+from sauda_gateway.messaging.store import MessageRequests
+from sauda_gateway.messaging.waiting import SendWaiter
 from sauda_gateway.orders.ledger import Ledger
 from sauda_gateway.orders.outcomes import OutcomeWaiter
 from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
 from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.templates.store import TemplateStore
 from sauda_gateway.view.live import LiveFeed
 from sauda_gateway.view.projector import subscribe_view
 from sauda_gateway.view.queries import MessageLog, OrderView
@@ -53,6 +56,11 @@ MIGRATIONS = (KIT_MIGRATIONS, Path(__file__).parent / "migrations")
 
 def outcome_channel(schema: str) -> str:
     return f"{schema}_command_outcomes"
+
+
+def sends_channel(schema: str) -> str:
+    """Where the view tells waiting sends of their message's record (one per schema)."""
+    return f"{schema}_sends"
 
 
 def live_channel(schema: str) -> str:
@@ -97,6 +105,7 @@ def wire(
     waiter: OutcomeWaiter | None = None,
     live: LiveFeed | None = None,
     api_key_cache_seconds: float | None = None,
+    sends: SendWaiter | None = None,
 ) -> Wiring:
     """Every collaborator the routes hand to handlers, on this pool. Without Kafka (tests that
     publish nothing) the producer, relay and waiter are left out."""
@@ -133,8 +142,11 @@ def wire(
         widget=WidgetStore(pool),
         api_keys=ApiKeyStore(pool),
         invites=InviteStore(pool),
+        templates=TemplateStore(pool),
+        message_requests=MessageRequests(pool),
         live=live,
         analytics=AnalyticsStore(pool),
+        sends=sends,
     )
 
 
@@ -142,7 +154,7 @@ def live_feed(settings: GatewaySettings, pool: asyncpg.Pool) -> LiveFeed:
     """The live stream's feed of this deployment's schema (started by the caller)."""
     return LiveFeed(settings.database_url, live_channel(settings.gateway_db_schema),
                     view=OrderView(pool), messages=MessageLog(pool),
-                    imports=import_jobs(settings, pool),
+                    imports=import_jobs(settings, pool), templates=TemplateStore(pool),
                     queue_size=settings.gateway_stream_queue)  # fmt: skip
 
 
@@ -187,15 +199,20 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         channel = outcome_channel(settings.gateway_db_schema)
         waiter = OutcomeWaiter(pool, settings.database_url, channel)
         await waiter.start()
+        sends = SendWaiter(pool, settings.database_url, sends_channel(settings.gateway_db_schema))
+        await sends.start()
         broker = make_broker(settings.kafka_bootstrap_servers, "sauda-gateway-view")
         kit = ConsumerKit(broker=broker, pool=pool, relay=relay, service="ingest-gateway")
         subscribe_view(kit, order_group=settings.gateway_view_group_id,
                        message_group=settings.gateway_messages_group_id, channel=channel,
-                       live=live_channel(settings.gateway_db_schema))  # fmt: skip
+                       live=live_channel(settings.gateway_db_schema),
+                       sends=sends.channel)  # fmt: skip
         live = live_feed(settings, pool)
         await live.start()
         await broker.start()
-        wiring = wire(settings, pool, producer=producer, relay=relay, waiter=waiter, live=live)
+        wiring = wire(
+            settings, pool, producer=producer, relay=relay, waiter=waiter, live=live, sends=sends
+        )
         # Imports a dead gateway left running (their heartbeat stopped) are shown interrupted.
         if stale := await wiring.imports.interrupt_stale():
             log.info("catalog_imports_interrupted", imports=stale)
@@ -215,6 +232,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             await broker.stop()
             await live.stop()
             await waiter.stop()
+            await sends.stop()
             await producer.stop()
             await pool.close()
             log.info("gateway_stopped")

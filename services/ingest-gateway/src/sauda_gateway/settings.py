@@ -35,6 +35,18 @@ class GatewaySettings(CommonSettings):
         ge=0,
         description="STATUS_WAIT_MS: how long a status change waits before a 202.",
     )
+    whatsapp_send_wait_ms: int = Field(
+        default=3000,
+        ge=0,
+        le=60_000,
+        description="WHATSAPP_SEND_WAIT_MS: how long a messaging API send waits for the "
+        "notifier's record (Meta's wamid) before answering with the message still queued.",
+    )
+    whatsapp_graph_url: str = Field(
+        default="https://graph.facebook.com",
+        description="WHATSAPP_GRAPH_URL: the Graph API a number connected through the API "
+        "(PUT /api/v1/whatsapp, /api/v1/whatsapp/account/connect) is called at.",
+    )
     rate_limit_enabled: bool = Field(
         default=True,
         description="RATE_LIMIT_ENABLED: count requests against each business's hourly allowance.",

@@ -1,6 +1,6 @@
-// The business's live stream (server-sent events): order changes, notices and store import jobs,
-// re-broadcast on window.
-import type { ImportJob, Notice } from "./types.js";
+// The business's live stream (server-sent events): order changes, notices, store import jobs and
+// WhatsApp templates' review state, re-broadcast on window.
+import type { ImportJob, Notice, Template } from "./types.js";
 
 export interface OrderEvent { order_id: string; order_number: string; status: string; version: number; placed: boolean }
 
@@ -12,6 +12,7 @@ export function startLive(): void {
   source.addEventListener("order", (event) => relay("sauda-order", (event as MessageEvent).data));
   source.addEventListener("notice", (event) => relay("sauda-notice", (event as MessageEvent).data));
   source.addEventListener("import", (event) => relay("sauda-import", (event as MessageEvent).data));
+  source.addEventListener("template", (event) => relay("sauda-template", (event as MessageEvent).data));
 }
 
 export function stopLive(): void {
@@ -21,7 +22,7 @@ export function stopLive(): void {
 
 function relay(name: string, data: string): void {
   try {
-    window.dispatchEvent(new CustomEvent(name, { detail: JSON.parse(data) as OrderEvent | Notice | ImportJob }));
+    window.dispatchEvent(new CustomEvent(name, { detail: JSON.parse(data) as OrderEvent | Notice | ImportJob | Template }));
   } catch {
     // A malformed event is dropped: the next page load shows the truth anyway.
   }

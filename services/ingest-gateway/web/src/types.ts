@@ -44,3 +44,8 @@ export interface ImportJob {
   skipped: SkippedItem[]; error: { code: string; message: string } | null; started_at: string; finished_at: string | null;
 }
 export interface ImportJobList { imports: ImportJob[] }
+export interface Template {
+  waba_id: string; name: string; language: string; status: string; category: string | null; template_id: string | null;
+  rejected_reason: string | null; removed: boolean; revision: number; updated_at: string;
+}
+export interface TemplateList { templates: Template[]; total: number; limit: number; offset: number }

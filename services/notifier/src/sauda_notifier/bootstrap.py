@@ -25,9 +25,10 @@ from sauda_notifier.handlers.receipts import handle_status_reports
 from sauda_notifier.handlers.reminders import run_due_work
 from sauda_notifier.handlers.sending import Sending, attempt, claim_retry, send_all
 from sauda_notifier.handlers.templates import (
+    NEW_ACCOUNT_CHECK,
     TemplateBook,
     handle_template_status,
-    sync_all_templates,
+    sync_due_templates,
 )
 from sauda_notifier.settings import NotifierSettings
 from sauda_runtime.consumer_service import (
@@ -125,6 +126,7 @@ async def main(settings: NotifierSettings | None = None) -> None:
         stale_sending=settings.notifier_stale_sending_seconds,
         pair_wait=settings.notifier_send_timeout,
         max_event_age=settings.notifier_max_event_age_seconds,
+        template_sync=settings.notifier_template_sync_seconds,
     )
     n = wire(
         store=store,
@@ -135,7 +137,9 @@ async def main(settings: NotifierSettings | None = None) -> None:
             cache_seconds=settings.notifier_account_cache_seconds,
         ),
         sender=graph,
-        templates=TemplateBook(store, graph, min_resync=config.template_resync),
+        templates=TemplateBook(
+            store, graph, min_resync=config.template_resync, wake=service.relay.wake
+        ),
         limiter=SendLimiter(
             mps=settings.notifier_mps,
             pair_per_minute=settings.notifier_pair_per_minute,
@@ -157,14 +161,16 @@ async def main(settings: NotifierSettings | None = None) -> None:
         name="reminder",
         housekeeping=service.forget_old_claims,
     )
-    sync = n.bind(sync_all_templates)
+    sync = n.bind(sync_due_templates)
 
     async def sync_round() -> None:
-        log.info("template_sync_round", accounts=await sync())
+        if synced := await sync():
+            log.info("template_sync_round", accounts=synced)
 
+    # Each WABA once a period, and a number connected since within seconds.
     template_sync = sweep_forever(
         sync_round,
-        every=settings.notifier_template_sync_seconds,
+        every=min(NEW_ACCOUNT_CHECK, settings.notifier_template_sync_seconds),
         name="template_sync",
     )
     try:

@@ -18,6 +18,7 @@ from sauda_contracts.whatsapp import (
     TemplateStatusChanged,
     parse_notifier_event,
 )
+from sauda_notifier.adapters.rows import Cause
 from sauda_notifier.app import subscribe
 from sauda_notifier.domain.retries import MAX_ATTEMPTS
 from sauda_notifier.domain.templates import sauda_templates
@@ -123,8 +124,9 @@ async def test_a_timeout_is_retried(world: Any, make_order: Any) -> None:
     # Templates are known already, so only the send reaches (and misses) Meta.
     for _p, _l, d in sauda_templates():
         await world.store.set_template_status(
-            f"waba{world.business_id.hex[:10]}", d["name"], d["language"], "APPROVED"
-        )
+            (f"waba{world.business_id.hex[:10]}", d["name"], d["language"]), "APPROVED",
+            cause=Cause(world.business_id, "test", None), now=datetime.now(UTC),
+        )  # fmt: skip
     await handle(world, make_order(world.business_id))
     [row] = await world.messages()
     assert (row["status"], row["error"]["code"]) == ("retrying", 0)

@@ -14,12 +14,21 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
 from sauda_sandbox.domain.graph import GraphError
+from sauda_sandbox.domain.identities import COUNTRY, PARENT_USER_ID, USERNAME
 from sauda_sandbox.domain.messages import UNMODELLED_TYPES, check_shape
 from sauda_sandbox.domain.templates import TemplateStatus, check_definition
+from sauda_sandbox.domain.webhooks import RejectionReason
+
+
+def _lower(value: Any) -> Any:
+    """Meta reads send component and parameter names in any case (`BODY`, `QUICK_REPLY`)."""
+    return value.lower() if isinstance(value, str) else value
+
 
 # --------------------------------------------------------------------------------------------
 # Graph bodies
@@ -71,6 +80,8 @@ class SendParameter(BaseModel):
     location: dict[str, Any] | None = None
     action: dict[str, Any] | None = None
 
+    _type = field_validator("type", mode="before")(_lower)
+
 
 class SendComponent(Strict):
     type: Literal["header", "body", "button"]
@@ -79,6 +90,8 @@ class SendComponent(Strict):
     ) = None
     index: int | str | None = None
     parameters: list[SendParameter] = Field(default_factory=list)
+
+    _names = field_validator("type", "sub_type", mode="before")(_lower)
 
 
 class TemplateSend(Strict):
@@ -147,16 +160,35 @@ class Context(Strict):
     message_id: Text
 
 
+class MediaObject(Strict):
+    """`image`, `audio`, `video`, `document` or `sticker`: an uploaded `id` or a `link`."""
+
+    id: Text | None = None
+    link: Text | None = None
+    caption: Annotated[str, StringConstraints(min_length=1, max_length=1024)] | None = None
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=240)] | None = None
+    voice: bool | None = None
+
+
 class SendMessage(Strict):
-    """`POST /{version}/{phone_number_id}/messages` for text, template and interactive messages."""
+    """`POST /{version}/{phone_number_id}/messages`: text, template, interactive and media
+    messages, to a phone (`to`) or a business-scoped user id (`recipient`)."""
 
     messaging_product: Literal["whatsapp"]
     recipient_type: Literal["individual"] = "individual"
-    to: Text
-    type: Literal["text", "template", "interactive"] = "text"
+    to: Text | None = None
+    recipient: Text | None = None
+    type: Literal[
+        "text", "template", "interactive", "image", "audio", "video", "document", "sticker"
+    ] = "text"
     text: TextBody | None = None
     template: TemplateSend | None = None
     interactive: Interactive | None = None
+    image: MediaObject | None = None
+    audio: MediaObject | None = None
+    video: MediaObject | None = None
+    document: MediaObject | None = None
+    sticker: MediaObject | None = None
     context: Context | None = None
     biz_opaque_callback_data: Annotated[str, StringConstraints(max_length=512)] | None = None
 
@@ -218,11 +250,43 @@ class NewNumber(Body):
     webhook_url: str | None = Field(default=None, description="Override SANDBOX_WEBHOOK_URL.")
 
 
+class RejectionInfo(Body):
+    reason: str = Field(min_length=1, max_length=1000)
+    recommendation: str | None = Field(default=None, max_length=1000)
+
+
 class TemplateStatusChange(Body):
     name: str
     language: str
     status: TemplateStatus
-    reason: str | None = None
+    reason: RejectionReason | None = Field(
+        default=None, description="Meta's reason code; INVALID_FORMAT for REJECTED, else NONE."
+    )
+    rejection_info: RejectionInfo | None = None
+
+
+class TemplateCategoryChange(Body):
+    name: str
+    language: str
+    category: Literal["MARKETING", "UTILITY", "AUTHENTICATION"]
+
+
+class NewShopper(Body):
+    """A shopper of a number's WABA: a phone, a username, or both."""
+
+    phone: str | None = Field(default=None, pattern=r"^\+?[\d\s\-]{7,20}$")
+    username: str | None = Field(default=None, pattern=f"^{USERNAME.pattern}$")
+    name: str | None = Field(default=None, min_length=1, max_length=100)
+    parent_user_id: str | None = Field(default=None, pattern=f"^{PARENT_USER_ID.pattern}$")
+    country: str = Field(
+        default="IN", pattern=f"^{COUNTRY.pattern}$", description="Of a username-only BSUID."
+    )
+
+    @model_validator(mode="after")
+    def phone_or_username(self) -> "NewShopper":
+        if self.phone is None and self.username is None:
+            raise ValueError("give a phone, a username, or both")
+        return self
 
 
 class Fault(Body):

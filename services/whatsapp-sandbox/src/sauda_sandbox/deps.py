@@ -7,6 +7,7 @@ from fastapi import Depends, Request
 
 from sauda_sandbox.adapters.webhooks import WebhookEmitter
 from sauda_sandbox.domain.graph import check_version
+from sauda_sandbox.handlers.media import MediaLibrary
 from sauda_sandbox.handlers.numbers import Numbers
 from sauda_sandbox.handlers.sending import Sending
 from sauda_sandbox.handlers.shopper import ShopperSide
@@ -40,6 +41,7 @@ NumbersDep = Annotated[Numbers, Depends(_built("numbers"))]
 SendingDep = Annotated[Sending, Depends(_built("sending"))]
 TemplatesDep = Annotated[Templates, Depends(_built("templates"))]
 ShopperDep = Annotated[ShopperSide, Depends(_built("shopper"))]
+MediaDep = Annotated[MediaLibrary, Depends(_built("media"))]
 EmitterDep = Annotated[WebhookEmitter, Depends(_built("emitter"))]
 TokenDep = Annotated[str | None, Depends(_bearer)]
 VersionDep = Annotated[str, Depends(_version)]

@@ -40,10 +40,11 @@ class SandboxSettings(CommonSettings):
         default=100, ge=0, description="SANDBOX_STATUS_DELAY_MS: pause between sent and delivered."
     )
     sandbox_webhook_batch: int = Field(
-        default=20,
+        default=1,
         ge=1,
-        description="SANDBOX_WEBHOOK_BATCH: webhooks of one number already waiting are sent as one "
-        "POST with up to this many `changes`, as Meta batches them (1: one POST each).",
+        description="SANDBOX_WEBHOOK_BATCH: up to this many waiting webhooks of one number go in "
+        "one POST's `changes` (default 1: one change per POST, as Meta sends them; clients such "
+        "as pywa read only the first change).",
     )
     sandbox_webhook_attempts: int = Field(
         default=10, ge=1, description="SANDBOX_WEBHOOK_ATTEMPTS: tries per webhook before dropping."

@@ -225,6 +225,7 @@ DEFAULTS: dict[str, Any] = {
     "sandbox_status_delay_ms": 50,
     "sandbox_webhook_attempts": 10,
     "sandbox_webhook_backoff_s": 0.5,
+    "sandbox_webhook_batch": 1,
 }
 
 

@@ -275,10 +275,17 @@ async def test_shopper_taps_a_template_quick_reply(env: Env) -> None:
     inbound_id = tapped.json()["message_id"]
     [received] = await env.receiver.wait_for(env.receiver.inbound, what="the inbound button")
     value = received.value
-    assert value["contacts"] == [{"profile": {"name": "Asha"}, "wa_id": SHOPPER}]
+    shopper = (
+        await env.http.get(f"/sandbox/{number['phone_number_id']}/shoppers/{SHOPPER}")
+    ).json()
+    user_id = shopper["user_id"]
+    assert re.fullmatch(r"IN\.\d{20}", user_id)  # an Indian phone's business-scoped user id
+    assert value["contacts"] == [
+        {"profile": {"name": "Asha"}, "wa_id": SHOPPER, "user_id": user_id}
+    ]
     [message] = value["messages"]
     assert message["id"] == inbound_id and WAMID.match(inbound_id)
-    assert message["from"] == SHOPPER
+    assert message["from"] == SHOPPER and message["from_user_id"] == user_id
     assert message["type"] == "button"
     assert message["button"] == {"text": "Confirm", "payload": "CONFIRM_1042"}
     assert message["context"] == {"from": number["display_phone_number"], "id": sent}

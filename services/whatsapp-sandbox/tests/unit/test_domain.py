@@ -56,6 +56,19 @@ def buttons(*items: dict[str, Any], **interactive: Any) -> dict[str, Any]:
     }
 
 
+def media(kind: str, **fields: Any) -> dict[str, Any]:
+    return {"messaging_product": "whatsapp", "to": TO, "type": kind, kind: fields}
+
+
+def by_user() -> dict[str, Any]:
+    return {
+        "messaging_product": "whatsapp",
+        "recipient": "US.13491208655302741918",
+        "type": "text",
+        "text": {"body": "hi"},
+    }
+
+
 def row(i: int, **fields: Any) -> dict[str, Any]:
     return {"id": f"r{i}", "title": f"Row {i}", **fields}
 
@@ -106,6 +119,36 @@ ACCEPTED: list[tuple[str, dict[str, Any]]] = [
     ("row id at 200", listing({"rows": [{"id": "i" * 200, "title": "Row"}]})),
     ("section title at 24", listing(section(1, title="s" * 24))),
     ("10 sections", listing(*[section(1, start=i) for i in range(10)])),
+    ("image by id with caption", media("image", id="123", caption="c" * 1024)),
+    ("image by link", media("image", link="https://shop.example/p.png")),
+    ("document with filename", media("document", id="123", filename="invoice.pdf")),
+    ("voice audio", media("audio", id="123", voice=True)),
+    ("video", media("video", id="123", caption="unboxing")),
+    ("sticker", media("sticker", id="123")),
+    ("to a user id", by_user()),
+    ("to a parent user id", {**by_user(), "recipient": "US.ENT.11815799212886844830"}),
+    ("to and recipient: to wins", {**by_user(), "to": TO}),
+    (
+        "upper-case template components",
+        {
+            "messaging_product": "whatsapp",
+            "to": TO,
+            "type": "template",
+            "template": {
+                "name": "order_update",
+                "language": {"code": "en_US"},
+                "components": [
+                    {"type": "BODY", "parameters": [{"type": "TEXT", "text": "Asha"}]},
+                    {
+                        "type": "BUTTON",
+                        "sub_type": "QUICK_REPLY",
+                        "index": 0,
+                        "parameters": [{"type": "PAYLOAD", "payload": "OK"}],
+                    },
+                ],
+            },
+        },
+    ),
 ]
 
 REFUSED: list[tuple[str, Any, int]] = [
@@ -130,10 +173,21 @@ REFUSED: list[tuple[str, Any, int]] = [
     ("to not a number", {**text(), "to": "alice"}, 100),
     ("callback data over 512", text(biz_opaque_callback_data="c" * 513), 100),
     (
-        "image is not modelled",
-        {"messaging_product": "whatsapp", "to": TO, "type": "image", "image": {}},
+        "location is not modelled",
+        {"messaging_product": "whatsapp", "to": TO, "type": "location", "location": {}},
         131051,
     ),
+    ("image without id or link", media("image"), 131008),
+    ("image with id and link", media("image", id="1", link="https://x/y.png"), 100),
+    ("image link not http", media("image", link="ftp://x/y.png"), 100),
+    ("caption on audio", media("audio", id="1", caption="hi"), 100),
+    ("caption on a sticker", media("sticker", id="1", caption="hi"), 100),
+    ("filename on an image", media("image", id="1", filename="a.png"), 100),
+    ("voice on a video", media("video", id="1", voice=True), 100),
+    ("caption over 1024", media("image", id="1", caption="c" * 1025), 100),
+    ("unknown media field", media("image", id="1", colour="red"), 100),
+    ("neither to nor recipient", {"messaging_product": "whatsapp", "text": {"body": "x"}}, 131008),
+    ("recipient not a user id", {**by_user(), "recipient": "alice"}, 100),
     ("unknown type", {"messaging_product": "whatsapp", "to": TO, "type": "hologram"}, 100),
     ("four buttons", buttons(reply(0), reply(1), reply(2), reply(3)), 100),
     ("no buttons", buttons(), 100),
@@ -476,9 +530,20 @@ def test_status_items(
     status: Any, category: str, in_window: bool, priced: tuple[str, bool], expires: bool
 ) -> None:
     item = status_item(
-        StatusFacts("wamid.X", TO, status, 1749416400, category, "c1", 1749502800, in_window, "cb")
+        StatusFacts(
+            "wamid.X",
+            {"recipient_id": TO, "recipient_user_id": "US.1"},
+            status,
+            1749416400,
+            category,
+            "c1",
+            1749502800,
+            in_window,
+            "cb",
+        )
     )
     assert item["timestamp"] == "1749416400" and item["recipient_id"] == TO
+    assert item["recipient_user_id"] == "US.1"
     assert item["pricing"] == {
         "billable": priced[1],
         "pricing_model": "PMP",
@@ -493,7 +558,15 @@ def test_status_items(
 def test_failed_status_carries_errors_not_pricing() -> None:
     item = status_item(
         StatusFacts(
-            "wamid.X", TO, "failed", 1, "service", "c", 2, True, error=graph.async_error(131026)
+            "wamid.X",
+            {"recipient_user_id": "US.1"},
+            "failed",
+            1,
+            "service",
+            "c",
+            2,
+            True,
+            error=graph.async_error(131026),
         )
     )
     assert "pricing" not in item and "conversation" not in item

@@ -49,11 +49,14 @@ from sauda_gateway.merchant.domain import STORE_API, InvalidApiKey, MissingApiKe
 from sauda_gateway.merchant.endpoints import WebhookEndpoints
 from sauda_gateway.merchant.handlers import admit_request
 from sauda_gateway.merchant.store import AccessStore, BusinessStore
+from sauda_gateway.messaging.store import MessageRequests
+from sauda_gateway.messaging.waiting import SendWaiter
 from sauda_gateway.orders.ledger import Ledger
 from sauda_gateway.orders.outcomes import OutcomeWaiter
 from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
 from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.templates.store import TemplateStore
 from sauda_gateway.view.live import LiveFeed
 from sauda_gateway.view.queries import MessageLog, OrderView
 from sauda_gateway.widget import handlers as widget
@@ -90,7 +93,10 @@ class Wiring:
     widget: WidgetStore
     api_keys: ApiKeyStore
     invites: InviteStore
+    templates: TemplateStore
+    message_requests: MessageRequests
     live: LiveFeed | None = None  # None: served without the live stream (tests)
+    sends: SendWaiter | None = None  # None: a send answers without waiting (tests)
 
 
 _NAMES = {f.name for f in fields(Wiring)}
@@ -134,6 +140,9 @@ ApiKeysDep = Annotated[ApiKeyStore, _part("api_keys")]
 InvitesDep = Annotated[InviteStore, _part("invites")]
 LiveDep = Annotated[LiveFeed | None, _part("live")]
 AnalyticsDep = Annotated[AnalyticsStore, _part("analytics")]
+TemplatesDep = Annotated[TemplateStore, _part("templates")]
+MessageRequestsDep = Annotated[MessageRequests, _part("message_requests")]
+SendWaiterDep = Annotated[SendWaiter | None, _part("sends")]
 
 # Header names of the stores Sauda stands in for, so their integrations work unchanged.
 _KEY_HEADERS = ("x-api-key", "x-botaura-key", "x-guest-id")
@@ -208,16 +217,28 @@ async def current_business(
     """The caller's business: by its API key (an owner's powers), by a widget session (the
     orders panel only) or, without either, by a dashboard session (only ever its own business)."""
     raw = _presented_key(request)
-    if raw and raw.startswith(WIDGET_SESSION):
-        return await _widget_business(request, raw, widgets)
     if not raw:
         session = await _signed_in(request, accounts)
         if session is not None:
             return session.business
         raise MissingApiKey("send your API key in the X-API-Key header", field="X-API-Key")
+    return await business_of_key(request, raw, businesses, widgets)
+
+
+async def business_of_key(
+    request: Request,
+    raw: str,
+    businesses: BusinessStore,
+    widgets: WidgetStore,
+    *,
+    field: str = "X-API-Key",
+) -> Business:
+    """The business of a presented key: an API key (an owner's powers) or a widget session."""
+    if raw.startswith(WIDGET_SESSION):
+        return await _widget_business(request, raw, widgets)
     business = await businesses.by_api_key(raw, now=clock.now())
     if business is None:
-        raise InvalidApiKey("this API key is not valid", field="X-API-Key")
+        raise InvalidApiKey("this API key is not valid", field=field)
     request.state.role = Role.OWNER
     bind_contextvars(business_id=str(business.business_id))
     return business
@@ -230,6 +251,13 @@ async def store_api_business(
     request: Request, business: BusinessDep, access: AccessDep, settings: SettingsDep
 ) -> Business:
     """The caller's business, once its plan includes the Store API and its hour has room left."""
+    return await admitted(request, business, access, settings)
+
+
+async def admitted(
+    request: Request, business: Business, access: AccessStore, settings: GatewaySettings
+) -> Business:
+    """`business`, once its plan includes the Store API and its hour has room left."""
     decision = await admit_request(
         business,
         access=access,

@@ -16,7 +16,12 @@ from sauda_contracts import (
     OrderPlaced,
 )
 from sauda_contracts.webhooks import DeliveryRecorded, EndpointDeactivated
-from sauda_contracts.whatsapp import InboundMessageReceived, MessageRecorded, NoticeRaised
+from sauda_contracts.whatsapp import (
+    InboundMessageReceived,
+    MessagePurpose,
+    MessageRecorded,
+    NoticeRaised,
+)
 from sauda_runtime.db import Conn
 
 VIEW_TABLE = "orders"
@@ -182,6 +187,13 @@ async def record_messages(conn: Conn, messages: list[MessageRecorded]) -> None:
             for b in (m.body,)
         ],
     )
+
+
+def send_notes(messages: Sequence[MessageRecorded]) -> list[dict[str, Any]]:
+    """What a request waiting on a merchant's send is told of its message's record."""
+    return [{"message_id": str(b.message_id), "status": b.status.value, "wamid": b.wamid,
+             "error": b.error.model_dump(mode="json") if b.error else None}
+            for m in messages for b in (m.body,) if b.purpose is MessagePurpose.MERCHANT]  # fmt: skip
 
 
 def inbound_message_id(business_id: UUID, wamid: str) -> UUID:

@@ -1,6 +1,6 @@
 """The live stream's feed: one LISTEN connection per gateway process, fanned out to that
-process's subscribers, each business's events to its own subscribers only (orders, notices and
-store import jobs).
+process's subscribers, each business's events to its own subscribers only (orders, notices,
+store import jobs and WhatsApp templates).
 
 The projector NOTIFYs small notes in the transaction that folds a change (so every replica
 hears every change, once committed); the feed reads the row a note names once, however many
@@ -20,7 +20,9 @@ import orjson
 from fastapi.sse import format_sse_event
 
 from sauda_contracts.message_log import LiveOrder, NoticeOut
+from sauda_contracts.message_templates import TemplateOut
 from sauda_gateway.catalog.jobs import ImportJobs
+from sauda_gateway.templates.store import TemplateStore
 from sauda_gateway.view.queries import MessageLog, OrderView
 from sauda_runtime.logging import get_logger
 
@@ -56,11 +58,13 @@ class LiveFeed:
         view: OrderView,
         messages: MessageLog,
         imports: ImportJobs,
+        templates: TemplateStore,
         queue_size: int = 100,
         check_every: float = 30.0,
     ) -> None:
         self._dsn, self.channel = dsn, channel
         self._view, self._messages, self._imports = view, messages, imports
+        self._templates = templates
         self._size, self._check_every = queue_size, check_every
         self._subscribers: dict[UUID, set[Subscriber]] = {}
         self._notes: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=10_000)
@@ -151,6 +155,13 @@ class LiveFeed:
             job = await self._imports.get(business_id, UUID(note["import_id"]), sweep=False)
             return None if job is None else format_sse_event(data_str=job.model_dump_json(),
                                                              event="import")  # fmt: skip
+        if note["kind"] == "template":
+            found = await self._templates.get(business_id, note["waba_id"], note["name"],
+                                              note["language"])  # fmt: skip
+            if found is None:
+                return None
+            template = TemplateOut.model_validate(found).model_dump_json()
+            return format_sse_event(data_str=template, event="template")
         notice = await self._messages.notice(business_id, UUID(note["notice_id"]))
         if notice is None:
             return None

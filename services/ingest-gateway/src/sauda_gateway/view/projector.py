@@ -1,11 +1,11 @@
 """The view's consumers, through the runtime's consumer kit: order events and rejections into the
 view and the command outcomes; the notifier's events, inbound chats and webhook deliveries into
-the message log, notices and delivery log.
+the message log, notices, templates and delivery log.
 
 Neither claims `(consumer, event_id)` (`claim=False`): each write is idempotent by the record's
 own order instead, so a replay from offset 0 rebuilds the same rows. Order events apply only to
-the version before them (`(order_id, version)`); messages and deliveries keep their newest
-revision; outcomes, notices and inbound messages are inserted once by their ids; carts are
+the version before them (`(order_id, version)`); messages, templates and deliveries keep their
+newest revision; outcomes, notices and inbound messages are inserted once by their ids; carts are
 recovered only while still open.
 """
 
@@ -21,6 +21,7 @@ from sauda_contracts import (
     parse_order_event,
     parse_order_rejection,
 )
+from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.webhooks import (
     DeliveryRecorded,
     EndpointDeactivated,
@@ -35,6 +36,7 @@ from sauda_contracts.whatsapp import (
 from sauda_gateway import clock
 from sauda_gateway.analytics.fold import fold_order_facts
 from sauda_gateway.carts.store import recover_carts
+from sauda_gateway.templates.fold import record_templates
 from sauda_gateway.view.folds import (
     ViewWriter,
     live_notes,
@@ -46,6 +48,7 @@ from sauda_gateway.view.folds import (
     record_messages,
     record_notices,
     record_outcomes,
+    send_notes,
 )
 from sauda_runtime.kit import ConsumerKit, Transaction
 from sauda_runtime.logging import get_logger
@@ -59,16 +62,17 @@ OrderRecord: TypeAlias = AnyOrderEvent | OrderCommandRejected
 
 
 def subscribe_view(kit: ConsumerKit, *, order_group: str, message_group: str,
-                   channel: str, live: str) -> None:  # fmt: skip
+                   channel: str, live: str, sends: str = "") -> None:  # fmt: skip
     """Bind the view's two consumers to their topics; `channel` wakes requests waiting for a
-    command's outcome, `live` tells every gateway's live stream what changed."""
+    command's outcome, `live` tells every gateway's live stream what changed, `sends` wakes
+    requests waiting for the notifier's record of a merchant's send."""
     writer = ViewWriter()
 
     async def on_orders(items: Sequence[OrderRecord], tx: Transaction) -> list[AnyOrderEvent]:
         return await on_order_stream(items, tx, writer=writer, channel=channel, live=live)
 
     async def on_messages(items: Sequence[object], tx: Transaction) -> None:
-        await on_message_stream(items, tx, live=live)
+        await on_message_stream(items, tx, live=live, sends=sends)
 
     kit.subscribe(
         TOPICS,
@@ -115,14 +119,21 @@ async def logged(events: list[AnyOrderEvent]) -> None:
                  correlation_id=e.correlation_id, event_type=e.type, version=e.body.version)  # fmt: skip
 
 
-async def on_message_stream(items: Sequence[object], tx: Transaction, *, live: str) -> None:
-    """The merchant's message log, notices and delivery log, in one transaction; the live
-    streams are told of the notices."""
-    messages = [i for i in items if isinstance(i, MessageRecorded)]
+async def on_message_stream(
+    items: Sequence[object], tx: Transaction, *, live: str, sends: str = ""
+) -> None:
+    """The merchant's message log, notices, templates and delivery log, in one transaction;
+    the live streams are told of the notices and templates, and requests waiting on a
+    merchant's send of its record."""
+    messages = _newest([i for i in items if isinstance(i, MessageRecorded)],
+                       lambda m: m.body.message_id)  # fmt: skip
     deliveries = [i for i in items if isinstance(i, DeliveryRecorded)]
     notices = [i for i in items if isinstance(i, NoticeRaised)]
-    await record_messages(tx.conn, _newest(messages, lambda m: m.body.message_id))
+    await record_messages(tx.conn, messages)
+    if sends:
+        await notify(tx.conn, sends, send_notes(messages))
     await record_notices(tx.conn, notices)
+    await record_templates(tx.conn, [i for i in items if isinstance(i, TemplateRecorded)], live)
     await record_inbound(tx.conn, [i for i in items if isinstance(i, InboundMessageReceived)])
     await record_deliveries(tx.conn, _newest(deliveries, lambda d: d.body.delivery_id))
     off = [i for i in items if isinstance(i, EndpointDeactivated)]

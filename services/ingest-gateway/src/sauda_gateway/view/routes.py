@@ -255,7 +255,8 @@ async def mark_notices_read(
 async def stream(business: StoreBusinessDep, live: LiveDep, settings: SettingsDep) -> Response:
     """Server-sent events of this business: `event: order` (LiveOrder) when an order is placed
     or changes, `event: notice` (NoticeOut) when a notice is raised, `event: import`
-    (ImportJob) when a store import job starts, advances or ends, `: ping` when idle."""
+    (ImportJob) when a store import job starts, advances or ends, `event: template`
+    (TemplateOut) when a WhatsApp template's review state changes, `: ping` when idle."""
     if live is None:
         raise LiveUnavailable()
     events = live.events(business.business_id, ping_seconds=settings.gateway_stream_ping_seconds)

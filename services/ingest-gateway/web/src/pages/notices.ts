@@ -3,7 +3,7 @@ import { html, css, nothing } from "lit";
 import { customElement, state } from "lit/decorators.js";
 import { get, post } from "../api.js";
 import { Base, errorBox } from "../base.js";
-import { money, t, when } from "../i18n.js";
+import { money, t, when, word } from "../i18n.js";
 import { href } from "../router.js";
 import type { Notice, NoticePage } from "../types.js";
 
@@ -60,7 +60,7 @@ export class NoticesPage extends Base {
       ${this.notices.length === 0 ? html`<p class="card muted">${t("noNotices")}</p>` : html`
         <ul class="plain card" data-testid="notice-list">
           ${this.notices.map((n, i) => html`<li class=${i < this.unread ? "unread" : ""} data-testid="notice" data-kind=${n.kind}>
-            <span class="kind">${n.kind === "new_order" ? t("newOrderLive", { number: n.order_number ?? "" }) : n.kind}</span>
+            <span class="kind">${n.kind === "new_order" ? t("newOrderLive", { number: n.order_number ?? "" }) : word(n.kind)}</span>
             ${n.details?.customer_name ? html` · ${n.details.customer_name}` : nothing}
             ${n.details?.total && n.details?.currency ? html` · ${money(n.details.total, n.details.currency)}` : nothing}
             <div>${n.message}</div>

@@ -1,4 +1,5 @@
-// <sauda-settings>: the tabs (owner-only ones hidden from staff, refused with a message if opened).
+// <sauda-settings>: the tabs (owner-only ones hidden from staff, refused with a message if opened;
+// staff see the WhatsApp tab's templates, not the connection).
 import { html, css } from "lit";
 import { customElement, property } from "lit/decorators.js";
 import { Base } from "../base.js";
@@ -7,12 +8,13 @@ import { href } from "../router.js";
 import "./settings-keys.js";
 import "./settings-webhooks.js";
 import "./settings-account.js";
+import "./settings-templates.js";
 
 const TABS = [
   { id: "keys", key: "apiKeys", owner: true },
   { id: "webhooks", key: "webhooks", owner: true },
   { id: "callbacks", key: "callbacks", owner: true },
-  { id: "whatsapp", key: "whatsappTab", owner: true },
+  { id: "whatsapp", key: "whatsappTab", owner: false },
   { id: "plan", key: "plan", owner: false },
   { id: "users", key: "users", owner: true },
 ] as const;
@@ -38,16 +40,17 @@ export class SettingsPage extends Base {
         ${tabs.map((tab) => html`<li><a href=${href(`/settings/${tab.id}`)} data-testid="settings-tab-${tab.id}"
           aria-current=${tab.id === current.id ? "page" : "false"}>${t(tab.key)}</a></li>`)}
       </ul></nav>
-      ${current.owner && !owner ? html`<p class="error" role="alert" data-testid="owner-only">${t("ownerOnly")}</p>` : this.body(current.id)}
+      ${current.owner && !owner ? html`<p class="error" role="alert" data-testid="owner-only">${t("ownerOnly")}</p>` : this.body(current.id, owner)}
     `;
   }
 
-  private body(id: (typeof TABS)[number]["id"]) {
+  private body(id: (typeof TABS)[number]["id"], owner: boolean) {
     switch (id) {
       case "keys": return html`<sauda-api-keys></sauda-api-keys>`;
       case "webhooks": return html`<sauda-webhooks></sauda-webhooks>`;
       case "callbacks": return html`<sauda-callbacks></sauda-callbacks>`;
-      case "whatsapp": return html`<sauda-whatsapp></sauda-whatsapp>`;
+      // The connection is the owner's to see and change; its templates are everyone's to read.
+      case "whatsapp": return html`${owner ? html`<sauda-whatsapp></sauda-whatsapp>` : ""}<sauda-templates></sauda-templates>`;
       case "users": return html`<sauda-users></sauda-users>`;
       default: return html`<sauda-usage></sauda-usage>`;
     }

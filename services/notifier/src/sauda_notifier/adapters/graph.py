@@ -150,7 +150,10 @@ class GraphClient:
     async def list_templates(self, account: Account) -> list[dict[str, Any]]:
         """Every template of the account's WABA, following the `after` cursor."""
         url = self._url(account, f"{account.waba_id}/message_templates")
-        params: dict[str, Any] = {"fields": "name,language,status,category,id", "limit": 100}
+        params: dict[str, Any] = {
+            "fields": "name,language,status,category,id,rejected_reason",
+            "limit": 100,
+        }
         templates: list[dict[str, Any]] = []
         for _ in range(1000):  # a bound, not a limit anyone should reach
             result = await self._call("GET", url, account, params=params)

@@ -5,7 +5,7 @@ Tables: orders, the message log, reminders, templates, contacts, notices, proces
 
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid5
@@ -18,12 +18,11 @@ from sauda_contracts.whatsapp import (
     DeadLetter,
     DeadLetterBody,
     MessageRecorded,
-    NoticeBody,
-    NoticeRaised,
     SendAttemptBody,
     SendAttemptDue,
     chat_key,
 )
+from sauda_notifier.adapters.notices import raise_notices
 from sauda_notifier.adapters.rows import (
     CLAIM_MESSAGES,
     MESSAGE_COLUMNS,
@@ -298,31 +297,7 @@ class NotifierUnitOfWork:
 
     async def raise_notices(self, notices: Iterable[Notice], cause: Cause, now: datetime) -> int:
         """Publish each notice once: its id is derived from its cause."""
-        raised = 0
-        for notice in notices:
-            new = await self.conn.fetchval(
-                "INSERT INTO notices (notice_id, business_id, kind, order_id) "
-                "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING true",
-                notice.notice_id,
-                cause.business_id,
-                notice.kind.value,
-                notice.order_id,
-            )
-            if not new:
-                continue
-            raised += 1
-            event = NoticeRaised(
-                **cause.envelope(notice.notice_id, now),
-                # The notice's fields are the body's; only its text is cut to the wire's limit.
-                body=NoticeBody(**{**asdict(notice), "message": notice.message[:1000]}),
-            )
-            key = (
-                chat_key(cause.business_id, notice.chat_with)
-                if notice.chat_with
-                else str(cause.business_id).encode()
-            )
-            await add_to_outbox(self.conn, [(Topic.NOTIFIER_EVENTS, key, event.to_bytes())])
-        return raised
+        return await raise_notices(self.conn, notices, cause, now)
 
     async def schedule_retry(
         self, message: Message, retry: Retry, cause: Cause, now: datetime

@@ -6,5 +6,7 @@ No I/O, no clock, no random ids: time arrives as `now`, ids are UUIDv5 of their 
 - `planning`: what an order event means (messages, notices, the reminder);
 - `message_log`: a message's row and its lifecycle (the FSM table, `evolve`);
 - `retries`: send outcomes, classification, the retry schedule; `receipts`: Meta's receipts;
-- `reminders`: the COD reminder.
+- `reminders`: the COD reminder;
+- `template_records`: what each business is told of its WABA's templates, and the notice of
+  one Meta stopped delivering.
 """

@@ -10,14 +10,16 @@ from sauda_contracts import (
 )
 from sauda_contracts.identity import chat_identity
 from sauda_contracts.language import Language
+from sauda_contracts.sends import MESSAGE_NAMESPACE
 from sauda_contracts.whatsapp import (
     DeliveryStatus,
     MessagePurpose,
     NoticeKind,
 )
 
-# Fixed namespace of every id the notifier derives (messages, notices, records it publishes).
-NAMESPACE = UUID("6f0b3c0e-8d5e-5d8a-9a53-1c7f0e6a2b41")
+# Fixed namespace of every id the notifier derives (messages, notices, records it publishes);
+# the contracts hold it, so the gateway can name a merchant's message before it is recorded.
+NAMESPACE = MESSAGE_NAMESPACE
 
 
 D = DeliveryStatus

@@ -15,17 +15,25 @@ from sauda_contracts.whatsapp import (
     MessagePurpose,
     MessageRecordedBody,
     NoticeKind,
+    OutboundKind,
     SendMessageBody,
     StatusChange,
 )
 from sauda_notifier.domain.facts import Account, Notice, message_id_for, notice_id_for
-from sauda_notifier.domain.graph_requests import chat_request, template_request
+from sauda_notifier.domain.graph_requests import (
+    chat_request,
+    template_call_request,
+    template_request,
+)
+from sauda_notifier.domain.merchant import chat_text
 from sauda_notifier.domain.templates import TemplateMessage
 
 D = DeliveryStatus
 
 
-MessageKind = Literal["template", "text", "buttons", "list"]
+MessageKind = Literal[
+    "template", "text", "buttons", "list", "image", "document", "audio", "video", "sticker"
+]
 
 
 class SendState(StrEnum):
@@ -180,19 +188,34 @@ def new_chat_message(
     *,
     correlation_id: str,
     now: datetime,
+    template: tuple[str, str] | None = None,
+    refused: GraphError | None = None,
 ) -> Message:
+    """The log row of a message asked for on whatsapp.outbound.v1: queued to send, or skipped
+    with the reason Sauda `refused` it. A template goes by the (name, language) resolved from
+    the notifier's template book."""
     key = f"out:{body.message_key}"
     message_id = message_id_for(account.business_id, key)
+    request: dict[str, Any] = {}
+    if body.kind is OutboundKind.TEMPLATE:
+        if template is not None:
+            request = template_call_request(body, *template, message_id)
+    else:
+        request = chat_request(body, message_id)
+    first = _first_record(message_id, key, account, correlation_id, now, queued=refused is None)
+    if refused is not None:
+        first |= {"error": refused, "history": (StatusChange(status=D.SKIPPED, at=now,
+                                                             error=refused),)}  # fmt: skip
     return Message(
-        **_first_record(message_id, key, account, correlation_id, now, queued=True),
+        **first,
         customer_phone=body.chat_with,
         order_id=body.order_id,
-        purpose=MessagePurpose.CHAT,
-        template=None,
-        language=None,
-        kind=body.kind.value,
-        text=body.text,
-        request=chat_request(body, message_id),
+        purpose=MessagePurpose.MERCHANT if body.merchant else MessagePurpose.CHAT,
+        template=template[0] if template else None,
+        language=template[1] if template else None,
+        kind=body.media.type.value if body.media is not None else body.kind.value,
+        text=chat_text(body, template)[:4096],
+        request=request,
     )
 
 

@@ -39,6 +39,7 @@ class NotifierConfig:
     stale_sending: float = 60.0
     pair_wait: float = 10.0
     template_resync: float = 30.0  # least time between two syncs of one WABA asked for on demand
+    template_sync: float = 300.0  # the sweep lists each WABA's templates once per this period
     max_event_age: float = 86400.0  # older order events send nothing (see domain.too_old)
 
 

@@ -1,18 +1,29 @@
-"""The conversation's requests: free-form messages to record and send, STOP / START."""
+"""Requests on whatsapp.outbound.v1 (the conversation's and the merchant's): messages to record
+and send, each once, templates checked against the template book first; STOP / START."""
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from uuid import UUID
 
 from sauda_contracts.whatsapp import (
     ContactOptOutChanged,
     NoticeKind,
+    OutboundKind,
     SendWhatsAppMessage,
 )
 from sauda_notifier.adapters.accounts import AccountDirectory
 from sauda_notifier.adapters.store import Cause, NotifierUnitOfWork, PgNotifierStore
+from sauda_notifier.adapters.template_lookup import find_template
 from sauda_notifier.domain.facts import Account, Notice, notice_id_for
+from sauda_notifier.domain.merchant import (
+    TemplateFacts,
+    refusal_notice,
+    template_ref,
+    template_refusal,
+)
 from sauda_notifier.domain.message_log import Message, new_chat_message
 from sauda_notifier.handlers.common import count_recorded
+from sauda_notifier.handlers.templates import TemplateBook
 from sauda_runtime.logging import bound_contextvars, get_logger
 from sauda_runtime.retrying import Clock
 
@@ -24,15 +35,17 @@ async def handle_outbound_batch(
     *,
     store: PgNotifierStore,
     accounts: AccountDirectory,
+    templates: TemplateBook,
     wake: Callable[[], None],
     clock: Clock,
 ) -> list[Message]:
-    """A batch of the conversation's requests, in order, in one transaction: each free-form
-    message recorded once (its message key), each STOP / START applied once; returns the
-    messages queued for sending."""
+    """A batch of requests, in order, in one transaction: each message recorded once (its
+    message key), each STOP / START applied once; returns the messages queued for sending.
+    The templates named are looked up first (a sync with Meta may be needed), outside it."""
     if not commands:
         return []
     accounts = {c.business_id: await accounts.of_business(c.business_id) for c in commands}
+    found = await _templates_named(commands, accounts, store=store, templates=templates)
     now = clock()
     queued: list[Message] = []
     async with store.unit_of_work() as uow:
@@ -45,7 +58,8 @@ async def handle_outbound_batch(
                 await _opt_out(uow, command)
                 continue
             with bound_contextvars(**_outbound_context(command)):
-                message = await _record_outbound(uow, command, accounts[command.business_id], now)
+                message = await _record_outbound(uow, command, accounts[command.business_id],
+                                                 now, found.get(command.event_id))  # fmt: skip
             queued += [message] if message else []
     if queued:
         wake()
@@ -63,8 +77,36 @@ def _outbound_context(command: SendWhatsAppMessage) -> dict[str, str | None]:
     }
 
 
+async def _templates_named(
+    commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged],
+    accounts: dict[UUID, Account | None],
+    *,
+    store: PgNotifierStore,
+    templates: TemplateBook,
+) -> dict[UUID, TemplateFacts | None]:
+    """The book's entry of each template send's template; one not in the book is looked up
+    again after a sync with Meta (unless one ran moments ago)."""
+    found: dict[UUID, TemplateFacts | None] = {}
+    for command in commands:
+        account = accounts[command.business_id]
+        if not isinstance(command, SendWhatsAppMessage) or account is None:
+            continue
+        call = command.body.template
+        if command.body.kind is not OutboundKind.TEMPLATE or call is None:
+            continue
+        entry = await find_template(store.pool, account.waba_id, call)
+        if entry is None and await templates.sync(account, force=False):
+            entry = await find_template(store.pool, account.waba_id, call)
+        found[command.event_id] = entry
+    return found
+
+
 async def _record_outbound(
-    uow: NotifierUnitOfWork, command: SendWhatsAppMessage, account: Account | None, now: datetime
+    uow: NotifierUnitOfWork,
+    command: SendWhatsAppMessage,
+    account: Account | None,
+    now: datetime,
+    template: TemplateFacts | None,
 ) -> Message | None:
     body = command.body
     cause = Cause(command.business_id, command.correlation_id, str(command.event_id))
@@ -81,9 +123,21 @@ async def _record_outbound(
         await uow.raise_notices([notice], cause, now)
         log.warning("outbound_without_account")
         return None
-    message = new_chat_message(body, account, correlation_id=command.correlation_id, now=now)
+    ref, refused = None, None
+    if body.kind is OutboundKind.TEMPLATE and body.template is not None:
+        opted_out = await uow.opted_out(command.business_id, body.chat_with)
+        ref = template_ref(body.template, template)
+        refused = template_refusal(body.template, template, opted_out=opted_out)
+    message = new_chat_message(body, account, correlation_id=command.correlation_id, now=now,
+                               template=ref, refused=refused)  # fmt: skip
     if not await uow.add_message(message, cause, now):
         log.info("outbound_duplicate_key")
+        return None
+    if refused is not None:
+        notice = refusal_notice(message.message_id, body.chat_with, refused, message.template)
+        await uow.raise_notices([notice], cause, now)
+        log.info("outbound_refused", code=refused.code, reason=refused.title,
+                 message_id=str(message.message_id))  # fmt: skip
         return None
     return message
 

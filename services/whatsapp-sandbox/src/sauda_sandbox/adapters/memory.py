@@ -10,7 +10,9 @@ from sauda_runtime.logging import get_logger
 from sauda_sandbox.adapters.state_file import StateFile
 from sauda_sandbox.api_models import Fault
 from sauda_sandbox.domain.chats import Chat
+from sauda_sandbox.domain.identities import Shopper, derived_user_id
 from sauda_sandbox.domain.limits import Bucket
+from sauda_sandbox.domain.media import MediaFile
 from sauda_sandbox.domain.numbers import NotFound, Number
 
 log = get_logger(__name__)
@@ -23,8 +25,10 @@ class MemoryStore:
         self._state_file = state_file
         self.numbers: dict[str, Number] = {}
         self.templates: dict[str, list[dict[str, Any]]] = {}  # waba id -> definitions
-        self.chats: dict[tuple[str, str], Chat] = {}  # (phone number id, shopper) -> chat
+        self.shoppers: dict[str, dict[str, Shopper]] = {}  # waba id -> user id -> shopper
+        self.chats: dict[tuple[str, str], Chat] = {}  # (phone number id, user id) -> chat
         self.faults: dict[str, deque[Fault]] = {}
+        self.media: dict[str, MediaFile] = {}  # media id -> file (memory only)
         self.number_buckets: dict[str, Bucket] = {}
         self.pair_buckets: dict[tuple[str, str], Bucket] = {}
         self._load()
@@ -58,9 +62,28 @@ class MemoryStore:
     def numbers_of(self, waba_id: str) -> list[Number]:
         return [n for n in self.numbers.values() if n.waba_id == waba_id]
 
-    def chat(self, phone_number_id: str, shopper: str) -> Chat:
+    def shoppers_of(self, waba_id: str) -> dict[str, Shopper]:
+        return self.shoppers.setdefault(waba_id, {})
+
+    def phone_shopper(self, waba_id: str, phone: str) -> Shopper:
+        """The shopper with this phone, known to the WABA from its first use (a derived BSUID)."""
+        known = self.shoppers_of(waba_id)
+        found = next((s for s in known.values() if s.phone == phone), None)
+        if found is None:
+            found = Shopper(user_id=derived_user_id(waba_id, phone), phone=phone)
+            known[found.user_id] = found
+        return found
+
+    def user_shopper(self, waba_id: str, user_id: str) -> Shopper | None:
+        """The shopper with this business-scoped (or parent) user id, if the WABA knows one."""
+        known = self.shoppers_of(waba_id)
+        return known.get(user_id) or next(
+            (s for s in known.values() if s.parent_user_id == user_id), None
+        )
+
+    def chat(self, phone_number_id: str, shopper: Shopper) -> Chat:
         """The chat of a number with a shopper, started on first use."""
-        key = (phone_number_id, shopper)
+        key = (phone_number_id, shopper.user_id)
         chat = self.chats.get(key)
         if chat is None:
             chat = self.chats[key] = Chat(shopper=shopper)

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from sauda_sandbox.domain.identities import AddressedBy, Shopper, sender
 from sauda_sandbox.domain.limits import conversation_opened
 from sauda_sandbox.domain.numbers import NotFound
 from sauda_sandbox.domain.shapes import InteractiveShape
@@ -26,6 +27,8 @@ class ChatMessage:
     category: str = "service"
     in_window: bool = True
     callback_data: str | None = None
+    addressed_by: AddressedBy = "phone"
+    media: dict[str, Any] | None = None  # type, id, link, mime_type, filename, caption, ...
 
     def view(self) -> dict[str, Any]:
         """What the chat page shows: every field but the sandbox's bookkeeping, and `at` as an
@@ -34,13 +37,12 @@ class ChatMessage:
         return shown | {"timestamp": datetime.fromtimestamp(self.at, UTC).isoformat()}
 
 
-_UNSHOWN = frozenset({"at", "category", "in_window", "callback_data"})
+_UNSHOWN = frozenset({"at", "category", "in_window", "callback_data", "addressed_by"})
 
 
 @dataclass
 class Chat:
-    shopper: str
-    name: str = "Sandbox Shopper"
+    shopper: Shopper
     last_inbound: float | None = None
     messages: list[ChatMessage] = field(default_factory=list)
     conversations: dict[str, int] = field(default_factory=dict)  # category -> opened at
@@ -125,12 +127,18 @@ def read_through(chat: Chat, message_id: str) -> bool:
     return False
 
 
+def inbound_text(mid: str, shopper: Shopper, at: int, text: str) -> dict[str, Any]:
+    """The inbound message for something the shopper typed."""
+    return {**sender(shopper), "id": mid, "timestamp": str(at), "type": "text",
+            "text": {"body": text}}  # fmt: skip
+
+
 def button_tap(
-    mid: str, shopper: str, at: int, source: ChatMessage, button: dict[str, str], business: str
+    mid: str, shopper: Shopper, at: int, source: ChatMessage, button: dict[str, str], business: str
 ) -> dict[str, Any]:
     """The inbound message for a tapped button: a template quick reply or an interactive reply."""
     inbound: dict[str, Any] = {
-        "from": shopper,
+        **sender(shopper),
         "id": mid,
         "timestamp": str(at),
         "context": {"from": business, "id": source.id},
@@ -147,14 +155,14 @@ def button_tap(
 
 
 def row_tap(
-    mid: str, shopper: str, at: int, source: ChatMessage, row: dict[str, Any], business: str
+    mid: str, shopper: Shopper, at: int, source: ChatMessage, row: dict[str, Any], business: str
 ) -> dict[str, Any]:
     """The inbound message for a chosen list row."""
     reply = {"id": row["id"], "title": row["title"]}
     if row.get("description"):
         reply["description"] = row["description"]
     return {
-        "from": shopper,
+        **sender(shopper),
         "id": mid,
         "timestamp": str(at),
         "context": {"from": business, "id": source.id},

@@ -44,6 +44,8 @@ ERRORS: dict[int, tuple[str, int]] = {
         400,
     ),
     131051: ("Unsupported message type", 400),
+    131052: ("Media download error", 400),
+    131053: ("Media upload error", 400),
     131056: ("(Business Account, Consumer Account) pair rate limit hit", 429),
     132000: ("Number of parameters does not match the expected number of params", 400),
     132001: ("Template name does not exist in the translation", 400),
@@ -61,6 +63,7 @@ DEFAULT_DETAILS: dict[int, str] = {
     130429: "Cloud API message throughput has been reached.",
     131056: "Too many messages sent from the sender phone number to the same recipient phone number in a short period of time.",
     131000: "Something went wrong.",
+    131053: "Unable to upload the media used in the message.",
 }
 
 

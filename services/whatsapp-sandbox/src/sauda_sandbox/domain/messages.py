@@ -3,37 +3,31 @@
 import re
 
 from sauda_sandbox.domain.graph import GraphError
+from sauda_sandbox.domain.identities import is_user_id
+from sauda_sandbox.domain.media import MEDIA_TYPES, check_media_object
 from sauda_sandbox.domain.shapes import InteractiveShape, SendComponentShape, SendShape
 
 # Types Meta supports that this fake does not model: refused as unsupported, not as invalid.
-UNMODELLED_TYPES = frozenset(
-    {
-        "image",
-        "audio",
-        "video",
-        "document",
-        "sticker",
-        "location",
-        "contacts",
-        "reaction",
-    }
-)
+UNMODELLED_TYPES = frozenset({"location", "contacts", "reaction"})
 
 
 def check_shape(message: SendShape) -> None:
-    """Rules that span fields: the object named by `type`, and the interactive limits."""
+    """Rules that span fields: the recipient, the object named by `type`, the interactive and
+    media limits."""
+    check_recipient(message.to, message.recipient)
     objects = {
         "text": message.text,
         "template": message.template,
         "interactive": message.interactive,
+        **{kind: getattr(message, kind) for kind in MEDIA_TYPES},
     }
     if objects[message.type] is None:
         raise GraphError(131008, f"The parameter {message.type} is required.")
     extra = [name for name, value in objects.items() if value is not None and name != message.type]
     if extra:
         raise GraphError(100, f"Param {extra[0]} is not allowed for type {message.type}.")
-    if wa_id(message.to) == "":
-        raise GraphError(100, "Param to must be a phone number.")
+    if message.type in MEDIA_TYPES:
+        check_media_object(message.type, objects[message.type])
     if message.interactive is not None:
         check_interactive(message.interactive)
     if message.template is not None:
@@ -81,6 +75,19 @@ def check_interactive(interactive: InteractiveShape) -> None:
         raise GraphError(100, "Row ids must be unique within a message.")
     if len(action.sections) > 1 and any(s.title is None for s in action.sections):
         raise GraphError(131008, "Each section needs a title when there is more than one.")
+
+
+def check_recipient(to: str | None, recipient: str | None) -> None:
+    """A send names a phone (`to`) or a business-scoped user id (`recipient`); `to` wins when
+    both are given."""
+    if to is None and recipient is None:
+        raise GraphError(131008, "The parameter to (or recipient) is required.")
+    if to is not None and wa_id(to) == "":
+        raise GraphError(100, "Param to must be a phone number.")
+    if to is None and recipient is not None and not is_user_id(recipient):
+        raise GraphError(
+            100, "Param recipient must be a business-scoped user id (like US.13491208655302741918)."
+        )
 
 
 def wa_id(to: str) -> str:

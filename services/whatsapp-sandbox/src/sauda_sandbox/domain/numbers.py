@@ -3,8 +3,10 @@
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 from sauda_sandbox.domain.graph import GraphError
+from sauda_sandbox.domain.identities import is_user_id
 from sauda_sandbox.domain.messages import wa_id
 
 
@@ -55,6 +57,25 @@ def authorize_number(phone_number_id: str, number: Number | None, token: str | N
     return number
 
 
+def token_wabas(numbers: Iterable[Number], token: str | None) -> set[str]:
+    """The WABAs whose numbers this token belongs to; 190 when it is no number's token."""
+    given = require_token(token)
+    wabas = {n.waba_id for n in numbers if hmac.compare_digest(given, n.access_token)}
+    if not wabas:
+        raise GraphError(190, "Invalid OAuth access token - Cannot parse access token")
+    return wabas
+
+
+def missing_object(object_id: str, method: str = "get") -> GraphError:
+    """Graph's answer for an id that does not exist or that this token may not see."""
+    return GraphError(
+        100,
+        f"Unsupported {method} request. Object with ID '{object_id}' does not exist, cannot be "
+        "loaded due to missing permissions, or does not support this operation.",
+        subcode=33,
+    )
+
+
 def authorize_waba(waba_id: str, numbers: Iterable[Number], token: str | None) -> str:
     """A WABA a Graph call addresses, if the token is one of its numbers'."""
     given = require_token(token)
@@ -66,9 +87,14 @@ def authorize_waba(waba_id: str, numbers: Iterable[Number], token: str | None) -
     return waba_id
 
 
-def shopper_id(phone: str) -> str:
-    """The shopper a management path names, as a WhatsApp id."""
-    shopper = wa_id(phone)
+def shopper_ref(value: str) -> tuple[Literal["phone", "user_id"], str]:
+    """The shopper a management path names: a phone (as a WhatsApp id) or a user id."""
+    if is_user_id(value):
+        return "user_id", value
+    shopper = wa_id(value)
     if not shopper:
-        raise Invalid(f"{phone!r} is not a phone number (7 to 15 digits)")
-    return shopper
+        raise Invalid(
+            f"{value!r} is neither a phone number (7 to 15 digits) nor a business-scoped "
+            "user id (like US.13491208655302741918)"
+        )
+    return "phone", shopper

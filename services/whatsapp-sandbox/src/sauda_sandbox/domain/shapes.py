@@ -118,10 +118,12 @@ class TextBodyShape(Protocol):
 
 
 class SendShape(Typed, Protocol):
-    """`POST /{version}/{phone_number_id}/messages` for text, template and interactive messages."""
+    """`POST /{version}/{phone_number_id}/messages`; media objects are read by `type` name."""
 
     @property
-    def to(self) -> str: ...
+    def to(self) -> str | None: ...
+    @property
+    def recipient(self) -> str | None: ...
     @property
     def text(self) -> TextBodyShape | None: ...
     @property

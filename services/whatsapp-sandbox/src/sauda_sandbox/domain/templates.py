@@ -178,6 +178,7 @@ class Page:
     after: str | None
     has_next: bool
     has_previous: bool
+    summary: dict[str, Any] | None = None
 
 
 def cursor(index: int) -> str:
@@ -193,22 +194,63 @@ def uncursor(value: str) -> int:
 
 @dataclass(frozen=True)
 class TemplateQuery:
-    """`GET /{waba_id}/message_templates`: filters (exact, any case), fields, a page's cursor."""
+    """`GET /{waba_id}/message_templates`: filters, fields, a page's cursor, summary fields.
+
+    `name`, `content` and `name_or_content` match substrings; `status`, `category`, `language`
+    and `quality_score` take comma lists; every match ignores case."""
 
     filters: Mapping[str, str]
     fields: Sequence[str] | None
     limit: int
     after: str | None = None
     before: str | None = None
+    summary: Sequence[str] = ()
+
+
+SUMMARY_FIELDS = (
+    "total_count",
+    "message_template_count",
+    "message_template_limit",
+    "are_translations_complete",
+)
+TEMPLATE_LIMIT = 250  # Meta's default per WABA before it is raised
+
+
+def matches(template: Mapping[str, Any], key: str, wanted: str) -> bool:
+    """Does a template satisfy one filter of the listing?"""
+    wanted = wanted.strip().lower()
+    body = (component_text(template.get("components") or [], "BODY") or "").lower()
+    name = str(template.get("name", "")).lower()
+    if key == "name":
+        return wanted in name
+    if key == "content":
+        return wanted in body
+    if key == "name_or_content":
+        return wanted in name or wanted in body
+    if key == "quality_score":
+        return True  # every sandbox template's quality is unknown, so no filter narrows it
+    options = {o.strip() for o in wanted.split(",") if o.strip()}
+    return str(template.get(key, "")).lower() in options
+
+
+def summary_of(
+    templates: Sequence[Mapping[str, Any]], matching: int, fields: Sequence[str]
+) -> dict[str, Any]:
+    """The `summary` object Meta adds for `summary=total_count,…` (unknown names ignored)."""
+    known: dict[str, Any] = {
+        "total_count": matching,
+        "message_template_count": len(templates),
+        "message_template_limit": TEMPLATE_LIMIT,
+        "are_translations_complete": True,
+    }
+    return {name: known[name] for name in fields if name in known}
 
 
 def page_of(templates: Sequence[dict[str, Any]], query: TemplateQuery) -> Page:
-    """The templates matching every filter (case-insensitive), a page at a time, `id` always kept."""
+    """The templates matching every filter, a page at a time, `id` always kept."""
     fields = query.fields
     matching = [
-        t
-        for t in templates
-        if all(str(t.get(key, "")).upper() == value.upper() for key, value in query.filters.items())
+        t for t in templates if all(matches(t, key, value) for key, value in query.filters.items())
     ]
     limit = max(1, min(query.limit, 1000))
     if query.after is not None:
@@ -227,4 +269,5 @@ def page_of(templates: Sequence[dict[str, Any]], query: TemplateQuery) -> Page:
         after=cursor(start + len(chosen) - 1) if chosen else None,
         has_next=start + len(chosen) < len(matching),
         has_previous=start > 0,
+        summary=summary_of(templates, len(matching), query.summary) if query.summary else None,
     )

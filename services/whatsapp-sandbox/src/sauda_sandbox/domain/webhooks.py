@@ -37,11 +37,16 @@ def conversation_id(phone_number_id: str, wa: str, category: str, started: int) 
     ).hexdigest()
 
 
-def envelope(waba_id: str, field: str, value: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "object": "whatsapp_business_account",
-        "entry": [{"id": waba_id, "changes": [{"field": field, "value": value}]}],
-    }
+def envelope(
+    waba_id: str, field: str, value: dict[str, Any], *, time: int | None = None
+) -> dict[str, Any]:
+    """One POST's body: one entry (the WABA) with one change. Account-level fields (template
+    updates) carry the entry's unix `time`, as Meta's do; message fields do not."""
+    entry: dict[str, Any] = {"id": waba_id}
+    if time is not None:
+        entry["time"] = time
+    entry["changes"] = [{"value": value, "field": field}]
+    return {"object": "whatsapp_business_account", "entry": [entry]}
 
 
 def messages_value(display_phone_number: str, phone_number_id: str, **parts: Any) -> dict[str, Any]:
@@ -60,7 +65,7 @@ class StatusFacts:
     """What a status webhook says about one business message."""
 
     message_id: str
-    recipient: str
+    recipient: dict[str, str]  # recipient_id (sent to a phone), recipient_user_id, parent_…
     status: Literal["sent", "delivered", "read", "failed"]
     at: int
     category: str
@@ -77,7 +82,7 @@ def status_item(facts: StatusFacts) -> dict[str, Any]:
         "id": facts.message_id,
         "status": facts.status,
         "timestamp": str(facts.at),
-        "recipient_id": facts.recipient,
+        **facts.recipient,
     }
     if facts.status == "failed":
         item["errors"] = [facts.error or async_error(131000)]
@@ -101,14 +106,44 @@ def status_item(facts: StatusFacts) -> dict[str, Any]:
     return item
 
 
+RejectionReason = Literal[
+    "ABUSIVE_CONTENT",
+    "INCORRECT_CATEGORY",
+    "INVALID_FORMAT",
+    "PROMOTIONAL",
+    "SCAM",
+    "TAG_CONTENT_MISMATCH",
+    "NONE",
+]
+
+
 def template_status_value(
-    template: dict[str, Any], event: str, reason: str | None
+    template: dict[str, Any],
+    event: str,
+    reason: str | None,
+    rejection_info: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The `message_template_status_update` value announcing a template's new status."""
-    return {
+    """The `message_template_status_update` value announcing a template's new status: `reason`
+    is one of Meta's rejection reasons for REJECTED (INVALID_FORMAT unless given), else NONE."""
+    value: dict[str, Any] = {
         "event": event,
         "message_template_id": int(template["id"]),
         "message_template_name": template["name"],
         "message_template_language": template["language"],
-        "reason": reason or "NONE",
+        "reason": reason or ("INVALID_FORMAT" if event == "REJECTED" else "NONE"),
+        "message_template_category": template["category"],
+    }
+    if rejection_info is not None:
+        value["rejection_info"] = rejection_info
+    return value
+
+
+def template_category_value(template: dict[str, Any], previous: str) -> dict[str, Any]:
+    """The `template_category_update` value: Meta recategorised a template."""
+    return {
+        "message_template_id": int(template["id"]),
+        "message_template_name": template["name"],
+        "message_template_language": template["language"],
+        "previous_category": previous,
+        "new_category": template["category"],
     }

@@ -5,8 +5,9 @@ from typing import Any, Literal
 
 from sauda_sandbox.adapters.memory import MemoryStore
 from sauda_sandbox.domain.chats import Chat, ChatMessage
+from sauda_sandbox.domain.identities import Shopper, contact, recipient
 from sauda_sandbox.domain.limits import WINDOW_SECONDS
-from sauda_sandbox.domain.numbers import Number
+from sauda_sandbox.domain.numbers import NotFound, Number, shopper_ref
 from sauda_sandbox.domain.webhooks import (
     StatusFacts,
     conversation_id,
@@ -35,6 +36,10 @@ class Webhooks:
             number.phone_number_id, self.url(number), envelope(number.waba_id, "messages", value)
         )
 
+    def inbound(self, number: Number, shopper: Shopper, message: dict[str, Any]) -> None:
+        """A shopper's message, with the shopper's contact (user id, username, phone if shared)."""
+        self.messages(number, contacts=[contact(shopper)], messages=[message])
+
     def status(
         self,
         number: Number,
@@ -46,15 +51,16 @@ class Webhooks:
     ) -> None:
         now = int(self.clock())
         opened = chat.open_conversation(record.category, int(record.at))
+        shopper = chat.shopper
         item = status_item(
             StatusFacts(
                 message_id=record.id,
-                recipient=chat.shopper,
+                recipient=recipient(shopper, record.addressed_by),
                 status=status,
                 at=now,
                 category=record.category,
                 conversation_id=conversation_id(
-                    number.phone_number_id, chat.shopper, record.category, opened
+                    number.phone_number_id, shopper.user_id, record.category, opened
                 ),
                 conversation_expires=opened + WINDOW_SECONDS,
                 in_window=record.in_window,
@@ -62,14 +68,15 @@ class Webhooks:
                 error=error,
             )
         )
-        self.messages(number, statuses=[item])
+        self.messages(number, statuses=[item], contacts=[contact(shopper)])
 
-    def template_status(self, waba_id: str, numbers: list[Number], value: dict[str, Any]) -> None:
-        """A template's new status, once to each receiver of the WABA's numbers."""
-        for url in {self.url(n) for n in numbers}:
-            self.sink.emit(
-                f"waba-{waba_id}", url, envelope(waba_id, "message_template_status_update", value)
-            )
+    def template_update(
+        self, waba_id: str, numbers: list[Number], field: str, value: dict[str, Any]
+    ) -> None:
+        """A template's new status or category, once to each receiver of the WABA's numbers."""
+        body = envelope(waba_id, field, value, time=int(self.clock()))
+        for url in sorted({self.url(n) for n in numbers}):
+            self.sink.emit(f"waba-{waba_id}", url, body)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -79,3 +86,13 @@ class Notifying:
     store: MemoryStore
     webhooks: Webhooks
     ids: Ids
+
+    def shopper(self, number: Number, ref: str) -> Shopper:
+        """The shopper a management path names: a phone (known from then on) or a user id."""
+        kind, value = shopper_ref(ref)
+        if kind == "phone":
+            return self.store.phone_shopper(number.waba_id, value)
+        found = self.store.user_shopper(number.waba_id, value)
+        if found is None:
+            raise NotFound(f"no shopper with user id {value} in WABA {number.waba_id}")
+        return found

@@ -1,0 +1,1 @@
+"""The merchant's WhatsApp sends: the handlers both APIs share, the window, idempotency, waiting."""

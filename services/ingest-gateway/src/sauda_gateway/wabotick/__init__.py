@@ -1,0 +1,1 @@
+"""Wabotick-compatible messaging routes: the document's paths, forms and answers, on Sauda's handlers."""
