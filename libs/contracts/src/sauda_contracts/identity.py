@@ -4,6 +4,18 @@ WhatsApp users may now hide their number behind a username; Meta then names them
 business-scoped user id (BSUID, `US.13491208655302741918`), in webhooks (`from_user_id`,
 `contacts[].user_id`, `recipient_user_id`) and in sends (`recipient` instead of `to`).
 `chat_identity` is the one rule for keying a chat or a contact on either.
+
+The v1 contract change. The bodies of `sauda_contracts.whatsapp` that name a shopper
+(`Shopper`: inbound message, status report, send, opt-out, message snapshot) gained optional
+`customer_user_id` (and, where Meta gives them, the parent user id and the username); those are left out of the JSON while unset (`Additive`), so a phone
+shopper's record is byte for byte what it was. Their `customer_phone` became optional: a
+consumer-visible change, made on v1 rather than a `.v2` topic because every record that could
+be written before still reads the same, the only new records without a phone are of username
+users (whom no older consumer could serve anyway), and all consumers of these internal topics
+are Sauda's own, upgraded with it. An older consumer sets such a record aside as a dead letter
+(re-drivable once upgraded) rather than misreading it. Each body still names someone: a phone
+or a user id is required. (`OptOutBody.wamid` became nullable the same way: a preference set
+in WhatsApp itself comes with no message.)
 """
 
 from typing import Annotated, ClassVar, Self

@@ -13,19 +13,9 @@ Topics (key = business id + the chat's identity, so one chat is handled in order
 Meta's own limits (3 reply buttons, 10 list rows, title lengths) are part of these contracts,
 so a message that WhatsApp would refuse cannot even be asked for.
 
-Username users (Meta's business-scoped user ids, 2026). A shopper is named by phone, by Meta's
-user id, or both; a chat is keyed by `chat_identity` (the phone when there is one). The v1
-bodies below that name a shopper (`identity.Shopper`: inbound message, status report, send,
-opt-out, message snapshot) gained optional `customer_user_id` (and, where Meta gives them, the parent user id
-and the username); those are left out of the JSON while unset (`Additive`), so a phone
-shopper's record is byte for byte what it was. Their `customer_phone` became optional: a
-consumer-visible change, made on v1 rather than a `.v2` topic because every record that could
-be written before still reads the same, the only new records without a phone are of username
-users (whom no older consumer could serve anyway), and all consumers of these internal topics
-are Sauda's own, upgraded with it. An older consumer sets such a record aside as a dead letter
-(re-drivable once upgraded) rather than misreading it. Each body still names someone: a phone
-or a user id is required. (`OptOutBody.wamid` became nullable the same way: a preference set
-in WhatsApp itself comes with no message.)
+Username users (Meta's business-scoped user ids): the bodies naming a shopper name them by
+phone, by user id, or both, and chats are keyed by `chat_identity`; why that stays on v1 is
+written in `sauda_contracts.identity`.
 """
 
 from datetime import datetime
