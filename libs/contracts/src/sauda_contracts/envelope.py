@@ -1,15 +1,33 @@
 """The envelope every topic message wears: ids, type, version, time, tenant and tracing."""
 
 from datetime import datetime
+from typing import Any, ClassVar
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class Contract(BaseModel):
     """Base of every wire model: immutable, and unknown fields are an error, not a surprise."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Additive(Contract):
+    """A v1 contract that gained optional fields (`ADDED`) after it was on the wire: they are
+    left out of its JSON while unset, so a record that does not use them is written exactly as
+    before, and a consumer built before them (which forbids unknown fields) still reads it."""
+
+    ADDED: ClassVar[frozenset[str]] = frozenset()
+
+    @model_serializer(mode="wrap")
+    def _leave_out_unset_additions(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for name in self.ADDED:
+                if data.get(name) is None:
+                    data.pop(name, None)
+        return data
 
 
 class Envelope(Contract):

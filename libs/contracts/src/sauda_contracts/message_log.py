@@ -14,7 +14,9 @@ from sauda_contracts.whatsapp import GraphError, MessagePurpose, NoticeKind, Sta
 class MessageOut(Contract):
     message_id: UUID
     order_id: UUID | None = None
-    customer_phone: str
+    customer_phone: str = Field(
+        description="The chat: the shopper's phone, or Meta's user id of one who shares none."
+    )
     direction: Literal["outbound", "inbound"]
     purpose: MessagePurpose | None = Field(default=None, description="Why Sauda sent it.")
     kind: str = Field(description="template, text, buttons or list; for inbound, what was sent.")
@@ -41,7 +43,9 @@ class OrderMessages(Contract):
 class Conversation(Contract):
     """A customer's chat, newest first, paged like the Wabotick seed (limit 20 by default)."""
 
-    customer_phone: str
+    customer_phone: str = Field(
+        description="The chat: the shopper's phone, or Meta's user id of one who shares none."
+    )
     messages: tuple[MessageOut, ...]
     total: int
     limit: int

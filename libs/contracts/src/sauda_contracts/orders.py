@@ -3,7 +3,7 @@
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal, Self
 from uuid import UUID, uuid5
 
 from pydantic import (
@@ -12,9 +12,11 @@ from pydantic import (
     PlainSerializer,
     StringConstraints,
     TypeAdapter,
+    model_validator,
 )
 
-from sauda_contracts.envelope import Contract, Envelope
+from sauda_contracts.envelope import Additive, Contract, Envelope
+from sauda_contracts.identity import UserId
 from sauda_contracts.language import Language
 
 
@@ -126,8 +128,20 @@ class Fulfillment(Contract):
     delivered_at: datetime | None = Field(default=None, description="When it was delivered.")
 
 
-class Customer(Contract):
-    phone: Phone | None = Field(default=None, description="None only for store orders without one.")
+class Customer(Additive):
+    ADDED: ClassVar[frozenset[str]] = frozenset({"whatsapp_user_id"})
+
+    phone: Phone | None = Field(
+        default=None,
+        description="None only for store orders without one, and for orders placed in a "
+        "WhatsApp chat by a username user who shares no number (see `whatsapp_user_id`).",
+    )
+    whatsapp_user_id: UserId | None = Field(
+        default=None,
+        description="Meta's business-scoped user id of a shopper who ordered in a WhatsApp chat "
+        "(orders of source `whatsapp` only; stores key customers by phone). Messages about the "
+        "order go to the phone if there is one, else to this id.",
+    )
     name: str | None = Field(default=None, max_length=200, description="Customer's name.")
     email: str | None = Field(
         default=None,
@@ -173,12 +187,20 @@ class PlaceOrderBody(Contract):
         default=None, description="Payment as reported at placing; none means cash on delivery."
     )
 
+    @model_validator(mode="after")
+    def _user_ids_are_for_chat_orders(self) -> Self:
+        if self.customer.whatsapp_user_id is not None and self.source is not OrderSource.WHATSAPP:
+            raise ValueError("customer.whatsapp_user_id is for orders placed in a WhatsApp chat")
+        return self
+
 
 def asks_cod_answer(body: PlaceOrderBody) -> bool:
     """Whether the customer is asked to Confirm / Cancel this order on WhatsApp: they agreed to
-    messages, gave a number, and will pay on delivery (a paid order is confirmed at once)."""
+    messages, can be reached (a number, or Meta's user id for a chat order), and will pay on
+    delivery (a paid order is confirmed at once)."""
     paid = body.payment is not None and body.payment.status is PaymentStatus.PAID
-    return body.customer.consent and body.customer.phone is not None and not paid
+    reachable = body.customer.phone is not None or body.customer.whatsapp_user_id is not None
+    return body.customer.consent and reachable and not paid
 
 
 class ChangeOrderStatusBody(Contract):

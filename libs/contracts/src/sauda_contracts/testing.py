@@ -29,6 +29,7 @@ def order_placed(
     number: str = "ORD-000042",
     order_id: UUID | None = None,
     phone: str | None = "923001234567",
+    whatsapp_user_id: str | None = None,
     name: str | None = "Ayesha",
     consent: bool = True,
     language: Language | None = None,
@@ -37,7 +38,8 @@ def order_placed(
     items: tuple[LineItem, ...] = WIDGETS,
     at: datetime | None = None,
 ) -> OrderPlaced:
-    """A store's order of PKR 3,000, placed now (or `at`)."""
+    """A store's order of PKR 3,000, placed now (or `at`); with `whatsapp_user_id`, an order a
+    shopper placed in a WhatsApp chat (source `whatsapp`), as a username user does."""
     return OrderPlaced(
         event_id=uuid4(),
         occurred_at=at or datetime.now(UTC),
@@ -46,8 +48,14 @@ def order_placed(
         body=OrderPlacedBody(
             order_id=order_id or uuid4(),
             order_number=number,
-            source=OrderSource.INGEST,
-            customer=Customer(phone=phone, name=name, consent=consent, language=language),
+            source=OrderSource.WHATSAPP if whatsapp_user_id else OrderSource.INGEST,
+            customer=Customer(
+                phone=phone,
+                whatsapp_user_id=whatsapp_user_id,
+                name=name,
+                consent=consent,
+                language=language,
+            ),
             items=items,
             total=Decimal("3000"),
             currency="PKR",

@@ -54,13 +54,28 @@ TOPICS: tuple[TopicSpec, ...] = (
     # The public, replayable history: kept forever so any view can be rebuilt from offset 0.
     *_specs((Topic.ORDERS_EVENTS,), 12, {**_FOREVER, "retention.bytes": "-1"}, "order id"),
     *_specs((Topic.CARTS,), 12, _WEEK, "business id + cart id"),
-    *_specs((Topic.WHATSAPP_INBOUND, Topic.WHATSAPP_STATUS), 12, _WEEK, "business id + phone"),
+    *_specs(
+        (Topic.WHATSAPP_INBOUND, Topic.WHATSAPP_STATUS),
+        12,
+        _WEEK,
+        "business id + chat (phone, or Meta's user id)",
+    ),
     # A broadcast (StartBroadcast) is about no one chat: keyed by the business id alone.
-    *_specs((Topic.WHATSAPP_OUTBOUND,), 12, _WEEK, "business id + phone, or business id"),
+    *_specs(
+        (Topic.WHATSAPP_OUTBOUND,),
+        12,
+        _WEEK,
+        "business id + chat (phone, or Meta's user id), or business id",
+    ),
     # The notifier's message log, notices and templates: the gateway's message view is rebuilt
     # from it. A business-wide record (a template, a notice about no one chat) is keyed by the
     # business id alone.
-    *_specs((Topic.NOTIFIER_EVENTS,), 12, _FOREVER, "business id + phone, or business id"),
+    *_specs(
+        (Topic.NOTIFIER_EVENTS,),
+        12,
+        _FOREVER,
+        "business id + chat (phone, or user id), or business id",
+    ),
     *_specs(
         (Topic.NOTIFIER_RETRY_5S, Topic.NOTIFIER_RETRY_30S, Topic.NOTIFIER_RETRY_120S),
         6,

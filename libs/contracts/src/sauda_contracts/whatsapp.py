@@ -1,6 +1,6 @@
 """WhatsApp traffic between Sauda's services, and what the notifier tells the rest of Sauda.
 
-Topics (key = business id + customer phone, so one chat is handled in order):
+Topics (key = business id + the chat's identity, so one chat is handled in order):
 - `whatsapp.inbound.v1`: a shopper's message or tap, as the gateway received it from Meta.
 - `whatsapp.status.v1`: Meta's receipts for messages we sent (sent, delivered, read, failed),
   and template review results.
@@ -13,25 +13,35 @@ Topics (key = business id + customer phone, so one chat is handled in order):
 
 Meta's own limits (3 reply buttons, 10 list rows, title lengths) are part of these contracts,
 so a message that WhatsApp would refuse cannot even be asked for.
+
+Username users (Meta's business-scoped user ids): the bodies naming a shopper name them by
+phone, by user id, or both, and chats are keyed by `chat_identity`; why that stays on v1 is
+written in `sauda_contracts.identity`.
 """
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import Field, TypeAdapter, model_validator
 
 from sauda_contracts.broadcasts import BroadcastRecorded, StartBroadcast
-from sauda_contracts.envelope import Contract, Envelope
+from sauda_contracts.envelope import Additive, Contract, Envelope
+from sauda_contracts.identity import Shopper, UserId, Username
 from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.orders import Phone
 from sauda_contracts.sends import MediaToSend, TemplateToSend, shape_problem
 
 
-def chat_key(business_id: UUID, phone: str) -> bytes:
-    """Kafka key of every WhatsApp topic: one chat always lands on one partition."""
-    return f"{business_id}:{phone}".encode()
+def chat_key(business_id: UUID, identity: str) -> bytes:
+    """Kafka key of every WhatsApp topic: one chat always lands on one partition. `identity`
+    is `chat_identity(phone, user_id)`."""
+    return f"{business_id}:{identity}".encode()
+
+
+_USER_ID = "Shopper's business-scoped user id at Meta (`user_id`), if Meta gave one."
+_NO_PHONE = " Absent for a username user who shares no number."
 
 
 # --- whatsapp.inbound.v1 ---
@@ -45,9 +55,16 @@ class InboundKind(StrEnum):
     OTHER = "other"  # media, location, unsupported: kept in the log, not acted on
 
 
-class InboundMessageBody(Contract):
+class InboundMessageBody(Shopper):
     phone_number_id: str = Field(max_length=64, description="Business number that received it.")
-    customer_phone: Phone = Field(description="Shopper's WhatsApp id (wa_id).")
+    customer_phone: Phone | None = Field(
+        default=None, description="Shopper's WhatsApp number (`from` / wa_id)." + _NO_PHONE
+    )
+    customer_user_id: UserId | None = Field(default=None, description=_USER_ID)
+    customer_parent_user_id: UserId | None = Field(
+        default=None, description="Meta's parent user id of the shopper (`parent_user_id`)."
+    )
+    customer_username: Username | None = Field(default=None)
     wamid: str = Field(max_length=256, description="Meta's id of the inbound message.")
     sent_at: datetime = Field(description="When the shopper sent it (Meta's timestamp).")
     kind: InboundKind = Field(description="What the shopper did.")
@@ -96,9 +113,17 @@ class GraphError(Contract):
     details: str | None = Field(default=None, max_length=2000, description="error_data.details.")
 
 
-class StatusReportBody(Contract):
+class StatusReportBody(Shopper):
     phone_number_id: str = Field(max_length=64, description="Business number that sent it.")
-    customer_phone: Phone = Field(description="Recipient (Meta's `recipient_id`).")
+    customer_phone: Phone | None = Field(
+        default=None, description="Recipient (Meta's `recipient_id`)." + _NO_PHONE
+    )
+    customer_user_id: UserId | None = Field(
+        default=None, description="Recipient's user id at Meta (`recipient_user_id`), if given."
+    )
+    customer_parent_user_id: UserId | None = Field(
+        default=None, description="Meta's `parent_recipient_user_id`, if given."
+    )
     wamid: str = Field(max_length=256, description="Meta's id of the message we sent.")
     status: Literal["sent", "delivered", "read", "failed"] = Field(description="Meta's status.")
     at: datetime = Field(description="When Meta says it happened.")
@@ -166,15 +191,17 @@ class OutboundKind(StrEnum):
     MEDIA = "media"  # an image, document, audio, video or sticker (`media`)
 
 
-class SendMessageBody(Contract):
+class SendMessageBody(Shopper):
     """A message for the notifier to send: free-form (inside the 24-hour window), a template,
-    or a media file."""
+    or a media file; to the phone when there is one, else to Meta's user id (Meta's
+    `recipient`)."""
 
     message_key: str = Field(
         max_length=200,
         description="Idempotency key: the notifier sends each key at most once per business.",
     )
-    customer_phone: Phone
+    customer_phone: Phone | None = Field(default=None, description="Recipient." + _NO_PHONE)
+    customer_user_id: UserId | None = Field(default=None, description=_USER_ID)
     kind: OutboundKind
     text: str = Field(
         default="",
@@ -219,12 +246,19 @@ class SendWhatsAppMessage(Envelope):
     body: SendMessageBody
 
 
-class OptOutBody(Contract):
-    """A shopper wrote STOP (or START): reminders and marketing to them stop (or resume)."""
+class OptOutBody(Shopper):
+    """A shopper wrote STOP (or START), or stopped (or resumed) marketing messages in WhatsApp
+    itself (Meta's `user_preferences` webhook): reminders and marketing to them stop (or
+    resume)."""
 
-    customer_phone: Phone
+    customer_phone: Phone | None = Field(default=None, description="The shopper." + _NO_PHONE)
+    customer_user_id: UserId | None = Field(default=None, description=_USER_ID)
     opted_out: bool = Field(description="True after STOP, False after START.")
-    wamid: str = Field(max_length=256, description="The shopper's message that asked for it.")
+    wamid: str | None = Field(
+        max_length=256,
+        description="The shopper's message that asked for it; null when Meta reported the "
+        "preference (the shopper used WhatsApp's own setting, no message).",
+    )
     at: datetime = Field(description="When the shopper asked (Meta's timestamp).")
 
 
@@ -255,13 +289,16 @@ class StatusChange(Contract):
     error: GraphError | None = None
 
 
-class MessageRecordedBody(Contract):
+class MessageRecordedBody(Shopper):
     """The whole message as the notifier knows it now; a newer `revision` replaces an older."""
 
     message_id: UUID = Field(description="Notifier's id (also sent as biz_opaque_callback_data).")
     revision: int = Field(ge=1, description="Grows with every change; keep the highest.")
     phone_number_id: str = Field(max_length=64, description="Business number it is sent from.")
-    customer_phone: Phone = Field(description="Recipient.")
+    customer_phone: Phone | None = Field(default=None, description="Recipient." + _NO_PHONE)
+    customer_user_id: UserId | None = Field(
+        default=None, description="Recipient's user id at Meta, when sent to it (no phone)."
+    )
     order_id: UUID | None = Field(default=None, description="Order it is about, if any.")
     purpose: MessagePurpose
     template: str | None = Field(default=None, max_length=512, description="Template name.")
@@ -293,13 +330,18 @@ class NoticeKind(StrEnum):
     WEBHOOK_ENDPOINT_DEACTIVATED = "webhook_endpoint_deactivated"
 
 
-class NoticeBody(Contract):
+class NoticeBody(Additive):
+    ADDED: ClassVar[frozenset[str]] = frozenset({"customer_user_id"})
+
     notice_id: UUID = Field(description="Deterministic: the same cause never makes two notices.")
     kind: NoticeKind
     message: str = Field(max_length=1000, description="What the merchant reads.")
     order_id: UUID | None = Field(default=None, description="Order it concerns, if any.")
     order_number: str | None = Field(default=None, max_length=40)
     customer_phone: Phone | None = None
+    customer_user_id: UserId | None = Field(
+        default=None, description="The shopper's user id at Meta, for one who shares no number."
+    )
     details: dict[str, str] = Field(default_factory=dict, description="Extra facts, e.g. template.")
 
 

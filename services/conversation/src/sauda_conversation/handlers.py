@@ -10,6 +10,7 @@ from typing import Protocol
 from uuid import UUID, uuid5
 
 from sauda_contracts import AnyOrderEvent, OrderCommandRejected, Topic
+from sauda_contracts.identity import identity_fields
 from sauda_contracts.language import Language
 from sauda_contracts.templates import CodAction
 from sauda_contracts.whatsapp import (
@@ -111,7 +112,7 @@ async def _tap_command(
     command = tap_command(message, tap, now=now)
     await remember_tap(
         tx.conn,
-        TapCommand(command.event_id, message.business_id, body.customer_phone, tap.order_id,
+        TapCommand(command.event_id, message.business_id, body.chat_with, tap.order_id,
                    tap.order_number, tap.action.value, body.wamid),
     )  # fmt: skip
     log.info("cod_tap", action=tap.action.value, typed=typed, order_id=str(tap.order_id),
@@ -132,7 +133,7 @@ async def _chat_turn(
     conn, body, business_id = tx.conn, message.body, message.business_id
     now = clock()
     shop, language = await shops.shop(business_id)
-    session = await load_session(conn, business_id, body.customer_phone,
+    session = await load_session(conn, business_id, body.chat_with,
                                  default=Session(language=language), now=now,
                                  ttl=cart_ttl)  # fmt: skip
     said = said_in(body)
@@ -141,7 +142,7 @@ async def _chat_turn(
         answered = await _typed_cod_answer(tx, message, said.text, language, now)
         if answered is not None:
             if language is not session.language:
-                await save_session(conn, business_id, body.customer_phone,
+                await save_session(conn, business_id, body.chat_with,
                                    replace(session, language=language), now)  # fmt: skip
             return answered
     result = turn(session, said, shop, ranker=ranker)
@@ -153,7 +154,7 @@ async def _chat_turn(
         number = chat_order_number(await next_order_number(conn, business_id))
         place = place_order(message, result.checkout, order_id=order_id, order_number=number,
                             language=result.session.language, now=now)  # fmt: skip
-        await record_chat_order(conn, order_id, business_id, body.customer_phone, number,
+        await record_chat_order(conn, order_id, business_id, body.chat_with, number,
                                 body.wamid)  # fmt: skip
         tx.publish(Topic.ORDERS_COMMANDS, str(order_id), place.to_bytes())
         queued += 1
@@ -162,12 +163,12 @@ async def _chat_turn(
                  total=str(result.checkout.total), correlation_id=message.correlation_id)  # fmt: skip
     if result.opt_out is not None:
         changed = opt_out_changed(message, result.opt_out, now=now)
-        tx.publish(Topic.WHATSAPP_OUTBOUND, chat_key(business_id, body.customer_phone),
+        tx.publish(Topic.WHATSAPP_OUTBOUND, chat_key(business_id, body.chat_with),
                    changed.to_bytes())  # fmt: skip
         queued += 1
         log.info("chat_opt_out", opted_out=result.opt_out, correlation_id=message.correlation_id)
     queued += _send_replies(tx, message, replies, now, order_id=order_id)
-    await save_session(conn, business_id, body.customer_phone, result.session, now)
+    await save_session(conn, business_id, body.chat_with, result.session, now)
     log.info("chat_turn", step_from=session.step.value, step_to=result.session.step.value,
              cart_lines=len(result.session.cart), replies=len(replies),
              correlation_id=message.correlation_id)  # fmt: skip
@@ -184,7 +185,7 @@ async def _typed_cod_answer(
     if action is None:
         return None
     body = message.body
-    waiting = await awaiting_cod(tx.conn, message.business_id, body.customer_phone,
+    waiting = await awaiting_cod(tx.conn, message.business_id, body.chat_with,
                                  since=now - COD_ANSWER_WINDOW)  # fmt: skip
     if not waiting:
         return None
@@ -206,7 +207,7 @@ def _send_replies(
     *,
     order_id: UUID | None = None,
 ) -> int:
-    key = chat_key(message.business_id, message.body.customer_phone)
+    key = chat_key(message.business_id, message.body.chat_with)
     sends = reply_sends(message, replies, now=now, order_id=order_id)
     for send in sends:
         tx.publish(Topic.WHATSAPP_OUTBOUND, key, send.to_bytes())
@@ -248,14 +249,14 @@ async def handle_rejections(
             causation_id=str(rejection.event_id),
             body=SendMessageBody(
                 message_key=f"tap-refused:{tap.command_id}",
-                customer_phone=tap.customer_phone,
+                **identity_fields(tap.chat_with),
                 kind=OutboundKind.TEXT,
                 text=reply_to_refused_tap(rejection.body, tap.order_number, CodAction(tap.action)),
                 order_id=tap.order_id,
                 reply_to=tap.wamid,
             ),
         )
-        tx.publish(Topic.WHATSAPP_OUTBOUND, chat_key(tap.business_id, tap.customer_phone),
+        tx.publish(Topic.WHATSAPP_OUTBOUND, chat_key(tap.business_id, tap.chat_with),
                    reply.to_bytes())  # fmt: skip
         queued += 1
         log.info("cod_tap_refused", order_id=str(tap.order_id), current=rejection.body.current_status,

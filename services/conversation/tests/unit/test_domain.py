@@ -122,7 +122,7 @@ def test_only_orders_that_asked_for_a_cod_answer_wait_for_one() -> None:
         order_placed(business, number="ORD-5", at=now - COD_ANSWER_WINDOW - timedelta(seconds=1)),
     ]
     [waiting] = awaiting_orders(events, now)
-    assert (waiting.order_number, waiting.customer_phone, waiting.total) == (
+    assert (waiting.order_number, waiting.chat_with, waiting.total) == (
         "ORD-1", "923001234567", "PKR 3,000",
     )  # fmt: skip
     assert waiting.business_id == business and waiting.placed_at == now

@@ -4,6 +4,7 @@ a business in it; the gateway's HTTP app on that schema, and a client of it sign
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
+from uuid import uuid4
 
 import asyncpg
 import httpx
@@ -17,11 +18,15 @@ from sauda_gateway.accounts.passwords import Passwords
 from sauda_gateway.accounts.store import AccountStore
 from sauda_gateway.bootstrap import MIGRATIONS, build_app, wire
 from sauda_gateway.domain import Business
+from sauda_gateway.merchant.accounts import WhatsAppAccounts
 from sauda_gateway.merchant.handlers import create_business
 from sauda_gateway.merchant.store import BusinessStore
 from sauda_gateway.settings import GatewaySettings
 from sauda_gateway.view.live import LiveFeed
 from sauda_runtime.db import Migrations
+from sauda_runtime.secrets import SecretBox
+
+from .meta_webhooks import APP_SECRET, Meta
 
 
 @pytest.fixture
@@ -95,3 +100,21 @@ def signed_in(
             yield http
 
     return client
+
+
+@pytest.fixture
+async def meta(
+    pool: asyncpg.Pool,
+    business: tuple[Business, str],
+    box: SecretBox,
+    api: Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]],
+) -> AsyncIterator[Meta]:
+    """Meta's side of the webhook, for the `business` fixture's newly connected number."""
+    number, waba = f"pn{uuid4().hex[:12]}", f"waba{uuid4().hex[:12]}"
+    await WhatsAppAccounts(pool).connect(
+        business[0].business_id, phone_number_id=number, waba_id=waba, access_token="token",
+        box=box, graph_url="https://graph.invalid", api_version="v21.0",
+        display_phone_number="15550783881", admin_phone=None, language="en", sandbox=False,
+    )  # fmt: skip
+    async with api(whatsapp_app_secret=APP_SECRET) as http:
+        yield Meta(http, number, waba)

@@ -1,5 +1,10 @@
 """The conversation schema: commands sent for taps, chat sessions and carts, chat order numbers,
-and orders awaiting a COD answer (the outbox and claims are the runtime kit's)."""
+and orders awaiting a COD answer (the outbox and claims are the runtime kit's).
+
+Every `customer_phone` column holds who the chat is with, `chat_identity(phone, user_id)`: the
+shopper's phone, or Meta's user id for a username user who shares none (a user id has a letter,
+so the two never meet). The columns kept their name: a phone shopper's rows are as
+they were, and no migration was needed."""
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -15,7 +20,7 @@ from sauda_runtime.db import Conn
 class TapCommand:
     command_id: UUID
     business_id: UUID
-    customer_phone: str
+    chat_with: str  # chat_identity of the shopper who tapped
     order_id: UUID
     order_number: str
     action: str
@@ -26,15 +31,15 @@ async def remember_tap(conn: Conn, tap: TapCommand) -> None:
     await conn.execute(
         "INSERT INTO tap_commands (command_id, business_id, customer_phone, order_id, "
         " order_number, action, wamid) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-        tap.command_id, tap.business_id, tap.customer_phone, tap.order_id, tap.order_number,
+        tap.command_id, tap.business_id, tap.chat_with, tap.order_id, tap.order_number,
         tap.action, tap.wamid,
     )  # fmt: skip
 
 
 async def taps_by_command(conn: Conn, command_ids: list[UUID]) -> dict[UUID, TapCommand]:
     rows = await conn.fetch(
-        "SELECT command_id, business_id, customer_phone, order_id, order_number, action, wamid "
-        "FROM tap_commands WHERE command_id = ANY($1::uuid[])",
+        "SELECT command_id, business_id, customer_phone AS chat_with, order_id, order_number, "
+        " action, wamid FROM tap_commands WHERE command_id = ANY($1::uuid[])",
         command_ids,
     )
     return {r["command_id"]: TapCommand(**dict(r)) for r in rows}
@@ -44,14 +49,14 @@ async def taps_by_command(conn: Conn, command_ids: list[UUID]) -> dict[UUID, Tap
 
 
 async def load_session(
-    conn: Conn, business_id: UUID, phone: str, *, default: Session, now: datetime, ttl: timedelta
+    conn: Conn, business_id: UUID, chat: str, *, default: Session, now: datetime, ttl: timedelta
 ) -> Session:
     """The shopper's session, locked for this transaction; a fresh one if none or expired."""
     row = await conn.fetchrow(
         "SELECT step, cart, pending, language, query, updated_at FROM sessions "
         "WHERE business_id = $1 AND customer_phone = $2 FOR UPDATE",
         business_id,
-        phone,
+        chat,
     )
     if row is None:
         return default
@@ -68,7 +73,7 @@ async def load_session(
 
 
 async def save_session(
-    conn: Conn, business_id: UUID, phone: str, session: Session, now: datetime
+    conn: Conn, business_id: UUID, chat: str, session: Session, now: datetime
 ) -> None:
     cart = [[str(line.product_id), line.qty] for line in session.cart]
     await conn.execute(
@@ -77,7 +82,7 @@ async def save_session(
         "ON CONFLICT (business_id, customer_phone) DO UPDATE SET step = EXCLUDED.step, "
         " cart = EXCLUDED.cart, pending = EXCLUDED.pending, language = EXCLUDED.language, "
         " query = EXCLUDED.query, updated_at = EXCLUDED.updated_at",
-        business_id, phone, session.step.value, cart, session.pending, session.language.value,
+        business_id, chat, session.step.value, cart, session.pending, session.language.value,
         session.query[:500], now,
     )  # fmt: skip
 
@@ -94,12 +99,12 @@ async def next_order_number(conn: Conn, business_id: UUID) -> int:
 
 
 async def record_chat_order(
-    conn: Conn, order_id: UUID, business_id: UUID, phone: str, order_number: str, wamid: str
+    conn: Conn, order_id: UUID, business_id: UUID, chat: str, order_number: str, wamid: str
 ) -> None:
     await conn.execute(
         "INSERT INTO chat_orders (order_id, business_id, customer_phone, order_number, wamid) "
         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-        order_id, business_id, phone, order_number, wamid,
+        order_id, business_id, chat, order_number, wamid,
     )  # fmt: skip
 
 
@@ -114,7 +119,7 @@ async def record_cod_orders(
         await conn.executemany(
             "INSERT INTO cod_orders (order_id, business_id, customer_phone, order_number, total, "
             " placed_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-            [(o.order_id, o.business_id, o.customer_phone, o.order_number, o.total, o.placed_at)
+            [(o.order_id, o.business_id, o.chat_with, o.order_number, o.total, o.placed_at)
              for o in placed],
         )  # fmt: skip
         await conn.execute("DELETE FROM cod_orders WHERE placed_at < $1", prune_before)
@@ -126,13 +131,13 @@ async def record_cod_orders(
 
 
 async def awaiting_cod(
-    conn: Conn, business_id: UUID, phone: str, *, since: datetime
+    conn: Conn, business_id: UUID, chat: str, *, since: datetime
 ) -> list[AwaitingOrder]:
     """The chat's orders still waiting for a COD answer, newest first."""
     rows = await conn.fetch(
-        "SELECT order_id, business_id, customer_phone, order_number, total, placed_at "
-        "FROM cod_orders WHERE business_id = $1 AND customer_phone = $2 AND status = 'pending' "
-        "AND placed_at >= $3 ORDER BY placed_at DESC, order_id",
-        business_id, phone, since,
+        "SELECT order_id, business_id, customer_phone AS chat_with, order_number, total, "
+        " placed_at FROM cod_orders WHERE business_id = $1 AND customer_phone = $2 "
+        " AND status = 'pending' AND placed_at >= $3 ORDER BY placed_at DESC, order_id",
+        business_id, chat, since,
     )  # fmt: skip
     return [AwaitingOrder(**dict(r)) for r in rows]

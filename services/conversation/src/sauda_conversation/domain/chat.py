@@ -69,7 +69,8 @@ def place_order(
     now: datetime,
 ) -> PlaceOrder:
     """The ledger command for a cart the shopper confirmed in chat (source `whatsapp`). The
-    shopper wrote to the business first, so WhatsApp messages about it are consented to."""
+    shopper wrote to the business first, so WhatsApp messages about it are consented to. A
+    username user who shares no number is the customer by Meta's user id alone."""
     body = message.body
     return PlaceOrder(
         **caused_by(message, place_command_id(order_id), now=now),
@@ -79,6 +80,7 @@ def place_order(
             source=OrderSource.WHATSAPP,
             customer=Customer(
                 phone=body.customer_phone,
+                whatsapp_user_id=body.customer_user_id,
                 name=body.profile_name,
                 consent=True,
                 language=language,
@@ -104,6 +106,7 @@ def opt_out_changed(
         **caused_by(message, uuid5(message.event_id, "opt-out"), now=now),
         body=OptOutBody(
             customer_phone=body.customer_phone,
+            customer_user_id=body.customer_user_id,
             opted_out=opted_out,
             wamid=body.wamid,
             at=body.sent_at,
@@ -126,6 +129,7 @@ def reply_sends(
             body=SendMessageBody(
                 message_key=f"chat:{body.wamid}:{index}"[:200],
                 customer_phone=body.customer_phone,
+                customer_user_id=body.customer_user_id,
                 order_id=order_id,
                 **reply.message_fields(),
             ),

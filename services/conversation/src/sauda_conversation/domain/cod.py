@@ -17,6 +17,7 @@ from sauda_contracts import (
     RejectionBody,
     RejectionCode,
 )
+from sauda_contracts.identity import chat_identity
 from sauda_contracts.orders import asks_cod_answer, format_money
 from sauda_contracts.templates import CodAction, parse_cod_payload
 from sauda_contracts.whatsapp import InboundKind, InboundMessageBody, InboundMessageReceived
@@ -87,7 +88,7 @@ class AwaitingOrder:
 
     order_id: UUID
     business_id: UUID
-    customer_phone: str
+    chat_with: str  # chat_identity of the order's shopper
     order_number: str
     total: str  # formatted, as the shopper saw it
     placed_at: datetime
@@ -106,15 +107,14 @@ def awaiting_orders(events: Sequence[AnyOrderEvent], now: datetime) -> list[Awai
         AwaitingOrder(
             order_id=e.body.order_id,
             business_id=e.business_id,
-            customer_phone=e.body.customer.phone,
+            chat_with=chat_identity(e.body.customer.phone, e.body.customer.whatsapp_user_id),
             order_number=e.body.order_number,
             total=format_money(e.body.total, e.body.currency),
             placed_at=e.occurred_at,
         )
         for e in events
         if isinstance(e, OrderPlaced)
-        and asks_cod_answer(e.body)
-        and e.body.customer.phone is not None
+        and asks_cod_answer(e.body)  # so it has a phone or a user id
         and now - e.occurred_at < COD_ANSWER_WINDOW
     ]
 

@@ -168,7 +168,7 @@ async def record_messages(conn: Conn, messages: list[MessageRecorded]) -> None:
             (
                 b.message_id,
                 m.business_id,
-                b.customer_phone,
+                b.chat_with,  # the chat: the phone, or the user id of a username user
                 b.order_id,
                 b.purpose.value,
                 b.kind,
@@ -212,7 +212,7 @@ async def record_inbound(conn: Conn, messages: list[InboundMessageReceived]) -> 
             (
                 inbound_message_id(m.business_id, b.wamid),
                 m.business_id,
-                b.customer_phone,
+                b.chat_with,  # the chat: the phone, or the user id of a username user
                 b.kind.value,
                 b.text or (b.reply_id or f"[{b.meta_type}]"),
                 b.wamid,

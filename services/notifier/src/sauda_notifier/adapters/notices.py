@@ -35,8 +35,8 @@ async def raise_notices(conn: Conn, notices: Iterable[Notice], cause: Cause, now
         )
         # A chat's notice stays in order with its messages; a business-wide one by business.
         key = (
-            chat_key(cause.business_id, notice.customer_phone)
-            if notice.customer_phone
+            chat_key(cause.business_id, notice.chat_with)
+            if notice.chat_with
             else str(cause.business_id).encode()
         )
         await add_to_outbox(conn, [(Topic.NOTIFIER_EVENTS, key, event.to_bytes())])

@@ -8,6 +8,7 @@ from sauda_contracts import (
     OrderPlaced,
     OrderStatus,
 )
+from sauda_contracts.identity import chat_identity
 from sauda_contracts.language import Language
 from sauda_contracts.sends import MESSAGE_NAMESPACE
 from sauda_contracts.whatsapp import (
@@ -56,6 +57,14 @@ class OrderFacts:
     status: OrderStatus
     version: int
     correlation_id: str
+    customer_user_id: str | None = None  # Meta's user id of a chat order's username shopper
+
+    @property
+    def chat_with(self) -> str | None:
+        """Who messages about the order go to (`chat_identity`); None if nobody can be reached."""
+        if not self.customer_phone and not self.customer_user_id:
+            return None
+        return chat_identity(self.customer_phone, self.customer_user_id)
 
 
 def order_facts(event: OrderPlaced) -> OrderFacts:
@@ -73,6 +82,7 @@ def order_facts(event: OrderPlaced) -> OrderFacts:
         status=body.status,
         version=body.version,
         correlation_id=event.correlation_id,
+        customer_user_id=body.customer.whatsapp_user_id,
     )
 
 
@@ -115,6 +125,13 @@ class Notice:
     order_number: str | None = None
     customer_phone: str | None = None
     details: dict[str, str] = field(default_factory=dict)
+    customer_user_id: str | None = None  # a username shopper's, who shares no phone
+
+    @property
+    def chat_with(self) -> str | None:
+        if not self.customer_phone and not self.customer_user_id:
+            return None
+        return chat_identity(self.customer_phone, self.customer_user_id)
 
 
 def dedupe_key(purpose: MessagePurpose, order_id: UUID) -> str:

@@ -3,12 +3,19 @@
 from typing import Any
 from uuid import UUID
 
+from sauda_contracts.identity import is_user_id
 from sauda_contracts.sends import MediaToSend, TemplateToSend
 from sauda_contracts.whatsapp import (
     OutboundKind,
     SendMessageBody,
 )
 from sauda_notifier.domain.templates import TemplateMessage
+
+
+def addressed_to(chat: str) -> dict[str, str]:
+    """Whom a send goes to: `to` a phone, or `recipient` (Meta's user id, which the Cloud API
+    takes in place of `to`) for a username user who shares no number."""
+    return {"recipient": chat} if is_user_id(chat) else {"to": chat}
 
 
 def template_request(msg: TemplateMessage, message_id: UUID) -> dict[str, Any]:
@@ -28,7 +35,7 @@ def template_request(msg: TemplateMessage, message_id: UUID) -> dict[str, Any]:
     return {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
-        "to": msg.to,
+        **addressed_to(msg.to),
         "type": "template",
         "template": {"name": name, "language": {"code": code}, "components": components},
         "biz_opaque_callback_data": str(message_id),
@@ -39,7 +46,7 @@ def chat_request(body: SendMessageBody, message_id: UUID) -> dict[str, Any]:
     request: dict[str, Any] = {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
-        "to": body.customer_phone,
+        **addressed_to(body.chat_with),
         "biz_opaque_callback_data": str(message_id),
     }
     if body.reply_to:
@@ -119,7 +126,7 @@ def template_call_request(
     request: dict[str, Any] = {
         "messaging_product": "whatsapp",
         "recipient_type": "individual",
-        "to": body.customer_phone,
+        **addressed_to(body.chat_with),
         "type": "template",
         "template": template,
         "biz_opaque_callback_data": str(message_id),

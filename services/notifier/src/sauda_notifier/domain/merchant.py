@@ -5,6 +5,7 @@ kind of message."""
 from dataclasses import dataclass
 from uuid import UUID
 
+from sauda_contracts.identity import identity_fields
 from sauda_contracts.sends import TemplateToSend
 from sauda_contracts.whatsapp import GraphError, NoticeKind, OutboundKind, SendMessageBody
 from sauda_notifier.domain.facts import Notice, notice_id_for
@@ -79,10 +80,9 @@ def chat_text(body: SendMessageBody, ref: tuple[str, str] | None) -> str:
     return body.text
 
 
-def refusal_notice(
-    message_id: UUID, phone: str, reason: GraphError, template: str | None
-) -> Notice:
-    """What the merchant is told of a send Sauda refused."""
+def refusal_notice(message_id: UUID, chat: str, reason: GraphError, template: str | None) -> Notice:
+    """What the merchant is told of a send Sauda refused (`chat`: the phone, or a username
+    shopper's user id)."""
     kind = (
         NoticeKind.OPTED_OUT if reason.code == MARKETING_OPTED_OUT
         else NoticeKind.TEMPLATE_NOT_APPROVED
@@ -90,8 +90,8 @@ def refusal_notice(
     return Notice(
         notice_id=notice_id_for(message_id, kind),
         kind=kind,
-        message=f"Your WhatsApp message to {phone} was not sent: {reason.title}.",
-        customer_phone=phone,
+        message=f"Your WhatsApp message to {chat} was not sent: {reason.title}.",
+        **identity_fields(chat),
         details={"message_id": str(message_id), "code": str(reason.code),
                  "template": template or ""},
     )  # fmt: skip

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID
 
+from sauda_contracts.identity import identity_fields
 from sauda_contracts.templates import TEMPLATES
 from sauda_contracts.whatsapp import (
     DeliveryStatus,
@@ -51,6 +52,8 @@ class Message:
     business_id: UUID
     dedupe_key: str
     phone_number_id: str
+    # Whom it goes to, `chat_identity`: the phone, or Meta's user id of a username shopper (the
+    # column kept its name; a phone shopper's rows are as they were).
     customer_phone: str
     order_id: UUID | None
     purpose: MessagePurpose
@@ -169,7 +172,7 @@ def not_approved_notice(message: Message, template_status: str) -> Notice:
         "was not sent.",
         order_id=message.order_id,
         order_number=message.order_number,
-        customer_phone=message.customer_phone,
+        **recipient(message),
         details={
             "template": message.template or "",
             "language": message.language or "",
@@ -205,7 +208,7 @@ def new_chat_message(
                                                              error=refused),)}  # fmt: skip
     return Message(
         **first,
-        customer_phone=body.customer_phone,
+        customer_phone=body.chat_with,
         order_id=body.order_id,
         purpose=MessagePurpose.MERCHANT if body.merchant else MessagePurpose.CHAT,
         template=template[0] if template else None,
@@ -248,10 +251,17 @@ def skip(message: Message, now: datetime, reason: GraphError | None = None) -> M
     return evolve(message, StatusMoved(D.SKIPPED, now, SendState.DONE, error=reason))
 
 
+def recipient(message: Message) -> dict[str, str]:
+    """The message's recipient as a contract names a shopper: `customer_phone`, or
+    `customer_user_id` for a username shopper."""
+    return identity_fields(message.customer_phone)
+
+
 def snapshot(message: Message) -> MessageRecordedBody:
     # The snapshot is the message's own fields, its text cut to the wire's limit.
-    fields = {name: getattr(message, name) for name in MessageRecordedBody.model_fields}
-    return MessageRecordedBody(**fields | {"text": message.text[:4096]})
+    fields = {name: getattr(message, name) for name in MessageRecordedBody.model_fields
+              if name not in ("customer_phone", "customer_user_id")}  # fmt: skip
+    return MessageRecordedBody(**fields | recipient(message) | {"text": message.text[:4096]})
 
 
 def failed_notice(message: Message, error: GraphError) -> Notice:
@@ -263,7 +273,7 @@ def failed_notice(message: Message, error: GraphError) -> Notice:
         f"({error.code}) {error.title}"[:1000],
         order_id=message.order_id,
         order_number=message.order_number,
-        customer_phone=message.customer_phone,
+        **recipient(message),
         details={"code": str(error.code), "message_id": str(message.message_id)},
     )
 
@@ -276,5 +286,5 @@ def opted_out_notice(message: Message) -> Notice:
         "the customer opted out of WhatsApp messages.",
         order_id=message.order_id,
         order_number=message.order_number,
-        customer_phone=message.customer_phone,
+        **recipient(message),
     )

@@ -70,6 +70,7 @@ def _order_notice(order: OrderFacts, kind: NoticeKind, message: str) -> Notice:
         order_id=order.order_id,
         order_number=order.order_number,
         customer_phone=order.customer_phone,
+        customer_user_id=None if order.customer_phone else order.customer_user_id,
     )
 
 
@@ -85,7 +86,7 @@ def _reach_customer(order: OrderFacts, account: Account | None) -> tuple[bool, l
                 "the customer did not consent to WhatsApp messages.",
             )
         ]
-    if not order.customer_phone:
+    if order.chat_with is None:
         return False, [
             _order_notice(
                 order,

@@ -16,5 +16,5 @@ def wants_reminder(order: OrderFacts | None) -> bool:
         order is not None
         and order.status is OrderStatus.PENDING
         and order.consent
-        and bool(order.customer_phone)
+        and order.chat_with is not None
     )

@@ -89,7 +89,7 @@ class TemplateMessage:
 
     purpose: MessagePurpose
     dedupe_key: str
-    to: str
+    to: str  # chat_identity: a phone, or Meta's user id of a username shopper
     language: Language
     params: tuple[str, ...]
     payloads: tuple[str, ...] = ()  # quick-reply payloads, in button order
@@ -104,7 +104,7 @@ class TemplateMessage:
 def cod_message(
     order: OrderFacts, account: Account, purpose: MessagePurpose, items: str | None = None
 ) -> TemplateMessage:
-    assert order.customer_phone is not None
+    assert order.chat_with is not None
     lang = choose_language(order.language, account.language)
     name = clean_param(order.customer_name or DEFAULT_NAME[lang])
     money = format_money(order.total, order.currency)
@@ -126,7 +126,7 @@ def cod_message(
     return TemplateMessage(
         purpose=purpose,
         dedupe_key=dedupe_key(purpose, order.order_id),
-        to=order.customer_phone,
+        to=order.chat_with,
         language=lang,
         params=params,
         payloads=payloads,
@@ -143,7 +143,7 @@ def status_message(
     reason: str | None = None,
     fulfillment: Fulfillment | None = None,
 ) -> TemplateMessage:
-    assert order.customer_phone is not None
+    assert order.chat_with is not None
     purpose = STATUS_PURPOSE[status]
     lang = choose_language(order.language, account.language)
     name = clean_param(order.customer_name or DEFAULT_NAME[lang])
@@ -158,7 +158,7 @@ def status_message(
     return TemplateMessage(
         purpose=purpose,
         dedupe_key=dedupe_key(purpose, order.order_id),
-        to=order.customer_phone,
+        to=order.chat_with,
         language=lang,
         params=(name, number, *extra),
         order_id=order.order_id,

@@ -15,7 +15,13 @@ from sauda_contracts.whatsapp import (
 )
 from sauda_notifier.adapters.accounts import AccountDirectory
 from sauda_notifier.adapters.store import Cause, NotifierUnitOfWork, PgNotifierStore
-from sauda_notifier.domain.facts import Account, Notice, OrderFacts, order_after_save
+from sauda_notifier.domain.facts import (
+    Account,
+    Notice,
+    OrderFacts,
+    order_after_save,
+    order_facts,
+)
 from sauda_notifier.domain.message_log import Message, SendState, new_template_message
 from sauda_notifier.domain.planning import (
     OrderPlan,
@@ -127,7 +133,7 @@ async def _decide(
             e.body.order_id for e in events if not isinstance(e, OrderPlaced)
         )
         languages = await uow.contact_languages(
-            (e.business_id, e.body.customer.phone) for e in placed if e.body.customer.phone
+            (e.business_id, contact) for e in placed if (contact := order_facts(e).chat_with)
         )
     asked: dict[tuple[str, str, str], str | None] = {}
     decisions: list[_Decision] = []
@@ -156,13 +162,13 @@ def _plan(
     """The event's plan; `orders` and `languages` are moved on as recording it will move the
     orders and contacts tables."""
     if isinstance(event, OrderPlaced):
-        customer = event.body.customer
+        contact = order_facts(event).chat_with  # the phone, or a username shopper's user id
         known = None
-        if customer.language is None and customer.phone:
-            known = languages.get((event.business_id, customer.phone))
+        if event.body.customer.language is None and contact:
+            known = languages.get((event.business_id, contact))
         plan = plan_order_placed(event, account, known)
-        if customer.phone and plan.contact_language is not None:
-            languages[(event.business_id, customer.phone)] = plan.contact_language
+        if contact and plan.contact_language is not None:
+            languages[(event.business_id, contact)] = plan.contact_language
     else:
         plan = plan_status_event(event, orders.get(event.body.order_id), account)
     if plan.facts is not None:
@@ -199,10 +205,10 @@ async def _record(
     cause = Cause(event.business_id, event.correlation_id, str(event.event_id))
     if plan.facts is not None:
         await uow.save_order(plan.facts)
-        if isinstance(event, OrderPlaced) and plan.facts.customer_phone:
+        if isinstance(event, OrderPlaced) and plan.facts.chat_with:
             await uow.remember_contact(
                 event.business_id,
-                plan.facts.customer_phone,
+                plan.facts.chat_with,
                 plan.contact_language.value if plan.contact_language else None,
             )
     done = _Recorded(queued=[], recorded=[], notices=list(plan.notices))

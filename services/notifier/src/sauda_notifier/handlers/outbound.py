@@ -123,6 +123,7 @@ async def _record_outbound(
             message="A WhatsApp message was not sent: WhatsApp is not connected for this business.",
             order_id=body.order_id,
             customer_phone=body.customer_phone,
+            customer_user_id=None if body.customer_phone else body.customer_user_id,
             details={"message_key": body.message_key},
         )
         await uow.raise_notices([notice], cause, now)
@@ -130,7 +131,7 @@ async def _record_outbound(
         return None
     ref, refused = None, None
     if body.kind is OutboundKind.TEMPLATE and body.template is not None:
-        opted_out = await uow.opted_out(command.business_id, body.customer_phone)
+        opted_out = await uow.opted_out(command.business_id, body.chat_with)
         ref = template_ref(body.template, template)
         refused = template_refusal(body.template, template, opted_out=opted_out)
     message = new_chat_message(body, account, correlation_id=command.correlation_id, now=now,
@@ -139,7 +140,7 @@ async def _record_outbound(
         log.info("outbound_duplicate_key")
         return None
     if refused is not None:
-        notice = refusal_notice(message.message_id, body.customer_phone, refused, message.template)
+        notice = refusal_notice(message.message_id, body.chat_with, refused, message.template)
         await uow.raise_notices([notice], cause, now)
         log.info("outbound_refused", code=refused.code, reason=refused.title,
                  message_id=str(message.message_id))  # fmt: skip
@@ -148,8 +149,9 @@ async def _record_outbound(
 
 
 async def _opt_out(uow: NotifierUnitOfWork, command: ContactOptOutChanged) -> None:
-    """STOP / START from a shopper: reminders (and any marketing) honour it from now on."""
+    """STOP / START from a shopper (typed, or set in WhatsApp and reported by Meta): reminders
+    (and any marketing) honour it from now on. The contact is the chat (`chat_identity`)."""
     body = command.body
-    await uow.set_opt_out(command.business_id, body.customer_phone, body.opted_out)
+    await uow.set_opt_out(command.business_id, body.chat_with, body.opted_out)
     log.info("contact_opt_out", opted_out=body.opted_out, business_id=str(command.business_id),
              correlation_id=command.correlation_id)  # fmt: skip

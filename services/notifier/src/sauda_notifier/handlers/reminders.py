@@ -49,7 +49,7 @@ async def queue_due_reminders(
             if order is None or not wants_reminder(order):
                 await uow.set_reminder(order_id, "cancelled")
                 continue
-            assert order.customer_phone is not None
+            assert order.chat_with is not None
             with bound_contextvars(
                 business_id=str(business_id),
                 order_id=str(order_id),
@@ -71,7 +71,7 @@ async def queue_due_reminders(
                     now=now,
                 )
                 state = "sent"
-                if await uow.opted_out(business_id, order.customer_phone):
+                if await uow.opted_out(business_id, order.chat_with):
                     message = skip(message, now, GraphError(code=0, title="customer opted out"))
                     notices = [opted_out_notice(message)]
                     state = "skipped"

@@ -1,12 +1,20 @@
 """Meta's webhook in, topics out: the signature checked, the payload read, and what it carried
-queued on the WhatsApp topics through the outbox, keyed by business + customer phone."""
+queued on the WhatsApp topics through the outbox, keyed by business + the chat (`chat_identity`:
+the phone, or Meta's user id for a username user who shares none).
 
+A shopper's marketing preference set in WhatsApp itself goes to `whatsapp.outbound.v1` as the
+same opt-out a typed STOP makes (and on the same key), so the notifier applies a chat's
+opt-outs in the order they happened, whichever way they came."""
+
+from collections import Counter
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from pydantic import ValidationError
+import orjson
 
 from sauda_contracts import Topic
 from sauda_contracts.whatsapp import (
+    ContactOptOutChanged,
     InboundMessageReceived,
     MessageStatusReported,
     TemplateStatusChanged,
@@ -43,10 +51,12 @@ async def receive_whatsapp_webhook(
         raise InvalidSignature("X-Hub-Signature-256 is missing or does not match the body",
                                field="X-Hub-Signature-256")  # fmt: skip
     try:
-        payload = meta.MetaWebhook.model_validate_json(raw)
-    except ValidationError as exc:
-        raise InvalidPayload(f"not a WhatsApp webhook: {exc.errors()[0]['msg']}",
+        payload: Any = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise InvalidPayload(f"not a WhatsApp webhook: the body is not JSON ({exc})",
                              field="body") from None  # fmt: skip
+    if not isinstance(payload, dict):
+        raise InvalidPayload("not a WhatsApp webhook: the body is not a JSON object", field="body")
     received = meta.read_webhook(payload)
     now = clock.now()
     rows: list[OutboxRow] = []
@@ -63,7 +73,7 @@ async def receive_whatsapp_webhook(
                 event_id=_stable_id("inbound", body.wamid), occurred_at=now,
                 business_id=business_id, correlation_id=correlation_id, body=body,
             )  # fmt: skip
-            rows.append((Topic.WHATSAPP_INBOUND, chat_key(business_id, body.customer_phone),
+            rows.append((Topic.WHATSAPP_INBOUND, chat_key(business_id, body.chat_with),
                          event.to_bytes()))  # fmt: skip
     for status in received.statuses:
         if (business_id := await business_of(status.phone_number_id)) is not None:
@@ -71,7 +81,7 @@ async def receive_whatsapp_webhook(
                 event_id=_stable_id("status", status.wamid, status.status), occurred_at=now,
                 business_id=business_id, correlation_id=correlation_id, body=status,
             )  # fmt: skip
-            rows.append((Topic.WHATSAPP_STATUS, chat_key(business_id, status.customer_phone),
+            rows.append((Topic.WHATSAPP_STATUS, chat_key(business_id, status.chat_with),
                          report.to_bytes()))  # fmt: skip
     for review in received.templates:
         for account in await accounts.by_waba_id(review.waba_id):
@@ -83,7 +93,28 @@ async def receive_whatsapp_webhook(
             )  # fmt: skip
             rows.append((Topic.WHATSAPP_STATUS, str(account.business_id).encode(),
                          changed.to_bytes()))  # fmt: skip
-    if received.skipped:
-        log.warning("webhook_items_unreadable", skipped=received.skipped)
+    for pref in received.preferences:
+        if (business_id := await business_of(pref.phone_number_id)) is not None:
+            body = pref.body
+            changed = ContactOptOutChanged(
+                event_id=_stable_id("preference", str(business_id), body.chat_with,
+                                    str(body.opted_out), body.at.isoformat()),
+                occurred_at=now, business_id=business_id, correlation_id=correlation_id,
+                body=body,
+            )  # fmt: skip
+            rows.append((Topic.WHATSAPP_OUTBOUND, chat_key(business_id, body.chat_with),
+                         changed.to_bytes()))  # fmt: skip
+    _log_left_alone(received)
     await outbox.publish(rows)
     return len(rows)
+
+
+def _log_left_alone(received: meta.Received) -> None:
+    """What the webhook carried that Sauda does not publish: kinds it ignores (counted), items
+    it could not read (each with why), and errors Meta reported for a whole value."""
+    if received.ignored:
+        log.info("webhook_items_ignored", ignored=dict(Counter(received.ignored)))
+    for why in received.unreadable:
+        log.warning("webhook_item_unreadable", why=why)
+    for error in received.errors:
+        log.warning("webhook_meta_error", code=error.code, title=error.title, details=error.details)

@@ -1,24 +1,35 @@
-"""Meta's WhatsApp webhooks: the signature check and the payload read into Sauda's contracts.
+"""Meta's WhatsApp webhooks: the signature check, and a delivery read into Sauda's contracts.
 
-Pure functions: bytes and dicts in, contract bodies out. Meta's payloads are read leniently
-(unknown fields ignored, unknown message types kept as `other`), because Meta adds fields
-without notice and a webhook we refuse is a webhook Meta retries for days.
+Pure functions: bytes and dicts in, contract bodies out. Reading is lenient and total: unknown
+fields and fields of unknown changes are ignored, a string may be an int and the other way
+round, and an item that cannot be read is counted and logged, never a refusal, because Meta
+adds fields without notice and a webhook we refuse is a webhook Meta retries for days.
 """
 
 import hashlib
 import hmac
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import ValidationError
 
 from sauda_contracts.whatsapp import (
     GraphError,
-    InboundKind,
     InboundMessageBody,
+    OptOutBody,
     StatusReportBody,
     TemplateStatusBody,
+)
+from sauda_gateway.integrations.meta import payloads
+from sauda_gateway.integrations.meta.payloads import Ignored, obj, objs, text_of
+
+OBJECT = "whatsapp_business_account"
+# Changes Sauda reads; any other `field` (quality, category, account updates) is ignored.
+MESSAGES, PREFERENCES, TEMPLATE_STATUS = (
+    "messages",
+    "user_preferences",
+    "message_template_status_update",
 )
 
 
@@ -30,148 +41,101 @@ def signature_ok(secret: str, body: bytes, header: str | None) -> bool:
     return hmac.compare_digest(expected, header.removeprefix("sha256=").strip().lower())
 
 
-class _Lenient(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-class _Metadata(_Lenient):
-    phone_number_id: str
-    display_phone_number: str | None = None
-
-
-class _Value(_Lenient):
-    metadata: _Metadata | None = None
-    contacts: list[dict[str, Any]] = []
-    messages: list[dict[str, Any]] = []
-    statuses: list[dict[str, Any]] = []
-    # message_template_status_update
-    event: str | None = None
-    message_template_name: str | None = None
-    message_template_language: str | None = None
-    reason: str | None = None
-
-
-class _Change(_Lenient):
-    field: str
-    value: _Value
-
-
-class _Entry(_Lenient):
-    id: str
-    changes: list[_Change] = []
-
-
-class MetaWebhook(_Lenient):
-    object: str
-    entry: list[_Entry] = []
-
-
 @dataclass(frozen=True, slots=True)
+class Preference:
+    """A shopper's marketing preference, by the business number it was set for."""
+
+    phone_number_id: str
+    body: OptOutBody
+
+
+@dataclass(slots=True)
 class Received:
-    """What one webhook carried: per business number, messages and receipts; per WABA, reviews."""
+    """What one webhook carried: per business number, messages, receipts and preferences; per
+    WABA, template reviews; and what was left alone (`ignored`) or could not be read
+    (`unreadable`, each with why), for the log."""
 
-    inbound: list[InboundMessageBody]
-    statuses: list[StatusReportBody]
-    templates: list[TemplateStatusBody]
-    skipped: int  # items that could not be read (logged, acknowledged, not published)
+    inbound: list[InboundMessageBody] = field(default_factory=list)
+    statuses: list[StatusReportBody] = field(default_factory=list)
+    preferences: list[Preference] = field(default_factory=list)
+    templates: list[TemplateStatusBody] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+    errors: list[GraphError] = field(default_factory=list)  # Meta's own, of a whole value
+
+    def take(self, into: list[Any], what: str, read: Callable[..., Any], *args: Any) -> None:
+        """Read one item with `read(*args)`: its body into `into`, or noted as ignored or
+        unreadable."""
+        try:
+            item = read(*args)
+        except (ValidationError, ValueError, TypeError, KeyError) as exc:
+            self.unreadable.append(f"{what}: {_why(exc)}")
+            return
+        if isinstance(item, Ignored):
+            self.ignored.append(item.what)
+        else:
+            into.append(item)
 
 
-def _when(raw: Any) -> datetime:
-    try:
-        return datetime.fromtimestamp(int(raw), tz=UTC)
-    except (TypeError, ValueError, OverflowError):
-        return datetime.now(UTC)
+def _why(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        first = exc.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"[:200]
+    return str(exc)[:200]
 
 
-def _inbound(
-    phone_number_id: str, msg: dict[str, Any], names: dict[str, str]
-) -> InboundMessageBody:
-    meta_type = str(msg.get("type", ""))
-    kind, text, reply_id = InboundKind.OTHER, None, None
-    if meta_type == "text":
-        kind, text = InboundKind.TEXT, (msg.get("text") or {}).get("body")
-    elif meta_type == "button":
-        button = msg.get("button") or {}
-        kind, text, reply_id = InboundKind.BUTTON, button.get("text"), button.get("payload")
-    elif meta_type == "interactive":
-        interactive = msg.get("interactive") or {}
-        sub = interactive.get("type")
-        if sub in ("button_reply", "list_reply"):
-            reply = interactive.get(sub) or {}
-            kind = InboundKind.BUTTON_REPLY if sub == "button_reply" else InboundKind.LIST_REPLY
-            text, reply_id = reply.get("title"), reply.get("id")
-    sender = str(msg.get("from", ""))
-    return InboundMessageBody(
-        phone_number_id=phone_number_id,
-        customer_phone=sender,
-        wamid=str(msg["id"]),
-        sent_at=_when(msg.get("timestamp")),
-        kind=kind,
-        meta_type=meta_type[:40] or "unknown",
-        text=text[:4096] if isinstance(text, str) else None,
-        reply_id=reply_id[:256] if isinstance(reply_id, str) else None,
-        context_wamid=(msg.get("context") or {}).get("id"),
-        profile_name=(names.get(sender) or None),
+def read_webhook(payload: Any) -> Received:
+    """Everything a decoded webhook body carries, in the order Meta put it."""
+    received = Received()
+    payload = obj(payload)
+    if text_of(payload.get("object")) != OBJECT:
+        received.ignored.append(f"object:{text_of(payload.get('object'))}")
+        return received
+    for entry in objs(payload.get("entry")):
+        waba_id = text_of(entry.get("id")) or ""
+        for change in objs(entry.get("changes")):
+            _read_change(received, waba_id, text_of(change.get("field")), obj(change.get("value")))
+    return received
+
+
+def _read_change(received: Received, waba_id: str, kind: str | None, value: dict[str, Any]) -> None:
+    if kind == TEMPLATE_STATUS:
+        received.take(received.templates, "template status", _template_status, waba_id, value)
+        return
+    if kind not in (MESSAGES, PREFERENCES):
+        received.ignored.append(f"field:{kind}")
+        return
+    number = text_of(obj(value.get("metadata")).get("phone_number_id"))
+    if not number:
+        received.unreadable.append(f"{kind}: no metadata.phone_number_id")
+        return
+    contacts = objs(value.get("contacts"))
+    received.errors.extend(payloads.graph_errors(value.get("errors")))
+    for msg in objs(value.get("messages")):
+        received.take(received.inbound, "message", payloads.inbound, number, msg, contacts)
+    for st in objs(value.get("statuses")):
+        received.take(received.statuses, "status", payloads.status, number, st, contacts)
+    for pref in objs(value.get("user_preferences")):
+        received.take(received.preferences, "user preference", _preference, number, pref,
+                      contacts)  # fmt: skip
+
+
+def _preference(
+    number: str, pref: dict[str, Any], contacts: list[dict[str, Any]]
+) -> Preference | Ignored:
+    body = payloads.preference(pref, contacts)
+    return body if isinstance(body, Ignored) else Preference(number, body)
+
+
+def _template_status(waba_id: str, value: dict[str, Any]) -> TemplateStatusBody:
+    """A template's review result (`message_template_status_update`)."""
+    name, event = text_of(value.get("message_template_name")), text_of(value.get("event"))
+    if not name or not event:
+        raise ValueError("no message_template_name or event")
+    return TemplateStatusBody(
+        waba_id=waba_id,
+        name=name,
+        language=(text_of(value.get("message_template_language")) or "")[:20],
+        status=event[:40],
+        reason=(text_of(value.get("reason")) or "")[:500] or None,
     )
-
-
-def _status(phone_number_id: str, st: dict[str, Any]) -> StatusReportBody:
-    errors = tuple(
-        GraphError(
-            code=int(e.get("code", 0)),
-            title=str(e.get("title") or e.get("message") or "")[:500],
-            details=((e.get("error_data") or {}).get("details") or None),
-        )
-        for e in st.get("errors") or ()
-    )
-    return StatusReportBody(
-        phone_number_id=phone_number_id,
-        customer_phone=str(st.get("recipient_id", "")),
-        wamid=str(st["id"]),
-        status=st["status"],
-        at=_when(st.get("timestamp")),
-        errors=errors,
-        callback_data=st.get("biz_opaque_callback_data"),
-    )
-
-
-def read_webhook(payload: MetaWebhook) -> Received:
-    inbound: list[InboundMessageBody] = []
-    statuses: list[StatusReportBody] = []
-    templates: list[TemplateStatusBody] = []
-    skipped = 0
-    for entry in payload.entry:
-        for change in entry.changes:
-            value = change.value
-            if change.field == "message_template_status_update":
-                if value.event and value.message_template_name:
-                    templates.append(
-                        TemplateStatusBody(
-                            waba_id=entry.id,
-                            name=value.message_template_name,
-                            language=value.message_template_language or "",
-                            status=value.event,
-                            reason=value.reason,
-                        )
-                    )
-                continue
-            if change.field != "messages" or value.metadata is None:
-                continue
-            number = value.metadata.phone_number_id
-            names = {
-                str(c.get("wa_id")): str((c.get("profile") or {}).get("name") or "")[:200]
-                for c in value.contacts
-            }
-            for msg in value.messages:
-                try:
-                    inbound.append(_inbound(number, msg, names))
-                except (KeyError, ValidationError, ValueError):
-                    skipped += 1
-            for st in value.statuses:
-                if st.get("status") not in ("sent", "delivered", "read", "failed"):
-                    continue  # `deleted`, `played`: nothing Sauda acts on
-                try:
-                    statuses.append(_status(number, st))
-                except (KeyError, ValidationError, ValueError):
-                    skipped += 1
-    return Received(inbound, statuses, templates, skipped)
