@@ -31,11 +31,13 @@ from sauda_contracts.whatsapp import (
     InboundMessageReceived,
     MessageRecorded,
     NoticeRaised,
+    parse_inbound_record,
     parse_notifier_event,
 )
 from sauda_gateway import clock
 from sauda_gateway.analytics.fold import fold_order_facts
 from sauda_gateway.carts.store import recover_carts
+from sauda_gateway.subscribers.fold import record_subscribers
 from sauda_gateway.templates.fold import record_templates
 from sauda_gateway.view.folds import (
     ViewWriter,
@@ -89,7 +91,7 @@ def subscribe_view(kit: ConsumerKit, *, order_group: str, message_group: str,
         group_id=message_group,
         consumer="gateway-messages",
         parse={Topic.NOTIFIER_EVENTS: parse_notifier_event,
-               Topic.WHATSAPP_INBOUND: InboundMessageReceived.model_validate_json,
+               Topic.WHATSAPP_INBOUND: parse_inbound_record,
                Topic.WEBHOOKS_EVENTS: parse_webhook_log_event},
         handle=on_messages,
         claim=False,
@@ -134,7 +136,9 @@ async def on_message_stream(
         await notify(tx.conn, sends, send_notes(messages))
     await record_notices(tx.conn, notices)
     await record_templates(tx.conn, [i for i in items if isinstance(i, TemplateRecorded)], live)
-    await record_inbound(tx.conn, [i for i in items if isinstance(i, InboundMessageReceived)])
+    inbound = [i for i in items if isinstance(i, InboundMessageReceived)]
+    await record_inbound(tx.conn, inbound)
+    await record_subscribers(tx.conn, inbound)
     await record_deliveries(tx.conn, _newest(deliveries, lambda d: d.body.delivery_id))
     off = [i for i in items if isinstance(i, EndpointDeactivated)]
     raised = await record_deactivations(tx.conn, off)
