@@ -5,13 +5,15 @@ a reset queues the conversation's command on the chat's key."""
 
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
 import asyncpg
 import httpx
 
 from sauda_contracts import Topic
-from sauda_contracts.whatsapp import ResetChatFlow, chat_key
+from sauda_contracts.whatsapp import ContactOptOutChanged, OptOutBody, ResetChatFlow, chat_key
 from sauda_gateway import clock
 from sauda_gateway.accounts.domain import Role
 from sauda_gateway.accounts.handlers import create_user
@@ -25,7 +27,7 @@ from sauda_gateway.subscribers.store import SubscriberStore
 from sauda_runtime.secrets import SecretBox
 from sauda_runtime.testing import outbox_rows
 
-from .messaging_flows import SHOPPER, connect, shopper_wrote
+from .messaging_flows import SHOPPER, connect, fold, shopper_wrote
 
 Api = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 W = "/api/v1/whatsapp"
@@ -236,3 +238,27 @@ async def test_wabotick_create_takes_camel_case_and_delete_and_reset_answer_the_
     command = ResetChatFlow.model_validate_json(rows[0]["value"])
     assert command.body.customer_phone == SHOPPER and command.business_id == shop.business_id
     assert bytes(rows[0]["key"]) == chat_key(shop.business_id, SHOPPER)
+
+
+async def test_a_stop_shows_the_subscriber_opted_out_and_a_replayed_older_change_does_not_undo_it(
+    api: Api, pool: asyncpg.Pool, business: tuple[Business, str], box: SecretBox
+) -> None:
+    shop, key = business
+    number = await connect(pool, shop, box)
+    now = datetime.now(UTC)
+
+    def change(opted_out: bool, at: datetime) -> ContactOptOutChanged:
+        return ContactOptOutChanged(
+            event_id=uuid4(), occurred_at=at, business_id=shop.business_id, correlation_id="t",
+            body=OptOutBody(customer_phone=SHOPPER, opted_out=opted_out,
+                            wamid=f"wamid.{uuid4().hex}", at=at))  # fmt: skip
+
+    stop, start = change(True, now - timedelta(minutes=5)), change(False, now)
+    await fold(pool, [stop])  # before the gateway folded the STOP message itself
+    await shopper_wrote(pool, shop, number)
+    async with api() as http:
+        stopped = (await http.get(f"{W}/subscribers/{SHOPPER}", headers={"X-API-Key": key})).json()
+        await fold(pool, [start, stop])  # START, then the STOP redelivered
+        started = (await http.get(f"{W}/subscribers/{SHOPPER}", headers={"X-API-Key": key})).json()
+    assert stopped["opted_out"] is True and stopped["source"] == "inbound"
+    assert started["opted_out"] is False

@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS subscribers (
     source text NOT NULL CHECK (source IN ('inbound', 'merchant', 'order')),
     assigned_user_id uuid REFERENCES merchant_users (user_id) ON DELETE SET NULL,
     opted_out boolean NOT NULL DEFAULT false,
+    opted_out_at timestamptz,                 -- when the shopper asked (the newest change wins)
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (business_id, chat_id)
