@@ -13,6 +13,7 @@ import asyncpg
 import httpx
 
 from sauda_contracts import Topic
+from sauda_contracts.testing import order_placed
 from sauda_contracts.whatsapp import ContactOptOutChanged, OptOutBody, ResetChatFlow, chat_key
 from sauda_gateway import clock
 from sauda_gateway.accounts.domain import Role
@@ -24,6 +25,9 @@ from sauda_gateway.merchant.handlers import create_business
 from sauda_gateway.merchant.store import BusinessStore
 from sauda_gateway.subscribers.handlers import recipients_for_label
 from sauda_gateway.subscribers.store import SubscriberStore
+from sauda_gateway.view.folds import ViewWriter
+from sauda_gateway.view.projector import on_order_stream
+from sauda_runtime.kit import Transaction
 from sauda_runtime.secrets import SecretBox
 from sauda_runtime.testing import outbox_rows
 
@@ -262,3 +266,24 @@ async def test_a_stop_shows_the_subscriber_opted_out_and_a_replayed_older_change
         started = (await http.get(f"{W}/subscribers/{SHOPPER}", headers={"X-API-Key": key})).json()
     assert stopped["opted_out"] is True and stopped["source"] == "inbound"
     assert started["opted_out"] is False
+
+
+async def test_an_order_s_customer_becomes_a_subscriber_without_overwriting_one(
+    api: Api, pool: asyncpg.Pool, business: tuple[Business, str]
+) -> None:
+    shop, key = business
+    h = {"X-API-Key": key}
+    async with api() as http:
+        await http.post(f"{W}/subscribers", headers=h,
+                        json={"chat_id": "923004445566", "first_name": "Known"})  # fmt: skip
+        placed = [order_placed(shop.business_id, phone=SHOPPER, name="Sana Mir"),
+                  order_placed(shop.business_id, phone="923004445566", name="Other Name",
+                               number="ORD-000043")]  # fmt: skip
+        async with pool.acquire() as conn, conn.transaction():
+            await on_order_stream(placed, Transaction(conn), writer=ViewWriter(), channel="t_c",
+                                  live="t_live")  # fmt: skip
+        customer = (await http.get(f"{W}/subscribers/{SHOPPER}", headers=h)).json()
+        known = (await http.get(f"{W}/subscribers/923004445566", headers=h)).json()
+    assert (customer["first_name"], customer["last_name"], customer["source"]) == (
+        "Sana", "Mir", "order")  # fmt: skip
+    assert (known["first_name"], known["source"]) == ("Known", "merchant")

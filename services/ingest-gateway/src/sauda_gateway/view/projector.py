@@ -40,7 +40,11 @@ from sauda_contracts.whatsapp import (
 from sauda_gateway import clock
 from sauda_gateway.analytics.fold import fold_order_facts
 from sauda_gateway.carts.store import recover_carts
-from sauda_gateway.subscribers.fold import record_opt_outs, record_subscribers
+from sauda_gateway.subscribers.fold import (
+    record_opt_outs,
+    record_order_customers,
+    record_subscribers,
+)
 from sauda_gateway.templates.fold import record_templates
 from sauda_gateway.view.folds import (
     ViewWriter,
@@ -115,6 +119,7 @@ async def on_order_stream(
     await record_outcomes(tx.conn, events, rejections, channel)
     await notify(tx.conn, live, live_notes(events))
     placed = [e for e in events if isinstance(e, OrderPlaced)]
+    await record_order_customers(tx.conn, placed)
     if placed:
         await recover_carts(tx, placed, clock.now())
     return events
