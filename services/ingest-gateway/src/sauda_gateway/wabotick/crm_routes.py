@@ -138,6 +138,7 @@ async def delete_subscriber(call: WabotickCallDep, store: SubscribersDep,
           **_doc(CustomFieldsListForm, WabotickCustomFields))  # fmt: skip
 async def custom_fields(call: WabotickCallDep, store: SubscribersDep) -> Response:
     """The business's custom fields and their reply types."""
+    translate.parse(CustomFieldsListForm, call.form)
     rows = await store.fields(call.business.business_id)
     data = [{"id": r["field_id"], "name": r["name"], "reply_type": r["reply_type"]} for r in rows]
     return json_response(WabotickCustomFields.model_validate({"data": data}).model_dump())
@@ -221,7 +222,7 @@ async def assign_labels(call: WabotickCallDep, store: SubscribersDep,
           **_doc(LabelIdsForm))  # fmt: skip
 async def remove_labels(call: WabotickCallDep, store: SubscribersDep,
                         accounts: WhatsAppDep) -> Response:  # fmt: skip
-    """Take the labels off (the document answers with its assign message; so does Sauda)."""
+    """Take the labels off (the document shows its assign message here; Sauda says removed)."""
     form = translate.parse(LabelIdsForm, call.form)
     await own_number(call.business, form.phone_number_id, accounts)
     chat = handlers.chat_of(form.phone_number, call.business)
