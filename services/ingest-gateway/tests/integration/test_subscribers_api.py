@@ -23,6 +23,7 @@ from sauda_gateway.accounts.store import AccountStore
 from sauda_gateway.domain import Business
 from sauda_gateway.merchant.handlers import create_business
 from sauda_gateway.merchant.store import BusinessStore
+from sauda_gateway.subscribers.domain import MAX_LABELS
 from sauda_gateway.subscribers.handlers import recipients_for_label
 from sauda_gateway.subscribers.store import SubscriberStore
 from sauda_gateway.view.folds import ViewWriter
@@ -287,3 +288,27 @@ async def test_an_order_s_customer_becomes_a_subscriber_without_overwriting_one(
     assert (customer["first_name"], customer["last_name"], customer["source"]) == (
         "Sana", "Mir", "order")  # fmt: skip
     assert (known["first_name"], known["source"]) == ("Known", "merchant")
+
+
+async def test_a_staff_session_manages_the_crm_with_its_csrf_token_and_the_label_cap_holds(
+    signed_in: Api, pool: asyncpg.Pool, business: tuple[Business, str]
+) -> None:
+    shop, _ = business
+    await pool.executemany(
+        "INSERT INTO subscriber_labels_def (business_id, name) VALUES ($1, $2)",
+        [(shop.business_id, f"label {i}") for i in range(MAX_LABELS - 1)],
+    )
+    async with signed_in("staff@shop.pk", role="staff") as http:
+        last = await http.post(f"{W}/labels", json={"name": "Last one"})
+        over = await http.post(f"{W}/labels", json={"name": "One too many"})
+        made = await http.post(f"{W}/subscribers", json={"chat_id": SHOPPER})
+        csrf = http.headers.pop("X-CSRF-Token")
+        forged = await http.post(f"{W}/subscribers/{SHOPPER}/notes", json={"text": "hi"})
+        http.headers["X-CSRF-Token"] = csrf
+        noted = await http.post(f"{W}/subscribers/{SHOPPER}/notes", json={"text": "hi"})
+    assert last.status_code == 201, last.text
+    assert over.status_code == 403 and over.json()["code"] == "limit_reached"
+    assert over.json()["field"] == "name"
+    assert made.status_code == 201, made.text
+    assert forged.status_code == 403, forged.text
+    assert noted.status_code == 201, noted.text
