@@ -119,9 +119,10 @@ class SubscriberStore:
     async def create_label(self, business_id: UUID, name: str) -> int | None:
         """The new label's id; None if the business has one of that name (any case). The cap
         is checked in the same statement, under a lock on the business row, so two creates at
-        once cannot pass it together; -1 when it is reached."""
+        once cannot pass it together (NO KEY UPDATE: the consumers' inserts of subscribers,
+        which only key-share the row, do not wait on it); -1 when it is reached."""
         async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT 1 FROM businesses WHERE business_id = $1 FOR UPDATE",
+            await conn.execute("SELECT 1 FROM businesses WHERE business_id = $1 FOR NO KEY UPDATE",
                                business_id)  # fmt: skip
             count = await conn.fetchval(
                 "SELECT count(*) FROM subscriber_labels_def WHERE business_id = $1", business_id
@@ -194,7 +195,7 @@ class SubscriberStore:
     async def create_field(self, business_id: UUID, name: str, reply_type: str) -> int | None:
         """As `create_label`: the id, None for a name taken, -1 at the cap."""
         async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT 1 FROM businesses WHERE business_id = $1 FOR UPDATE",
+            await conn.execute("SELECT 1 FROM businesses WHERE business_id = $1 FOR NO KEY UPDATE",
                                business_id)  # fmt: skip
             count = await conn.fetchval(
                 "SELECT count(*) FROM subscriber_fields_def WHERE business_id = $1", business_id
