@@ -50,7 +50,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
     ),
     Topic.ORDERS_REJECTIONS: (orders.OrderCommandRejected,),
     Topic.CARTS: (carts.CartAbandoned, carts.CartRecovered),
-    Topic.WHATSAPP_INBOUND: (whatsapp.InboundMessageReceived,),
+    Topic.WHATSAPP_INBOUND: (whatsapp.InboundMessageReceived, whatsapp.ResetChatFlow),
     Topic.WHATSAPP_STATUS: (whatsapp.MessageStatusReported, whatsapp.TemplateStatusChanged),
     Topic.WHATSAPP_OUTBOUND: (
         whatsapp.SendWhatsAppMessage,

@@ -90,6 +90,20 @@ class InboundMessageReceived(Envelope):
     body: InboundMessageBody
 
 
+class ResetChatFlowBody(Contract):
+    """The merchant reset the shopper's chat-ordering flow (Wabotick's reset user input flow)."""
+
+    customer_phone: Phone = Field(description="The shopper whose session (step, cart) ends.")
+
+
+class ResetChatFlow(Envelope):
+    """Clear a shopper's chat-ordering session: their next message starts the flow over. On the
+    chat's own key in whatsapp.inbound.v1, so it lands in order with the shopper's messages."""
+
+    type: Literal["ResetChatFlow"] = "ResetChatFlow"
+    body: ResetChatFlowBody
+
+
 # --- whatsapp.status.v1 ---
 
 
@@ -388,6 +402,8 @@ NotifierEvent = Annotated[
     MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded,
     Field(discriminator="type"),
 ]
+InboundRecord = Annotated[InboundMessageReceived | ResetChatFlow, Field(discriminator="type")]
+_inbound: TypeAdapter[InboundMessageReceived | ResetChatFlow] = TypeAdapter(InboundRecord)
 OutboundCommand = Annotated[
     SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast, Field(discriminator="type")
 ]
@@ -400,6 +416,10 @@ _status: TypeAdapter[MessageStatusReported | TemplateStatusChanged] = TypeAdapte
 _notifier: TypeAdapter[MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded] = (
     TypeAdapter(NotifierEvent)
 )
+
+
+def parse_inbound_record(raw: bytes | str) -> InboundMessageReceived | ResetChatFlow:
+    return _inbound.validate_json(raw)
 
 
 def parse_status_event(raw: bytes | str) -> MessageStatusReported | TemplateStatusChanged:

@@ -15,7 +15,7 @@ from sauda_contracts import (
     parse_order_event,
     parse_order_rejection,
 )
-from sauda_contracts.whatsapp import InboundMessageReceived
+from sauda_contracts.whatsapp import InboundMessageReceived, ResetChatFlow, parse_inbound_record
 from sauda_conversation.domain.flow import CART_TTL
 from sauda_conversation.domain.shop import Ranker
 from sauda_conversation.handlers import (
@@ -24,6 +24,7 @@ from sauda_conversation.handlers import (
     handle_inbound,
     handle_order_events,
     handle_rejections,
+    handle_resets,
 )
 from sauda_runtime.kit import ConsumerKit, Parser, Transaction
 
@@ -31,10 +32,10 @@ TOPICS = (Topic.WHATSAPP_INBOUND, Topic.ORDERS_REJECTIONS, Topic.ORDERS_EVENTS)
 CONSUMER = "conversation"
 HANDLED = Counter("sauda_conversation_messages_total", "Messages handled", ["kind"])
 
-Record: TypeAlias = InboundMessageReceived | OrderCommandRejected | AnyOrderEvent
+Record: TypeAlias = InboundMessageReceived | ResetChatFlow | OrderCommandRejected | AnyOrderEvent
 
 PARSERS: dict[str, Parser[Record]] = {
-    Topic.WHATSAPP_INBOUND: InboundMessageReceived.model_validate_json,
+    Topic.WHATSAPP_INBOUND: parse_inbound_record,
     Topic.ORDERS_REJECTIONS: parse_order_rejection,
     Topic.ORDERS_EVENTS: parse_order_event,
 }
@@ -51,19 +52,42 @@ class OnMessages:
     cart_ttl: timedelta = CART_TTL
 
     async def __call__(self, records: Sequence[Record], tx: Transaction) -> None:
-        inbound = [r for r in records if isinstance(r, InboundMessageReceived)]
+        chat = [r for r in records if isinstance(r, InboundMessageReceived | ResetChatFlow)]
         rejections = [r for r in records if isinstance(r, OrderCommandRejected)]
         events = [
-            r for r in records if not isinstance(r, InboundMessageReceived | OrderCommandRejected)
-        ]
+            r for r in records
+            if not isinstance(r, InboundMessageReceived | ResetChatFlow | OrderCommandRejected)
+        ]  # fmt: skip
         await handle_order_events(events, tx=tx, clock=self.clock)
-        commands = await handle_inbound(inbound, tx=tx, shops=self.shops, ranker=self.ranker,
-                                        clock=self.clock, cart_ttl=self.cart_ttl)  # fmt: skip
+        commands = 0
+        # A reset lands between the shopper's messages of its chat: handled in that order.
+        for run in _runs(chat):
+            if isinstance(run[0], ResetChatFlow):
+                HANDLED.labels("reset").inc(await handle_resets(
+                    [r for r in run if isinstance(r, ResetChatFlow)], tx=tx, clock=self.clock))  # fmt: skip
+                continue
+            messages = [r for r in run if isinstance(r, InboundMessageReceived)]
+            commands += await handle_inbound(messages, tx=tx, shops=self.shops,
+                                             ranker=self.ranker, clock=self.clock,
+                                             cart_ttl=self.cart_ttl)  # fmt: skip
+            HANDLED.labels("inbound").inc(len(messages))
         replies = await handle_rejections(rejections, tx=tx, clock=self.clock)
-        HANDLED.labels("inbound").inc(len(inbound))
         HANDLED.labels("order_event").inc(len(events))
         HANDLED.labels("queued").inc(commands)
         HANDLED.labels("refusal_reply").inc(replies)
+
+
+def _runs(
+    records: Sequence[InboundMessageReceived | ResetChatFlow],
+) -> list[list[InboundMessageReceived | ResetChatFlow]]:
+    """Consecutive records of one kind, in their order."""
+    runs: list[list[InboundMessageReceived | ResetChatFlow]] = []
+    for record in records:
+        if runs and type(runs[-1][0]) is type(record):
+            runs[-1].append(record)
+        else:
+            runs.append([record])
+    return runs
 
 
 def subscribe(kit: ConsumerKit, *, group_id: str, on_messages: OnMessages) -> None:

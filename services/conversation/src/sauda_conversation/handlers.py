@@ -16,6 +16,7 @@ from sauda_contracts.templates import CodAction
 from sauda_contracts.whatsapp import (
     InboundMessageReceived,
     OutboundKind,
+    ResetChatFlow,
     SendMessageBody,
     SendWhatsAppMessage,
     chat_key,
@@ -23,6 +24,7 @@ from sauda_contracts.whatsapp import (
 from sauda_conversation.adapters.store import (
     TapCommand,
     awaiting_cod,
+    clear_session,
     load_session,
     next_order_number,
     record_chat_order,
@@ -70,6 +72,7 @@ Clock = Callable[[], datetime]
 # Names under which the kit's processed_events table holds this service's claims.
 INBOUND_CLAIMS = "conversation-inbound"  # by shopper message (business, wamid)
 REJECTION_CLAIMS = "conversation-rejections"  # by the ledger's rejection event id
+RESET_CLAIMS = "conversation-resets"  # by the merchant's ResetChatFlow event id
 
 
 class ShopDirectory(Protocol):
@@ -101,6 +104,21 @@ async def handle_inbound(
             await _tap_command(tx, message, tap, now=clock())
             queued += 1
     return queued
+
+
+async def handle_resets(resets: Sequence[ResetChatFlow], *, tx: Transaction, clock: Clock) -> int:
+    """The merchant reset shoppers' chat-ordering flows: each session goes back to idle with an
+    empty cart, once (a redelivered reset, claimed by its event id, would clear a cart the
+    shopper has filled since). Returns the sessions cleared."""
+    cleared = 0
+    for reset in resets:
+        if not await tx.claim(RESET_CLAIMS, [reset.event_id]):
+            continue
+        phone = reset.body.customer_phone
+        cleared += await clear_session(tx.conn, reset.business_id, phone, clock())
+        log.info("chat_flow_reset", business_id=str(reset.business_id),
+                 correlation_id=reset.correlation_id)  # fmt: skip
+    return cleared
 
 
 async def _tap_command(

@@ -37,6 +37,7 @@ from sauda_gateway.orders.outcomes import OutcomeWaiter
 from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
 from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.subscribers.store import SubscriberStore
 from sauda_gateway.templates.store import TemplateStore
 from sauda_gateway.view.live import LiveFeed
 from sauda_gateway.view.projector import subscribe_view
@@ -144,6 +145,7 @@ def wire(
         invites=InviteStore(pool),
         templates=TemplateStore(pool),
         message_requests=MessageRequests(pool),
+        subscribers=SubscriberStore(pool),
         live=live,
         analytics=AnalyticsStore(pool),
         sends=sends,

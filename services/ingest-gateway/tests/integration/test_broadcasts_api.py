@@ -200,3 +200,35 @@ async def test_the_documents_broadcast_takes_flow_data_in_a_form_or_json(
     assert bad.status_code == 400
     assert (broken.status_code, broken.json()["field"]) == (400, "flow_data")
     assert not_mine.json()["status"] == "0" and not_mine.status_code == 404
+
+
+async def test_a_broadcast_to_a_label_goes_to_its_subscribers_and_another_business_s_label_is_unknown(
+    api: Api, pool: asyncpg.Pool, business: tuple[Business, str], box: SecretBox
+) -> None:
+    shop, key = business
+    _other, other_key = await create_business(BusinessStore(pool), name="Other", plan="business")
+    number = await connect(pool, shop, box)
+    crm = "/api/v1/whatsapp"
+    async with api() as http:
+        vip = (await http.post(f"{crm}/labels", headers=keyed(key), json={"name": "VIP"})).json()
+        theirs = (await http.post(f"{crm}/labels", headers=keyed(other_key),
+                                  json={"name": "VIP"})).json()  # fmt: skip
+        for phone in ("923001110001", "923001110002", "923001110003"):
+            await http.post(f"{crm}/subscriber/create", data={
+                "apiToken": key, "phoneNumberID": number, "phoneNumber": phone, "name": "S"})  # fmt: skip
+        for phone in ("923001110001", "923001110003"):
+            tagged = await http.post(f"{crm}/subscriber/chat/assign-labels", data={
+                "apiToken": key, "phone_number_id": number, "phone_number": phone,
+                "label_ids": str(vip["label_id"])})  # fmt: skip
+            assert tagged.status_code == 200, tagged.text
+        to_label = await http.post(BASE, json={"template": TEMPLATE, "label_id": str(vip["label_id"])},
+                                   headers=keyed(key, "label-1"))  # fmt: skip
+        to_theirs = await http.post(BASE, headers=keyed(key, "label-2"), json={
+            "template": TEMPLATE, "label_id": str(theirs["label_id"])})  # fmt: skip
+
+    assert to_label.status_code == 202, to_label.text
+    assert to_label.json()["recipients"] == 2
+    [command] = await started(pool)
+    assert sorted(command.body.recipients) == ["923001110001", "923001110003"]
+    assert to_theirs.status_code == 400
+    assert (to_theirs.json()["code"], to_theirs.json()["field"]) == ("unknown_label", "label_id")

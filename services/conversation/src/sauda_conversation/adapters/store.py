@@ -87,6 +87,16 @@ async def save_session(
     )  # fmt: skip
 
 
+async def clear_session(conn: Conn, business_id: UUID, phone: str, now: datetime) -> bool:
+    """End the shopper's flow: back to idle with an empty cart (their language is kept)."""
+    done = await conn.execute(
+        "UPDATE sessions SET step = 'idle', cart = '[]', pending = NULL, query = '', "
+        "updated_at = $3 WHERE business_id = $1 AND customer_phone = $2",
+        business_id, phone, now,
+    )  # fmt: skip
+    return bool(done.endswith(" 1"))
+
+
 async def next_order_number(conn: Conn, business_id: UUID) -> int:
     """The business's next chat order number, inside the caller's transaction (no gaps)."""
     return int(

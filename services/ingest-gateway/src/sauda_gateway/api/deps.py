@@ -56,6 +56,7 @@ from sauda_gateway.orders.outcomes import OutcomeWaiter
 from sauda_gateway.orders.store import IngestStore, StoreOrderKeys
 from sauda_gateway.outbox import Outbox
 from sauda_gateway.settings import GatewaySettings
+from sauda_gateway.subscribers.store import SubscriberStore
 from sauda_gateway.templates.store import TemplateStore
 from sauda_gateway.view.live import LiveFeed
 from sauda_gateway.view.queries import MessageLog, OrderView
@@ -95,6 +96,7 @@ class Wiring:
     invites: InviteStore
     templates: TemplateStore
     message_requests: MessageRequests
+    subscribers: SubscriberStore
     live: LiveFeed | None = None  # None: served without the live stream (tests)
     sends: SendWaiter | None = None  # None: a send answers without waiting (tests)
 
@@ -142,6 +144,7 @@ LiveDep = Annotated[LiveFeed | None, _part("live")]
 AnalyticsDep = Annotated[AnalyticsStore, _part("analytics")]
 TemplatesDep = Annotated[TemplateStore, _part("templates")]
 MessageRequestsDep = Annotated[MessageRequests, _part("message_requests")]
+SubscribersDep = Annotated[SubscriberStore, _part("subscribers")]
 SendWaiterDep = Annotated[SendWaiter | None, _part("sends")]
 
 # Header names of the stores Sauda stands in for, so their integrations work unchanged.

@@ -6,9 +6,15 @@ from typing import Annotated, Any
 from fastapi import Depends
 
 from sauda_contracts.broadcast_api import BroadcastRequest
-from sauda_gateway.api.deps import CorrelationDep, OutboxDep, PoolDep, WhatsAppDep
+from sauda_gateway.api.deps import (
+    CorrelationDep,
+    OutboxDep,
+    PoolDep,
+    SubscribersDep,
+    WhatsAppDep,
+)
 from sauda_gateway.broadcasts import handlers
-from sauda_gateway.broadcasts.labels import recipients_for_label
+from sauda_gateway.broadcasts.labels import labels_of
 from sauda_gateway.broadcasts.store import BroadcastStore
 from sauda_gateway.domain import Business
 
@@ -19,6 +25,7 @@ class _Broadcasts:
     pool: PoolDep
     outbox: OutboxDep
     correlation_id: CorrelationDep
+    subscribers: SubscribersDep
 
     @property
     def store(self) -> BroadcastStore:
@@ -29,7 +36,7 @@ class _Broadcasts:
     ) -> handlers.Started:
         return await handlers.start_broadcast(
             request, business=business, raw_key=raw_key, correlation_id=self.correlation_id,
-            accounts=self.accounts, broadcasts=self.store, labels=recipients_for_label,
+            accounts=self.accounts, broadcasts=self.store, labels=labels_of(self.subscribers),
             wake_relay=self.outbox.wake,
         )  # fmt: skip
 

@@ -1,6 +1,7 @@
 """The view's consumers, through the runtime's consumer kit: order events and rejections into the
 view and the command outcomes; the notifier's events, inbound chats and webhook deliveries into
-the message log, notices, templates and delivery log.
+the message log, notices, templates and delivery log; shoppers who write in, and their opt-outs
+(the conversation's ContactOptOutChanged on whatsapp.outbound.v1), into the subscriber CRM.
 
 Neither claims `(consumer, event_id)` (`claim=False`): each write is idempotent by the record's
 own order instead, so a replay from offset 0 rebuilds the same rows. Order events apply only to
@@ -29,15 +30,23 @@ from sauda_contracts.webhooks import (
     parse_webhook_log_event,
 )
 from sauda_contracts.whatsapp import (
+    ContactOptOutChanged,
     InboundMessageReceived,
     MessageRecorded,
     NoticeRaised,
+    parse_inbound_record,
     parse_notifier_event,
+    parse_outbound_command,
 )
 from sauda_gateway import clock
 from sauda_gateway.analytics.fold import fold_order_facts
 from sauda_gateway.broadcasts.store import record_broadcasts
 from sauda_gateway.carts.store import recover_carts
+from sauda_gateway.subscribers.fold import (
+    record_opt_outs,
+    record_order_customers,
+    record_subscribers,
+)
 from sauda_gateway.templates.fold import record_templates
 from sauda_gateway.view.folds import (
     ViewWriter,
@@ -58,7 +67,8 @@ from sauda_runtime.logging import get_logger
 log = get_logger(__name__)
 
 TOPICS = (Topic.ORDERS_EVENTS, Topic.ORDERS_REJECTIONS)
-MESSAGE_TOPICS = (Topic.NOTIFIER_EVENTS, Topic.WHATSAPP_INBOUND, Topic.WEBHOOKS_EVENTS)
+MESSAGE_TOPICS = (Topic.NOTIFIER_EVENTS, Topic.WHATSAPP_INBOUND, Topic.WEBHOOKS_EVENTS,
+                  Topic.WHATSAPP_OUTBOUND)  # fmt: skip
 
 OrderRecord: TypeAlias = AnyOrderEvent | OrderCommandRejected
 
@@ -91,8 +101,9 @@ def subscribe_view(kit: ConsumerKit, *, order_group: str, message_group: str,
         group_id=message_group,
         consumer="gateway-messages",
         parse={Topic.NOTIFIER_EVENTS: parse_notifier_event,
-               Topic.WHATSAPP_INBOUND: InboundMessageReceived.model_validate_json,
-               Topic.WEBHOOKS_EVENTS: parse_webhook_log_event},
+               Topic.WHATSAPP_INBOUND: parse_inbound_record,
+               Topic.WEBHOOKS_EVENTS: parse_webhook_log_event,
+               Topic.WHATSAPP_OUTBOUND: parse_outbound_command},
         handle=on_messages,
         claim=False,
     )  # fmt: skip
@@ -110,6 +121,7 @@ async def on_order_stream(
     await record_outcomes(tx.conn, events, rejections, channel)
     await notify(tx.conn, live, live_notes(events))
     placed = [e for e in events if isinstance(e, OrderPlaced)]
+    await record_order_customers(tx.conn, placed)
     if placed:
         await recover_carts(tx, placed, clock.now())
     return events
@@ -137,7 +149,10 @@ async def on_message_stream(
     await record_notices(tx.conn, notices)
     await record_templates(tx.conn, [i for i in items if isinstance(i, TemplateRecorded)], live)
     await record_broadcasts(tx.conn, [i for i in items if isinstance(i, BroadcastRecorded)])
-    await record_inbound(tx.conn, [i for i in items if isinstance(i, InboundMessageReceived)])
+    inbound = [i for i in items if isinstance(i, InboundMessageReceived)]
+    await record_inbound(tx.conn, inbound)
+    await record_subscribers(tx.conn, inbound)
+    await record_opt_outs(tx.conn, [i for i in items if isinstance(i, ContactOptOutChanged)])
     await record_deliveries(tx.conn, _newest(deliveries, lambda d: d.body.delivery_id))
     off = [i for i in items if isinstance(i, EndpointDeactivated)]
     raised = await record_deactivations(tx.conn, off)
