@@ -42,7 +42,8 @@ async def test_every_record_on_every_topic_has_and_matches_its_published_schema(
                 if kind not in channels[spec.name]["messages"]:
                     problems.append(f"{spec.name}: {kind} is not documented on this channel")
                     continue
-                errors = [e.message for e in validator_for(document, kind).iter_errors(value)]
+                errors = [f"at {e.json_path}: {e.message}"
+                          for e in validator_for(document, kind).iter_errors(value)]  # fmt: skip
                 problems += [f"{spec.name} {kind}: {error}" for error in errors[:2]]
         return seen, problems
 

@@ -20,6 +20,7 @@ from sauda_contracts.orders import (
     Payment,
     PaymentStatus,
 )
+from sauda_contracts.patterns import EMAIL_NO_NUL
 from sauda_contracts.webhooks import SUBSCRIBABLE, WebhookEvent
 
 # Postgres text and jsonb cannot hold NUL, and no order text needs one: refused at the door,
@@ -37,9 +38,7 @@ RawPhone = Annotated[
 ]
 Email = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, max_length=320, pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
-    ),
+    StringConstraints(strip_whitespace=True, max_length=320, pattern=EMAIL_NO_NUL),
     Field(description="Customer's email."),
 ]
 

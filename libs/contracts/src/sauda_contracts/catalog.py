@@ -12,6 +12,7 @@ from pydantic import AfterValidator, Field, StringConstraints
 from sauda_contracts.api import NO_NUL
 from sauda_contracts.envelope import Contract
 from sauda_contracts.orders import Money
+from sauda_contracts.patterns import HTTP_URL
 
 MAX_ALIASES = 20
 MAX_KEYWORDS = 20
@@ -67,7 +68,7 @@ Description = Annotated[str, _text(2000, 0), Field(description="Shown to shopper
 Sku = Annotated[str, _text(100), Field(description="The merchant's SKU, unique per business.")]
 ImageUrl = Annotated[
     str,
-    StringConstraints(max_length=2000, pattern=r"^https?://[^\s\x00]+$"),
+    StringConstraints(max_length=2000, pattern=HTTP_URL),
     Field(description="An http(s) picture of the product."),
 ]
 Aliases = Annotated[

@@ -12,6 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from sauda_contracts.patterns import SPACE
+
 Schema = dict[str, Any]
 
 RELEASED = Path(__file__).with_name("released")  # released/v1/<Type>.schema.json, committed
@@ -107,6 +109,14 @@ def _types(schema: Schema) -> set[str]:
     return {kind} if isinstance(kind, str) else set(kind)
 
 
+def _same(keyword: str, old: Any, new: Any) -> bool:
+    """Equal, or (a pattern) the same once `\\s` is spelled out as the White_Space class that
+    pydantic's engine always read it as (sauda_contracts.patterns)."""
+    if old == new:
+        return True
+    return keyword == "pattern" and isinstance(old, str) and old.replace(r"\s", SPACE) == new
+
+
 def _values(schema: Schema) -> list[Any] | None:
     """The only values a schema allows (`enum`, `const`), or None if not limited so."""
     if "enum" in schema:
@@ -131,7 +141,7 @@ def _compare_one(old: _Side, a: Schema, new: _Side, b: Schema, at: str) -> list[
         elif lost := [v for v in had if v not in allowed]:
             found.append(f"{where}: {lost} no longer allowed")
     for keyword in _SAME:
-        if keyword in b and a.get(keyword) != b[keyword]:
+        if keyword in b and not _same(keyword, a.get(keyword), b[keyword]):
             found.append(f"{where}: {keyword} {a.get(keyword)!r} became {b[keyword]!r}")
     for keyword, bigger_is_wider in _BOUNDS.items():
         if keyword not in b:

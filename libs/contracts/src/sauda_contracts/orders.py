@@ -18,6 +18,7 @@ from pydantic import (
 from sauda_contracts.envelope import Additive, Contract, Envelope
 from sauda_contracts.identity import UserId
 from sauda_contracts.language import Language
+from sauda_contracts.patterns import EMAIL
 
 
 class OrderStatus(StrEnum):
@@ -146,7 +147,7 @@ class Customer(Additive):
     email: str | None = Field(
         default=None,
         max_length=320,
-        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        pattern=EMAIL,
         description="Customer's email, if the store has it.",
     )
     consent: bool = Field(

@@ -17,6 +17,7 @@ from uuid import UUID, uuid5
 from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from sauda_contracts.envelope import Contract
+from sauda_contracts.patterns import HTTP_URL, NO_SPACE
 
 # The notifier's namespace: a message's id is derived from its business and dedupe key, so the
 # gateway can name a send's message before the notifier has recorded it.
@@ -88,14 +89,14 @@ class MediaFile(Contract):
     link: str | None = Field(
         default=None,
         max_length=2000,
-        pattern=r"^https?://[^\s\x00]+$",
+        pattern=HTTP_URL,
         description="Public http(s) URL Meta downloads the file from.",
     )
     id: str | None = Field(
         default=None,
         min_length=1,
         max_length=256,
-        pattern=r"^[^\s\x00]+$",
+        pattern=NO_SPACE,
         description="Meta's media id, from an earlier upload.",
     )
     caption: str | None = Field(

@@ -20,7 +20,7 @@ async def record_subscribers(conn: Conn, messages: list[InboundMessageReceived])
     rows = {}
     for m in messages:
         first, last = split_name(m.body.profile_name)
-        rows[(m.business_id, m.body.customer_phone)] = (first, last)
+        rows[(m.business_id, m.body.chat_with)] = (first, last)
     await conn.executemany(
         "INSERT INTO subscribers (business_id, chat_id, first_name, last_name, source) "
         "SELECT $1, $2, $3, $4, 'inbound' WHERE EXISTS "
@@ -43,7 +43,7 @@ async def record_opt_outs(conn: Conn, changes: list[ContactOptOutChanged]) -> No
         "ON CONFLICT (business_id, chat_id) DO UPDATE SET opted_out = excluded.opted_out, "
         " opted_out_at = excluded.opted_out_at "
         "WHERE subscribers.opted_out_at IS NULL OR subscribers.opted_out_at < excluded.opted_out_at",
-        [(c.business_id, c.body.customer_phone, c.body.opted_out, c.body.at) for c in changes],
+        [(c.business_id, c.body.chat_with, c.body.opted_out, c.body.at) for c in changes],
     )
 
 
