@@ -6,17 +6,27 @@ Shopify sends far more than Sauda reads, so unknown fields are ignored here (and
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from sauda_contracts.orders import Money
 
 
 def _text(value: object) -> object:
     # Shopify ids are numbers in JSON; Sauda keeps every store id as text.
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
     return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-StoreId = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=200)]
+# What the schema says is what is accepted: a Shopify id as text or as a JSON integer.
+StoreId = Annotated[
+    str,
+    BeforeValidator(_text),
+    Field(min_length=1, max_length=200),
+    WithJsonSchema(
+        {"anyOf": [{"type": "string", "minLength": 1, "maxLength": 200}, {"type": "integer"}]}
+    ),
+]
 
 
 class Lenient(BaseModel):

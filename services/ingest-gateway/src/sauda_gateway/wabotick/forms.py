@@ -181,7 +181,11 @@ def form_body(model: type[WabotickForm]) -> dict[str, Any]:
         }
     required = schema.get("required", [])
     form = {"type": "object", "properties": properties, "required": required}
-    typed = {name: {"type": "string"} | spec for name, spec in properties.items()}
+    # As JSON, an optional field may also be null (read as absent, as the model does).
+    typed = {
+        name: {"type": "string" if name in required else ["string", "null"]} | spec
+        for name, spec in properties.items()
+    }
     content = {
         "application/x-www-form-urlencoded": {"schema": form},
         "application/json": {"schema": form | {"properties": typed}},
