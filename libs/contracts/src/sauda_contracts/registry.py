@@ -19,6 +19,8 @@ from sauda_contracts import (
     messaging,
     orders,
     sends,
+    sequence_api,
+    sequences,
     wabotick,
     webhooks,
     whatsapp,
@@ -56,12 +58,15 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         whatsapp.SendWhatsAppMessage,
         whatsapp.ContactOptOutChanged,
         broadcasts.StartBroadcast,
+        sequences.AssignSequence,
+        sequences.RemoveSequence,
     ),
     Topic.NOTIFIER_EVENTS: (
         whatsapp.MessageRecorded,
         whatsapp.NoticeRaised,
         message_templates.TemplateRecorded,
         broadcasts.BroadcastRecorded,
+        sequences.SequenceEnrolmentRecorded,
     ),
     Topic.NOTIFIER_DLQ: (whatsapp.DeadLetter,),
     Topic.WEBHOOKS_COMMANDS: (webhooks.SendTestWebhook, webhooks.RedeliverWebhook),
@@ -116,6 +121,8 @@ BODY_MODULES = (
     wabotick,
     broadcasts,
     broadcast_api,
+    sequences,
+    sequence_api,
 )
 
 

@@ -6,10 +6,12 @@ Topics (key = business id + the chat's identity, so one chat is handled in order
   and template review results.
 - `whatsapp.outbound.v1`: what the conversation service and the merchant's messaging API ask
   of the notifier: a message to send (free-form, template or media), or a shopper's opt-out
-  (STOP) or opt-in (START); or a broadcast to run (`broadcasts.StartBroadcast`).
+  (STOP) or opt-in (START); or a broadcast to run (`broadcasts.StartBroadcast`); or a
+  subscriber's sequence to assign or remove (`sequences.AssignSequence`, `RemoveSequence`).
 - `notifier.events.v1`: the notifier's message log (one snapshot per change), its notices and
   each template's review state (`message_templates.TemplateRecorded`) and each broadcast's
-  progress (`broadcasts.BroadcastRecorded`).
+  progress (`broadcasts.BroadcastRecorded`) and each sequence enrolment's
+  (`sequences.SequenceEnrolmentRecorded`).
 
 Meta's own limits (3 reply buttons, 10 list rows, title lengths) are part of these contracts,
 so a message that WhatsApp would refuse cannot even be asked for.
@@ -21,7 +23,7 @@ written in `sauda_contracts.identity`.
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, TypeAlias
 from uuid import UUID
 
 from pydantic import Field, TypeAdapter, model_validator
@@ -32,6 +34,7 @@ from sauda_contracts.identity import Shopper, UserId, Username
 from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.orders import Phone
 from sauda_contracts.sends import MediaToSend, TemplateToSend, shape_problem
+from sauda_contracts.sequences import AssignSequence, RemoveSequence, SequenceEnrolmentRecorded
 
 
 def chat_key(business_id: UUID, identity: str) -> bytes:
@@ -395,27 +398,28 @@ class DeadLetter(Envelope):
     body: DeadLetterBody
 
 
+AnyNotifierEvent: TypeAlias = (
+    MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded
+    | SequenceEnrolmentRecorded
+)  # fmt: skip
+AnyOutboundCommand: TypeAlias = (
+    SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | AssignSequence | RemoveSequence
+)
 WhatsAppStatusEvent = Annotated[
     MessageStatusReported | TemplateStatusChanged, Field(discriminator="type")
 ]
 NotifierEvent = Annotated[
-    MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded,
+    AnyNotifierEvent,
     Field(discriminator="type"),
 ]
 InboundRecord = Annotated[InboundMessageReceived | ResetChatFlow, Field(discriminator="type")]
 _inbound: TypeAdapter[InboundMessageReceived | ResetChatFlow] = TypeAdapter(InboundRecord)
-OutboundCommand = Annotated[
-    SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast, Field(discriminator="type")
-]
-_outbound: TypeAdapter[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast] = TypeAdapter(
-    OutboundCommand
-)
+OutboundCommand = Annotated[AnyOutboundCommand, Field(discriminator="type")]
+_outbound: TypeAdapter[AnyOutboundCommand] = TypeAdapter(OutboundCommand)
 _status: TypeAdapter[MessageStatusReported | TemplateStatusChanged] = TypeAdapter(
     WhatsAppStatusEvent
 )
-_notifier: TypeAdapter[MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded] = (
-    TypeAdapter(NotifierEvent)
-)
+_notifier: TypeAdapter[AnyNotifierEvent] = TypeAdapter(NotifierEvent)
 
 
 def parse_inbound_record(raw: bytes | str) -> InboundMessageReceived | ResetChatFlow:
@@ -428,11 +432,11 @@ def parse_status_event(raw: bytes | str) -> MessageStatusReported | TemplateStat
 
 def parse_notifier_event(
     raw: bytes | str,
-) -> MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded:
+) -> AnyNotifierEvent:
     return _notifier.validate_json(raw)
 
 
 def parse_outbound_command(
     raw: bytes | str,
-) -> SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast:
+) -> AnyOutboundCommand:
     return _outbound.validate_json(raw)

@@ -23,6 +23,7 @@ from sauda_gateway.integrations.meta.routes import meta_webhooks
 from sauda_gateway.merchant.routes import plan, webhooks, whatsapp
 from sauda_gateway.messaging.routes import messaging
 from sauda_gateway.orders.routes import orders, zapier
+from sauda_gateway.sequences.routes import sequences
 from sauda_gateway.subscribers.routes import subscribers
 from sauda_gateway.templates.routes import templates
 from sauda_gateway.view.routes import messages
@@ -30,6 +31,7 @@ from sauda_gateway.view.routes import orders as order_reads
 from sauda_gateway.wabotick.broadcasts import wabotick_broadcasts
 from sauda_gateway.wabotick.crm_routes import crm
 from sauda_gateway.wabotick.routes import wabotick
+from sauda_gateway.wabotick.sequences import wabotick_sequences
 from sauda_gateway.widget.routes import widget
 from sauda_runtime.service import JsonBodyMiddleware
 
@@ -48,7 +50,7 @@ def build_app(
     for router in (auth, api_keys, users, orders, order_reads, zapier, bob, messages, whatsapp,
                    messaging, wabotick, wabotick_broadcasts, broadcasts, crm, subscribers,
                    templates, webhooks, plan, catalog, widget, analytics, meta_webhooks, health,
-                   topics_doc, web):  # fmt: skip
+                   topics_doc, sequences, wabotick_sequences, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

@@ -8,14 +8,14 @@ from uuid import uuid5
 from aiokafka import ConsumerRecord
 
 from sauda_contracts import AnyOrderEvent, Topic, parse_order_event, type_name
-from sauda_contracts.broadcasts import StartBroadcast
 from sauda_contracts.whatsapp import (
-    ContactOptOutChanged,
+    AnyOutboundCommand,
     DeadLetter,
+    InboundMessageReceived,
     MessageStatusReported,
     SendAttemptDue,
-    SendWhatsAppMessage,
     TemplateStatusChanged,
+    parse_inbound_record,
     parse_outbound_command,
     parse_status_event,
 )
@@ -38,6 +38,15 @@ def order_event(raw: bytes) -> AnyOrderEvent | None:
     if kind is not None and kind not in ORDER_EVENT_TYPES:
         return None
     return parse_order_event(raw)
+
+
+def shopper_message(raw: bytes) -> InboundMessageReceived | None:
+    """A shopper's message on whatsapp.inbound.v1 (what stops their sequences); the other
+    records there (a chat flow reset) pass by."""
+    if message_type(raw) != type_name(InboundMessageReceived):
+        return None
+    parsed = parse_inbound_record(raw)
+    return parsed if isinstance(parsed, InboundMessageReceived) else None
 
 
 def dead_letter_with(clock: Clock) -> Callable[[ConsumerRecord, Exception], OutboxRow]:
@@ -67,12 +76,10 @@ class Subscribers:
     """The notifier's use cases as the kit calls them (bootstrap binds their collaborators)."""
 
     on_order_events: Callable[[Sequence[AnyOrderEvent]], Awaitable[list[Message]]]
-    on_outbound: Callable[
-        [Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast]],
-        Awaitable[list[Message]],
-    ]
+    on_outbound: Callable[[Sequence[AnyOutboundCommand]], Awaitable[list[Message]]]
     on_receipts: Callable[[Sequence[MessageStatusReported]], Awaitable[object]]
     on_template_status: Callable[[TemplateStatusChanged], Awaitable[None]]
+    on_replies: Callable[[Sequence[InboundMessageReceived]], Awaitable[int]]
     send_all: Sends
     retrying: RetryingCaller[SendAttemptDue, Message]
     dead_letter: Callable[[ConsumerRecord, Exception], OutboxRow]
@@ -80,10 +87,11 @@ class Subscribers:
     async def orders(self, events: Sequence[AnyOrderEvent]) -> None:
         await self.send_all(await self.on_order_events(events))
 
-    async def outbound(
-        self, commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast]
-    ) -> None:
+    async def outbound(self, commands: Sequence[AnyOutboundCommand]) -> None:
         await self.send_all(await self.on_outbound(commands))
+
+    async def replies(self, messages: Sequence[InboundMessageReceived]) -> None:
+        await self.on_replies(messages)
 
     async def status(self, events: Sequence[MessageStatusReported | TemplateStatusChanged]) -> None:
         """A batch's receipts in one transaction; template reviews one by one (they are rare)."""
@@ -114,6 +122,10 @@ def subscribe(
     status = kit.subscribe((Topic.WHATSAPP_STATUS,), group_id=f"{group_id}-status",
                   consumer="notifier-status", parse=parse_status_event, handle=_as_parsed,
                   after=s.status, dead_letter=dlq, claim=False, max_records=batch_size)  # fmt: skip
+    # Shoppers' messages, only to stop the sequences of those who reply.
+    inbound = kit.subscribe((Topic.WHATSAPP_INBOUND,), group_id=f"{group_id}-inbound",
+                  consumer="notifier-inbound", parse=shopper_message, handle=_as_parsed,
+                  after=s.replies, dead_letter=dlq, claim=False, max_records=batch_size)  # fmt: skip
     retry_groups = s.retrying.subscribe(
         kit, group_prefix=group_id, consumer="notifier-retry", dead_letter=s.dead_letter
     )
@@ -121,5 +133,6 @@ def subscribe(
         f"{group_id}-orders": orders,
         f"{group_id}-outbound": outbound,
         f"{group_id}-status": status,
+        f"{group_id}-inbound": inbound,
         **dict.fromkeys(retry_groups),
     }

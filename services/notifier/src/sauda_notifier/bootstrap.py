@@ -26,6 +26,7 @@ from sauda_notifier.handlers.outbound import handle_outbound_batch
 from sauda_notifier.handlers.receipts import handle_status_reports
 from sauda_notifier.handlers.reminders import run_due_work
 from sauda_notifier.handlers.sending import Sending, attempt, claim_retry, send_all
+from sauda_notifier.handlers.sequences import handle_replies, sequence_round
 from sauda_notifier.handlers.templates import (
     NEW_ACCOUNT_CHECK,
     TemplateBook,
@@ -109,6 +110,7 @@ def wire(
         on_outbound=bound(handle_outbound_batch),
         on_receipts=bound(handle_status_reports),
         on_template_status=bound(handle_template_status),
+        on_replies=bound(handle_replies),
         send_all=bound(send_all),
         retrying=retrying,
         dead_letter=dead_letter_with(clock),
@@ -187,7 +189,16 @@ async def main(settings: NotifierSettings | None = None) -> None:
         return await run_round(send=n.subscribers.send_all, chunk=chunk)
 
     broadcaster = broadcast_forever(one_round, rate=rate, round_seconds=round_seconds)
+    # Sequences' due steps, as often as due reminders are looked for.
+    sequence_steps = n.bind(sequence_round)
+
+    async def steps_round() -> int:
+        return await sequence_steps(send=n.subscribers.send_all)
+
+    sequencer = sweep_forever(
+        steps_round, every=settings.notifier_reminder_poll_seconds, name="sequence"
+    )
     try:
-        await service.run([due_work, template_sync, broadcaster], on_stop=[graph.aclose])
+        await service.run([due_work, template_sync, broadcaster, sequencer], on_stop=[graph.aclose])
     finally:
         log.info("notifier_stopped")

@@ -24,6 +24,7 @@ from sauda_contracts import (
 )
 from sauda_contracts.broadcasts import BroadcastRecorded
 from sauda_contracts.message_templates import TemplateRecorded
+from sauda_contracts.sequences import SequenceEnrolmentRecorded
 from sauda_contracts.webhooks import (
     DeliveryRecorded,
     EndpointDeactivated,
@@ -42,6 +43,7 @@ from sauda_gateway import clock
 from sauda_gateway.analytics.fold import fold_order_facts
 from sauda_gateway.broadcasts.store import record_broadcasts
 from sauda_gateway.carts.store import recover_carts
+from sauda_gateway.sequences.store import record_enrolments
 from sauda_gateway.subscribers.fold import (
     record_opt_outs,
     record_order_customers,
@@ -149,6 +151,7 @@ async def on_message_stream(
     await record_notices(tx.conn, notices)
     await record_templates(tx.conn, [i for i in items if isinstance(i, TemplateRecorded)], live)
     await record_broadcasts(tx.conn, [i for i in items if isinstance(i, BroadcastRecorded)])
+    await record_enrolments(tx.conn, _newest_enrolments(items))
     inbound = [i for i in items if isinstance(i, InboundMessageReceived)]
     await record_inbound(tx.conn, inbound)
     await record_subscribers(tx.conn, inbound)
@@ -158,6 +161,15 @@ async def on_message_stream(
     raised = await record_deactivations(tx.conn, off)
     await notify(tx.conn, live, [notice_note(n.business_id, n.body.notice_id) for n in notices]
                  + [notice_note(d.business_id, d.event_id) for d in raised])  # fmt: skip
+
+
+def _newest_enrolments(items: Sequence[object]) -> list[SequenceEnrolmentRecorded]:
+    latest: dict[UUID, SequenceEnrolmentRecorded] = {}
+    for s in (i for i in items if isinstance(i, SequenceEnrolmentRecorded)):
+        kept = latest.get(s.body.enrolment_id)
+        if kept is None or kept.body.revision < s.body.revision:
+            latest[s.body.enrolment_id] = s
+    return list(latest.values())
 
 
 Snapshot = TypeVar("Snapshot", MessageRecorded, DeliveryRecorded)

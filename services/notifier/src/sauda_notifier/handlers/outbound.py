@@ -1,13 +1,16 @@
 """Requests on whatsapp.outbound.v1 (the conversation's and the merchant's): messages to record
 and send, each once, templates checked against the template book first; STOP / START; a
-broadcast to start (the broadcaster sends it)."""
+broadcast to start (the broadcaster sends it); a sequence to assign or remove (the sequencer
+sends its steps)."""
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
 from sauda_contracts.broadcasts import StartBroadcast
+from sauda_contracts.sequences import AssignSequence, RemoveSequence, StopReason
 from sauda_contracts.whatsapp import (
+    AnyOutboundCommand,
     ContactOptOutChanged,
     NoticeKind,
     OutboundKind,
@@ -26,6 +29,7 @@ from sauda_notifier.domain.merchant import (
 from sauda_notifier.domain.message_log import Message, new_chat_message
 from sauda_notifier.handlers.broadcasts import start_broadcast
 from sauda_notifier.handlers.common import count_recorded
+from sauda_notifier.handlers.sequences import assign_sequence, remove_sequence, stop_chat
 from sauda_notifier.handlers.templates import TemplateBook
 from sauda_runtime.logging import bound_contextvars, get_logger
 from sauda_runtime.retrying import Clock
@@ -34,7 +38,7 @@ log = get_logger(__name__)
 
 
 async def handle_outbound_batch(
-    commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast],
+    commands: Sequence[AnyOutboundCommand],
     *,
     store: PgNotifierStore,
     accounts: AccountDirectory,
@@ -58,7 +62,13 @@ async def handle_outbound_batch(
                 continue  # redelivered, here or in an earlier batch
             fresh.discard(command.event_id)
             if isinstance(command, ContactOptOutChanged):
-                await _opt_out(uow, command)
+                await _opt_out(uow, command, now)
+                continue
+            if isinstance(command, AssignSequence):
+                await assign_sequence(uow, command, now)
+                continue
+            if isinstance(command, RemoveSequence):
+                await remove_sequence(uow, command, now)
                 continue
             if isinstance(command, StartBroadcast):
                 await start_broadcast(uow, command, clock)
@@ -84,7 +94,7 @@ def _outbound_context(command: SendWhatsAppMessage) -> dict[str, str | None]:
 
 
 async def _templates_named(
-    commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast],
+    commands: Sequence[AnyOutboundCommand],
     accounts: dict[UUID, Account | None],
     *,
     store: PgNotifierStore,
@@ -148,10 +158,13 @@ async def _record_outbound(
     return message
 
 
-async def _opt_out(uow: NotifierUnitOfWork, command: ContactOptOutChanged) -> None:
+async def _opt_out(uow: NotifierUnitOfWork, command: ContactOptOutChanged, now: datetime) -> None:
     """STOP / START from a shopper (typed, or set in WhatsApp and reported by Meta): reminders
-    (and any marketing) honour it from now on. The contact is the chat (`chat_identity`)."""
+    (and any marketing) honour it from now on, and STOP ends their sequences. The contact is
+    the chat (`chat_identity`)."""
     body = command.body
     await uow.set_opt_out(command.business_id, body.chat_with, body.opted_out)
+    if body.opted_out:
+        await stop_chat(uow.conn, command.business_id, body.chat_with, StopReason.OPTED_OUT, now)
     log.info("contact_opt_out", opted_out=body.opted_out, business_id=str(command.business_id),
              correlation_id=command.correlation_id)  # fmt: skip
