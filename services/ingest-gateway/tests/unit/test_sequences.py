@@ -28,7 +28,7 @@ def test_a_step_whose_template_the_business_lacks_is_refused_by_its_index() -> N
     unknown_templates([step("welcome"), step("follow_up")], known)
     with pytest.raises(UnknownTemplate) as refused:
         unknown_templates([step("welcome"), step("welcome", "ur")], known)
-    assert refused.value.field == "steps[1].template"
+    assert refused.value.field == "steps.1.template"
     assert refused.value.code == "unknown_template"
     assert "'welcome' in language 'ur'" in refused.value.message
 

@@ -34,9 +34,9 @@ def unknown_templates(steps: Sequence[SequenceStepIn], known: Collection[tuple[s
     notifier last synced them from Meta); the first that is not is refused by its index."""
     for i, step in enumerate(steps):
         if (step.template, step.language) not in known:
-            raise UnknownTemplate(f"steps[{i}].template: the connected number has no template "
+            raise UnknownTemplate(f"steps.{i}.template: the connected number has no template "
                                   f"{step.template!r} in language {step.language!r} (see GET "
-                                  "/api/v1/whatsapp/templates)", field=f"steps[{i}].template")  # fmt: skip
+                                  "/api/v1/whatsapp/templates)", field=f"steps.{i}.template")  # fmt: skip
 
 
 def step_to_send(step: SequenceStepIn) -> SequenceStep:
