@@ -9,7 +9,7 @@ from aiokafka import ConsumerRecord
 
 from sauda_contracts import AnyOrderEvent, Topic, parse_order_event, type_name
 from sauda_contracts.whatsapp import (
-    AnyOutboundCommand,
+    AnyOutbound,
     DeadLetter,
     InboundMessageReceived,
     MessageStatusReported,
@@ -76,7 +76,10 @@ class Subscribers:
     """The notifier's use cases as the kit calls them (bootstrap binds their collaborators)."""
 
     on_order_events: Callable[[Sequence[AnyOrderEvent]], Awaitable[list[Message]]]
-    on_outbound: Callable[[Sequence[AnyOutboundCommand]], Awaitable[list[Message]]]
+    on_outbound: Callable[
+        [Sequence[AnyOutbound]],
+        Awaitable[list[Message]],
+    ]
     on_receipts: Callable[[Sequence[MessageStatusReported]], Awaitable[object]]
     on_template_status: Callable[[TemplateStatusChanged], Awaitable[None]]
     on_replies: Callable[[Sequence[InboundMessageReceived]], Awaitable[int]]
@@ -87,7 +90,7 @@ class Subscribers:
     async def orders(self, events: Sequence[AnyOrderEvent]) -> None:
         await self.send_all(await self.on_order_events(events))
 
-    async def outbound(self, commands: Sequence[AnyOutboundCommand]) -> None:
+    async def outbound(self, commands: Sequence[AnyOutbound]) -> None:
         await self.send_all(await self.on_outbound(commands))
 
     async def replies(self, messages: Sequence[InboundMessageReceived]) -> None:
