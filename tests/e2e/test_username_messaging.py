@@ -20,14 +20,18 @@ TEMPLATE = {"name": "sauda_order_shipped", "language": "en", "body": ["Friend", 
 CATALOG = [{"name": "Olpers Milk 1L", "price": 330, "aliases": ["doodh", "milk"]}]
 
 
-async def username_shopper(shop: Shop) -> str:
+async def made_username_shopper(shop: Shop) -> dict[str, Any]:
     """A sandbox shopper who hides their number behind a username: Meta names them by user id."""
     made = await shop.sandbox.post(f"/sandbox/{shop.number}/shoppers",
                                    json={"username": f"ayesha{uuid.uuid4().hex[:8]}",
                                          "name": "Ayesha"})  # fmt: skip
     assert made.status_code == 201, made.text
     assert made.json()["phone"] is None
-    return made.json()["user_id"]  # type: ignore[no-any-return]
+    return made.json()  # type: ignore[no-any-return]
+
+
+async def username_shopper(shop: Shop) -> str:
+    return (await made_username_shopper(shop))["user_id"]  # type: ignore[no-any-return]
 
 
 async def wrote_first(shop: Shop, chat: str, text: str = "salam") -> None:
@@ -189,7 +193,8 @@ async def test_a_username_users_chat_order_reaches_the_merchants_webhook_with_th
         endpoint = await shop.api.post("/api/v1/webhooks", headers=shop.headers,
                                        json={"url": receiver.url})  # fmt: skip
         assert endpoint.status_code == 201, endpoint.text
-        user = await username_shopper(shop)
+        made = await made_username_shopper(shop)
+        user = made["user_id"]
         await order_in_chat(shop, user)
         hits = await shop.wait_for(receiver.at_least, timeout=45, what="the order_created hook")
     [hit] = [h for h in hits if json.loads(h.body)["event"] == "order_created"]
@@ -205,3 +210,4 @@ async def test_a_username_users_chat_order_reaches_the_merchants_webhook_with_th
     assert order["order_id"] == payload["data"]["order_id"]
     assert order["customer"].get("phone") is None  # the list leaves out what is not there
     assert order["customer"]["whatsapp_user_id"] == user
+    assert order["customer"]["whatsapp_username"] == made["username"]  # as Meta showed it

@@ -119,3 +119,12 @@ def test_a_broadcast_to_phones_is_written_as_before_and_one_to_username_users_na
     assert StartBroadcastBody.model_validate_json(users.model_dump_json()) == users
     with pytest.raises(ValidationError, match="1 to"):
         StartBroadcastBody(broadcast_id=uuid4(), template=template, recipients=())
+
+
+def test_a_chat_order_keeps_the_shoppers_username_a_store_order_may_not_have_one() -> None:
+    order = place(OrderSource.WHATSAPP, whatsapp_user_id=USER, whatsapp_username="@ayesha")
+    assert order.customer.whatsapp_username == "@ayesha"
+    with pytest.raises(ValidationError, match="whatsapp_username is for orders placed"):
+        place(OrderSource.INGEST, phone="923001234567", whatsapp_username="@ayesha")
+    assert "whatsapp_username" not in place(OrderSource.WHATSAPP, phone="923001234567").model_dump(
+        mode="json")["customer"]  # fmt: skip
