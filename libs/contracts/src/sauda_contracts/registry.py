@@ -14,6 +14,7 @@ from sauda_contracts import (
     broadcasts,
     carts,
     catalog,
+    dead_letters,
     message_log,
     message_templates,
     messaging,
@@ -56,6 +57,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         whatsapp.SendWhatsAppMessage,
         whatsapp.ContactOptOutChanged,
         broadcasts.StartBroadcast,
+        dead_letters.RedriveMessage,
     ),
     Topic.NOTIFIER_EVENTS: (
         whatsapp.MessageRecorded,
@@ -63,10 +65,10 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         message_templates.TemplateRecorded,
         broadcasts.BroadcastRecorded,
     ),
-    Topic.NOTIFIER_DLQ: (whatsapp.DeadLetter,),
+    Topic.NOTIFIER_DLQ: (whatsapp.DeadLetter, dead_letters.DeadLetterRedriven),
     Topic.WEBHOOKS_COMMANDS: (webhooks.SendTestWebhook, webhooks.RedeliverWebhook),
     Topic.WEBHOOKS_EVENTS: (webhooks.DeliveryRecorded, webhooks.EndpointDeactivated),
-    Topic.WEBHOOKS_DLQ: (whatsapp.DeadLetter,),
+    Topic.WEBHOOKS_DLQ: (whatsapp.DeadLetter, dead_letters.DeadLetterRedriven),
     **{topic: (record,) for topic, record in _RETRIES.items()},
 }
 
