@@ -102,3 +102,29 @@ def test_a_chat_order_may_name_its_shopper_by_user_id_a_store_order_may_not() ->
     store_order = place(OrderSource.INGEST, phone="923001234567")
     assert "whatsapp_user_id" not in store_order.model_dump(mode="json")["customer"]
     assert not asks_cod_answer(place(OrderSource.INGEST))
+
+
+def test_a_broadcast_to_phones_is_written_as_before_and_one_to_username_users_names_them() -> None:
+    from sauda_contracts.broadcasts import StartBroadcastBody
+    from sauda_contracts.sends import TemplateToSend
+
+    template = TemplateToSend(name="eid_sale", language="en")
+    phones = StartBroadcastBody(
+        broadcast_id=uuid4(), template=template, recipients=("923001234567",)
+    )
+    assert "recipient_user_ids" not in phones.model_dump(mode="json")
+    users = StartBroadcastBody(broadcast_id=uuid4(), template=template, recipients=(),
+                               recipient_user_ids=(USER,))  # fmt: skip
+    assert users.chats == (USER,)
+    assert StartBroadcastBody.model_validate_json(users.model_dump_json()) == users
+    with pytest.raises(ValidationError, match="1 to"):
+        StartBroadcastBody(broadcast_id=uuid4(), template=template, recipients=())
+
+
+def test_a_chat_order_keeps_the_shoppers_username_a_store_order_may_not_have_one() -> None:
+    order = place(OrderSource.WHATSAPP, whatsapp_user_id=USER, whatsapp_username="@ayesha")
+    assert order.customer.whatsapp_username == "@ayesha"
+    with pytest.raises(ValidationError, match="whatsapp_username is for orders placed"):
+        place(OrderSource.INGEST, phone="923001234567", whatsapp_username="@ayesha")
+    assert "whatsapp_username" not in place(OrderSource.WHATSAPP, phone="923001234567").model_dump(
+        mode="json")["customer"]  # fmt: skip

@@ -52,7 +52,8 @@ class BroadcastRecipientOut(Contract):
     """One recipient's result: its message's status (pending until the notifier records it;
     queued, retrying, sent, delivered, read, failed with Meta's error, or skipped with why)."""
 
-    phone: str
+    phone: str = Field(description="The recipient's chat: the phone, or a username "
+                       "subscriber's WhatsApp user id (`US.…`).")  # fmt: skip
     message_id: UUID = Field(description="GET /api/v1/whatsapp/messages/{id}.")
     status: str
     wamid: str | None = None

@@ -15,12 +15,13 @@ The HTTP API's bodies are `broadcast_api`.
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import ClassVar, Literal, Self
 from uuid import UUID, uuid5
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from sauda_contracts.envelope import Contract, Envelope
+from sauda_contracts.envelope import Additive, Contract, Envelope
+from sauda_contracts.identity import UserId
 from sauda_contracts.orders import Phone
 from sauda_contracts.sends import TemplateToSend, outbound_message_id
 
@@ -34,27 +35,49 @@ def broadcast_id_for(business_id: UUID, idempotency_key: str) -> UUID:
     return uuid5(BROADCAST_NAMESPACE, f"broadcast:{business_id}:{idempotency_key}")
 
 
-def broadcast_message_key(broadcast_id: UUID, phone: str) -> str:
-    """The notifier's message key of one recipient's send: once per broadcast and phone."""
-    return f"broadcast:{broadcast_id}:{phone}"
+def broadcast_message_key(broadcast_id: UUID, chat: str) -> str:
+    """The notifier's message key of one recipient's send: once per broadcast and chat (the
+    phone, or the user id of a username user)."""
+    return f"broadcast:{broadcast_id}:{chat}"
 
 
-def broadcast_message_id(business_id: UUID, broadcast_id: UUID, phone: str) -> UUID:
+def broadcast_message_id(business_id: UUID, broadcast_id: UUID, chat: str) -> UUID:
     """The message id of one recipient's send (the notifier gives it the same one)."""
-    return outbound_message_id(business_id, broadcast_message_key(broadcast_id, phone))
+    return outbound_message_id(business_id, broadcast_message_key(broadcast_id, chat))
 
 
 # --- whatsapp.outbound.v1 ---
 
 
-class StartBroadcastBody(Contract):
-    """A broadcast to run: this template to each of these phones, once."""
+class StartBroadcastBody(Additive):
+    """A broadcast to run: this template to each of these phones and username users, once.
+    `recipient_user_ids` came after v1 (left out of the JSON while unset); with it, the
+    phones may be none."""
+
+    ADDED: ClassVar[frozenset[str]] = frozenset({"recipient_user_ids"})
 
     broadcast_id: UUID
     template: TemplateToSend
-    recipients: tuple[Phone, ...] = Field(min_length=1, max_length=MAX_RECIPIENTS)
+    recipients: tuple[Phone, ...] = Field(max_length=MAX_RECIPIENTS,
+                                          description="The recipients' phones.")  # fmt: skip
     label_id: str | None = Field(default=None, max_length=200,
                                  description="The label the recipients came from, if any.")  # fmt: skip
+    recipient_user_ids: tuple[UserId, ...] | None = Field(
+        default=None,
+        max_length=MAX_RECIPIENTS,
+        description="Recipients Meta names only by user id (a label's username subscribers).",
+    )
+
+    @model_validator(mode="after")
+    def _someone_to_send_to(self) -> Self:
+        if not 1 <= len(self.chats) <= MAX_RECIPIENTS:
+            raise ValueError(f"a broadcast has 1 to {MAX_RECIPIENTS} recipients")
+        return self
+
+    @property
+    def chats(self) -> tuple[str, ...]:
+        """Every recipient's chat identity (`identity.chat_identity`): phones, then user ids."""
+        return self.recipients + (self.recipient_user_ids or ())
 
 
 class StartBroadcast(Envelope):

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from sauda_contracts.api import NO_NUL, RawPhone
 from sauda_contracts.envelope import Contract
+from sauda_contracts.identity import UserId
 from sauda_contracts.patterns import NO_SPACE
 from sauda_contracts.sends import MediaFile, MediaToSend, TemplateToSend
 from sauda_contracts.whatsapp import GraphError, ListMenu, ReplyButton
@@ -24,10 +25,20 @@ MEDIA_TYPES = frozenset({"image", "document", "audio", "video", "sticker"})
 
 
 class SendMessageRequest(Contract):
-    """One WhatsApp message to one customer. Free-form types (text, buttons, list, media) only
-    inside the 24-hour window after the customer last wrote; a template at any time."""
+    """One WhatsApp message to one customer, named by phone (`to`) or by Meta's user id
+    (`user_id`), one of them. Free-form types (text, buttons, list, media) only inside the
+    24-hour window after the customer last wrote; a template at any time."""
 
-    to: RawPhone
+    to: RawPhone | None = Field(
+        default=None,
+        description="The customer's phone: international (923001234567, +92 300 1234567) or "
+        "local to the business's country. Give this or `user_id`.",
+    )
+    user_id: UserId | None = Field(
+        default=None,
+        description="Instead of `to`: Meta's business-scoped user id (`US.…`) of a WhatsApp "
+        "username user who shares no number, as their messages and orders name them.",
+    )
     type: SendType = Field(description="What to send; image, document, audio, video and sticker "
                            "are media messages (`media`).")  # fmt: skip
     text: str = Field(default="", max_length=4096, pattern=NO_NUL,

@@ -16,7 +16,7 @@ from pydantic import (
 )
 
 from sauda_contracts.envelope import Additive, Contract, Envelope
-from sauda_contracts.identity import UserId
+from sauda_contracts.identity import UserId, Username
 from sauda_contracts.language import Language
 from sauda_contracts.patterns import EMAIL
 
@@ -130,7 +130,7 @@ class Fulfillment(Contract):
 
 
 class Customer(Additive):
-    ADDED: ClassVar[frozenset[str]] = frozenset({"whatsapp_user_id"})
+    ADDED: ClassVar[frozenset[str]] = frozenset({"whatsapp_user_id", "whatsapp_username"})
 
     phone: Phone | None = Field(
         default=None,
@@ -142,6 +142,11 @@ class Customer(Additive):
         description="Meta's business-scoped user id of a shopper who ordered in a WhatsApp chat "
         "(orders of source `whatsapp` only; stores key customers by phone). Messages about the "
         "order go to the phone if there is one, else to this id.",
+    )
+    whatsapp_username: Username | None = Field(
+        default=None,
+        description="The shopper's WhatsApp username (`@…`), when Meta gave one with the chat "
+        "the order was placed in (orders of source `whatsapp` only).",
     )
     name: str | None = Field(default=None, max_length=200, description="Customer's name.")
     email: str | None = Field(
@@ -190,8 +195,10 @@ class PlaceOrderBody(Contract):
 
     @model_validator(mode="after")
     def _user_ids_are_for_chat_orders(self) -> Self:
-        if self.customer.whatsapp_user_id is not None and self.source is not OrderSource.WHATSAPP:
-            raise ValueError("customer.whatsapp_user_id is for orders placed in a WhatsApp chat")
+        if self.source is not OrderSource.WHATSAPP:
+            for name in ("whatsapp_user_id", "whatsapp_username"):
+                if getattr(self.customer, name) is not None:
+                    raise ValueError(f"customer.{name} is for orders placed in a WhatsApp chat")
         return self
 
 

@@ -2,10 +2,12 @@
 written for it works against Sauda by changing its base URL.
 
 Forms arrive as application/x-www-form-urlencoded (JSON is read the same way), every value a
-string; fields the document names that Sauda has no use for (user_id, whatsapp_bot_id) and any
-others are ignored. Answers keep the document's shapes: `{"status": "1", ...}` or
-`{"status": "success", "data": {...}}` on success, `{"status": "0", "message": ...}` on
-refusal (with Sauda's `code` and `field` beside them).
+string; fields the document names that Sauda has no use for (account/connect's user_id,
+whatsapp_bot_id) and any others are ignored. Sauda's extension: where the document takes the
+customer's `phone_number`, a `user_id` may stand instead, Meta's business-scoped user id of a
+WhatsApp username user who shares no number (one of the two). Answers keep the document's
+shapes: `{"status": "1", ...}` or `{"status": "success", "data": {...}}` on success,
+`{"status": "0", "message": ...}` on refusal (with Sauda's `code` and `field` beside them).
 """
 
 from typing import Any, Literal
@@ -31,23 +33,47 @@ class WabotickForm(BaseModel):
         return data
 
 
-def _phone(description: str = "Recipient's number with its country code.") -> Any:
-    return Field(min_length=3, max_length=32, pattern=NO_NUL, description=description)
+def _phone_or_user(description: str = "Recipient's number with its country code.") -> Any:
+    return Field(default=None, min_length=3, max_length=32, pattern=NO_NUL,
+                 description=description + " Give this or `user_id`.")  # fmt: skip
+
+
+# Sauda's extension of the document: a WhatsApp username user (who shares no number) named by
+# Meta's business-scoped user id, wherever the document takes the customer's phone_number.
+USER_ID = Field(default=None, min_length=2, max_length=128, pattern=NO_NUL,
+                description="Sauda: instead of phone_number, Meta's user id (`US.…`) of a "
+                "WhatsApp username user who shares no number.")  # fmt: skip
 
 
 NUMBER_ID = Field(min_length=1, max_length=64, pattern=NO_NUL,
                   description="The business's WhatsApp phone number id.")  # fmt: skip
 
 
-class SendTextForm(WabotickForm):
+class SendForm(WabotickForm):
+    """What every send names: the business's number and the customer (by phone, or by Sauda's
+    `user_id`)."""
+
     phone_number_id: str = NUMBER_ID
-    phone_number: str = _phone()
+    phone_number: str | None = _phone_or_user()
+    user_id: str | None = USER_ID
+
+
+class MediaForm(SendForm):
+    """A send with a file (the message, or its header), by link or by Meta's media id."""
+
+    media_url: str | None = Field(default=None, max_length=2000, pattern=NO_NUL,
+                                  description="Public https URL of the file.")  # fmt: skip
+    media_id: str | None = Field(default=None, max_length=256, pattern=NO_NUL,
+                                 description="Meta's media id, from an upload.")  # fmt: skip
+    media_name: str | None = Field(default=None, max_length=240, pattern=NO_NUL,
+                                   description="Sauda: a document's file name.")  # fmt: skip
+
+
+class SendTextForm(SendForm):
     message: str = Field(min_length=1, max_length=4096, pattern=NO_NUL, description="The text.")
 
 
-class SendTemplateForm(WabotickForm):
-    phone_number_id: str = NUMBER_ID
-    phone_number: str = _phone()
+class SendTemplateForm(SendForm):
     template_id: str | None = Field(default=None, max_length=64, pattern=NO_NUL,
                                     description="Meta's template id.")  # fmt: skip
     template_name: str | None = Field(default=None, max_length=512, pattern=NO_NUL,
@@ -66,9 +92,9 @@ class SendTemplateForm(WabotickForm):
     )
 
 
-class SendButtonsForm(WabotickForm):
-    phone_number_id: str = NUMBER_ID
-    phone_number: str = _phone()
+class SendButtonsForm(MediaForm):
+    """Media fields: the header's image, video or document."""
+
     message: str = Field(min_length=1, max_length=1024, pattern=NO_NUL,
                          description="Body shown above the buttons.")  # fmt: skip
     buttons: str | list[str | dict[str, str]] = Field(
@@ -76,26 +102,14 @@ class SendButtonsForm(WabotickForm):
     )
     button_header_text: str | None = Field(default=None, max_length=60, pattern=NO_NUL)
     button_footer_text: str | None = Field(default=None, max_length=60, pattern=NO_NUL)
-    media_url: str | None = Field(default=None, max_length=2000, pattern=NO_NUL,
-                                  description="Public https URL of a header image, video or "
-                                  "document.")  # fmt: skip
-    media_id: str | None = Field(default=None, max_length=256, pattern=NO_NUL)
     media_type: str | None = Field(default=None, max_length=20, pattern=NO_NUL,
                                    description="image, video or document.")  # fmt: skip
-    media_name: str | None = Field(default=None, max_length=240, pattern=NO_NUL,
-                                   description="File name of a document header.")  # fmt: skip
 
 
-class SendFileForm(WabotickForm):
-    phone_number_id: str = NUMBER_ID
-    phone_number: str = _phone()
+class SendFileForm(MediaForm):
     media_type: str = Field(max_length=20, pattern=NO_NUL,
                             description="image, video, audio, document (or sticker).")  # fmt: skip
-    media_url: str | None = Field(default=None, max_length=2000, pattern=NO_NUL)
-    media_id: str | None = Field(default=None, max_length=256, pattern=NO_NUL)
     media_caption_text: str | None = Field(default=None, max_length=1024, pattern=NO_NUL)
-    media_name: str | None = Field(default=None, max_length=240, pattern=NO_NUL,
-                                   description="Sauda: a document's file name.")  # fmt: skip
 
 
 class MessageStatusForm(WabotickForm):
@@ -105,9 +119,7 @@ class MessageStatusForm(WabotickForm):
                                         description="The business's phone number id.")  # fmt: skip
 
 
-class ConversationForm(WabotickForm):
-    phone_number_id: str = NUMBER_ID
-    phone_number: str = _phone("The customer's number.")
+class ConversationForm(SendForm):
     limit: str | None = Field(default=None, pattern=r"^[0-9]{1,3}$", description="1–100 (20).")
     offset: str | None = Field(default=None, pattern=r"^[0-9]{1,7}$")
 

@@ -1,23 +1,30 @@
 """Wabotick-compatible subscriber CRM forms and answers: the document's `subscriber/…` and
 `label/…` endpoints, with its exact field names (including the camelCase `phoneNumberID` and
-`phoneNumber` of `subscriber/create`). Forms are strings; refusals are `WabotickRefusal`."""
+`phoneNumber` of `subscriber/create`). Forms are strings; refusals are `WabotickRefusal`.
+Sauda's extension: a subscriber's `phone_number` may be given as `user_id` instead (Meta's user
+id of a WhatsApp username user who shares no number)."""
 
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from sauda_contracts.wabotick import NO_NUL, NUMBER_ID, WabotickForm
+from sauda_contracts.wabotick import NO_NUL, NUMBER_ID, USER_ID, WabotickForm
 
 _PHONE = Field(min_length=3, max_length=80, pattern=NO_NUL,
                description="The subscriber's number with its country code (or a WhatsApp user id).")  # fmt: skip
+_CHAT = Field(default=None, min_length=3, max_length=80, pattern=NO_NUL,
+              description="The subscriber's number with its country code (or a WhatsApp user "
+              "id); give this or `user_id`.")  # fmt: skip
 _TEXT = Field(default=None, max_length=100, pattern=NO_NUL)
 
 
 class SubscriberForm(WabotickForm):
-    """`subscriber/get`, `delete`, `reset/user-input-flow`."""
+    """`subscriber/get`, `delete`, `reset/user-input-flow`; and what every form naming one
+    subscriber has."""
 
     phone_number_id: str = NUMBER_ID
-    phone_number: str = _PHONE
+    phone_number: str | None = _CHAT
+    user_id: str | None = USER_ID
 
 
 class SubscriberCreateForm(WabotickForm):
@@ -37,9 +44,7 @@ class SubscriberListForm(WabotickForm):
                                  description="Sauda: only subscribers with this label.")  # fmt: skip
 
 
-class SubscriberUpdateForm(WabotickForm):
-    phone_number_id: str = NUMBER_ID
-    phone_number: str = _PHONE
+class SubscriberUpdateForm(SubscriberForm):
     first_name: str | None = _TEXT
     last_name: str | None = _TEXT
     gender: str | None = Field(default=None, max_length=20)
@@ -52,30 +57,22 @@ class SubscriberUpdateForm(WabotickForm):
 class CustomFieldsListForm(WabotickForm): ...
 
 
-class NoteForm(WabotickForm):
-    phone_number_id: str = NUMBER_ID
-    phone_number: str = _PHONE
+class NoteForm(SubscriberForm):
     note_text: str = Field(min_length=1, max_length=2000, pattern=NO_NUL)
 
 
-class TeamMemberForm(WabotickForm):
-    phone_number_id: str = NUMBER_ID
-    phone_number: str = _PHONE
+class TeamMemberForm(SubscriberForm):
     team_member_id: str = Field(min_length=1, max_length=64, pattern=NO_NUL,
                                 description="A dashboard user id of this business.")  # fmt: skip
 
 
-class CustomFieldsForm(WabotickForm):
-    phone_number_id: str = NUMBER_ID
-    phone_number: str = _PHONE
+class CustomFieldsForm(SubscriberForm):
     custom_fields: str | dict[str, Any] = Field(
         description='A JSON object of values by field name or id: {"city": "Lahore"}.'
     )
 
 
-class LabelIdsForm(WabotickForm):
-    phone_number_id: str = NUMBER_ID
-    phone_number: str = _PHONE
+class LabelIdsForm(SubscriberForm):
     label_ids: str = Field(min_length=1, max_length=2000, pattern=NO_NUL,
                            description="Comma-separated label ids.")  # fmt: skip
 

@@ -12,12 +12,12 @@ Topics:
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 from uuid import UUID
 
 from pydantic import Field, TypeAdapter
 
-from sauda_contracts.envelope import Contract, Envelope
+from sauda_contracts.envelope import Additive, Contract, Envelope
 from sauda_contracts.orders import Money, OrderSource, OrderStatus
 
 
@@ -35,13 +35,26 @@ SUBSCRIBABLE = tuple(e for e in WebhookEvent if e is not WebhookEvent.WEBHOOK_TE
 MAX_ENDPOINTS_PER_BUSINESS = 5
 
 
-class WebhookOrderData(Contract):
+class WebhookOrderData(Additive):
+    """The order a merchant's webhook is about. `customer_user_id` came later and is left out
+    of the body unless set: a phone customer's payload is what it always was."""
+
+    ADDED: ClassVar[frozenset[str]] = frozenset({"customer_user_id"})
+
     order_id: UUID
     order_number: str
     status: OrderStatus
     total: Money
-    customer_phone: str | None
+    customer_phone: str | None = Field(
+        description="The customer's phone; null for an order placed in a WhatsApp chat by a "
+        "username user who shares no number (see `customer_user_id`)."
+    )
     source: OrderSource
+    customer_user_id: str | None = Field(
+        default=None,
+        description="Meta's business-scoped user id (`US.…`) of a WhatsApp username user who "
+        "ordered in the chat; message them with `user_id` in the messaging API.",
+    )
 
 
 class WebhookPayload(Contract):

@@ -95,10 +95,15 @@ class InboundMessageReceived(Envelope):
     body: InboundMessageBody
 
 
-class ResetChatFlowBody(Contract):
+class ResetChatFlowBody(Shopper):
     """The merchant reset the shopper's chat-ordering flow (Wabotick's reset user input flow)."""
 
-    customer_phone: Phone = Field(description="The shopper whose session (step, cart) ends.")
+    ADDED: ClassVar[frozenset[str]] = frozenset({"customer_user_id"})
+
+    customer_phone: Phone | None = Field(
+        default=None, description="The shopper whose session (step, cart) ends." + _NO_PHONE
+    )
+    customer_user_id: UserId | None = Field(default=None, description=_USER_ID)
 
 
 class ResetChatFlow(Envelope):

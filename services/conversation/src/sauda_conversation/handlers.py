@@ -114,8 +114,8 @@ async def handle_resets(resets: Sequence[ResetChatFlow], *, tx: Transaction, clo
     for reset in resets:
         if not await tx.claim(RESET_CLAIMS, [reset.event_id]):
             continue
-        phone = reset.body.customer_phone
-        cleared += await clear_session(tx.conn, reset.business_id, phone, clock())
+        chat = reset.body.chat_with  # the phone, or the user id of a username user
+        cleared += await clear_session(tx.conn, reset.business_id, chat, clock())
         log.info("chat_flow_reset", business_id=str(reset.business_id),
                  correlation_id=reset.correlation_id)  # fmt: skip
     return cleared

@@ -61,3 +61,23 @@ async def test_a_reset_between_messages_of_one_batch_applies_between_them(
                   inbound("w2", tap=r.product_row_id(TEA.product_id)), inbound("w3", tap="qty:2"),
                   reset(), inbound("w4", text="cart"))  # fmt: skip
     assert texts(await outbox(pool))[-1].startswith("Your cart is empty.")
+
+
+async def test_a_reset_of_a_username_users_flow_empties_their_cart_not_a_phones(
+    pool: asyncpg.Pool,
+) -> None:
+    user = "US.13491208655302741918"
+    for phone, user_id in ((None, user), (PHONE, None)):
+        message = inbound(f"c-{user_id}", text="chai")
+        body = message.body.model_copy(
+            update={"customer_phone": phone, "customer_user_id": user_id}
+        )
+        await consume(pool, inbound("x", text="x").model_copy(update={"body": body}))
+    by_user = ResetChatFlow(event_id=uuid4(), occurred_at=datetime.now(UTC), business_id=BUSINESS,
+                            correlation_id="corr-reset",
+                            body=ResetChatFlowBody(customer_user_id=user))  # fmt: skip
+    await consume(pool, by_user)
+    steps = dict(await pool.fetch("SELECT customer_phone, step FROM sessions WHERE business_id = $1",
+                                  BUSINESS))  # fmt: skip
+    assert steps[user] == "idle"
+    assert steps[PHONE] != "idle"  # the phone shopper's search goes on

@@ -1,11 +1,13 @@
-"""What the messaging API tests share: a business with a connected number, a shopper's message
-folded into the view (opening the window), the notifier's record of a send folded in, the
-outbox's commands, and the gateway app wired with a send waiter on the test's schema."""
+"""What the messaging, Wabotick, broadcast and subscriber API tests share: the app fixture's
+type and the key headers, a business with a connected number (and a rival business with one),
+a shopper's message folded into the view (opening the window; by phone or, for a username
+user, by Meta's user id), the notifier's record of a send folded in, the outbox's commands,
+and the gateway app wired with a send waiter on the test's schema."""
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID, uuid4
@@ -29,6 +31,8 @@ from sauda_contracts.whatsapp import (
 from sauda_gateway.bootstrap import build_app, wire
 from sauda_gateway.domain import Business
 from sauda_gateway.merchant.accounts import WhatsAppAccounts
+from sauda_gateway.merchant.handlers import create_business
+from sauda_gateway.merchant.store import BusinessStore
 from sauda_gateway.messaging.waiting import SendWaiter
 from sauda_gateway.settings import GatewaySettings
 from sauda_gateway.view.projector import on_message_stream
@@ -37,6 +41,14 @@ from sauda_runtime.secrets import SecretBox
 from sauda_runtime.testing import outbox_rows
 
 SHOPPER = "923001234567"
+USER = "US.13491208655302741918"  # Meta's user id of a username shopper who shares no number
+
+Api = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
+
+
+def keyed(api_key: str, key: str | None = None) -> dict[str, str]:
+    """Sauda's REST headers: the API key, and an Idempotency-Key when given."""
+    return {"X-API-Key": api_key} | ({"Idempotency-Key": key} if key else {})
 
 
 async def connect(pool: asyncpg.Pool, business: Business, box: SecretBox) -> str:
@@ -50,6 +62,24 @@ async def connect(pool: asyncpg.Pool, business: Business, box: SecretBox) -> str
     return number
 
 
+async def connected(
+    pool: asyncpg.Pool, business: tuple[Business, str], box: SecretBox, *, wrote: bool = True
+) -> tuple[Business, str, str]:
+    """The business, its key and its connected number; the shopper has written (the window is
+    open) unless `wrote` is False."""
+    shop, key = business
+    number = await connect(pool, shop, box)
+    if wrote:
+        await shopper_wrote(pool, shop, number)
+    return shop, key, number
+
+
+async def rival(pool: asyncpg.Pool, box: SecretBox) -> tuple[Business, str, str]:
+    """Another business with a number of its own: its key, ids and number must get nowhere."""
+    other, other_key = await create_business(BusinessStore(pool), name="Other", plan="business")
+    return other, other_key, await connect(pool, other, box)
+
+
 async def fold(pool: asyncpg.Pool, records: list[Any], sends: str = "") -> None:
     """Through the view's message consumer, as the topics deliver them."""
     async with pool.acquire() as conn, conn.transaction():
@@ -58,13 +88,15 @@ async def fold(pool: asyncpg.Pool, records: list[Any], sends: str = "") -> None:
 
 async def shopper_wrote(
     pool: asyncpg.Pool, business: Business, number: str, *, at: datetime | None = None,
-    phone: str = SHOPPER,
+    phone: str | None = SHOPPER, user_id: str | None = None,
 ) -> None:  # fmt: skip
-    """A shopper's message as Meta's webhook brought it (received `at`, else now)."""
+    """A shopper's message as Meta's webhook brought it (received `at`, else now); a username
+    user's names them by `user_id` alone (give phone=None)."""
     at = at or datetime.now(UTC)
     inbound = InboundMessageReceived(
         event_id=uuid4(), occurred_at=at, business_id=business.business_id, correlation_id="t",
         body=InboundMessageBody(phone_number_id=number, customer_phone=phone,
+                                customer_user_id=user_id,
                                 wamid=f"wamid.IN{uuid4().hex}", sent_at=at,
                                 kind=InboundKind.TEXT, meta_type="text", text="Salam"),
     )  # fmt: skip

@@ -4,13 +4,10 @@ broadcast, so a retry queues nothing more; bad recipients are refused by index; 
 progress is folded by revision and each recipient's result read from the message log; another
 business's broadcast is 404."""
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import asyncpg
-import httpx
 
 from sauda_contracts import Topic
 from sauda_contracts.broadcasts import (
@@ -29,16 +26,19 @@ from sauda_gateway.merchant.store import BusinessStore
 from sauda_runtime.secrets import SecretBox
 from sauda_runtime.testing import outbox_rows
 
-from .messaging_flows import connect, fold, recorded
+from .messaging_flows import (
+    Api,
+    connect,
+    connected,
+    fold,
+    keyed,
+    recorded,
+    rival,
+)
 
-Api = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 BASE = "/api/v1/whatsapp/broadcasts"
 TEMPLATE = {"name": "eid_sale", "language": "en_US", "body": ["20%"]}
 SALE = {"template": TEMPLATE, "recipients": ["0300 1110001", "+92 300 1110002", "923001110001"]}
-
-
-def keyed(api_key: str, key: str | None = None) -> dict[str, str]:
-    return {"X-API-Key": api_key} | ({"Idempotency-Key": key} if key else {})
 
 
 async def started(pool: asyncpg.Pool) -> list[StartBroadcast]:
@@ -118,10 +118,8 @@ async def test_bad_recipients_are_refused_by_field_and_index(
 async def test_progress_is_folded_by_revision_and_results_read_from_the_message_log(
     api: Api, pool: asyncpg.Pool, business: tuple[Business, str], box: SecretBox
 ) -> None:
-    shop, key = business
-    other, other_key = await create_business(BusinessStore(pool), name="Other", plan="business")
-    number = await connect(pool, shop, box)
-    await connect(pool, other, box)
+    shop, key, number = await connected(pool, business, box, wrote=False)
+    _other, other_key, _ = await rival(pool, box)
     sale = SALE | {"recipients": ["923001110001", "923001110002"]}
     async with api() as http:
         broadcast_id = (await http.post(BASE, json=sale, headers=keyed(key))).json()["broadcast_id"]

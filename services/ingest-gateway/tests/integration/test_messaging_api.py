@@ -4,13 +4,10 @@ with the same key sends nothing more, free-form needs the customer's 24-hour win
 waits for the notifier's record, and every read is the caller's business's only."""
 
 import asyncio
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import asyncpg
-import httpx
 
 from sauda_contracts.sends import outbound_message_id
 from sauda_contracts.whatsapp import GraphError
@@ -22,29 +19,26 @@ from sauda_runtime.secrets import SecretBox
 
 from .messaging_flows import (
     SHOPPER,
+    Api,
     commands,
     connect,
+    connected,
     first_command,
     fold,
+    keyed,
     recorded,
+    rival,
     shopper_wrote,
     waiting_api,
 )
 
-Api = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 TEXT = {"to": "0300 1234567", "type": "text", "text": "Your parcel left today"}
-
-
-def keyed(api_key: str, key: str | None = None) -> dict[str, str]:
-    return {"X-API-Key": api_key} | ({"Idempotency-Key": key} if key else {})
 
 
 async def test_a_send_is_queued_once_per_key_and_another_body_on_it_is_refused(
     api: Api, pool: asyncpg.Pool, business: tuple[Business, str], box: SecretBox
 ) -> None:
-    shop, key = business
-    number = await connect(pool, shop, box)
-    await shopper_wrote(pool, shop, number)
+    shop, key, _number = await connected(pool, business, box)
     async with api() as http:
         first = await http.post("/api/v1/whatsapp/messages", json=TEXT, headers=keyed(key, "k-1"))
         again = await http.post("/api/v1/whatsapp/messages", json=TEXT, headers=keyed(key, "k-1"))
@@ -99,9 +93,7 @@ async def test_free_form_needs_the_customers_window_and_a_template_does_not(
 async def test_the_answer_carries_the_notifiers_record_and_the_message_reads_back(
     pool: asyncpg.Pool, dsn: str, business: tuple[Business, str], box: SecretBox
 ) -> None:
-    shop, key = business
-    number = await connect(pool, shop, box)
-    await shopper_wrote(pool, shop, number)
+    shop, key, number = await connected(pool, business, box)
     message_id = outbound_message_id(shop.business_id, "api:k-wait")
     async with waiting_api(pool, dsn, whatsapp_send_wait_ms=60_000) as (http, waiter):
         sending = asyncio.create_task(
@@ -131,9 +123,7 @@ async def test_the_answer_carries_the_notifiers_record_and_the_message_reads_bac
 async def test_a_failed_send_answers_with_metas_error(
     pool: asyncpg.Pool, dsn: str, business: tuple[Business, str], box: SecretBox
 ) -> None:
-    shop, key = business
-    number = await connect(pool, shop, box)
-    await shopper_wrote(pool, shop, number)
+    shop, key, number = await connected(pool, business, box)
     message_id = outbound_message_id(shop.business_id, "api:k-fail")
     error = GraphError(code=131047, title="Re-engagement message")
     async with waiting_api(pool, dsn, whatsapp_send_wait_ms=60_000) as (http, waiter):
@@ -155,11 +145,8 @@ async def test_a_failed_send_answers_with_metas_error(
 async def test_a_send_not_yet_recorded_reads_accepted_and_other_businesses_see_nothing(
     api: Api, pool: asyncpg.Pool, business: tuple[Business, str], box: SecretBox
 ) -> None:
-    shop, key = business
-    other, other_key = await create_business(BusinessStore(pool), name="Other", plan="business")
-    number = await connect(pool, shop, box)
-    await connect(pool, other, box)
-    await shopper_wrote(pool, shop, number)
+    shop, key, number = await connected(pool, business, box)
+    _other, other_key, _ = await rival(pool, box)
     async with api() as http:
         sent = await http.post("/api/v1/whatsapp/messages", json=TEXT, headers=keyed(key, "same"))
         message_id = sent.json()["message_id"]
@@ -270,9 +257,7 @@ async def test_an_owner_connects_a_number_that_is_no_other_businesss(
 async def test_every_type_is_queued_as_the_message_the_notifier_sends(
     api: Api, pool: asyncpg.Pool, business: tuple[Business, str], box: SecretBox
 ) -> None:
-    shop, key = business
-    number = await connect(pool, shop, box)
-    await shopper_wrote(pool, shop, number)
+    _shop, key, _number = await connected(pool, business, box)
     menu = {"button": "Sizes", "sections": [{"title": "Lawn", "rows": [
         {"id": "s", "title": "Small"}, {"id": "m", "title": "Medium", "description": "38-40"}]}]}  # fmt: skip
     sends: list[dict[str, Any]] = [

@@ -3,14 +3,11 @@ wrote in is a subscriber; Wabotick's forms (with `apiToken`) and Sauda's REST la
 assign, page, filter and delete them; another business's subscriber, label or user is refused;
 a reset queues the conversation's command on the chat's key."""
 
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
 import asyncpg
-import httpx
 
 from sauda_contracts import Topic
 from sauda_contracts.testing import order_placed
@@ -32,9 +29,15 @@ from sauda_runtime.kit import Transaction
 from sauda_runtime.secrets import SecretBox
 from sauda_runtime.testing import outbox_rows
 
-from .messaging_flows import SHOPPER, connect, fold, shopper_wrote
+from .messaging_flows import (
+    SHOPPER,
+    Api,
+    connect,
+    connected,
+    fold,
+    shopper_wrote,
+)
 
-Api = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 W = "/api/v1/whatsapp"
 
 
@@ -47,9 +50,7 @@ async def user_of(pool: asyncpg.Pool, business: Business, email: str) -> str:
 async def test_a_shopper_who_wrote_is_a_subscriber_the_merchant_labels_and_annotates(
     api: Api, pool: asyncpg.Pool, business: tuple[Business, str], box: SecretBox
 ) -> None:
-    shop, key = business
-    number = await connect(pool, shop, box)
-    await shopper_wrote(pool, shop, number)
+    shop, key, number = await connected(pool, business, box)
     await shopper_wrote(pool, shop, number)  # a second message: still one subscriber
     staff = await user_of(pool, shop, "agent@shop.pk")
     form: dict[str, Any] = {"apiToken": key, "phone_number_id": number, "phone_number": SHOPPER}

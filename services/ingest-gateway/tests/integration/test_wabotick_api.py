@@ -4,12 +4,9 @@ handlers as Sauda's REST: a send queues one command, a retry sends nothing more,
 business's number, message or key is refused."""
 
 import asyncio
-from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 import asyncpg
-import httpx
 
 from sauda_contracts.sends import outbound_message_id
 from sauda_gateway.domain import Business
@@ -20,16 +17,16 @@ from sauda_runtime.secrets import SecretBox
 
 from .messaging_flows import (
     SHOPPER,
+    Api,
     commands,
     connect,
+    connected,
     first_command,
     fold,
     recorded,
-    shopper_wrote,
     waiting_api,
 )
 
-Api = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 BASE = "/api/v1/whatsapp"
 
 
@@ -40,9 +37,7 @@ def form(api_key: str, number: str, **fields: str) -> dict[str, str]:
 async def test_the_documents_sends_queue_sauda_sends_from_urlencoded_forms(
     api: Api, pool: asyncpg.Pool, business: tuple[Business, str], box: SecretBox
 ) -> None:
-    shop, key = business
-    number = await connect(pool, shop, box)
-    await shopper_wrote(pool, shop, number)
+    shop, key, number = await connected(pool, business, box)
     async with api() as http:
         text = await http.post(f"{BASE}/send", data=form(key, number, message="Salam!"))
         template = await http.post(f"{BASE}/send/template", data=form(
@@ -78,9 +73,7 @@ async def test_the_documents_sends_queue_sauda_sends_from_urlencoded_forms(
 async def test_a_json_body_and_the_key_header_work_too_and_a_retry_sends_once(
     api: Api, pool: asyncpg.Pool, business: tuple[Business, str], box: SecretBox
 ) -> None:
-    shop, key = business
-    number = await connect(pool, shop, box)
-    await shopper_wrote(pool, shop, number)
+    _shop, key, number = await connected(pool, business, box)
     body = {"phone_number_id": number, "phone_number": SHOPPER, "message": "Pick one",
             "buttons": [{"id": "a", "title": "A"}, "B"]}  # fmt: skip
     headers = {"X-API-Key": key, "Idempotency-Key": "wb-1"}
@@ -148,9 +141,7 @@ async def test_refusals_are_the_documents_status_0_with_a_sensible_http_status(
 async def test_a_sent_message_reads_back_in_the_documents_status_and_conversation(
     pool: asyncpg.Pool, dsn: str, business: tuple[Business, str], box: SecretBox
 ) -> None:
-    shop, key = business
-    number = await connect(pool, shop, box)
-    await shopper_wrote(pool, shop, number)
+    shop, key, number = await connected(pool, business, box)
     async with waiting_api(pool, dsn, whatsapp_send_wait_ms=60_000) as (http, waiter):
         sending = asyncio.create_task(http.post(f"{BASE}/send", data=form(key, number,
                                                 message="Salam!"), headers={"Idempotency-Key": "c1"}))  # fmt: skip
@@ -191,9 +182,7 @@ async def test_a_send_meta_failed_is_the_documents_refusal_with_metas_code(
 ) -> None:
     from sauda_contracts.whatsapp import GraphError
 
-    shop, key = business
-    number = await connect(pool, shop, box)
-    await shopper_wrote(pool, shop, number)
+    shop, key, number = await connected(pool, business, box)
     async with waiting_api(pool, dsn, whatsapp_send_wait_ms=60_000) as (http, waiter):
         sending = asyncio.create_task(http.post(f"{BASE}/send", data=form(key, number,
                                                 message="Salam!"), headers={"Idempotency-Key": "f1"}))  # fmt: skip

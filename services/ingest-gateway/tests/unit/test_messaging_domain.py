@@ -70,11 +70,11 @@ def test_a_retry_hashes_the_same_and_another_body_does_not() -> None:
 
 
 def test_a_request_becomes_the_merchants_wire_message() -> None:
-    text = send_body(request(type="text", text="Hi", preview_url=True), phone=PHONE, key="k1")
+    text = send_body(request(type="text", text="Hi", preview_url=True), chat=PHONE, key="k1")
     assert (text.kind, text.message_key, text.customer_phone, text.merchant, text.preview_url) == (
         OutboundKind.TEXT, "api:k1", PHONE, True, True)  # fmt: skip
     image = send_body(request(type="image", media={"link": "https://x.pk/a.png", "caption": "c"}),
-                      phone=PHONE, key="k2")  # fmt: skip
+                      chat=PHONE, key="k2")  # fmt: skip
     assert image.kind is OutboundKind.MEDIA and image.media is not None
     assert (image.media.type.value, image.media.caption) == ("image", "c")
     assert MessagePurpose.MERCHANT.value == "merchant"
@@ -99,7 +99,7 @@ def test_a_shape_meta_would_refuse_is_refused_naming_the_field(
     fields: dict[str, object], field: str
 ) -> None:
     with pytest.raises(DomainError) as refused:
-        send_body(request(**fields), phone=PHONE, key="k")
+        send_body(request(**fields), chat=PHONE, key="k")
     assert (refused.value.code, refused.value.field) == ("invalid_field", field)
 
 

@@ -110,6 +110,43 @@ async def test_a_broadcast_skips_the_customer_who_wrote_stop_and_completes(world
     assert await world.pool.fetchval("SELECT count(*) FROM broadcasts") == 1
 
 
+async def test_a_broadcast_to_a_labels_username_users_sends_by_recipient_and_skips_the_stop(
+    world: Any,
+) -> None:
+    await world.connect()
+    world.graph.set_template("eid_sale", "en_US", "APPROVED")
+    users = ("US.13491208655302741918", "US.13491208655302741919")
+    stopped = ContactOptOutChanged(
+        event_id=uuid4(), occurred_at=datetime.now(UTC), business_id=world.business_id,
+        correlation_id="chat-stop",
+        body=OptOutBody(customer_user_id=users[1], opted_out=True, wamid="wamid.STOP",
+                        at=datetime.now(UTC)),
+    )  # fmt: skip
+    command = StartBroadcast(
+        event_id=uuid4(), occurred_at=datetime.now(UTC), business_id=world.business_id,
+        correlation_id="api-broadcast",
+        body=StartBroadcastBody(broadcast_id=uuid4(), template=SALE, recipients=("923001110001",),
+                                recipient_user_ids=users, label_id="7"),
+    )  # fmt: skip
+    await outbound(world, stopped, command)
+
+    final = await until_completed(world, command.body.broadcast_id)
+
+    assert final.total == 3 and final.counts.skipped == 1
+    by_user = [s.body for s in world.graph.sends if "recipient" in s.body]
+    assert [(b["recipient"], "to" in b) for b in by_user] == [(users[0], False)]
+    assert sent_to_phones(world) == Counter({"923001110001": 1})
+    skipped = await world.pool.fetchrow(
+        "SELECT status, customer_phone FROM messages WHERE message_id = $1",
+        broadcast_message_id(world.business_id, command.body.broadcast_id, users[1]),
+    )
+    assert (skipped["status"], skipped["customer_phone"]) == ("skipped", users[1])
+
+
+def sent_to_phones(world: Any) -> Counter[str]:
+    return Counter(s.body["to"] for s in world.graph.sends if "to" in s.body)
+
+
 async def test_an_unapproved_template_skips_everyone_with_why(world: Any) -> None:
     await world.connect()
     world.graph.set_template("eid_sale", "en_US", "PENDING")

@@ -271,3 +271,23 @@ def test_the_store_is_called_back_on_cancels_it_did_not_make(
     store = _endpoint(kind="store_cancel", events=("order_cancelled",))
     planned = plan_deliveries(cancelled, facts, [store], now=T0)
     assert [d.event for d in planned] == (["store_cancel"] if calls_store else [])
+
+
+def test_a_username_users_chat_order_is_announced_with_their_user_id_and_no_phone() -> None:
+    from sauda_contracts.testing import order_placed
+    from sauda_webhooks.domain.orders import evolve_order, order_payload
+
+    user = "US.13491208655302741918"
+    placed = order_placed(uuid4(), phone=None, whatsapp_user_id=user)
+    facts = evolve_order(None, placed)
+    assert facts is not None and (facts.customer_phone, facts.customer_user_id) == (None, user)
+    payload = order_payload(facts, event=WebhookEvent.ORDER_CREATED, event_id=uuid4(),
+                            at=datetime.now(UTC), version=1, status=OrderStatus.PENDING)  # fmt: skip
+    data = json.loads(payload_bytes(payload))["data"]
+    assert (data["customer_phone"], data["customer_user_id"]) == (None, user)
+    phone_order = evolve_order(None, order_placed(uuid4()))
+    assert phone_order is not None
+    phone_payload = order_payload(phone_order, event=WebhookEvent.ORDER_CREATED,
+                                  event_id=uuid4(), at=datetime.now(UTC), version=1,
+                                  status=OrderStatus.PENDING)  # fmt: skip
+    assert "customer_user_id" not in json.loads(payload_bytes(phone_payload))["data"]

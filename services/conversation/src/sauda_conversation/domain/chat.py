@@ -81,6 +81,7 @@ def place_order(
             customer=Customer(
                 phone=body.customer_phone,
                 whatsapp_user_id=body.customer_user_id,
+                whatsapp_username=body.customer_username,
                 name=body.profile_name,
                 consent=True,
                 language=language,

@@ -15,6 +15,7 @@ from sauda_contracts.broadcasts import (
     broadcast_id_for,
     broadcast_message_id,
 )
+from sauda_contracts.identity import is_user_id
 from sauda_gateway import clock
 from sauda_gateway.broadcasts.domain import (
     BroadcastNotFound,
@@ -49,16 +50,22 @@ def template_label(request: BroadcastRequest) -> str:
     return f"{name} ({call.language})" if call.language else name
 
 
-async def _phones(
+async def _chats(
     request: BroadcastRequest, business: Business, labels: RecipientsForLabel
 ) -> list[str]:
+    """The recipients' chats: a list's phones, or a label's subscribers (phones, and the user
+    ids of username subscribers, who share no number)."""
     if request.label_id is not None:
         found = await labels(business.business_id, request.label_id)
-        usable = [p for raw in found if (p := normalize_phone(raw, business.default_country))]
-        return distinct_phones(usable, lambda p, _: p, field="label_id")
+        usable = [c for raw in found if (c := _label_chat(raw, business))]
+        return distinct_phones(usable, lambda c, _: c, field="label_id")
     assert request.recipients is not None
     return distinct_phones(request.recipients,
                            lambda raw, field: phone_of(raw, business, field=field))  # fmt: skip
+
+
+def _label_chat(chat: str, business: Business) -> str | None:
+    return chat if is_user_id(chat) else normalize_phone(chat, business.default_country)
 
 
 async def start_broadcast(
@@ -77,23 +84,26 @@ async def start_broadcast(
     if await accounts.of_business(business.business_id) is None:
         raise WhatsAppNotConnected("no WhatsApp number is connected: nothing can be sent")
     one_way_to_choose(request)
-    phones = await _phones(request, business, labels)
+    chats = await _chats(request, business, labels)
     key = idempotency_key(raw_key, clock.new_id())
     broadcast_id = broadcast_id_for(business.business_id, key)
-    digest = fingerprint(request, phones)
+    digest = fingerprint(request, chats)
     with bound_contextvars(broadcast_id=str(broadcast_id), correlation_id=correlation_id):
         earlier = await broadcasts.find(business.business_id, key)
         if earlier is not None:
             return _replay(earlier, digest)
+        users = tuple(c for c in chats if is_user_id(c))
         body = StartBroadcastBody(broadcast_id=broadcast_id, template=request.template,
-                                  recipients=tuple(phones), label_id=request.label_id)  # fmt: skip
+                                  recipients=tuple(c for c in chats if not is_user_id(c)),
+                                  recipient_user_ids=users or None, label_id=request.label_id)  # fmt: skip
+        chats = list(body.chats)  # the order the notifier numbers them in
         command = StartBroadcast(**clock.fresh_envelope(business, correlation_id), body=body)
         new = await broadcasts.record(
             business_id=business.business_id, broadcast_id=broadcast_id, key=key,
             body_hash=digest, template_label=template_label(request), label_id=request.label_id,
-            phones=phones,
-            message_ids=[broadcast_message_id(business.business_id, broadcast_id, p)
-                         for p in phones],
+            chats=chats,
+            message_ids=[broadcast_message_id(business.business_id, broadcast_id, c)
+                         for c in chats],
             command=(Topic.WHATSAPP_OUTBOUND.value, str(business.business_id).encode(),
                      command.to_bytes()),
         )  # fmt: skip
@@ -102,10 +112,8 @@ async def start_broadcast(
             assert again is not None
             return _replay(again, digest)
         wake_relay()
-        log.info(
-            "broadcast_accepted", recipients=len(phones), business_id=str(business.business_id)
-        )
-        return Started(broadcast_id, len(phones), "accepted", replayed=False)
+        log.info("broadcast_accepted", recipients=len(chats), business_id=str(business.business_id))
+        return Started(broadcast_id, len(chats), "accepted", replayed=False)
 
 
 def _replay(earlier: BroadcastRecord, digest: str) -> Started:

@@ -50,7 +50,7 @@ class BroadcastStore:
         body_hash: str,
         template_label: str,
         label_id: str | None,
-        phones: Sequence[str],
+        chats: Sequence[str],
         message_ids: Sequence[UUID],
         command: OutboxRow,
     ) -> bool:
@@ -62,7 +62,7 @@ class BroadcastStore:
                 "INSERT INTO whatsapp_broadcasts (broadcast_id, business_id, idempotency_key, "
                 " body_hash, template_label, label_id, total) VALUES ($1, $2, $3, $4, $5, $6, $7) "
                 "ON CONFLICT DO NOTHING RETURNING true",
-                broadcast_id, business_id, key, body_hash, template_label, label_id, len(phones),
+                broadcast_id, business_id, key, body_hash, template_label, label_id, len(chats),
             )  # fmt: skip
             if not inserted:
                 return False
@@ -71,7 +71,7 @@ class BroadcastStore:
                 " message_id) SELECT $1, p.i, p.phone, p.message_id "
                 "FROM unnest($2::text[], $3::uuid[]) WITH ORDINALITY AS p(phone, message_id, i)",
                 broadcast_id,
-                list(phones),
+                list(chats),  # the phone, or the user id of a username subscriber
                 list(message_ids),
             )
             await conn.execute(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from sauda_contracts.identity import identity_fields
 from sauda_contracts.messaging import MEDIA_TYPES, SendMessageRequest, send_kind
 from sauda_contracts.sends import (
     FREE_FORM,
@@ -62,18 +63,18 @@ def needs_window(send_type: str) -> bool:
     return send_kind(send_type) in FREE_FORM
 
 
-def window_refusal(phone: str, last_inbound: datetime | None, *, field: str) -> Conflict:
+def window_refusal(chat: str, last_inbound: datetime | None, *, field: str) -> Conflict:
     since = (
         f"last wrote at {last_inbound.isoformat(timespec='seconds')}"
         if last_inbound is not None
         else "has never written to this number"
     )
     return OutsideCustomerWindow(
-        f"{phone} {since}: WhatsApp allows free-form messages only within the 24-hour "
+        f"{chat} {since}: WhatsApp allows free-form messages only within the 24-hour "
         "customer service window after the customer's last message; send an approved "
         "template instead",
         field=field,
-        details={"customer_phone": phone, "last_inbound_at": last_inbound.isoformat()
+        details={**identity_fields(chat), "last_inbound_at": last_inbound.isoformat()
                  if last_inbound else None},
     )  # fmt: skip
 
@@ -95,14 +96,18 @@ def message_key(key: str) -> str:
     return f"api:{key}"
 
 
-def fingerprint(request: SendMessageRequest, phone: str) -> str:
-    """The request as it will be sent (the phone read into digits): a retry hashes the same."""
-    data = request.model_dump(mode="json") | {"to": phone}
+def fingerprint(request: SendMessageRequest, chat: str) -> str:
+    """The request as it will be sent (the phone read into digits): a retry hashes the same. A
+    phone send hashes as it did before `user_id` existed."""
+    if request.user_id is None:
+        data = request.model_dump(mode="json", exclude={"user_id"}) | {"to": chat}
+    else:
+        data = request.model_dump(mode="json") | {"user_id": chat}
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def send_body(request: SendMessageRequest, *, phone: str, key: str) -> SendMessageBody:
+def send_body(request: SendMessageRequest, *, chat: str, key: str) -> SendMessageBody:
     """The notifier's command body for this request; a shape Meta would refuse is refused here,
     naming the request's field."""
     kind = send_kind(request.type)
@@ -125,7 +130,7 @@ def send_body(request: SendMessageRequest, *, phone: str, key: str) -> SendMessa
         if len({getattr(b, part) for b in request.buttons}) != len(request.buttons):
             raise InvalidField(f"buttons: each button's {part} must be unique", field="buttons")
     fields: dict[str, Any] = {
-        "message_key": message_key(key), "customer_phone": phone, "kind": OutboundKind(kind),
+        **identity_fields(chat), "message_key": message_key(key), "kind": OutboundKind(kind),
         "text": request.text, "header": request.header, "footer": request.footer,
         "buttons": request.buttons, "menu": request.menu, "reply_to": request.reply_to,
         "header_media": request.header_media, "template": request.template, "media": media,

@@ -15,6 +15,7 @@ from sauda_contracts.messaging import SendMessageRequest, WhatsAppConnectRequest
 from sauda_contracts.sends import outbound_message_id
 from sauda_contracts.whatsapp import SendWhatsAppMessage, chat_key
 from sauda_gateway import clock
+from sauda_gateway.chats import recipient
 from sauda_gateway.domain import Business
 from sauda_gateway.merchant.accounts import WhatsAppAccount, WhatsAppAccounts
 from sauda_gateway.merchant.domain import WhatsAppNotConnected
@@ -32,7 +33,6 @@ from sauda_gateway.messaging.domain import (
 )
 from sauda_gateway.messaging.store import MessageRequests, SendRecord
 from sauda_gateway.messaging.waiting import SendWaiter
-from sauda_gateway.phones import phone_of
 from sauda_runtime.logging import bound_contextvars, get_logger
 from sauda_runtime.secrets import SecretBox
 
@@ -61,27 +61,28 @@ async def send_message(
     it is new), wake the relay, and wait a moment for the notifier's record."""
     if await accounts.of_business(business.business_id) is None:
         raise WhatsAppNotConnected("no WhatsApp number is connected: nothing can be sent")
-    phone = phone_of(request.to, business, field="to")
+    chat = recipient(request.to, request.user_id, business, phone_field="to")
     key = idempotency_key(raw_key, clock.new_id())
-    body = send_body(request, phone=phone, key=key)
-    digest = fingerprint(request, phone)
+    body = send_body(request, chat=chat, key=key)
+    digest = fingerprint(request, chat)
     message_id = outbound_message_id(business.business_id, body.message_key)
     with bound_contextvars(message_id=str(message_id), kind=request.type):
         earlier = await requests.find(business.business_id, key)
         if earlier is not None:
             return await _replay(business, earlier, digest, requests)
         if needs_window(request.type):
-            last = await requests.last_inbound(business.business_id, phone)
+            last = await requests.last_inbound(business.business_id, chat)
             if not inside_window(last, clock.now()):
                 log.info("message_send_outside_window")
-                raise window_refusal(phone, last, field="to")
+                raise window_refusal(chat, last, field="to" if request.user_id is None
+                                     else "user_id")  # fmt: skip
         command = SendWhatsAppMessage(**clock.fresh_envelope(business, correlation_id), body=body)
-        row = (Topic.WHATSAPP_OUTBOUND.value, chat_key(business.business_id, phone),
+        row = (Topic.WHATSAPP_OUTBOUND.value, chat_key(business.business_id, chat),
                command.to_bytes())  # fmt: skip
         with waiter.expect(message_id) if waiter is not None else nullcontext() as expectation:
             new, record = await requests.record(
                 business_id=business.business_id, key=key, message_id=message_id,
-                body_hash=digest, phone=phone, kind=request.type, text=request.text,
+                body_hash=digest, chat=chat, kind=request.type, text=request.text,
                 command=row,
             )  # fmt: skip
             if not new:  # the same key, a moment ago, from another request

@@ -43,13 +43,14 @@ class MessageRequests:
         key: str,
         message_id: UUID,
         body_hash: str,
-        phone: str,
+        chat: str,
         kind: str,
         text: str,
         command: OutboxRow,
     ) -> tuple[bool, SendRecord]:
         """Record a new send and queue its command in one statement: (True, it); a key used
-        meanwhile: (False, the earlier send)."""
+        meanwhile: (False, the earlier send). `chat` is the chat identity (phone or user id),
+        kept in `customer_phone` as the message log keeps it."""
         topic, chat_key, value = command
         inserted = await self._pool.fetchval(
             "WITH request AS ("
@@ -59,7 +60,7 @@ class MessageRequests:
             "), queued AS ("
             " INSERT INTO outbox (topic, key, value) SELECT $8, $9, $10 FROM request RETURNING 1"
             ") SELECT count(*) FROM queued",
-            business_id, key, message_id, body_hash, phone, kind, text, topic, chat_key, value,
+            business_id, key, message_id, body_hash, chat, kind, text, topic, chat_key, value,
         )  # fmt: skip
         if inserted:
             return True, SendRecord(message_id, body_hash)
@@ -67,13 +68,14 @@ class MessageRequests:
         assert earlier is not None  # the conflict that stopped our insert is this row
         return False, earlier
 
-    async def last_inbound(self, business_id: UUID, phone: str) -> datetime | None:
-        """When the customer last wrote to the business (as Sauda received it)."""
+    async def last_inbound(self, business_id: UUID, chat: str) -> datetime | None:
+        """When the customer last wrote to the business (as Sauda received it); `chat` is the
+        chat identity (the log keys a username user's messages by the user id)."""
         value = await self._pool.fetchval(
             "SELECT max(created_at) FROM wa_messages "
             "WHERE business_id = $1 AND customer_phone = $2 AND direction = 'inbound'",
             business_id,
-            phone,
+            chat,
         )
         return value if isinstance(value, datetime) else None
 

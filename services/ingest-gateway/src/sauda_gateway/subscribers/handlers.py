@@ -1,16 +1,15 @@
 """The CRM's use cases, called by Sauda's REST and by the Wabotick-compatible routes alike: each
 resolves the subscriber within the caller's business, decides with the domain and writes."""
 
-import re
 from typing import Any
 from uuid import UUID, uuid4
 
 from sauda_contracts import Topic
+from sauda_contracts.identity import identity_fields
 from sauda_contracts.whatsapp import ResetChatFlow, ResetChatFlowBody, chat_key
 from sauda_gateway import clock
 from sauda_gateway.domain import Business, InvalidField, envelope
 from sauda_gateway.outbox import Outbox
-from sauda_gateway.phones import normalize_phone
 from sauda_gateway.subscribers import domain
 from sauda_gateway.subscribers.domain import (
     FieldExists,
@@ -26,23 +25,6 @@ from sauda_gateway.subscribers.store import Changes, SubscriberStore
 from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
-
-# Meta's business-scoped user id of a username user ("US.13491208655302741918").
-USER_ID = re.compile(r"^[A-Z]{2}\.[0-9A-Za-z]{1,64}$")
-
-
-def chat_of(raw: str, business: Business, *, field: str = "phone_number") -> str:
-    """The chat a caller names: a phone in international digits (read as the business's
-    country without a code), or a WhatsApp user id as Meta gives it."""
-    text = raw.strip()
-    if USER_ID.match(text):
-        return text
-    phone = normalize_phone(text, business.default_country)
-    if phone is None:
-        raise InvalidField(f"{field}: {raw!r} is neither a phone number (numbers without a "
-                           f"country code are read as {business.default_country}) nor a "
-                           "WhatsApp user id", field=field)  # fmt: skip
-    return phone
 
 
 async def subscriber(store: SubscriberStore, business: Business, chat: str,
@@ -202,11 +184,8 @@ async def reset_chat_flow(business: Business, chat: str, *, outbox: Outbox,
     """Ask the conversation to clear the shopper's chat-ordering session: a ResetChatFlow on
     whatsapp.inbound.v1 under the chat's key, so it is handled in order with their messages.
     The gateway never writes the conversation's schema."""
-    if USER_ID.match(chat):
-        raise InvalidField("phone_number: resetting a username user's flow is not supported yet",
-                           field="phone_number")  # fmt: skip
     record = ResetChatFlow(**envelope(business, correlation_id, event_id=uuid4(), now=clock.now()),
-                           body=ResetChatFlowBody(customer_phone=chat))  # fmt: skip
+                           body=ResetChatFlowBody(**identity_fields(chat)))  # fmt: skip
     await outbox.publish([(Topic.WHATSAPP_INBOUND.value, chat_key(business.business_id, chat),
                            record.to_bytes())])  # fmt: skip
     log.info("chat_flow_reset_requested", business_id=str(business.business_id),

@@ -25,6 +25,7 @@ from sauda_contracts.subscribers import (
 )
 from sauda_gateway.api.deps import StoreBusinessDep
 from sauda_gateway.api.responses import contract_response, json_response, refusals
+from sauda_gateway.chats import chat_of
 from sauda_gateway.subscribers import domain, handlers
 from sauda_gateway.subscribers.deps import ResetDep, SubscribersDep
 from sauda_gateway.subscribers.store import Changes
@@ -56,7 +57,7 @@ async def create_subscriber(
     body: SubscriberCreate, business: StoreBusinessDep, store: SubscribersDep
 ) -> Response:
     """Add a contact by hand; one already there is 409 `subscriber_exists`."""
-    chat = handlers.chat_of(body.chat_id, business, field="chat_id")
+    chat = chat_of(body.chat_id, business, field="chat_id")
     try:
         made = await handlers.create(store, business, chat, first_name=body.first_name,
                                      last_name=body.last_name)  # fmt: skip
@@ -88,7 +89,7 @@ async def create_custom_field(
 async def get_subscriber(chat_id: ChatId, business: StoreBusinessDep,
                          store: SubscribersDep) -> Response:  # fmt: skip
     """A subscriber with its labels, custom field values and notes; another business's is 404."""
-    chat = handlers.chat_of(chat_id, business, field="chat_id")
+    chat = chat_of(chat_id, business, field="chat_id")
     return contract_response(SubscriberOut, await handlers.profile(store, business, chat))
 
 
@@ -98,7 +99,7 @@ async def update_subscriber(
     chat_id: ChatId, body: SubscriberUpdate, business: StoreBusinessDep, store: SubscribersDep
 ) -> Response:
     """Change names, gender, email; `label_ids`, if given, become its labels."""
-    chat = handlers.chat_of(chat_id, business, field="chat_id")
+    chat = chat_of(chat_id, business, field="chat_id")
     changes = Changes(first_name=body.first_name, last_name=body.last_name,
                       gender=domain.gender_of(body.gender), email=handlers.email_of(body.email))  # fmt: skip
     found = await handlers.update(store, business, chat, changes, body.label_ids)
@@ -110,7 +111,7 @@ async def delete_subscriber(chat_id: ChatId, business: StoreBusinessDep,
                             store: SubscribersDep) -> Response:  # fmt: skip
     """Delete its CRM record (labels, custom field values, notes, assignment). Its orders and
     message log are kept; a new message from the shopper makes them a subscriber again."""
-    await handlers.delete(store, business, handlers.chat_of(chat_id, business, field="chat_id"))
+    await handlers.delete(store, business, chat_of(chat_id, business, field="chat_id"))
     return Response(status_code=204)
 
 
@@ -120,7 +121,7 @@ async def assign_custom_fields(
     chat_id: ChatId, body: CustomFieldValues, business: StoreBusinessDep, store: SubscribersDep
 ) -> Response:
     """Set values by field name or id (each checked by its reply type); answers all its values."""
-    chat = handlers.chat_of(chat_id, business, field="chat_id")
+    chat = chat_of(chat_id, business, field="chat_id")
     values = await handlers.assign_fields(store, business, chat, body.values, field="values")
     return json_response(values)
 
@@ -131,7 +132,7 @@ async def list_notes(chat_id: ChatId, business: StoreBusinessDep,
                      store: SubscribersDep) -> Response:  # fmt: skip
     """The subscriber's notes, oldest first."""
     found = await handlers.subscriber(store, business,
-                                      handlers.chat_of(chat_id, business, field="chat_id"))  # fmt: skip
+                                      chat_of(chat_id, business, field="chat_id"))  # fmt: skip
     notes = await store.notes(found["subscriber_id"])
     return json_response([NoteOut.model_validate(n).model_dump(mode="json") for n in notes])
 
@@ -141,7 +142,7 @@ async def list_notes(chat_id: ChatId, business: StoreBusinessDep,
 async def add_note(chat_id: ChatId, body: NoteCreate, business: StoreBusinessDep,
                    store: SubscribersDep) -> Response:  # fmt: skip
     """A note (≤ 2000 characters) on the subscriber."""
-    chat = handlers.chat_of(chat_id, business, field="chat_id")
+    chat = chat_of(chat_id, business, field="chat_id")
     note = await handlers.add_note(store, business, chat, body.text, field="text")
     return contract_response(NoteOut, note, 201)
 
@@ -152,7 +153,7 @@ async def assign_chat(chat_id: ChatId, body: AssignChat, business: StoreBusiness
                       store: SubscribersDep) -> Response:  # fmt: skip
     """Assign the chat to a dashboard user of this business (another business's user, or no
     such user, is 404 `team_member_not_found`)."""
-    chat = handlers.chat_of(chat_id, business, field="chat_id")
+    chat = chat_of(chat_id, business, field="chat_id")
     await handlers.assign_to(store, business, chat, body.user_id, field="user_id")
     return contract_response(SubscriberOut, await handlers.profile(store, business, chat))
 
@@ -162,7 +163,7 @@ async def assign_chat(chat_id: ChatId, body: AssignChat, business: StoreBusiness
 async def add_labels(chat_id: ChatId, body: LabelIds, business: StoreBusinessDep,
                      store: SubscribersDep) -> Response:  # fmt: skip
     """Put these labels (of this business) on the subscriber."""
-    chat = handlers.chat_of(chat_id, business, field="chat_id")
+    chat = chat_of(chat_id, business, field="chat_id")
     await handlers.label(store, business, chat, body.label_ids, add=True)
     return contract_response(SubscriberOut, await handlers.profile(store, business, chat))
 
@@ -172,7 +173,7 @@ async def add_labels(chat_id: ChatId, body: LabelIds, business: StoreBusinessDep
 async def remove_label(chat_id: ChatId, label_id: int, business: StoreBusinessDep,
                        store: SubscribersDep) -> Response:  # fmt: skip
     """Take a label off the subscriber."""
-    chat = handlers.chat_of(chat_id, business, field="chat_id")
+    chat = chat_of(chat_id, business, field="chat_id")
     if not 0 < label_id < 2**62:
         raise domain.LabelNotFound(field="label_id")
     await handlers.label(store, business, chat, [label_id], add=False)
@@ -185,7 +186,7 @@ async def reset_flow(chat_id: ChatId, business: StoreBusinessDep, store: Subscri
                      reset: ResetDep) -> Response:  # fmt: skip
     """Clear the shopper's chat-ordering session (its step and cart): their next message starts
     the flow over. Carried out by the conversation service, in order with their messages."""
-    chat = handlers.chat_of(chat_id, business, field="chat_id")
+    chat = chat_of(chat_id, business, field="chat_id")
     await handlers.subscriber(store, business, chat, field="chat_id")
     await reset(business, chat)
     return json_response({"done": True}, 202)

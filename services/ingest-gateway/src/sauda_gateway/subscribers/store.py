@@ -117,24 +117,14 @@ class SubscriberStore:
         return [dict(r) for r in rows]
 
     async def create_label(self, business_id: UUID, name: str) -> int | None:
-        """The new label's id; None if the business has one of that name (any case). The cap
-        is checked in the same statement, under a lock on the business row, so two creates at
-        once cannot pass it together (NO KEY UPDATE: the consumers' inserts of subscribers,
-        which only key-share the row, do not wait on it); -1 when it is reached."""
-        async with self._pool.acquire() as conn, conn.transaction():
-            await conn.execute("SELECT 1 FROM businesses WHERE business_id = $1 FOR NO KEY UPDATE",
-                               business_id)  # fmt: skip
-            count = await conn.fetchval(
-                "SELECT count(*) FROM subscriber_labels_def WHERE business_id = $1", business_id
-            )
-            if count >= MAX_LABELS:
-                return -1
-            found = await conn.fetchval(
-                "INSERT INTO subscriber_labels_def (business_id, name) VALUES ($1, $2) "
-                "ON CONFLICT DO NOTHING RETURNING label_id",
-                business_id, name,
-            )  # fmt: skip
-        return int(found) if found is not None else None
+        """The new label's id; None if the business has one of that name (any case); -1 when
+        its cap is reached (`_capped_insert`)."""
+        return await self._capped_insert(
+            business_id, "subscriber_labels_def", MAX_LABELS,
+            "INSERT INTO subscriber_labels_def (business_id, name) VALUES ($1, $2) "
+            "ON CONFLICT DO NOTHING RETURNING label_id",
+            name,
+        )  # fmt: skip
 
     async def own_labels(self, business_id: UUID, label_ids: list[int]) -> list[int]:
         """Those of `label_ids` that are this business's."""
@@ -194,19 +184,31 @@ class SubscriberStore:
 
     async def create_field(self, business_id: UUID, name: str, reply_type: str) -> int | None:
         """As `create_label`: the id, None for a name taken, -1 at the cap."""
+        return await self._capped_insert(
+            business_id, "subscriber_fields_def", MAX_FIELDS,
+            "INSERT INTO subscriber_fields_def (business_id, name, reply_type) "
+            "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING field_id",
+            name, reply_type,
+        )  # fmt: skip
+
+    async def _capped_insert(
+        self, business_id: UUID, table: str, cap: int, insert: str, *values: str
+    ) -> int | None:
+        """Run `insert` (business id, then `values`; it returns the new id or nothing on a
+        name taken) unless the business has `cap` rows in `table` already (-1). The cap is
+        checked in the same transaction, under a lock on the business row, so two creates at
+        once cannot pass it together (NO KEY UPDATE: the consumers' inserts of subscribers,
+        which only key-share the row, do not wait on it). `table` is one of ours, never the
+        caller's text."""
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute("SELECT 1 FROM businesses WHERE business_id = $1 FOR NO KEY UPDATE",
                                business_id)  # fmt: skip
             count = await conn.fetchval(
-                "SELECT count(*) FROM subscriber_fields_def WHERE business_id = $1", business_id
+                f"SELECT count(*) FROM {table} WHERE business_id = $1", business_id
             )
-            if count >= MAX_FIELDS:
+            if count >= cap:
                 return -1
-            found = await conn.fetchval(
-                "INSERT INTO subscriber_fields_def (business_id, name, reply_type) "
-                "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING field_id",
-                business_id, name, reply_type,
-            )  # fmt: skip
+            found = await conn.fetchval(insert, business_id, *values)
         return int(found) if found is not None else None
 
     async def set_values(self, subscriber_id: int, values: dict[int, str]) -> None:

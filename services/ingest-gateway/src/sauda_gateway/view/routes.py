@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response, StreamingResponse
-from pydantic import TypeAdapter, ValidationError
 
 from sauda_contracts import OrderSource, OrderStatus
 from sauda_contracts.api import (
@@ -17,7 +16,6 @@ from sauda_contracts.api import (
     OrderList,
     OrderOut,
 )
-from sauda_contracts.identity import UserId
 from sauda_contracts.message_log import Conversation, NoticeList, OrderMessages
 from sauda_contracts.whatsapp import NoticeKind
 from sauda_gateway import clock
@@ -37,6 +35,7 @@ from sauda_gateway.api.responses import (
     page_json,
     refusals,
 )
+from sauda_gateway.chats import chat_of
 from sauda_gateway.domain import Business, parse_id
 from sauda_gateway.orders.domain import CustomerNotFound, OrderNotFound
 from sauda_gateway.phones import normalize_phone, phone_of
@@ -194,18 +193,6 @@ async def order_messages(
     return json_response(OrderMessages(order_id=oid, messages=found).model_dump(mode="json"))
 
 
-_USER_ID: TypeAdapter[str] = TypeAdapter(UserId)
-
-
-def _chat_of(raw: str, business: Business) -> str:
-    """Who a chat is with, as the path names it: Meta's user id of a username user as given,
-    anything else a phone (read as the business's country), as `chat_identity` keys chats."""
-    try:
-        return _USER_ID.validate_python(raw)
-    except ValidationError:
-        return phone_of(raw, business, field="phone")
-
-
 @messages.get("/conversations/{phone}", response_model=Conversation, responses=refusals())
 async def conversation(
     phone: str, business: StoreBusinessDep, log: MessageLogDep, limit: Limit = 20,
@@ -213,7 +200,7 @@ async def conversation(
 ) -> Response:  # fmt: skip
     """A customer's chat (both directions), newest first; `limit` (20) and `offset` page it.
     `phone` is the shopper's phone, or Meta's user id (`US.…`) of one who shares no number."""
-    chat = _chat_of(phone, business)
+    chat = chat_of(phone, business, field="phone")
     found, total = await log.of_customer(business.business_id, chat, limit=limit, offset=offset)
     page = Conversation(customer_phone=chat, messages=found, total=total, limit=limit,
                         offset=offset)  # fmt: skip

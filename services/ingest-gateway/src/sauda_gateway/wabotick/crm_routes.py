@@ -2,7 +2,7 @@
 forms and answers, on the same handlers as Sauda's REST (`subscribers/routes.py`)."""
 
 import json
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -29,12 +29,22 @@ from sauda_contracts.wabotick_crm import (
 )
 from sauda_gateway.api.deps import WhatsAppDep
 from sauda_gateway.api.responses import json_response
+from sauda_gateway.chats import chat_of, recipient
 from sauda_gateway.domain import InvalidField
+from sauda_gateway.merchant.accounts import WhatsAppAccounts
 from sauda_gateway.subscribers import domain, handlers
 from sauda_gateway.subscribers.deps import ResetDep, SubscribersDep
 from sauda_gateway.subscribers.store import Changes
 from sauda_gateway.wabotick import translate
-from sauda_gateway.wabotick.forms import WabotickCallDep, WabotickRoute, form_body, own_number
+from sauda_gateway.wabotick.forms import (
+    WabotickCall,
+    WabotickCallDep,
+    WabotickRoute,
+    form_body,
+    own_number,
+)
+
+F = TypeVar("F", bound=SubscriberForm)
 
 crm = APIRouter(prefix="/api/v1/whatsapp", tags=["WhatsApp subscribers (Wabotick-compatible)"],
                 route_class=WabotickRoute)  # fmt: skip
@@ -55,14 +65,25 @@ def _doc(model: type, success: type = WabotickDone) -> dict[str, Any]:
     return {"responses": _answers(success), "openapi_extra": form_body(model)}
 
 
+async def _subscriber_call(
+    call: WabotickCall, model: type[F], accounts: WhatsAppAccounts
+) -> tuple[F, str]:
+    """The form of a route naming one subscriber, its `phone_number_id` checked as the
+    business's number, and the subscriber's chat: `phone_number` (a phone or a user id, as
+    always) or Sauda's `user_id`, one of them."""
+    form = translate.parse(model, call.form)
+    await own_number(call.business, form.phone_number_id, accounts)
+    chat = recipient(form.phone_number, form.user_id, call.business, phone_field="phone_number",
+                     either_as_phone=True)  # fmt: skip
+    return form, chat
+
+
 @crm.post("/subscriber/get", summary="Get Subscriber", **_doc(SubscriberForm, WabotickSubscriber))
 async def get_subscriber(call: WabotickCallDep, store: SubscribersDep,
                          accounts: WhatsAppDep) -> Response:  # fmt: skip
     """A subscriber's profile: names, gender, labels, custom fields (and Sauda's extras: its
     opt-out, team member and notes)."""
-    form = translate.parse(SubscriberForm, call.form)
-    await own_number(call.business, form.phone_number_id, accounts)
-    chat = handlers.chat_of(form.phone_number, call.business)
+    _, chat = await _subscriber_call(call, SubscriberForm, accounts)
     found = await handlers.profile(store, call.business, chat)
     data = found | {"phone_number": found["chat_id"],
                     "assigned_user_id": str(found["assigned_user_id"] or "") or None,
@@ -81,7 +102,7 @@ async def create_subscriber(call: WabotickCallDep, store: SubscribersDep,
     document has them). One that exists already is refused (409)."""
     form = translate.parse(SubscriberCreateForm, call.form)
     await own_number(call.business, form.phoneNumberID, accounts)
-    chat = handlers.chat_of(form.phoneNumber, call.business, field="phoneNumber")
+    chat = chat_of(form.phoneNumber, call.business, field="phoneNumber")
     first, last = domain.split_name(form.name)
     try:
         await handlers.create(store, call.business, chat, first_name=first, last_name=last)
@@ -112,9 +133,7 @@ async def list_subscribers(call: WabotickCallDep, store: SubscribersDep,
 async def update_subscriber(call: WabotickCallDep, store: SubscribersDep,
                             accounts: WhatsAppDep) -> Response:  # fmt: skip
     """Names, gender (and Sauda's email); `label_ids` (comma-separated) become its labels."""
-    form = translate.parse(SubscriberUpdateForm, call.form)
-    await own_number(call.business, form.phone_number_id, accounts)
-    chat = handlers.chat_of(form.phone_number, call.business)
+    form, chat = await _subscriber_call(call, SubscriberUpdateForm, accounts)
     labels = domain.ids_of(form.label_ids, field="label_ids") if form.label_ids else None
     changes = Changes(first_name=form.first_name, last_name=form.last_name,
                       gender=domain.gender_of(form.gender),
@@ -128,9 +147,8 @@ async def delete_subscriber(call: WabotickCallDep, store: SubscribersDep,
                             accounts: WhatsAppDep) -> Response:  # fmt: skip
     """Its CRM record (labels, custom fields, notes, assignment); orders and the message log
     are kept."""
-    form = translate.parse(SubscriberForm, call.form)
-    await own_number(call.business, form.phone_number_id, accounts)
-    await handlers.delete(store, call.business, handlers.chat_of(form.phone_number, call.business))
+    _, chat = await _subscriber_call(call, SubscriberForm, accounts)
+    await handlers.delete(store, call.business, chat)
     return _done("Subscriber has been deleted successfully.")
 
 
@@ -148,9 +166,7 @@ async def custom_fields(call: WabotickCallDep, store: SubscribersDep) -> Respons
 async def add_note(call: WabotickCallDep, store: SubscribersDep,
                    accounts: WhatsAppDep) -> Response:  # fmt: skip
     """A note (≤ 2000 characters) on the subscriber's profile."""
-    form = translate.parse(NoteForm, call.form)
-    await own_number(call.business, form.phone_number_id, accounts)
-    chat = handlers.chat_of(form.phone_number, call.business)
+    form, chat = await _subscriber_call(call, NoteForm, accounts)
     await handlers.add_note(store, call.business, chat, form.note_text)
     return _done("Notes have been added successfully.")
 
@@ -160,9 +176,7 @@ async def add_note(call: WabotickCallDep, store: SubscribersDep,
 async def assign_to_team_member(call: WabotickCallDep, store: SubscribersDep,
                                 accounts: WhatsAppDep) -> Response:  # fmt: skip
     """`team_member_id`: a dashboard user's id of this business (another's is 404)."""
-    form = translate.parse(TeamMemberForm, call.form)
-    await own_number(call.business, form.phone_number_id, accounts)
-    chat = handlers.chat_of(form.phone_number, call.business)
+    form, chat = await _subscriber_call(call, TeamMemberForm, accounts)
     await handlers.assign_to(store, call.business, chat, form.team_member_id)
     return _done("Successfully Assign Agent to Conversation.")
 
@@ -172,9 +186,7 @@ async def assign_to_team_member(call: WabotickCallDep, store: SubscribersDep,
 async def reset_user_input_flow(call: WabotickCallDep, store: SubscribersDep,
                                 accounts: WhatsAppDep, reset: ResetDep) -> Response:  # fmt: skip
     """Clear the shopper's chat-ordering session (cart, step): their next message starts over."""
-    form = translate.parse(SubscriberForm, call.form)
-    await own_number(call.business, form.phone_number_id, accounts)
-    chat = handlers.chat_of(form.phone_number, call.business)
+    _, chat = await _subscriber_call(call, SubscriberForm, accounts)
     await handlers.subscriber(store, call.business, chat)
     await reset(call.business, chat)
     return _done("Reset User Input Flow successfully.")
@@ -185,9 +197,7 @@ async def reset_user_input_flow(call: WabotickCallDep, store: SubscribersDep,
 async def assign_custom_fields(call: WabotickCallDep, store: SubscribersDep,
                                accounts: WhatsAppDep) -> Response:  # fmt: skip
     """`custom_fields`: a JSON object of values by field name or id, each checked by its type."""
-    form = translate.parse(CustomFieldsForm, call.form)
-    await own_number(call.business, form.phone_number_id, accounts)
-    chat = handlers.chat_of(form.phone_number, call.business)
+    form, chat = await _subscriber_call(call, CustomFieldsForm, accounts)
     await handlers.assign_fields(store, call.business, chat, _json_object(form.custom_fields))
     return _done("Subscriber changes have been saved successfully.")
 
@@ -210,9 +220,7 @@ def _json_object(value: str | dict[str, Any]) -> dict[str, Any]:
 async def assign_labels(call: WabotickCallDep, store: SubscribersDep,
                         accounts: WhatsAppDep) -> Response:  # fmt: skip
     """Add the labels (comma-separated ids of this business's labels)."""
-    form = translate.parse(LabelIdsForm, call.form)
-    await own_number(call.business, form.phone_number_id, accounts)
-    chat = handlers.chat_of(form.phone_number, call.business)
+    form, chat = await _subscriber_call(call, LabelIdsForm, accounts)
     ids = domain.ids_of(form.label_ids, field="label_ids")
     await handlers.label(store, call.business, chat, ids, add=True)
     return _done("Labels have been assigned successfully.")
@@ -223,9 +231,7 @@ async def assign_labels(call: WabotickCallDep, store: SubscribersDep,
 async def remove_labels(call: WabotickCallDep, store: SubscribersDep,
                         accounts: WhatsAppDep) -> Response:  # fmt: skip
     """Take the labels off (the document shows its assign message here; Sauda says removed)."""
-    form = translate.parse(LabelIdsForm, call.form)
-    await own_number(call.business, form.phone_number_id, accounts)
-    chat = handlers.chat_of(form.phone_number, call.business)
+    form, chat = await _subscriber_call(call, LabelIdsForm, accounts)
     ids = domain.ids_of(form.label_ids, field="label_ids")
     await handlers.label(store, call.business, chat, ids, add=False)
     return _done("Labels have been removed successfully.")

@@ -24,10 +24,10 @@ from sauda_contracts.wabotick import (
     WabotickTemplateSent,
 )
 from sauda_gateway.api.responses import json_response
+from sauda_gateway.chats import recipient
 from sauda_gateway.domain import MissingField
 from sauda_gateway.messaging.deps import IdempotencyKey, MessagingDep
 from sauda_gateway.messaging.handlers import Sent
-from sauda_gateway.phones import phone_of
 from sauda_gateway.wabotick import translate
 from sauda_gateway.wabotick.forms import (
     MessageNotSent,
@@ -144,12 +144,13 @@ async def message_status(call: WabotickCallDep, messages: MessagingDep) -> Respo
                responses=_answers(WabotickConversation),
                openapi_extra=form_body(ConversationForm))  # fmt: skip
 async def conversation(call: WabotickCallDep, messages: MessagingDep) -> Response:
-    """The chat with a customer, newest first, `limit` (20) from `offset`."""
+    """The chat with a customer (`phone_number`, or Sauda's `user_id` of a username user),
+    newest first, `limit` (20) from `offset`."""
     form = translate.parse(ConversationForm, call.form)
     account = await own_number(call.business, form.phone_number_id, messages.accounts)
-    phone = phone_of(form.phone_number, call.business, field="phone_number")
+    chat = recipient(form.phone_number, form.user_id, call.business, phone_field="phone_number")
     limit, offset = translate.page_of(form)
-    rows, _ = await messages.log.of_customer(call.business.business_id, phone, limit=limit,
+    rows, _ = await messages.log.of_customer(call.business.business_id, chat, limit=limit,
                                              offset=offset)  # fmt: skip
     lines = [translate.chat_line(r, account.phone_number_id) for r in rows]
     return json_response(WabotickConversation.model_validate({"message": lines}).model_dump())

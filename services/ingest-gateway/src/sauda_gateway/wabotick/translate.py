@@ -94,7 +94,7 @@ def _strings(values: list[Any], field: str) -> list[str]:
 
 
 def text_request(form: SendTextForm) -> SendMessageRequest:
-    return _request(to=form.phone_number, type="text", text=form.message)
+    return _request(to=form.phone_number, user_id=form.user_id, type="text", text=form.message)
 
 
 def template_request(form: SendTemplateForm) -> SendMessageRequest:
@@ -110,7 +110,7 @@ def template_request(form: SendTemplateForm) -> SendMessageRequest:
         "buttons": [{"index": i, "sub_type": "quick_reply", "value": p}
                     for i, p in enumerate(payloads)],
     }  # fmt: skip
-    return _request(to=form.phone_number, type="template", template=template)
+    return _request(to=form.phone_number, user_id=form.user_id, type="template", template=template)
 
 
 def broadcast_request(form: BroadcastTemplateForm) -> BroadcastRequest:
@@ -193,7 +193,7 @@ def buttons_request(form: SendButtonsForm) -> SendMessageRequest:
         header_media = {"type": kind, "link": form.media_url, "id": form.media_id,
                         "filename": form.media_name if kind is MediaKind.DOCUMENT else None}  # fmt: skip
     return _request(
-        to=form.phone_number, type="buttons", text=form.message,
+        to=form.phone_number, user_id=form.user_id, type="buttons", text=form.message,
         buttons=[_button(b) for b in items], footer=form.button_footer_text,
         # The document: a text header is ignored when a media header is sent.
         header=None if header_media else form.button_header_text, header_media=header_media,
@@ -206,7 +206,7 @@ def file_request(form: SendFileForm) -> SendMessageRequest:
         raise MissingField("media_url or media_id is required", field="media_url")
     media = {"link": form.media_url, "id": form.media_id, "caption": form.media_caption_text,
              "filename": form.media_name}  # fmt: skip
-    return _request(to=form.phone_number, type=kind.value, media=media)
+    return _request(to=form.phone_number, user_id=form.user_id, type=kind.value, media=media)
 
 
 def connect_request(form: ConnectForm) -> WhatsAppConnectRequest:

@@ -51,19 +51,19 @@ async def add_broadcast(conn: Conn, command: StartBroadcast, now: datetime) -> R
         " total, correlation_id, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
         "ON CONFLICT DO NOTHING RETURNING true",
         body.broadcast_id, command.business_id, body.template.model_dump(mode="json"),
-        template_label(body.template), body.label_id, len(body.recipients),
+        template_label(body.template), body.label_id, len(body.chats),
         command.correlation_id, now,
     )  # fmt: skip
     if not inserted:
         return None
-    phones = list(body.recipients)
+    chats = list(body.chats)  # the phone column holds each one's chat identity
     await conn.execute(
         "INSERT INTO broadcast_recipients (broadcast_id, position, phone, message_id) "
         "SELECT $1, p.i, p.phone, p.message_id "
         "FROM unnest($2::text[], $3::uuid[]) WITH ORDINALITY AS p(phone, message_id, i)",
         body.broadcast_id,
-        phones,
-        [broadcast_message_id(command.business_id, body.broadcast_id, p) for p in phones],
+        chats,
+        [broadcast_message_id(command.business_id, body.broadcast_id, c) for c in chats],
     )
     row = await conn.fetchrow(f"{_RUNNING} WHERE broadcast_id = $1", body.broadcast_id)
     assert row is not None

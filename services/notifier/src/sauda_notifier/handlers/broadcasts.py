@@ -14,6 +14,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 
 from sauda_contracts.broadcasts import StartBroadcast, broadcast_message_key
+from sauda_contracts.identity import identity_fields
 from sauda_contracts.whatsapp import OutboundKind, SendMessageBody
 from sauda_notifier.adapters import broadcasts as rows
 from sauda_notifier.adapters.accounts import AccountDirectory
@@ -116,7 +117,7 @@ async def _record_chunk(
                 refused = broadcast_refusal(job.template, found, opted_out=phone in out)
                 body = SendMessageBody(
                     message_key=broadcast_message_key(job.broadcast_id, phone),
-                    customer_phone=phone, kind=OutboundKind.TEMPLATE, template=job.template,
+                    **identity_fields(phone), kind=OutboundKind.TEMPLATE, template=job.template,
                     merchant=True,
                 )  # fmt: skip
                 ref = (found.name, found.language) if found else None

@@ -12,6 +12,7 @@ from uuid import UUID
 
 import asyncpg
 
+from sauda_contracts.identity import is_user_id
 from sauda_contracts.orders import OrderSource, OrderStatus
 from sauda_contracts.webhooks import WebhookDeliveryStatus
 from sauda_runtime.kit import Transaction, unit_of_work
@@ -40,14 +41,19 @@ def _delivery(row: asyncpg.Record) -> Delivery:
     )
 
 
-_ORDER_COLUMNS = ", ".join(f.name for f in fields(OrderFacts))
+# `customer_phone` holds the customer's chat identity (`identity.chat_identity`): the phone, or
+# the user id of a username user who shares no number (a user id has a letter, a phone none).
+_ORDER_COLUMNS = ", ".join(f.name for f in fields(OrderFacts) if f.name != "customer_user_id")
 
 
 def _order(row: asyncpg.Record) -> OrderFacts:
     # Rows read by _ORDER_COLUMNS: the order's fields, by name.
+    chat = row["customer_phone"]
+    user = chat is not None and is_user_id(chat)
     return OrderFacts(
-        **{**row, "source": OrderSource(row["source"]), "status": OrderStatus(row["status"])}
-    )
+        **{**row, "source": OrderSource(row["source"]), "status": OrderStatus(row["status"]),
+           "customer_phone": None if user else chat, "customer_user_id": chat if user else None}
+    )  # fmt: skip
 
 
 class Tx:
@@ -83,7 +89,7 @@ class Tx:
                     o.order_number,
                     o.external_order_id,
                     o.total,
-                    o.customer_phone,
+                    o.customer_phone or o.customer_user_id,
                     o.source.value,
                     o.status.value,
                     o.version,

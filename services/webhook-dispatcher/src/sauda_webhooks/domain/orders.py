@@ -58,6 +58,7 @@ class OrderFacts:
     source: OrderSource
     status: OrderStatus
     version: int
+    customer_user_id: str | None = None  # a username user's, who has no phone
 
 
 def evolve_order(facts: OrderFacts | None, event: AnyOrderEvent) -> OrderFacts | None:
@@ -76,6 +77,7 @@ def evolve_order(facts: OrderFacts | None, event: AnyOrderEvent) -> OrderFacts |
             source=b.source,
             status=b.status,
             version=b.version,
+            customer_user_id=None if b.customer.phone else b.customer.whatsapp_user_id,
         )
     if facts is None:
         return None
@@ -105,6 +107,7 @@ def order_payload(
             total=facts.total,
             customer_phone=facts.customer_phone,
             source=facts.source,
+            customer_user_id=facts.customer_user_id,
         ),
         event_id=event_id,
         order_version=version,
