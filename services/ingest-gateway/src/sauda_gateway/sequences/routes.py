@@ -9,9 +9,9 @@ from fastapi.responses import Response
 from sauda_contracts.sequence_api import EnrolmentOut, EnrolmentRequest, SequenceCreate, SequenceOut
 from sauda_gateway.api.deps import StoreBusinessDep
 from sauda_gateway.api.responses import json_response, refusals
+from sauda_gateway.chats import chat_of
 from sauda_gateway.sequences.deps import SequencesDep
 from sauda_gateway.sequences.domain import sequence_ident
-from sauda_gateway.subscribers.handlers import chat_of
 
 sequences = APIRouter(prefix="/api/v1/whatsapp", tags=["WhatsApp sequences"])
 ChatId = Annotated[str, "the subscriber's phone (with country code) or WhatsApp user id"]

@@ -11,9 +11,9 @@ from sauda_contracts.sequence_api import SequenceIdsForm
 from sauda_contracts.wabotick import WabotickDone
 from sauda_gateway.api.deps import WhatsAppDep
 from sauda_gateway.api.responses import json_response
+from sauda_gateway.chats import chat_of
 from sauda_gateway.sequences.deps import SequencesDep
 from sauda_gateway.subscribers import domain
-from sauda_gateway.subscribers.handlers import chat_of
 from sauda_gateway.wabotick import translate
 from sauda_gateway.wabotick.crm_routes import _answers
 from sauda_gateway.wabotick.forms import WabotickCallDep, WabotickRoute, form_body, own_number
