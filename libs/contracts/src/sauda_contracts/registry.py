@@ -10,10 +10,12 @@ from sauda_contracts import (
     analytics,
     api,
     bob,
+    bot_flows,
     broadcast_api,
     broadcasts,
     carts,
     catalog,
+    media,
     message_log,
     message_templates,
     messaging,
@@ -50,18 +52,24 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
     ),
     Topic.ORDERS_REJECTIONS: (orders.OrderCommandRejected,),
     Topic.CARTS: (carts.CartAbandoned, carts.CartRecovered),
-    Topic.WHATSAPP_INBOUND: (whatsapp.InboundMessageReceived, whatsapp.ResetChatFlow),
+    Topic.WHATSAPP_INBOUND: (
+        whatsapp.InboundMessageReceived,
+        whatsapp.ResetChatFlow,
+        bot_flows.TriggerBotFlow,
+    ),
     Topic.WHATSAPP_STATUS: (whatsapp.MessageStatusReported, whatsapp.TemplateStatusChanged),
     Topic.WHATSAPP_OUTBOUND: (
         whatsapp.SendWhatsAppMessage,
         whatsapp.ContactOptOutChanged,
         broadcasts.StartBroadcast,
+        media.UploadMedia,
     ),
     Topic.NOTIFIER_EVENTS: (
         whatsapp.MessageRecorded,
         whatsapp.NoticeRaised,
         message_templates.TemplateRecorded,
         broadcasts.BroadcastRecorded,
+        media.MediaUploaded,
     ),
     Topic.NOTIFIER_DLQ: (whatsapp.DeadLetter,),
     Topic.WEBHOOKS_COMMANDS: (webhooks.SendTestWebhook, webhooks.RedeliverWebhook),
@@ -116,6 +124,8 @@ BODY_MODULES = (
     wabotick,
     broadcasts,
     broadcast_api,
+    media,
+    bot_flows,
 )
 
 

@@ -1,15 +1,17 @@
 """WhatsApp traffic between Sauda's services, and what the notifier tells the rest of Sauda.
 
 Topics (key = business id + the chat's identity, so one chat is handled in order):
-- `whatsapp.inbound.v1`: a shopper's message or tap, as the gateway received it from Meta.
+- `whatsapp.inbound.v1`: a shopper's message or tap, as the gateway received it from Meta; the
+  merchant's reset (`ResetChatFlow`) or start (`bot_flows.TriggerBotFlow`) of the chat's bot.
 - `whatsapp.status.v1`: Meta's receipts for messages we sent (sent, delivered, read, failed),
   and template review results.
 - `whatsapp.outbound.v1`: what the conversation service and the merchant's messaging API ask
   of the notifier: a message to send (free-form, template or media), or a shopper's opt-out
-  (STOP) or opt-in (START); or a broadcast to run (`broadcasts.StartBroadcast`).
+  (STOP) or opt-in (START); or a broadcast to run (`broadcasts.StartBroadcast`), or a file
+  to upload (`media.UploadMedia`).
 - `notifier.events.v1`: the notifier's message log (one snapshot per change), its notices and
   each template's review state (`message_templates.TemplateRecorded`) and each broadcast's
-  progress (`broadcasts.BroadcastRecorded`).
+  progress (`broadcasts.BroadcastRecorded`) and each upload's outcome (`media.MediaUploaded`).
 
 Meta's own limits (3 reply buttons, 10 list rows, title lengths) are part of these contracts,
 so a message that WhatsApp would refuse cannot even be asked for.
@@ -26,9 +28,11 @@ from uuid import UUID
 
 from pydantic import Field, TypeAdapter, model_validator
 
+from sauda_contracts.bot_flows import TriggerBotFlow
 from sauda_contracts.broadcasts import BroadcastRecorded, StartBroadcast
 from sauda_contracts.envelope import Additive, Contract, Envelope
 from sauda_contracts.identity import Shopper, UserId, Username
+from sauda_contracts.media import MediaUploaded, UploadMedia
 from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.orders import Phone
 from sauda_contracts.sends import MediaToSend, TemplateToSend, shape_problem
@@ -399,26 +403,33 @@ WhatsAppStatusEvent = Annotated[
     MessageStatusReported | TemplateStatusChanged, Field(discriminator="type")
 ]
 NotifierEvent = Annotated[
-    MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded,
+    MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded | MediaUploaded,
     Field(discriminator="type"),
 ]
-InboundRecord = Annotated[InboundMessageReceived | ResetChatFlow, Field(discriminator="type")]
-_inbound: TypeAdapter[InboundMessageReceived | ResetChatFlow] = TypeAdapter(InboundRecord)
-OutboundCommand = Annotated[
-    SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast, Field(discriminator="type")
+InboundRecord = Annotated[
+    InboundMessageReceived | ResetChatFlow | TriggerBotFlow, Field(discriminator="type")
 ]
-_outbound: TypeAdapter[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast] = TypeAdapter(
-    OutboundCommand
+_inbound: TypeAdapter[InboundMessageReceived | ResetChatFlow | TriggerBotFlow] = TypeAdapter(
+    InboundRecord
 )
+OutboundCommand = Annotated[
+    SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | UploadMedia,
+    Field(discriminator="type"),
+]
+_outbound: TypeAdapter[
+    SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | UploadMedia
+] = TypeAdapter(OutboundCommand)
 _status: TypeAdapter[MessageStatusReported | TemplateStatusChanged] = TypeAdapter(
     WhatsAppStatusEvent
 )
-_notifier: TypeAdapter[MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded] = (
-    TypeAdapter(NotifierEvent)
-)
+_notifier: TypeAdapter[
+    MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded | MediaUploaded
+] = TypeAdapter(NotifierEvent)
 
 
-def parse_inbound_record(raw: bytes | str) -> InboundMessageReceived | ResetChatFlow:
+def parse_inbound_record(
+    raw: bytes | str,
+) -> InboundMessageReceived | ResetChatFlow | TriggerBotFlow:
     return _inbound.validate_json(raw)
 
 
@@ -428,11 +439,11 @@ def parse_status_event(raw: bytes | str) -> MessageStatusReported | TemplateStat
 
 def parse_notifier_event(
     raw: bytes | str,
-) -> MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded:
+) -> MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded | MediaUploaded:
     return _notifier.validate_json(raw)
 
 
 def parse_outbound_command(
     raw: bytes | str,
-) -> SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast:
+) -> SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | UploadMedia:
     return _outbound.validate_json(raw)

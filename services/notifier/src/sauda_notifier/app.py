@@ -9,6 +9,7 @@ from aiokafka import ConsumerRecord
 
 from sauda_contracts import AnyOrderEvent, Topic, parse_order_event, type_name
 from sauda_contracts.broadcasts import StartBroadcast
+from sauda_contracts.media import UploadMedia
 from sauda_contracts.whatsapp import (
     ContactOptOutChanged,
     DeadLetter,
@@ -68,7 +69,7 @@ class Subscribers:
 
     on_order_events: Callable[[Sequence[AnyOrderEvent]], Awaitable[list[Message]]]
     on_outbound: Callable[
-        [Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast]],
+        [Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | UploadMedia]],
         Awaitable[list[Message]],
     ]
     on_receipts: Callable[[Sequence[MessageStatusReported]], Awaitable[object]]
@@ -81,7 +82,10 @@ class Subscribers:
         await self.send_all(await self.on_order_events(events))
 
     async def outbound(
-        self, commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast]
+        self,
+        commands: Sequence[
+            SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | UploadMedia
+        ],
     ) -> None:
         await self.send_all(await self.on_outbound(commands))
 

@@ -27,6 +27,8 @@ MAX_BODY_BYTES = 256 * 1024  # a store order is a few KiB; 256 KiB is generous
 # Each kind of refusal's HTTP status (a class not listed takes its nearest listed base's).
 STATUS: dict[type[DomainError], int] = {
     shared.Invalid: 400,
+    shared.UnsupportedType: 415,
+    shared.TooLarge: 413,
     shared.Unauthenticated: 401,
     shared.Forbidden: 403,
     shared.NotFound: 404,
