@@ -69,7 +69,8 @@ BY_EXTENSION = {
 
 
 def _by_extension(filename: str | None) -> str | None:
-    extension = filename.rsplit(".", 1)[-1].lower() if filename and "." in filename else ""
+    name = (filename or "").strip()
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     return BY_EXTENSION.get(extension)
 
 
