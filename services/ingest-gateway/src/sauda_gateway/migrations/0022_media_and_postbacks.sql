@@ -22,10 +22,12 @@ CREATE TABLE media_uploads (
 ALTER TABLE media_uploads ALTER COLUMN data SET STORAGE EXTERNAL;
 
 -- Shoppers' taps on reply buttons and list rows (the postback list's click log), folded from
--- whatsapp.inbound.v1 once per inbound message (a replayed message is the same row).
+-- whatsapp.inbound.v1 once per inbound message (a replayed message is the same row). No foreign
+-- key to businesses, as wa_messages has none: a replay of the topic may hold another
+-- installation's (or a deleted) business, and the fold must not stop on it.
 CREATE TABLE postback_taps (
     message_id uuid PRIMARY KEY,
-    business_id uuid NOT NULL REFERENCES businesses (business_id) ON DELETE CASCADE,
+    business_id uuid NOT NULL,
     postback_id text NOT NULL,
     title text,
     customer text NOT NULL,
