@@ -124,7 +124,9 @@ async def test_a_triggered_menu_reaches_the_shopper_and_their_tap_is_counted(sho
     assert picked.status_code == 201, picked.text
 
     async def counted() -> dict[str, Any] | None:
-        listed = {p["postback_id"]: p for p in (await shop.get("/api/v1/whatsapp/postbacks"))["data"]}
+        listed = {
+            p["postback_id"]: p for p in (await shop.get("/api/v1/whatsapp/postbacks"))["data"]
+        }
         return listed if listed["product"]["taps"] == 1 else None
 
     listed = await shop.wait_for(counted, timeout=45, what="the tap in the postback list")

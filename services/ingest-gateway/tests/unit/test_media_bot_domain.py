@@ -9,6 +9,8 @@ import pytest
 
 from sauda_contracts.media import upload_limit, uploadable_kinds
 from sauda_contracts.sends import MediaKind
+from sauda_gateway.api.errors import MAX_BODY_BYTES
+from sauda_gateway.api.middleware import MEDIA_BODY_BYTES, body_limit
 from sauda_gateway.bot.domain import UnknownBotFlow, bot_flow, bot_postback, postback_family
 from sauda_gateway.domain import MissingField
 from sauda_gateway.media.domain import (
@@ -80,5 +82,13 @@ def test_a_tapped_id_counts_for_its_family_and_a_merchants_id_for_itself() -> No
     assert postback_family("cod:cancel:7f1c9d5e-0000-4000-8000-000000000002:WA-1") == "cod:cancel"
     assert postback_family("cart:checkout") == "cart:checkout"
     assert postback_family("paid-by-card") == "paid-by-card"
-    assert bot_postback("cod:confirm") is not None and bot_postback("cod:confirm").template  # type: ignore[union-attr]
+    assert bot_postback("cod:confirm") is not None and bot_postback("cod:confirm").template
     assert bot_postback("paid-by-card") is None
+
+
+def test_only_the_routes_that_take_a_file_take_a_body_the_size_of_metas_largest() -> None:
+    for path in ("/api/v1/whatsapp/media", "/api/v1/whatsapp/upload/media",
+                 "/api/v1/whatsapp/send/file"):  # fmt: skip
+        assert body_limit({"path": path}) == MEDIA_BODY_BYTES > upload_limit("application/pdf")
+    assert body_limit({"path": "/api/v1/events/ingest"}) == MAX_BODY_BYTES
+    assert body_limit({"path": "/api/v1/whatsapp/send"}) == MAX_BODY_BYTES

@@ -148,7 +148,7 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     message = _unreadable_body(exc.__cause__) if status == 400 else str(exc.detail)
-    details = {"max_bytes": MAX_BODY_BYTES} if status == 413 else None
+    details = {"max_bytes": getattr(exc, "limit", MAX_BODY_BYTES)} if status == 413 else None
     headers = dict(exc.headers or {})
     if status == 405:
         headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")

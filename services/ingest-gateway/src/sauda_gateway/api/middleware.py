@@ -73,6 +73,7 @@ class BodyTooLarge(StarletteHTTPException):
 
     def __init__(self, limit: int = MAX_BODY_BYTES) -> None:
         super().__init__(413, f"the request body is larger than {limit // 1024} KiB")
+        self.limit = limit
 
 
 class BodySizeLimitMiddleware(_HttpMiddleware):
