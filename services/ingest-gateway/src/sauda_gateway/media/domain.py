@@ -108,5 +108,7 @@ def checked_upload(
             field=field,
             details={"size": len(data), "max_bytes": limit, "mime_type": mime},
         )
-    name = filename.strip()[:240] if filename and filename.strip() else None
+    # A name is kept as text: no NUL (Postgres stores none), at most 240 characters.
+    cleaned = (filename or "").replace("\x00", "").strip()[:240]
+    name = cleaned or None
     return Upload(mime, name, data, hashlib.sha256(data).hexdigest())
