@@ -63,12 +63,34 @@ async def test_images_uploaded_both_ways_reach_the_shopper_by_their_media_ids(sh
     def image(media_id: str) -> Any:
         return lambda m: m["type"] == "image" and (m["media"] or {}).get("id") == media_id
 
+    # send/file with the file itself: uploaded, then sent by its id. Still uploading after
+    # WHATSAPP_SEND_WAIT_MS (a busy machine) is 409 media_upload_pending: the same request with
+    # the same Idempotency-Key then sends it.
+    key = f"banner-{uuid.uuid4().hex}"
+
+    async def sent_with_file() -> httpx.Response | None:
+        answer = await shop.api.post("/api/v1/whatsapp/send/file", data={
+            "apiToken": shop.business["api_key"], "phone_number_id": shop.number,
+            "phone_number": SHOPPER, "media_type": "image", "media_caption_text": "Eid banner"},
+            files={"media_file": ("banner.png", PNG[::-1] + PNG, "image/png")},
+            headers={"Idempotency-Key": key})  # fmt: skip
+        if answer.status_code == 409 and answer.json()["code"] == "media_upload_pending":
+            return None
+        return answer
+
+    with_file = await shop.wait_for(sent_with_file, timeout=45, every=1, what="send/file's upload")
+    assert with_file.status_code in (200, 202) and with_file.json()["status"] == "1", with_file.text
+
     [logo] = await shown(shop, image(rest_id), "the REST upload's image at the shopper")
     [lawn] = await shown(shop, image(wabotick_id), "the Wabotick upload's image at the shopper")
     assert (logo["text"], logo["media"]["mime_type"]) == ("Our new logo", "image/png")
     assert (lawn["text"], lawn["media"]["mime_type"]) == ("New lawn", "image/jpeg")
     assert await sandbox_file(shop, rest_id) == PNG
     assert await sandbox_file(shop, wabotick_id) == JPEG
+    [banner] = await shown(shop, lambda m: m["type"] == "image" and m["text"] == "Eid banner",
+                           "send/file's uploaded image at the shopper")  # fmt: skip
+    assert banner["media"]["id"] not in (rest_id, wabotick_id)
+    assert await sandbox_file(shop, banner["media"]["id"]) == PNG[::-1] + PNG
 
 
 async def test_a_file_whatsapp_cannot_take_is_refused_with_its_code(shop: Shop) -> None:
