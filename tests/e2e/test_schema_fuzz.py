@@ -17,24 +17,14 @@ import pytest
 import schemathesis
 from hypothesis import strategies as st
 from schemathesis import BaseSchema, Case, GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    negative_data_rejection,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.checks import CHECKS as REGISTERED
+from schemathesis.checks import load_all_checks
 
 # Per operation and generation mode: enough to reach each field's edges while the whole run
 # stays well under a minute and a half on two cores. SAUDA_FUZZ_EXAMPLES=500 digs deeper.
 MAX_EXAMPLES = int(os.environ.get("SAUDA_FUZZ_EXAMPLES", "40"))
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-    negative_data_rejection,
-]
+load_all_checks()
+CHECKS = REGISTERED.get_all()  # every check schemathesis has: conformance, auth, resources…
 SETTINGS = hypothesis.settings(
     max_examples=MAX_EXAMPLES,
     derandomize=True,  # the same cases every run, so a failure reproduces
@@ -152,3 +142,40 @@ def test_every_operation_answers_as_its_schema_says(
     ]  # fmt: skip
     assert not unheard, f"the API key did not get these past authentication: {unheard}"
     assert not failures, f"{len(failures)} failing operation(s):\n\n" + "\n\n".join(failures)
+
+
+STATEFUL = hypothesis.settings(
+    SETTINGS,
+    max_examples=int(os.environ.get("SAUDA_FUZZ_SCENARIOS", "30")),
+    stateful_step_count=6,
+)
+
+
+def test_chains_of_calls_answer_as_the_schema_says(
+    api_schema: BaseSchema, fuzz_business: dict[str, str]
+) -> None:
+    """The stateful phase: schemathesis links the operations (what one returns, the next takes:
+    a webhook endpoint created, then read, changed, tested, deleted…) and runs chains of them,
+    every answer checked by every check."""
+    headers = {"X-API-Key": fuzz_business["api_key"]}
+    Machine = api_schema.as_state_machine()
+    links = api_schema.statistic.transitions.total
+    assert links > 1, "schemathesis found no operation whose answer feeds another"
+    calls: Counter[str] = Counter()
+
+    class Workflow(Machine):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case: Case) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def before_call(self, case: Case) -> None:
+            plausible(case, fuzz_business["order_id"])
+
+        def validate_response(self, response: Any, case: Case, **kwargs: Any) -> None:
+            calls[case.operation.label] += 1
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+    Workflow.run(settings=STATEFUL)
+    print(f"\nstateful: {links} links, {sum(calls.values())} calls over {len(calls)} operations")
+    for label, n in sorted(calls.items()):
+        print(f"  {label}: {n}")
+    assert len(calls) >= 5, f"the chains reached too few operations: {dict(calls)}"

@@ -10,11 +10,13 @@ from sauda_contracts import (
     analytics,
     api,
     bob,
+    bot_flows,
     broadcast_api,
     broadcasts,
     carts,
     catalog,
     dead_letters,
+    media,
     message_log,
     message_templates,
     messaging,
@@ -53,7 +55,11 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
     ),
     Topic.ORDERS_REJECTIONS: (orders.OrderCommandRejected,),
     Topic.CARTS: (carts.CartAbandoned, carts.CartRecovered),
-    Topic.WHATSAPP_INBOUND: (whatsapp.InboundMessageReceived, whatsapp.ResetChatFlow),
+    Topic.WHATSAPP_INBOUND: (
+        whatsapp.InboundMessageReceived,
+        whatsapp.ResetChatFlow,
+        bot_flows.TriggerBotFlow,
+    ),
     Topic.WHATSAPP_STATUS: (whatsapp.MessageStatusReported, whatsapp.TemplateStatusChanged),
     Topic.WHATSAPP_OUTBOUND: (
         whatsapp.SendWhatsAppMessage,
@@ -62,6 +68,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         dead_letters.RedriveMessage,
         sequences.AssignSequence,
         sequences.RemoveSequence,
+        media.UploadMedia,
     ),
     Topic.NOTIFIER_EVENTS: (
         whatsapp.MessageRecorded,
@@ -69,6 +76,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         message_templates.TemplateRecorded,
         broadcasts.BroadcastRecorded,
         sequences.SequenceEnrolmentRecorded,
+        media.MediaUploaded,
     ),
     Topic.NOTIFIER_DLQ: (whatsapp.DeadLetter, dead_letters.DeadLetterRedriven),
     Topic.WEBHOOKS_COMMANDS: (webhooks.SendTestWebhook, webhooks.RedeliverWebhook),
@@ -125,6 +133,8 @@ BODY_MODULES = (
     broadcast_api,
     sequences,
     sequence_api,
+    media,
+    bot_flows,
 )
 
 

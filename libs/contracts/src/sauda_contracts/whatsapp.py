@@ -1,18 +1,20 @@
 """WhatsApp traffic between Sauda's services, and what the notifier tells the rest of Sauda.
 
 Topics (key = business id + the chat's identity, so one chat is handled in order):
-- `whatsapp.inbound.v1`: a shopper's message or tap, as the gateway received it from Meta.
+- `whatsapp.inbound.v1`: a shopper's message or tap, as the gateway received it from Meta; the
+  merchant's reset (`ResetChatFlow`) or start (`bot_flows.TriggerBotFlow`) of the chat's bot.
 - `whatsapp.status.v1`: Meta's receipts for messages we sent (sent, delivered, read, failed),
   and template review results.
 - `whatsapp.outbound.v1`: what the conversation service and the merchant's messaging API ask
   of the notifier: a message to send (free-form, template or media), or a shopper's opt-out
   (STOP) or opt-in (START); or a broadcast to run (`broadcasts.StartBroadcast`); or a failed
   send to try once more (`dead_letters.RedriveMessage`); or a subscriber's sequence to assign
-  or remove (`sequences.AssignSequence`, `RemoveSequence`).
+  or remove (`sequences.AssignSequence`, `RemoveSequence`); or a file to upload
+  (`media.UploadMedia`).
 - `notifier.events.v1`: the notifier's message log (one snapshot per change), its notices and
   each template's review state (`message_templates.TemplateRecorded`) and each broadcast's
-  progress (`broadcasts.BroadcastRecorded`) and each sequence enrolment's
-  (`sequences.SequenceEnrolmentRecorded`).
+  progress (`broadcasts.BroadcastRecorded`), each sequence enrolment's
+  (`sequences.SequenceEnrolmentRecorded`) and each upload's outcome (`media.MediaUploaded`).
 
 Meta's own limits (3 reply buttons, 10 list rows, title lengths) are part of these contracts,
 so a message that WhatsApp would refuse cannot even be asked for.
@@ -29,10 +31,12 @@ from uuid import UUID
 
 from pydantic import Field, TypeAdapter, model_validator
 
+from sauda_contracts.bot_flows import TriggerBotFlow
 from sauda_contracts.broadcasts import BroadcastRecorded, StartBroadcast
 from sauda_contracts.dead_letters import RedriveMessage
 from sauda_contracts.envelope import Additive, Contract, Envelope
 from sauda_contracts.identity import Shopper, UserId, Username
+from sauda_contracts.media import MediaUploaded, UploadMedia
 from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.orders import Phone
 from sauda_contracts.sends import MediaToSend, TemplateToSend, shape_problem
@@ -407,7 +411,7 @@ class DeadLetter(Envelope):
 
 AnyNotifierEvent: TypeAlias = (
     MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded
-    | SequenceEnrolmentRecorded
+    | SequenceEnrolmentRecorded | MediaUploaded
 )  # fmt: skip
 WhatsAppStatusEvent = Annotated[
     MessageStatusReported | TemplateStatusChanged, Field(discriminator="type")
@@ -416,12 +420,16 @@ NotifierEvent = Annotated[
     AnyNotifierEvent,
     Field(discriminator="type"),
 ]
-InboundRecord = Annotated[InboundMessageReceived | ResetChatFlow, Field(discriminator="type")]
-_inbound: TypeAdapter[InboundMessageReceived | ResetChatFlow] = TypeAdapter(InboundRecord)
+InboundRecord = Annotated[
+    InboundMessageReceived | ResetChatFlow | TriggerBotFlow, Field(discriminator="type")
+]
+_inbound: TypeAdapter[InboundMessageReceived | ResetChatFlow | TriggerBotFlow] = TypeAdapter(
+    InboundRecord
+)
 # Every record type of whatsapp.outbound.v1 (a new one is added here, once).
 AnyOutbound: TypeAlias = (
     SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | RedriveMessage
-    | AssignSequence | RemoveSequence
+    | AssignSequence | RemoveSequence | UploadMedia
 )  # fmt: skip
 OutboundCommand = Annotated[AnyOutbound, Field(discriminator="type")]
 _outbound: TypeAdapter[AnyOutbound] = TypeAdapter(OutboundCommand)
@@ -431,7 +439,9 @@ _status: TypeAdapter[MessageStatusReported | TemplateStatusChanged] = TypeAdapte
 _notifier: TypeAdapter[AnyNotifierEvent] = TypeAdapter(NotifierEvent)
 
 
-def parse_inbound_record(raw: bytes | str) -> InboundMessageReceived | ResetChatFlow:
+def parse_inbound_record(
+    raw: bytes | str,
+) -> InboundMessageReceived | ResetChatFlow | TriggerBotFlow:
     return _inbound.validate_json(raw)
 
 

@@ -15,7 +15,9 @@ from sauda_contracts import (
     parse_order_event,
     parse_order_rejection,
 )
+from sauda_contracts.bot_flows import TriggerBotFlow
 from sauda_contracts.whatsapp import InboundMessageReceived, ResetChatFlow, parse_inbound_record
+from sauda_conversation.domain.chat import triggered_message
 from sauda_conversation.domain.flow import CART_TTL
 from sauda_conversation.domain.shop import Ranker
 from sauda_conversation.handlers import (
@@ -32,7 +34,9 @@ TOPICS = (Topic.WHATSAPP_INBOUND, Topic.ORDERS_REJECTIONS, Topic.ORDERS_EVENTS)
 CONSUMER = "conversation"
 HANDLED = Counter("sauda_conversation_messages_total", "Messages handled", ["kind"])
 
-Record: TypeAlias = InboundMessageReceived | ResetChatFlow | OrderCommandRejected | AnyOrderEvent
+Record: TypeAlias = (
+    InboundMessageReceived | ResetChatFlow | TriggerBotFlow | OrderCommandRejected | AnyOrderEvent
+)
 
 PARSERS: dict[str, Parser[Record]] = {
     Topic.WHATSAPP_INBOUND: parse_inbound_record,
@@ -51,7 +55,9 @@ class OnMessages:
     clock: Clock
     cart_ttl: timedelta = CART_TTL
 
-    async def __call__(self, records: Sequence[Record], tx: Transaction) -> None:
+    async def __call__(self, batch: Sequence[Record], tx: Transaction) -> None:
+        # A merchant's trigger is the shopper's message that starts the flow, in its place.
+        records = [triggered_message(r) if isinstance(r, TriggerBotFlow) else r for r in batch]
         chat = [r for r in records if isinstance(r, InboundMessageReceived | ResetChatFlow)]
         rejections = [r for r in records if isinstance(r, OrderCommandRejected)]
         events = [

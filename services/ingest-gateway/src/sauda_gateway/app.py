@@ -16,10 +16,12 @@ from sauda_gateway.api.errors import install_error_handlers
 from sauda_gateway.api.health import health
 from sauda_gateway.api.middleware import BodySizeLimitMiddleware, CorrelationMiddleware
 from sauda_gateway.api.web import web
+from sauda_gateway.bot.routes import bot
 from sauda_gateway.broadcasts.routes import broadcasts
 from sauda_gateway.catalog.routes import catalog
 from sauda_gateway.integrations.bob.routes import bob
 from sauda_gateway.integrations.meta.routes import meta_webhooks
+from sauda_gateway.media.routes import media
 from sauda_gateway.merchant.routes import plan, webhooks, whatsapp
 from sauda_gateway.messaging.routes import messaging
 from sauda_gateway.orders.routes import orders, zapier
@@ -28,8 +30,10 @@ from sauda_gateway.subscribers.routes import subscribers
 from sauda_gateway.templates.routes import templates
 from sauda_gateway.view.routes import messages
 from sauda_gateway.view.routes import orders as order_reads
+from sauda_gateway.wabotick.bot import wabotick_bot
 from sauda_gateway.wabotick.broadcasts import wabotick_broadcasts
 from sauda_gateway.wabotick.crm_routes import crm
+from sauda_gateway.wabotick.media import wabotick_media
 from sauda_gateway.wabotick.routes import wabotick
 from sauda_gateway.wabotick.sequences import wabotick_sequences
 from sauda_gateway.widget.routes import widget
@@ -50,7 +54,8 @@ def build_app(
     for router in (auth, api_keys, users, orders, order_reads, zapier, bob, messages, whatsapp,
                    messaging, wabotick, wabotick_broadcasts, broadcasts, crm, subscribers,
                    templates, webhooks, plan, catalog, widget, analytics, meta_webhooks, health,
-                   topics_doc, sequences, wabotick_sequences, web):  # fmt: skip
+                   topics_doc, sequences, wabotick_sequences, media, wabotick_media, bot,
+                   wabotick_bot, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

@@ -88,6 +88,14 @@ class Upstream(DomainError):
     """Someone else's system (a store) did not give what was needed."""
 
 
+class UnsupportedType(Invalid):
+    """A body (a file) of a type Sauda (or Meta) does not take: 415."""
+
+
+class TooLarge(Invalid):
+    """A body (a file) over its limit: 413."""
+
+
 class InvalidPhone(Invalid, code="invalid_phone"): ...
 
 

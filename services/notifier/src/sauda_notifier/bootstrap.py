@@ -9,6 +9,7 @@ from sauda_contracts.whatsapp import SendAttemptDue
 from sauda_notifier.adapters.accounts import AccountDirectory, PgAccountDirectory
 from sauda_notifier.adapters.graph import GraphClient, MessageSender
 from sauda_notifier.adapters.limits import SendLimiter
+from sauda_notifier.adapters.media import GraphMediaUploader, MediaUploader
 from sauda_notifier.adapters.store import PgNotifierStore
 from sauda_notifier.app import (
     RETRY_CONCURRENCY,
@@ -84,10 +85,11 @@ def wire(
     config: NotifierConfig,
     wake: Callable[[], None] = lambda: None,
     clock: Clock = utcnow,
+    media: MediaUploader | None = None,
 ) -> Notifier:
     given: dict[str, object] = {
         "store": store, "accounts": accounts, "sender": sender, "templates": templates,
-        "limiter": limiter, "config": config, "wake": wake, "clock": clock,
+        "limiter": limiter, "config": config, "wake": wake, "clock": clock, "media": media,
     }  # fmt: skip
     sending = Sending(store, accounts, sender, limiter, config, wake, clock)
     available = {**given, "sending": sending}
@@ -151,6 +153,7 @@ async def main(settings: NotifierSettings | None = None) -> None:
         ),
         config=config,
         wake=service.relay.wake,
+        media=GraphMediaUploader(pool, schema=settings.notifier_gateway_schema, graph=graph),
     )
     groups = subscribe(
         service.kit,

@@ -14,6 +14,7 @@ from sauda_contracts import (
     PlaceOrder,
     PlaceOrderBody,
 )
+from sauda_contracts.bot_flows import TriggerBotFlow, trigger_wamid
 from sauda_contracts.language import Language
 from sauda_contracts.orders import place_command_id
 from sauda_contracts.whatsapp import (
@@ -26,7 +27,7 @@ from sauda_contracts.whatsapp import (
     SendWhatsAppMessage,
 )
 from sauda_conversation.domain.flow import Checkout, Said
-from sauda_conversation.domain.replies import Reply
+from sauda_conversation.domain.replies import MENU, Reply
 
 
 def said_in(message: InboundMessageBody) -> Said:
@@ -36,6 +37,24 @@ def said_in(message: InboundMessageBody) -> Said:
     if message.kind is InboundKind.TEXT:
         return Said(text=message.text or "")
     return Said()  # media, location: the current step is asked again
+
+
+def triggered_message(trigger: TriggerBotFlow) -> InboundMessageReceived:
+    """The merchant's start of a bot flow as the shopper's message that starts it: `order` as a
+    message the bot answers with its welcome (or the step the shopper is at), `menu` as a tap
+    on Order now. Its wamid is the trigger's, so the flow moves once per trigger."""
+    body = trigger.body
+    menu = body.flow_id == "menu"
+    message = InboundMessageBody(
+        phone_number_id=body.phone_number_id, customer_phone=body.customer_phone,
+        wamid=trigger_wamid(body.trigger_id), sent_at=trigger.occurred_at,
+        kind=InboundKind.BUTTON_REPLY if menu else InboundKind.OTHER,
+        meta_type="sauda_trigger", reply_id=MENU if menu else None,
+    )  # fmt: skip
+    return InboundMessageReceived(event_id=trigger.event_id, occurred_at=trigger.occurred_at,
+                                  business_id=trigger.business_id,
+                                  correlation_id=trigger.correlation_id,
+                                  causation_id=trigger.causation_id, body=message)  # fmt: skip
 
 
 def caused_by(message: InboundMessageReceived, event_id: UUID, *, now: datetime) -> dict[str, Any]:

@@ -27,6 +27,8 @@ MAX_BODY_BYTES = 256 * 1024  # a store order is a few KiB; 256 KiB is generous
 # Each kind of refusal's HTTP status (a class not listed takes its nearest listed base's).
 STATUS: dict[type[DomainError], int] = {
     shared.Invalid: 400,
+    shared.UnsupportedType: 415,
+    shared.TooLarge: 413,
     shared.Unauthenticated: 401,
     shared.Forbidden: 403,
     shared.NotFound: 404,
@@ -146,7 +148,7 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     status = exc.status_code
     message = _unreadable_body(exc.__cause__) if status == 400 else str(exc.detail)
-    details = {"max_bytes": MAX_BODY_BYTES} if status == 413 else None
+    details = {"max_bytes": getattr(exc, "limit", MAX_BODY_BYTES)} if status == 413 else None
     headers = dict(exc.headers or {})
     if status == 405:
         headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")

@@ -8,7 +8,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from structlog.contextvars import bind_contextvars, clear_contextvars
 
+from sauda_contracts.media import MAX_UPLOAD_BYTES
 from sauda_gateway.api.errors import MAX_BODY_BYTES, on_http_error
+
+# Routes that take a file: Meta's largest (a 100 MB document) and the multipart around it.
+MEDIA_PATHS = frozenset({"/api/v1/whatsapp/media", "/api/v1/whatsapp/upload/media",
+                         "/api/v1/whatsapp/send/file"})  # fmt: skip
+MEDIA_BODY_BYTES = MAX_UPLOAD_BYTES + 1024 * 1024
+
+
+def body_limit(scope: Scope) -> int:
+    """The largest body this request may have."""
+    return MEDIA_BODY_BYTES if scope.get("path") in MEDIA_PATHS else MAX_BODY_BYTES
+
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
@@ -59,22 +71,25 @@ class CorrelationMiddleware(_HttpMiddleware):
 class BodyTooLarge(StarletteHTTPException):
     """Raised from `receive` once a streamed body passes the limit; answered as a 413."""
 
-    def __init__(self) -> None:
-        super().__init__(413, f"the request body is larger than {MAX_BODY_BYTES // 1024} KiB")
+    def __init__(self, limit: int = MAX_BODY_BYTES) -> None:
+        super().__init__(413, f"the request body is larger than {limit // 1024} KiB")
+        self.limit = limit
 
 
 class BodySizeLimitMiddleware(_HttpMiddleware):
-    """Refuses a request body over MAX_BODY_BYTES with 413 `payload_too_large`, unread.
+    """Refuses a request body over MAX_BODY_BYTES (a file route's: MEDIA_BODY_BYTES) with 413
+    `payload_too_large`, unread.
 
     A Content-Length over the limit is refused before the app runs; a chunked body is counted
     as it streams in and refused as soon as it passes the limit.
     """
 
     async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = body_limit(scope)
         declared = dict(scope["headers"]).get(b"content-length", b"")
         # The HTTP server has parsed it already; the length test keeps int() cheap on absurd ones.
-        if declared.isdigit() and (len(declared) > 12 or int(declared) > MAX_BODY_BYTES):
-            await self.refuse(scope, receive, send, BodyTooLarge())
+        if declared.isdigit() and (len(declared) > 12 or int(declared) > limit):
+            await self.refuse(scope, receive, send, BodyTooLarge(limit))
             return
         received = 0
         started = False
@@ -84,8 +99,8 @@ class BodySizeLimitMiddleware(_HttpMiddleware):
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > MAX_BODY_BYTES:
-                    raise BodyTooLarge()
+                if received > limit:
+                    raise BodyTooLarge(limit)
             return message
 
         async def watching_send(message: Message) -> None:

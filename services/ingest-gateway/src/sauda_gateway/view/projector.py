@@ -23,6 +23,7 @@ from sauda_contracts import (
     parse_order_rejection,
 )
 from sauda_contracts.broadcasts import BroadcastRecorded
+from sauda_contracts.media import MediaUploaded
 from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.sequences import SequenceEnrolmentRecorded
 from sauda_contracts.webhooks import (
@@ -41,8 +42,10 @@ from sauda_contracts.whatsapp import (
 )
 from sauda_gateway import clock
 from sauda_gateway.analytics.fold import fold_order_facts
+from sauda_gateway.bot.store import record_taps
 from sauda_gateway.broadcasts.store import record_broadcasts
 from sauda_gateway.carts.store import recover_carts
+from sauda_gateway.media.store import record_uploads, upload_notes
 from sauda_gateway.sequences.store import record_enrolments
 from sauda_gateway.subscribers.fold import (
     record_opt_outs,
@@ -152,8 +155,13 @@ async def on_message_stream(
     await record_templates(tx.conn, [i for i in items if isinstance(i, TemplateRecorded)], live)
     await record_broadcasts(tx.conn, [i for i in items if isinstance(i, BroadcastRecorded)])
     await record_enrolments(tx.conn, _newest_enrolments(items))
+    uploads = [i for i in items if isinstance(i, MediaUploaded)]
+    await record_uploads(tx.conn, uploads)
+    if sends:
+        await notify(tx.conn, sends, upload_notes(uploads))
     inbound = [i for i in items if isinstance(i, InboundMessageReceived)]
     await record_inbound(tx.conn, inbound)
+    await record_taps(tx.conn, inbound)
     await record_subscribers(tx.conn, inbound)
     await record_opt_outs(tx.conn, [i for i in items if isinstance(i, ContactOptOutChanged)])
     await record_deliveries(tx.conn, newest_snapshots(deliveries, lambda d: d.body.delivery_id))

@@ -26,6 +26,7 @@ from sauda_gateway.api.deps import (
     current_business,
 )
 from sauda_gateway.api.errors import headers_of, status_of
+from sauda_gateway.api.middleware import MEDIA_PATHS
 from sauda_gateway.api.responses import json_response
 from sauda_gateway.domain import (
     Business,
@@ -35,6 +36,7 @@ from sauda_gateway.domain import (
     InvalidField,
     NotFound,
 )
+from sauda_gateway.media.multipart import FilePart, read_multipart
 from sauda_gateway.merchant.accounts import WhatsAppAccount, WhatsAppAccounts
 from sauda_gateway.merchant.domain import MissingApiKey, WhatsAppNotConnected
 from sauda_gateway.wabotick.translate import form_field
@@ -43,7 +45,7 @@ MAX_FIELDS = 100
 
 
 class UnsupportedBody(Invalid, code="unsupported_media_type"):
-    """A multipart body (a file upload): Sauda reads no files yet."""
+    """A file sent to a route that takes none."""
 
 
 class NotTheNumber(NotFound, code="whatsapp_number_not_found", field="phone_number_id"): ...
@@ -64,15 +66,19 @@ def _content_type(request: Request) -> str:
 
 
 async def read_form(request: Request) -> dict[str, Any]:
-    """The body's fields (the query string's under them): urlencoded, or a JSON object."""
+    """The body's fields (the query string's under them): urlencoded, multipart (its files kept
+    in `request.state.form_files`, on the routes that take a file), or a JSON object."""
     kind, raw = _content_type(request), await request.body()
     if kind == "multipart/form-data":
-        raise UnsupportedBody(
-            "multipart/form-data is not accepted (file uploads, media_file, are not supported "
-            "yet): send the fields urlencoded or as JSON, a file by media_url (a public link) "
-            "or media_id",
-            field="media_file",
-        )
+        body = await read_multipart(request)
+        if body.files and request.url.path not in MEDIA_PATHS:
+            raise UnsupportedBody(
+                "this route takes no file: upload one with upload/media (or send it with "
+                "send/file's media_file), then send it by media_id",
+                field=next(iter(body.files)),
+            )
+        request.state.form_files = body.files
+        return dict(request.query_params) | body.fields
     fields: dict[str, Any] = dict(request.query_params)
     if kind == "application/json" or (not kind and raw.lstrip().startswith(b"{")):
         try:
@@ -119,6 +125,12 @@ async def wabotick_call(
 
 
 WabotickCallDep = Annotated[WabotickCall, Depends(wabotick_call)]
+
+
+def form_file(request: Request, name: str) -> FilePart | None:
+    """The file part `name` of a multipart form, if one came."""
+    files: dict[str, FilePart] = getattr(request.state, "form_files", None) or {}
+    return files.get(name)
 
 
 def owner_only(request: Request) -> None:

@@ -26,6 +26,8 @@ from sauda_contracts.wabotick import (
 from sauda_gateway.api.responses import json_response
 from sauda_gateway.chats import recipient
 from sauda_gateway.domain import MissingField
+from sauda_gateway.media.deps import MediaDep
+from sauda_gateway.media.domain import MediaStillUploading
 from sauda_gateway.messaging.deps import IdempotencyKey, MessagingDep
 from sauda_gateway.messaging.handlers import Sent
 from sauda_gateway.wabotick import translate
@@ -34,9 +36,11 @@ from sauda_gateway.wabotick.forms import (
     WabotickCallDep,
     WabotickRoute,
     form_body,
+    form_file,
     own_number,
     owner_only,
 )
+from sauda_gateway.wabotick.media import uploaded_answer
 
 wabotick = APIRouter(prefix="/api/v1/whatsapp", tags=["WhatsApp (Wabotick-compatible)"],
                      route_class=WabotickRoute)  # fmt: skip
@@ -119,12 +123,26 @@ async def send_buttons(
 @wabotick.post("/send/file", summary="Send Media Message", responses=_answers(WabotickSent, 202),
                openapi_extra=form_body(SendFileForm))  # fmt: skip
 async def send_file(
-    call: WabotickCallDep, messages: MessagingDep, idempotency_key: IdempotencyKey = None
-) -> Response:
-    """An image, video, audio, document or sticker by `media_url` or `media_id`, inside the
-    24-hour window. A multipart `media_file` upload is refused (415): not supported yet."""
+    request: Request, call: WabotickCallDep, messages: MessagingDep, media: MediaDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:  # fmt: skip
+    """An image, video, audio, document or sticker by `media_url`, `media_id`, or a multipart
+    `media_file` (uploaded to WhatsApp first, within Meta's limits: 415 / 413), inside the
+    24-hour window. A file still uploading after WHATSAPP_SEND_WAIT_MS is 409
+    `media_upload_pending`: retry with the same Idempotency-Key to send it."""
     form = translate.parse(SendFileForm, call.form)
     await own_number(call.business, form.phone_number_id, messages.accounts)
+    if (part := form_file(request, "media_file")) is not None:
+        kind = translate.media_kind(form.media_type, None, field="media_type")
+        key = f"send-file:{idempotency_key}" if idempotency_key else None
+        uploaded = await media.upload(part, call.business, key, field="media_file", kind=kind)
+        uploaded_answer(uploaded)  # Meta's refusal of the file, as the document's status 0
+        if not uploaded.settled:
+            raise MediaStillUploading(details={"upload_id": str(uploaded.answer["upload_id"])})
+        form = form.model_copy(update={
+            "media_id": uploaded.answer["media_id"], "media_url": None,
+            "media_name": form.media_name or (part.filename if kind.value == "document" else None),
+        })  # fmt: skip
     return _sent(await messages.send(translate.file_request(form), call.business, idempotency_key))
 
 

@@ -1,4 +1,5 @@
-"""Meta's Graph API (WhatsApp Cloud API): send messages, list and create message templates."""
+"""Meta's Graph API (WhatsApp Cloud API): send messages, upload media, list and create message
+templates."""
 
 import asyncio
 from typing import Any, Protocol
@@ -146,6 +147,16 @@ class GraphClient:
         except (KeyError, IndexError, TypeError):
             # 200 without a message id: Meta did not accept it as a message.
             return SendFailure(GraphError(code=200, title="no message id in Meta's answer"), 502)
+
+    async def upload_media(
+        self, account: Account, *, data: bytes, mime_type: str, filename: str
+    ) -> dict[str, Any] | SendFailure:
+        """`POST /{phone_number_id}/media`, multipart: Meta's `{"id": …}`, or its error."""
+        return await self._call(
+            "POST", self._url(account, f"{account.phone_number_id}/media"), account,
+            data={"messaging_product": "whatsapp", "type": mime_type},
+            files={"file": (filename, data, mime_type)},
+        )  # fmt: skip
 
     async def list_templates(self, account: Account) -> list[dict[str, Any]]:
         """Every template of the account's WABA, following the `after` cursor."""

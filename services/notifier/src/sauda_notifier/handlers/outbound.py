@@ -9,6 +9,7 @@ from uuid import UUID
 
 from sauda_contracts.broadcasts import StartBroadcast
 from sauda_contracts.dead_letters import RedriveMessage
+from sauda_contracts.media import UploadMedia
 from sauda_contracts.sequences import AssignSequence, RemoveSequence, StopReason
 from sauda_contracts.whatsapp import (
     AnyOutbound,
@@ -18,6 +19,7 @@ from sauda_contracts.whatsapp import (
     SendWhatsAppMessage,
 )
 from sauda_notifier.adapters.accounts import AccountDirectory
+from sauda_notifier.adapters.media import MediaUploader
 from sauda_notifier.adapters.store import Cause, NotifierUnitOfWork, PgNotifierStore
 from sauda_notifier.adapters.template_lookup import find_template
 from sauda_notifier.domain.facts import Account, Notice, notice_id_for
@@ -30,6 +32,7 @@ from sauda_notifier.domain.merchant import (
 from sauda_notifier.domain.message_log import Message, new_chat_message, send_again
 from sauda_notifier.handlers.broadcasts import start_broadcast
 from sauda_notifier.handlers.common import count_recorded
+from sauda_notifier.handlers.media import handle_uploads
 from sauda_notifier.handlers.sequences import assign_sequence, remove_sequence, stop_chat
 from sauda_notifier.handlers.templates import TemplateBook
 from sauda_runtime.logging import bound_contextvars, get_logger
@@ -39,17 +42,24 @@ log = get_logger(__name__)
 
 
 async def handle_outbound_batch(
-    commands: Sequence[AnyOutbound],
+    batch: Sequence[AnyOutbound],
     *,
     store: PgNotifierStore,
     accounts: AccountDirectory,
     templates: TemplateBook,
     wake: Callable[[], None],
     clock: Clock,
+    media: MediaUploader | None = None,
 ) -> list[Message]:
     """A batch of requests, in order, in one transaction: each message recorded once (its
     message key), each STOP / START applied once; returns the messages queued for sending.
-    The templates named are looked up first (a sync with Meta may be needed), outside it."""
+    The templates named are looked up first (a sync with Meta may be needed), outside it.
+    Uploads (about no chat) are carried out first, each in its own transaction."""
+    uploads = [c for c in batch if isinstance(c, UploadMedia)]
+    if uploads:
+        await handle_uploads(uploads, store=store, accounts=accounts, media=media, wake=wake,
+                             clock=clock)  # fmt: skip
+    commands = [c for c in batch if not isinstance(c, UploadMedia)]
     if not commands:
         return []
     accounts = {c.business_id: await accounts.of_business(c.business_id) for c in commands}
