@@ -27,9 +27,12 @@ from sauda_gateway.subscribers.routes import subscribers
 from sauda_gateway.templates.routes import templates
 from sauda_gateway.view.routes import messages
 from sauda_gateway.view.routes import orders as order_reads
+from sauda_gateway.wa_catalog.routes import wa_catalogs
 from sauda_gateway.wabotick.broadcasts import wabotick_broadcasts
+from sauda_gateway.wabotick.catalog import wabotick_catalog
 from sauda_gateway.wabotick.crm_routes import crm
 from sauda_gateway.wabotick.routes import wabotick
+from sauda_gateway.wabotick.templates import wabotick_templates
 from sauda_gateway.widget.routes import widget
 from sauda_runtime.service import JsonBodyMiddleware
 
@@ -48,7 +51,7 @@ def build_app(
     for router in (auth, api_keys, users, orders, order_reads, zapier, bob, messages, whatsapp,
                    messaging, wabotick, wabotick_broadcasts, broadcasts, crm, subscribers,
                    templates, webhooks, plan, catalog, widget, analytics, meta_webhooks, health,
-                   topics_doc, web):  # fmt: skip
+                   topics_doc, wabotick_templates, wabotick_catalog, wa_catalogs, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)
