@@ -21,7 +21,7 @@ written in `sauda_contracts.identity`.
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, TypeAlias
 from uuid import UUID
 
 from pydantic import Field, TypeAdapter, model_validator
@@ -32,6 +32,7 @@ from sauda_contracts.identity import Shopper, UserId, Username
 from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.orders import Phone
 from sauda_contracts.sends import MediaToSend, TemplateToSend, shape_problem
+from sauda_contracts.template_admin import CreateTemplate, SyncTemplates, TemplateRequestRecorded
 
 
 def chat_key(business_id: UUID, identity: str) -> bytes:
@@ -399,23 +400,23 @@ WhatsAppStatusEvent = Annotated[
     MessageStatusReported | TemplateStatusChanged, Field(discriminator="type")
 ]
 NotifierEvent = Annotated[
-    MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded,
+    MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded | TemplateRequestRecorded,
     Field(discriminator="type"),
 ]
 InboundRecord = Annotated[InboundMessageReceived | ResetChatFlow, Field(discriminator="type")]
 _inbound: TypeAdapter[InboundMessageReceived | ResetChatFlow] = TypeAdapter(InboundRecord)
-OutboundCommand = Annotated[
-    SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast, Field(discriminator="type")
-]
-_outbound: TypeAdapter[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast] = TypeAdapter(
-    OutboundCommand
+AnyOutbound: TypeAlias = (
+    SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | CreateTemplate | SyncTemplates
 )
+OutboundCommand = Annotated[AnyOutbound, Field(discriminator="type")]
+_outbound: TypeAdapter[AnyOutbound] = TypeAdapter(OutboundCommand)
 _status: TypeAdapter[MessageStatusReported | TemplateStatusChanged] = TypeAdapter(
     WhatsAppStatusEvent
 )
-_notifier: TypeAdapter[MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded] = (
-    TypeAdapter(NotifierEvent)
+AnyNotifierEvent: TypeAlias = (
+    MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded | TemplateRequestRecorded
 )
+_notifier: TypeAdapter[AnyNotifierEvent] = TypeAdapter(NotifierEvent)
 
 
 def parse_inbound_record(raw: bytes | str) -> InboundMessageReceived | ResetChatFlow:
@@ -426,13 +427,9 @@ def parse_status_event(raw: bytes | str) -> MessageStatusReported | TemplateStat
     return _status.validate_json(raw)
 
 
-def parse_notifier_event(
-    raw: bytes | str,
-) -> MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded:
+def parse_notifier_event(raw: bytes | str) -> AnyNotifierEvent:
     return _notifier.validate_json(raw)
 
 
-def parse_outbound_command(
-    raw: bytes | str,
-) -> SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast:
+def parse_outbound_command(raw: bytes | str) -> AnyOutbound:
     return _outbound.validate_json(raw)

@@ -24,6 +24,7 @@ from sauda_gateway.merchant.routes import plan, webhooks, whatsapp
 from sauda_gateway.messaging.routes import messaging
 from sauda_gateway.orders.routes import orders, zapier
 from sauda_gateway.subscribers.routes import subscribers
+from sauda_gateway.templates.admin_routes import template_admin
 from sauda_gateway.templates.routes import templates
 from sauda_gateway.view.routes import messages
 from sauda_gateway.view.routes import orders as order_reads
@@ -51,7 +52,7 @@ def build_app(
     for router in (auth, api_keys, users, orders, order_reads, zapier, bob, messages, whatsapp,
                    messaging, wabotick, wabotick_broadcasts, broadcasts, crm, subscribers,
                    templates, webhooks, plan, catalog, widget, analytics, meta_webhooks, health,
-                   topics_doc, wabotick_templates, wabotick_catalog, wa_catalogs, web):  # fmt: skip
+                   topics_doc, template_admin, wabotick_templates, wabotick_catalog, wa_catalogs, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

@@ -8,13 +8,11 @@ from uuid import uuid5
 from aiokafka import ConsumerRecord
 
 from sauda_contracts import AnyOrderEvent, Topic, parse_order_event, type_name
-from sauda_contracts.broadcasts import StartBroadcast
 from sauda_contracts.whatsapp import (
-    ContactOptOutChanged,
+    AnyOutbound,
     DeadLetter,
     MessageStatusReported,
     SendAttemptDue,
-    SendWhatsAppMessage,
     TemplateStatusChanged,
     parse_outbound_command,
     parse_status_event,
@@ -67,10 +65,7 @@ class Subscribers:
     """The notifier's use cases as the kit calls them (bootstrap binds their collaborators)."""
 
     on_order_events: Callable[[Sequence[AnyOrderEvent]], Awaitable[list[Message]]]
-    on_outbound: Callable[
-        [Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast]],
-        Awaitable[list[Message]],
-    ]
+    on_outbound: Callable[[Sequence[AnyOutbound]], Awaitable[list[Message]]]
     on_receipts: Callable[[Sequence[MessageStatusReported]], Awaitable[object]]
     on_template_status: Callable[[TemplateStatusChanged], Awaitable[None]]
     send_all: Sends
@@ -80,9 +75,7 @@ class Subscribers:
     async def orders(self, events: Sequence[AnyOrderEvent]) -> None:
         await self.send_all(await self.on_order_events(events))
 
-    async def outbound(
-        self, commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast]
-    ) -> None:
+    async def outbound(self, commands: Sequence[AnyOutbound]) -> None:
         await self.send_all(await self.on_outbound(commands))
 
     async def status(self, events: Sequence[MessageStatusReported | TemplateStatusChanged]) -> None:

@@ -24,6 +24,7 @@ from sauda_contracts import (
 )
 from sauda_contracts.broadcasts import BroadcastRecorded
 from sauda_contracts.message_templates import TemplateRecorded
+from sauda_contracts.template_admin import TemplateRequestRecorded
 from sauda_contracts.webhooks import (
     DeliveryRecorded,
     EndpointDeactivated,
@@ -48,6 +49,7 @@ from sauda_gateway.subscribers.fold import (
     record_subscribers,
 )
 from sauda_gateway.templates.fold import record_templates
+from sauda_gateway.templates.requests import record_template_requests
 from sauda_gateway.view.folds import (
     ViewWriter,
     live_notes,
@@ -149,6 +151,9 @@ async def on_message_stream(
     await record_notices(tx.conn, notices)
     await record_templates(tx.conn, [i for i in items if isinstance(i, TemplateRecorded)], live)
     await record_broadcasts(tx.conn, [i for i in items if isinstance(i, BroadcastRecorded)])
+    await record_template_requests(
+        tx.conn, [i for i in items if isinstance(i, TemplateRequestRecorded)]
+    )
     inbound = [i for i in items if isinstance(i, InboundMessageReceived)]
     await record_inbound(tx.conn, inbound)
     await record_subscribers(tx.conn, inbound)

@@ -7,7 +7,9 @@ from datetime import datetime
 from uuid import UUID
 
 from sauda_contracts.broadcasts import StartBroadcast
+from sauda_contracts.template_admin import CreateTemplate, SyncTemplates
 from sauda_contracts.whatsapp import (
+    AnyOutbound,
     ContactOptOutChanged,
     NoticeKind,
     OutboundKind,
@@ -26,6 +28,7 @@ from sauda_notifier.domain.merchant import (
 from sauda_notifier.domain.message_log import Message, new_chat_message
 from sauda_notifier.handlers.broadcasts import start_broadcast
 from sauda_notifier.handlers.common import count_recorded
+from sauda_notifier.handlers.template_admin import handle_template_requests
 from sauda_notifier.handlers.templates import TemplateBook
 from sauda_runtime.logging import bound_contextvars, get_logger
 from sauda_runtime.retrying import Clock
@@ -34,7 +37,7 @@ log = get_logger(__name__)
 
 
 async def handle_outbound_batch(
-    commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast],
+    batch: Sequence[AnyOutbound],
     *,
     store: PgNotifierStore,
     accounts: AccountDirectory,
@@ -44,7 +47,13 @@ async def handle_outbound_batch(
 ) -> list[Message]:
     """A batch of requests, in order, in one transaction: each message recorded once (its
     message key), each STOP / START applied once; returns the messages queued for sending.
-    The templates named are looked up first (a sync with Meta may be needed), outside it."""
+    The templates named are looked up first (a sync with Meta may be needed), outside it; a
+    merchant's template requests (create, sync) are carried out first, each on its own."""
+    requests = [c for c in batch if isinstance(c, CreateTemplate | SyncTemplates)]
+    if requests:
+        await handle_template_requests(requests, store=store, accounts=accounts,
+                                       templates=templates, wake=wake, clock=clock)  # fmt: skip
+    commands = [c for c in batch if not isinstance(c, CreateTemplate | SyncTemplates)]
     if not commands:
         return []
     accounts = {c.business_id: await accounts.of_business(c.business_id) for c in commands}
