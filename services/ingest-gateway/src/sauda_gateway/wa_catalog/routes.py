@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from sauda_contracts.api import OrderList, OrderOut
+from sauda_contracts.api import ApiError, OrderList, OrderOut
 from sauda_contracts.catalog import ImportJob
 from sauda_contracts.wabotick_catalog import CartStatusRequest, CatalogList, CatalogOut
 from sauda_gateway.api.deps import StoreBusinessDep
@@ -63,7 +63,7 @@ async def catalog_orders(
 
 
 @wa_catalogs.post("/catalogs/orders/{order_id}/status", response_model=OrderOut,
-                  responses=refusals(404, 409, 503))  # fmt: skip
+                  responses={202: {"model": ApiError}, **refusals(404, 409, 503)})  # fmt: skip
 async def change_catalog_order_status(
     order_id: str, body: CartStatusRequest, business: StoreBusinessDep, catalogs: CatalogsDep
 ) -> Response:
