@@ -14,6 +14,7 @@ from sauda_contracts import (
     bob,
     carts,
     catalog,
+    dead_letters,
     message_templates,
     orders,
     type_name,
@@ -35,7 +36,17 @@ def test_every_topic_has_its_record_types_and_every_record_type_has_a_topic() ->
     assert set(TOPIC_RECORDS) == set(Topic) == {spec.name for spec in TOPICS}
     envelopes = {
         cls
-        for module in (api, bob, carts, catalog, message_templates, orders, webhooks, whatsapp)
+        for module in (
+            api,
+            bob,
+            carts,
+            catalog,
+            dead_letters,
+            message_templates,
+            orders,
+            webhooks,
+            whatsapp,
+        )
         for _, cls in inspect.getmembers(module, inspect.isclass)
         if issubclass(cls, Envelope) and cls is not Envelope
     }

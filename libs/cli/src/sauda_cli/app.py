@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from sauda_cli import businesses, catalog, plans, replay, services, topics, users
+from sauda_cli import businesses, catalog, dlq, plans, replay, services, topics, users
 from sauda_cli.devstate import load_dev_secrets
 from sauda_cli.doctor import doctor_command
 from sauda_cli.lag import lag_command
@@ -31,6 +31,7 @@ app.add_typer(plans.app, name="plans")
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(users.app, name="user")
 app.add_typer(services.app, name="services")
+app.add_typer(dlq.app, name="dlq")
 app.command("lag")(lag_command)
 app.command("doctor")(doctor_command)
 

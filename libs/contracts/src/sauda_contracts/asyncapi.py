@@ -18,7 +18,7 @@ from sauda_contracts.topics import TOPICS, Topic, TopicSpec
 
 ASYNCAPI_VERSION = "3.0.0"
 KAFKA_BINDING = "0.5.0"
-OPERATORS = "operators"  # `sauda dlq` and whoever reads the dead letters
+OPERATORS = "operators"  # `sauda dlq`: reads the dead letters, re-drives them, marks them
 
 GATEWAY, LEDGER, CONVERSATION = "ingest-gateway", "order-ledger", "conversation"
 NOTIFIER, WEBHOOKS = "notifier", "webhook-dispatcher"
@@ -31,18 +31,18 @@ FLOWS: dict[Topic, tuple[tuple[str, ...], tuple[str, ...]]] = {
     Topic.CARTS: ((GATEWAY,), ()),
     Topic.WHATSAPP_INBOUND: ((GATEWAY,), (CONVERSATION, GATEWAY)),
     Topic.WHATSAPP_STATUS: ((GATEWAY,), (NOTIFIER,)),
-    Topic.WHATSAPP_OUTBOUND: ((CONVERSATION, GATEWAY), (NOTIFIER, GATEWAY)),
+    Topic.WHATSAPP_OUTBOUND: ((CONVERSATION, GATEWAY, OPERATORS), (NOTIFIER, GATEWAY)),
     Topic.NOTIFIER_EVENTS: ((NOTIFIER,), (GATEWAY,)),
     Topic.NOTIFIER_RETRY_5S: ((NOTIFIER,), (NOTIFIER,)),
     Topic.NOTIFIER_RETRY_30S: ((NOTIFIER,), (NOTIFIER,)),
     Topic.NOTIFIER_RETRY_120S: ((NOTIFIER,), (NOTIFIER,)),
-    Topic.NOTIFIER_DLQ: ((NOTIFIER,), (OPERATORS,)),
-    Topic.WEBHOOKS_COMMANDS: ((GATEWAY,), (WEBHOOKS,)),
+    Topic.NOTIFIER_DLQ: ((NOTIFIER, OPERATORS), (OPERATORS,)),
+    Topic.WEBHOOKS_COMMANDS: ((GATEWAY, OPERATORS), (WEBHOOKS,)),
     Topic.WEBHOOKS_EVENTS: ((WEBHOOKS,), (GATEWAY,)),
     Topic.WEBHOOKS_RETRY_1S: ((WEBHOOKS,), (WEBHOOKS,)),
     Topic.WEBHOOKS_RETRY_4S: ((WEBHOOKS,), (WEBHOOKS,)),
     Topic.WEBHOOKS_RETRY_16S: ((WEBHOOKS,), (WEBHOOKS,)),
-    Topic.WEBHOOKS_DLQ: ((WEBHOOKS,), (OPERATORS,)),
+    Topic.WEBHOOKS_DLQ: ((WEBHOOKS, OPERATORS), (OPERATORS,)),
 }
 
 SCHEMA_REF = "#/components/schemas/{model}"

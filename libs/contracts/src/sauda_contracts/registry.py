@@ -14,6 +14,7 @@ from sauda_contracts import (
     broadcasts,
     carts,
     catalog,
+    dead_letters,
     message_log,
     message_templates,
     messaging,
@@ -57,6 +58,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         whatsapp.SendWhatsAppMessage,
         whatsapp.ContactOptOutChanged,
         broadcasts.StartBroadcast,
+        dead_letters.RedriveMessage,
         template_admin.CreateTemplate,
         template_admin.SyncTemplates,
     ),
@@ -67,10 +69,10 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         broadcasts.BroadcastRecorded,
         template_admin.TemplateRequestRecorded,
     ),
-    Topic.NOTIFIER_DLQ: (whatsapp.DeadLetter,),
+    Topic.NOTIFIER_DLQ: (whatsapp.DeadLetter, dead_letters.DeadLetterRedriven),
     Topic.WEBHOOKS_COMMANDS: (webhooks.SendTestWebhook, webhooks.RedeliverWebhook),
     Topic.WEBHOOKS_EVENTS: (webhooks.DeliveryRecorded, webhooks.EndpointDeactivated),
-    Topic.WEBHOOKS_DLQ: (whatsapp.DeadLetter,),
+    Topic.WEBHOOKS_DLQ: (whatsapp.DeadLetter, dead_letters.DeadLetterRedriven),
     **{topic: (record,) for topic, record in _RETRIES.items()},
 }
 

@@ -6,7 +6,8 @@ Topics (key = business id + the chat's identity, so one chat is handled in order
   and template review results.
 - `whatsapp.outbound.v1`: what the conversation service and the merchant's messaging API ask
   of the notifier: a message to send (free-form, template or media), or a shopper's opt-out
-  (STOP) or opt-in (START); or a broadcast to run (`broadcasts.StartBroadcast`).
+  (STOP) or opt-in (START); or a broadcast to run (`broadcasts.StartBroadcast`); or a failed
+  send to try once more (`dead_letters.RedriveMessage`).
 - `notifier.events.v1`: the notifier's message log (one snapshot per change), its notices and
   each template's review state (`message_templates.TemplateRecorded`) and each broadcast's
   progress (`broadcasts.BroadcastRecorded`).
@@ -27,6 +28,7 @@ from uuid import UUID
 from pydantic import Field, TypeAdapter, model_validator
 
 from sauda_contracts.broadcasts import BroadcastRecorded, StartBroadcast
+from sauda_contracts.dead_letters import RedriveMessage
 from sauda_contracts.envelope import Additive, Contract, Envelope
 from sauda_contracts.identity import Shopper, UserId, Username
 from sauda_contracts.message_templates import TemplateRecorded
@@ -405,8 +407,14 @@ NotifierEvent = Annotated[
 ]
 InboundRecord = Annotated[InboundMessageReceived | ResetChatFlow, Field(discriminator="type")]
 _inbound: TypeAdapter[InboundMessageReceived | ResetChatFlow] = TypeAdapter(InboundRecord)
+# Every record type of whatsapp.outbound.v1 (a new one is added here, once).
 AnyOutbound: TypeAlias = (
-    SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | CreateTemplate | SyncTemplates
+    SendWhatsAppMessage
+    | ContactOptOutChanged
+    | StartBroadcast
+    | RedriveMessage
+    | CreateTemplate
+    | SyncTemplates
 )
 OutboundCommand = Annotated[AnyOutbound, Field(discriminator="type")]
 _outbound: TypeAdapter[AnyOutbound] = TypeAdapter(OutboundCommand)

@@ -141,7 +141,7 @@ async def on_message_stream(
     """The merchant's message log, notices, templates and delivery log, in one transaction;
     the live streams are told of the notices and templates, and requests waiting on a
     merchant's send of its record."""
-    messages = _newest([i for i in items if isinstance(i, MessageRecorded)],
+    messages = newest_snapshots([i for i in items if isinstance(i, MessageRecorded)],
                        lambda m: m.body.message_id)  # fmt: skip
     deliveries = [i for i in items if isinstance(i, DeliveryRecorded)]
     notices = [i for i in items if isinstance(i, NoticeRaised)]
@@ -158,7 +158,7 @@ async def on_message_stream(
     await record_inbound(tx.conn, inbound)
     await record_subscribers(tx.conn, inbound)
     await record_opt_outs(tx.conn, [i for i in items if isinstance(i, ContactOptOutChanged)])
-    await record_deliveries(tx.conn, _newest(deliveries, lambda d: d.body.delivery_id))
+    await record_deliveries(tx.conn, newest_snapshots(deliveries, lambda d: d.body.delivery_id))
     off = [i for i in items if isinstance(i, EndpointDeactivated)]
     raised = await record_deactivations(tx.conn, off)
     await notify(tx.conn, live, [notice_note(n.business_id, n.body.notice_id) for n in notices]
@@ -168,7 +168,7 @@ async def on_message_stream(
 Snapshot = TypeVar("Snapshot", MessageRecorded, DeliveryRecorded)
 
 
-def _newest(snapshots: list[Snapshot], key: Callable[[Snapshot], UUID]) -> list[Snapshot]:
+def newest_snapshots(snapshots: list[Snapshot], key: Callable[[Snapshot], UUID]) -> list[Snapshot]:
     """One batch may hold several revisions of one message or delivery: keep the newest."""
     latest: dict[UUID, Snapshot] = {}
     for s in snapshots:

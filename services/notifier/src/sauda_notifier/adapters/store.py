@@ -324,9 +324,13 @@ class NotifierUnitOfWork:
         now: datetime,
         *,
         key: bytes,
+        revision: int,
     ) -> None:
+        """A send that failed for good, on the dead-letter topic; its id names the message's
+        revision, so the letter of a re-driven send that failed again is a new letter."""
         event_id = uuid5(
-            NAMESPACE, f"dead:{body.source_topic}:{body.partition}:{body.offset}:{body.message_id}"
+            NAMESPACE,
+            f"dead:{body.source_topic}:{body.partition}:{body.offset}:{body.message_id}:{revision}",
         )
         event = DeadLetter(**cause.envelope(event_id, now), body=body)
         await add_to_outbox(self.conn, [(Topic.NOTIFIER_DLQ, key, event.to_bytes())])

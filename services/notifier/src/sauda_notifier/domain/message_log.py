@@ -251,6 +251,27 @@ def skip(message: Message, now: datetime, reason: GraphError | None = None) -> M
     return evolve(message, StatusMoved(D.SKIPPED, now, SendState.DONE, error=reason))
 
 
+def send_again(message: Message, now: datetime) -> Message | None:
+    """A message that failed for good, queued once more with its attempts counted afresh (an
+    operator re-drove its dead letter); None if it is not failed for good (already sent again,
+    or never failed). The one step back from `failed`, outside the receipts' table on purpose:
+    only an operator takes it."""
+    if message.status is not D.FAILED or message.state is not SendState.DONE:
+        return None
+    change = StatusChange(status=D.QUEUED, at=now, error=None)
+    return dataclasses.replace(
+        message,
+        status=D.QUEUED,
+        state=SendState.QUEUED,
+        attempts=0,
+        error=None,
+        claimed_at=None,
+        next_attempt_at=now,
+        history=(*message.history, change),
+        revision=message.revision + 1,
+    )
+
+
 def recipient(message: Message) -> dict[str, str]:
     """The message's recipient as a contract names a shopper: `customer_phone`, or
     `customer_user_id` for a username shopper."""

@@ -1,12 +1,13 @@
 """Requests on whatsapp.outbound.v1 (the conversation's and the merchant's): messages to record
 and send, each once, templates checked against the template book first; STOP / START; a
-broadcast to start (the broadcaster sends it)."""
+broadcast to start (the broadcaster sends it); a failed send an operator re-drove."""
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
 from sauda_contracts.broadcasts import StartBroadcast
+from sauda_contracts.dead_letters import RedriveMessage
 from sauda_contracts.template_admin import CreateTemplate, SyncTemplates
 from sauda_contracts.whatsapp import (
     AnyOutbound,
@@ -25,7 +26,7 @@ from sauda_notifier.domain.merchant import (
     template_ref,
     template_refusal,
 )
-from sauda_notifier.domain.message_log import Message, new_chat_message
+from sauda_notifier.domain.message_log import Message, new_chat_message, send_again
 from sauda_notifier.handlers.broadcasts import start_broadcast
 from sauda_notifier.handlers.common import count_recorded
 from sauda_notifier.handlers.template_admin import handle_template_requests
@@ -72,6 +73,9 @@ async def handle_outbound_batch(
             if isinstance(command, StartBroadcast):
                 await start_broadcast(uow, command, clock)
                 continue
+            if isinstance(command, RedriveMessage):
+                queued += await _redrive(uow, command, now)
+                continue
             with bound_contextvars(**_outbound_context(command)):
                 message = await _record_outbound(uow, command, accounts[command.business_id],
                                                  now, found.get(command.event_id))  # fmt: skip
@@ -93,7 +97,7 @@ def _outbound_context(command: SendWhatsAppMessage) -> dict[str, str | None]:
 
 
 async def _templates_named(
-    commands: Sequence[SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast],
+    commands: Sequence[AnyOutbound],
     accounts: dict[UUID, Account | None],
     *,
     store: PgNotifierStore,
@@ -155,6 +159,25 @@ async def _record_outbound(
                  message_id=str(message.message_id))  # fmt: skip
         return None
     return message
+
+
+async def _redrive(
+    uow: NotifierUnitOfWork, command: RedriveMessage, now: datetime
+) -> list[Message]:
+    """A message that failed for good, queued again (once: the command is claimed, and a message
+    no longer failed is left as it is)."""
+    message_id = command.body.message_id
+    found = (await uow.load_messages([message_id], lock=True)).get(message_id)
+    again = send_again(found, now) if found and found.business_id == command.business_id else None
+    log.info("message_redriven" if again else "redrive_ignored", message_id=str(message_id),
+             letter_id=str(command.body.letter_id), business_id=str(command.business_id),
+             correlation_id=command.correlation_id,
+             status=found.status.value if found else None)  # fmt: skip
+    if again is None:
+        return []
+    await uow.save_message(again, Cause(command.business_id, command.correlation_id,
+                                        str(command.event_id)), now)  # fmt: skip
+    return [again]
 
 
 async def _opt_out(uow: NotifierUnitOfWork, command: ContactOptOutChanged) -> None:

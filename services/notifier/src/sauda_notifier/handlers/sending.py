@@ -204,6 +204,7 @@ async def _after_attempt(uow: NotifierUnitOfWork, result: AttemptResult, now: da
             cause,
             now,
             key=_chat_key(message),
+            revision=message.revision,
         )
     await uow.raise_notices(result.notices, cause, now)
 
