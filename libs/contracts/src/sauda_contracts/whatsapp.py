@@ -41,6 +41,7 @@ from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.orders import Phone
 from sauda_contracts.sends import MediaToSend, TemplateToSend, shape_problem
 from sauda_contracts.sequences import AssignSequence, RemoveSequence, SequenceEnrolmentRecorded
+from sauda_contracts.template_admin import CreateTemplate, SyncTemplates, TemplateRequestRecorded
 
 
 def chat_key(business_id: UUID, identity: str) -> bytes:
@@ -411,7 +412,7 @@ class DeadLetter(Envelope):
 
 AnyNotifierEvent: TypeAlias = (
     MessageRecorded | NoticeRaised | TemplateRecorded | BroadcastRecorded
-    | SequenceEnrolmentRecorded | MediaUploaded
+    | SequenceEnrolmentRecorded | MediaUploaded | TemplateRequestRecorded
 )  # fmt: skip
 WhatsAppStatusEvent = Annotated[
     MessageStatusReported | TemplateStatusChanged, Field(discriminator="type")
@@ -429,7 +430,7 @@ _inbound: TypeAdapter[InboundMessageReceived | ResetChatFlow | TriggerBotFlow] =
 # Every record type of whatsapp.outbound.v1 (a new one is added here, once).
 AnyOutbound: TypeAlias = (
     SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | RedriveMessage
-    | AssignSequence | RemoveSequence | UploadMedia
+    | AssignSequence | RemoveSequence | UploadMedia | CreateTemplate | SyncTemplates
 )  # fmt: skip
 OutboundCommand = Annotated[AnyOutbound, Field(discriminator="type")]
 _outbound: TypeAdapter[AnyOutbound] = TypeAdapter(OutboundCommand)
@@ -449,9 +450,7 @@ def parse_status_event(raw: bytes | str) -> MessageStatusReported | TemplateStat
     return _status.validate_json(raw)
 
 
-def parse_notifier_event(
-    raw: bytes | str,
-) -> AnyNotifierEvent:
+def parse_notifier_event(raw: bytes | str) -> AnyNotifierEvent:
     return _notifier.validate_json(raw)
 
 

@@ -27,15 +27,19 @@ from sauda_gateway.messaging.routes import messaging
 from sauda_gateway.orders.routes import orders, zapier
 from sauda_gateway.sequences.routes import sequences
 from sauda_gateway.subscribers.routes import subscribers
+from sauda_gateway.templates.admin_routes import template_admin
 from sauda_gateway.templates.routes import templates
 from sauda_gateway.view.routes import messages
 from sauda_gateway.view.routes import orders as order_reads
+from sauda_gateway.wa_catalog.routes import wa_catalogs
 from sauda_gateway.wabotick.bot import wabotick_bot
 from sauda_gateway.wabotick.broadcasts import wabotick_broadcasts
+from sauda_gateway.wabotick.catalog import wabotick_catalog
 from sauda_gateway.wabotick.crm_routes import crm
 from sauda_gateway.wabotick.media import wabotick_media
 from sauda_gateway.wabotick.routes import wabotick
 from sauda_gateway.wabotick.sequences import wabotick_sequences
+from sauda_gateway.wabotick.templates import wabotick_templates
 from sauda_gateway.widget.routes import widget
 from sauda_runtime.service import JsonBodyMiddleware
 
@@ -55,7 +59,8 @@ def build_app(
                    messaging, wabotick, wabotick_broadcasts, broadcasts, crm, subscribers,
                    templates, webhooks, plan, catalog, widget, analytics, meta_webhooks, health,
                    topics_doc, sequences, wabotick_sequences, media, wabotick_media, bot,
-                   wabotick_bot, web):  # fmt: skip
+                   wabotick_bot, template_admin, wabotick_templates, wabotick_catalog,
+                   wa_catalogs, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

@@ -76,10 +76,7 @@ class Subscribers:
     """The notifier's use cases as the kit calls them (bootstrap binds their collaborators)."""
 
     on_order_events: Callable[[Sequence[AnyOrderEvent]], Awaitable[list[Message]]]
-    on_outbound: Callable[
-        [Sequence[AnyOutbound]],
-        Awaitable[list[Message]],
-    ]
+    on_outbound: Callable[[Sequence[AnyOutbound]], Awaitable[list[Message]]]
     on_receipts: Callable[[Sequence[MessageStatusReported]], Awaitable[object]]
     on_template_status: Callable[[TemplateStatusChanged], Awaitable[None]]
     on_replies: Callable[[Sequence[InboundMessageReceived]], Awaitable[int]]

@@ -66,6 +66,7 @@ class FakeGraph:
     requests: list[Recorded] = field(default_factory=list)
     templates: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     _failures: list[tuple[int, dict[str, Any] | None]] = field(default_factory=list)
+    refuse_creates: dict[str, Any] | None = None  # Meta's error body for every template create
     _ids: "itertools.count[int]" = field(default_factory=lambda: itertools.count(1))
     url: str = ""
 
@@ -138,6 +139,8 @@ class FakeGraph:
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.requests.append(Recorded("POST", request.path, body, None))
+        if self.refuse_creates is not None:
+            return web.json_response(self.refuse_creates, status=400)
         self.set_template(body["name"], body["language"], "PENDING")
         created = self.templates[(body["name"], body["language"])]
         return web.json_response(

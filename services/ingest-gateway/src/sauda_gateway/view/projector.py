@@ -26,6 +26,7 @@ from sauda_contracts.broadcasts import BroadcastRecorded
 from sauda_contracts.media import MediaUploaded
 from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.sequences import SequenceEnrolmentRecorded
+from sauda_contracts.template_admin import TemplateRequestRecorded
 from sauda_contracts.webhooks import (
     DeliveryRecorded,
     EndpointDeactivated,
@@ -53,6 +54,7 @@ from sauda_gateway.subscribers.fold import (
     record_subscribers,
 )
 from sauda_gateway.templates.fold import record_templates
+from sauda_gateway.templates.requests import record_template_requests
 from sauda_gateway.view.folds import (
     ViewWriter,
     live_notes,
@@ -159,6 +161,9 @@ async def on_message_stream(
     await record_uploads(tx.conn, uploads)
     if sends:
         await notify(tx.conn, sends, upload_notes(uploads))
+    await record_template_requests(
+        tx.conn, [i for i in items if isinstance(i, TemplateRequestRecorded)]
+    )
     inbound = [i for i in items if isinstance(i, InboundMessageReceived)]
     await record_inbound(tx.conn, inbound)
     await record_taps(tx.conn, inbound)

@@ -11,6 +11,7 @@ from sauda_contracts.broadcasts import StartBroadcast
 from sauda_contracts.dead_letters import RedriveMessage
 from sauda_contracts.media import UploadMedia
 from sauda_contracts.sequences import AssignSequence, RemoveSequence, StopReason
+from sauda_contracts.template_admin import CreateTemplate, SyncTemplates
 from sauda_contracts.whatsapp import (
     AnyOutbound,
     ContactOptOutChanged,
@@ -34,6 +35,7 @@ from sauda_notifier.handlers.broadcasts import start_broadcast
 from sauda_notifier.handlers.common import count_recorded
 from sauda_notifier.handlers.media import handle_uploads
 from sauda_notifier.handlers.sequences import assign_sequence, remove_sequence, stop_chat
+from sauda_notifier.handlers.template_admin import handle_template_requests
 from sauda_notifier.handlers.templates import TemplateBook
 from sauda_runtime.logging import bound_contextvars, get_logger
 from sauda_runtime.retrying import Clock
@@ -54,12 +56,17 @@ async def handle_outbound_batch(
     """A batch of requests, in order, in one transaction: each message recorded once (its
     message key), each STOP / START applied once; returns the messages queued for sending.
     The templates named are looked up first (a sync with Meta may be needed), outside it.
-    Uploads (about no chat) are carried out first, each in its own transaction."""
+    Uploads (about no chat) and a merchant's template requests (create, sync) are carried out
+    first, each in its own transaction."""
     uploads = [c for c in batch if isinstance(c, UploadMedia)]
     if uploads:
         await handle_uploads(uploads, store=store, accounts=accounts, media=media, wake=wake,
                              clock=clock)  # fmt: skip
-    commands = [c for c in batch if not isinstance(c, UploadMedia)]
+    requests = [c for c in batch if isinstance(c, CreateTemplate | SyncTemplates)]
+    if requests:
+        await handle_template_requests(requests, store=store, accounts=accounts,
+                                       templates=templates, wake=wake, clock=clock)  # fmt: skip
+    commands = [c for c in batch if not isinstance(c, UploadMedia | CreateTemplate | SyncTemplates)]
     if not commands:
         return []
     accounts = {c.business_id: await accounts.of_business(c.business_id) for c in commands}

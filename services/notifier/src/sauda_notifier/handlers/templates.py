@@ -4,6 +4,7 @@ business is told of every change to its templates (TemplateRecorded) as it is wr
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 from uuid import UUID
 
 from sauda_contracts.whatsapp import (
@@ -104,6 +105,22 @@ class TemplateBook:
                 self._told(told)
                 log.info("templates_synced", listed=len(listed), created=created, told=told)
             return True
+
+    async def create(
+        self, account: Account, definition: dict[str, Any], cause: Cause
+    ) -> dict[str, Any]:
+        """Submit one template to Meta's review (GraphApiError if Meta refuses it); its state as
+        Meta answered (PENDING) is recorded and the business told."""
+        answer = await self._registry.create_template(account, definition)
+        told = await self._store.set_template_status(
+            (account.waba_id, definition["name"], definition["language"]),
+            str(answer.get("status") or "PENDING"),
+            category=answer.get("category") or definition.get("category"),
+            template_id=str(answer["id"]) if answer.get("id") else None,
+            cause=cause, now=self._clock(),
+        )  # fmt: skip
+        self._told(told)
+        return answer
 
     async def review(self, event: TemplateStatusChanged) -> int:
         """Meta's review of one template; the business is told if its state changed."""
