@@ -56,7 +56,7 @@ def test_every_topic_has_its_record_types_and_every_record_type_has_a_topic() ->
 def test_records_are_found_by_their_wire_type() -> None:
     by_type = records_by_type()
     assert by_type["OrderPlaced"] is OrderPlaced
-    assert by_type["DeadLetter"] is whatsapp.DeadLetter
+    assert by_type["DeadLetter"] is dead_letters.DeadLetter
     assert len(by_type) == len(record_types())
 
 

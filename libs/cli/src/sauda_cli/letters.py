@@ -21,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from sauda_contracts import Topic
 from sauda_contracts.dead_letters import (
     REDRIVE_NAMESPACE,
+    DeadLetter,
     DeadLetterRedriven,
     DeadLetterRedrivenBody,
     RedriveAction,
@@ -29,7 +30,6 @@ from sauda_contracts.dead_letters import (
     redrive_id,
 )
 from sauda_contracts.webhooks import DeliveryRecordedBody, RedeliverBody, RedeliverWebhook
-from sauda_contracts.whatsapp import DeadLetter
 
 DLQ_TOPICS = (Topic.NOTIFIER_DLQ.value, Topic.WEBHOOKS_DLQ.value)
 POISON_KEY = b"poison"

@@ -14,9 +14,14 @@ from sauda_cli.letters import (
     redrive_records,
 )
 from sauda_contracts import Topic
-from sauda_contracts.dead_letters import DeadLetterRedriven, RedriveMessage, redrive_id
+from sauda_contracts.dead_letters import (
+    DeadLetter,
+    DeadLetterBody,
+    DeadLetterRedriven,
+    RedriveMessage,
+    redrive_id,
+)
 from sauda_contracts.webhooks import RedeliverWebhook
-from sauda_contracts.whatsapp import DeadLetter, DeadLetterBody
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 BUSINESS = uuid4()

@@ -1,6 +1,9 @@
-"""Dead letters re-driven by an operator (`sauda dlq redrive`).
+"""Dead letters, and their re-drive by an operator (`sauda dlq redrive`).
 
 Topics:
+- `notifier.dlq.v1` and `webhooks.dlq.v1`: `DeadLetter`, a send or a webhook delivery that
+  failed for good, or a record its consumer could not read (with where it was: topic,
+  partition, offset).
 - `whatsapp.outbound.v1`: `RedriveMessage`, asking the notifier to send a message that failed
   for good once more (key: the chat, as the message's other records).
 - `notifier.dlq.v1` and `webhooks.dlq.v1`: `DeadLetterRedriven`, beside the letter it names
@@ -34,6 +37,23 @@ class RedriveAction(StrEnum):
     REPUBLISH = "republish"  # an unreadable record: its bytes again on its topic and partition
 
 
+# --- notifier.dlq.v1, webhooks.dlq.v1 ---
+
+
+class DeadLetterBody(Contract):
+    source_topic: str = Field(max_length=200)
+    partition: int | None = None
+    offset: int | None = None
+    error: str = Field(max_length=2000, description="Why it was set aside.")
+    payload: str = Field(max_length=1_000_000, description="The record's value as text.")
+    message_id: UUID | None = Field(default=None, description="The message, when known.")
+
+
+class DeadLetter(Envelope):
+    type: Literal["DeadLetter"] = "DeadLetter"
+    body: DeadLetterBody
+
+
 # --- whatsapp.outbound.v1 ---
 
 
@@ -47,9 +67,6 @@ class RedriveMessage(Envelope):
 
     type: Literal["RedriveMessage"] = "RedriveMessage"
     body: RedriveMessageBody
-
-
-# --- notifier.dlq.v1, webhooks.dlq.v1 ---
 
 
 class DeadLetterRedrivenBody(Contract):

@@ -82,10 +82,10 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         media.MediaUploaded,
         template_admin.TemplateRequestRecorded,
     ),
-    Topic.NOTIFIER_DLQ: (whatsapp.DeadLetter, dead_letters.DeadLetterRedriven),
+    Topic.NOTIFIER_DLQ: (dead_letters.DeadLetter, dead_letters.DeadLetterRedriven),
     Topic.WEBHOOKS_COMMANDS: (webhooks.SendTestWebhook, webhooks.RedeliverWebhook),
     Topic.WEBHOOKS_EVENTS: (webhooks.DeliveryRecorded, webhooks.EndpointDeactivated),
-    Topic.WEBHOOKS_DLQ: (whatsapp.DeadLetter, dead_letters.DeadLetterRedriven),
+    Topic.WEBHOOKS_DLQ: (dead_letters.DeadLetter, dead_letters.DeadLetterRedriven),
     **{topic: (record,) for topic, record in _RETRIES.items()},
 }
 

@@ -379,7 +379,7 @@ class NoticeRaised(Envelope):
     body: NoticeBody
 
 
-# --- notifier retry topics and dead letters ---
+# --- notifier retry topics (dead letters: `dead_letters`) ---
 
 
 class SendAttemptBody(Contract):
@@ -394,20 +394,6 @@ class SendAttemptBody(Contract):
 class SendAttemptDue(Envelope):
     type: Literal["SendAttemptDue"] = "SendAttemptDue"
     body: SendAttemptBody
-
-
-class DeadLetterBody(Contract):
-    source_topic: str = Field(max_length=200)
-    partition: int | None = None
-    offset: int | None = None
-    error: str = Field(max_length=2000, description="Why it was set aside.")
-    payload: str = Field(max_length=1_000_000, description="The record's value as text.")
-    message_id: UUID | None = Field(default=None, description="The message, when known.")
-
-
-class DeadLetter(Envelope):
-    type: Literal["DeadLetter"] = "DeadLetter"
-    body: DeadLetterBody
 
 
 AnyNotifierEvent: TypeAlias = (

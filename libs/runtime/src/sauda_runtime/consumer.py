@@ -13,7 +13,7 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.message import KafkaMessage
 from faststream.params import NoCast
 
-from sauda_contracts.whatsapp import DeadLetterBody
+from sauda_contracts.dead_letters import DeadLetterBody
 from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)

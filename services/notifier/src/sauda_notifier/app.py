@@ -8,9 +8,9 @@ from uuid import uuid5
 from aiokafka import ConsumerRecord
 
 from sauda_contracts import AnyOrderEvent, Topic, parse_order_event, type_name
+from sauda_contracts.dead_letters import DeadLetter
 from sauda_contracts.whatsapp import (
     AnyOutbound,
-    DeadLetter,
     InboundMessageReceived,
     MessageStatusReported,
     SendAttemptDue,

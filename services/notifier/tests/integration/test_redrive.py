@@ -7,8 +7,7 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from sauda_contracts import Topic
-from sauda_contracts.dead_letters import RedriveMessage, RedriveMessageBody, redrive_id
-from sauda_contracts.whatsapp import DeadLetter
+from sauda_contracts.dead_letters import DeadLetter, RedriveMessage, RedriveMessageBody, redrive_id
 from sauda_notifier.domain.retries import MAX_ATTEMPTS
 from sauda_notifier.handlers.outbound import handle_outbound_batch
 from sauda_notifier.handlers.sending import send_all

@@ -10,8 +10,8 @@ from uuid import uuid4
 from aiokafka import ConsumerRecord
 
 from sauda_contracts import Topic
+from sauda_contracts.dead_letters import DeadLetter
 from sauda_contracts.whatsapp import (
-    DeadLetter,
     GraphError,
     SendAttemptDue,
     TemplateStatusBody,

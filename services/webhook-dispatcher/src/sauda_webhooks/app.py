@@ -7,13 +7,13 @@ from uuid import uuid5
 from aiokafka import ConsumerRecord
 
 from sauda_contracts import AnyOrderEvent, Topic, parse_order_event
+from sauda_contracts.dead_letters import DeadLetter
 from sauda_contracts.webhooks import (
     RedeliverWebhook,
     SendTestWebhook,
     WebhookAttemptDue,
     parse_webhook_command,
 )
-from sauda_contracts.whatsapp import DeadLetter
 from sauda_runtime.consumer import message_type, poison_letter
 from sauda_runtime.kit import ConsumerKit, OutboxRow, Transaction
 from sauda_runtime.retrying import Clock, RetryingCaller

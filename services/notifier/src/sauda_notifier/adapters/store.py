@@ -13,10 +13,9 @@ from uuid import UUID, uuid5
 import asyncpg
 
 from sauda_contracts import Topic
+from sauda_contracts.dead_letters import DeadLetter, DeadLetterBody
 from sauda_contracts.language import Language
 from sauda_contracts.whatsapp import (
-    DeadLetter,
-    DeadLetterBody,
     MessageRecorded,
     SendAttemptBody,
     SendAttemptDue,

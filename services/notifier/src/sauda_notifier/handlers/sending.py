@@ -9,8 +9,8 @@ from typing import Any
 
 import orjson
 
+from sauda_contracts.dead_letters import DeadLetterBody
 from sauda_contracts.whatsapp import (
-    DeadLetterBody,
     DeliveryStatus,
     GraphError,
     MessagePurpose,

@@ -5,6 +5,7 @@ from typing import Any
 from uuid import UUID, uuid5
 
 from sauda_contracts import Topic
+from sauda_contracts.dead_letters import DeadLetter, DeadLetterBody
 from sauda_contracts.webhooks import (
     AttemptDueBody,
     DeliveryRecorded,
@@ -13,7 +14,6 @@ from sauda_contracts.webhooks import (
     EndpointDeactivatedBody,
     WebhookAttemptDue,
 )
-from sauda_contracts.whatsapp import DeadLetter, DeadLetterBody
 from sauda_webhooks.domain.deliveries import EXCERPT_BYTES, MAX_ATTEMPTS, Delivery, retry_topic
 from sauda_webhooks.domain.endpoints import EndpointHealth
 from sauda_webhooks.domain.orders import NAMESPACE
