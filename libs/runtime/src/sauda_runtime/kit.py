@@ -24,7 +24,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 import asyncpg
-from aiokafka import ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from faststream.kafka import KafkaBroker
 from prometheus_client import Counter
 from pydantic import ValidationError
@@ -32,6 +32,7 @@ from pydantic import ValidationError
 from sauda_runtime.consumer import subscribe_batch
 from sauda_runtime.db import Conn
 from sauda_runtime.logging import get_logger
+from sauda_runtime.metrics import BATCH_SECONDS, CONSUMER_LAG, batch_lag
 from sauda_runtime.outbox import add_to_outbox
 
 log = get_logger(__name__)
@@ -243,18 +244,38 @@ class ConsumerKit:
             claim=claim,
         )
 
-        async def on_batch(records: Sequence[ConsumerRecord]) -> None:
+        async def on_batch(
+            records: Sequence[ConsumerRecord], consumer: AIOKafkaConsumer | None
+        ) -> None:
             await self.handle_batch(sub, records)
+            if consumer is not None:
+                self.observe_lag(group_id, records, consumer)
 
         subscribe_batch(
             self.broker, topics, group_id=group_id, handler=on_batch, max_records=max_records
         )
         return sub
 
+    def observe_lag(
+        self, group_id: str, records: Sequence[ConsumerRecord], consumer: AIOKafkaConsumer
+    ) -> None:
+        """The lag gauge of each partition in a handled batch, from the high watermark the
+        consumer already holds from its last fetch (no call to the broker)."""
+        places = {(r.topic, r.partition) for r in records}
+        known = {(t, p): consumer.highwater(TopicPartition(t, p)) for t, p in places}
+        for (topic, partition), lag in batch_lag(records, known).items():
+            CONSUMER_LAG.labels(self.service, group_id, topic, str(partition)).set(lag)
+
     async def handle_batch(
         self, sub: Subscription[T, R], records: Sequence[ConsumerRecord]
     ) -> None:
         """One batch, start to end (also what tests call to drive a consumer without a broker)."""
+        with BATCH_SECONDS.labels(self.service, sub.consumer).time():
+            await self._handle_batch(sub, records)
+
+    async def _handle_batch(
+        self, sub: Subscription[T, R], records: Sequence[ConsumerRecord]
+    ) -> None:
         parsed, poison, skipped = split_records(records, sub.parser_for)
         count = RECORDS.labels(self.service, sub.consumer, "skipped")
         count.inc(skipped)

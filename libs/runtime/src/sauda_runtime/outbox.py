@@ -8,6 +8,7 @@ from aiokafka import AIOKafkaProducer
 
 from sauda_runtime.db import Conn
 from sauda_runtime.logging import get_logger
+from sauda_runtime.metrics import OUTBOX_OLDEST, OUTBOX_PENDING, count_published
 
 log = get_logger(__name__)
 
@@ -36,6 +37,7 @@ class OutboxRelay:
         batch_size: int = 1000,
         idle_poll: float = 0.5,
         send_timeout: float = 30.0,
+        service: str | None = None,
     ) -> None:
         self._pool = pool
         self._producer = producer
@@ -47,6 +49,7 @@ class OutboxRelay:
         self._lock_key = int.from_bytes(
             hashlib.sha256(f"outbox:{name}".encode()).digest()[:8], "big", signed=True
         )
+        self._name = service or name  # the metrics' service label (the name keys the lock)
         self.published = 0
 
     def wake(self) -> None:
@@ -62,6 +65,7 @@ class OutboxRelay:
             try:
                 while await self.publish_batch() == self._batch:
                     pass
+                await self.observe_depth()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # Kafka or Postgres away: keep the rows, try again later
@@ -94,4 +98,18 @@ class OutboxRelay:
                 "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
             )
         self.published += len(rows)
+        count_published(self._name, [r["topic"] for r in rows])
         return len(rows)
+
+    async def observe_depth(self) -> tuple[int, float]:
+        """Count the rows still waiting and the oldest one's age into the outbox gauges (each
+        round, so the gauges are at most one idle poll old)."""
+        row = await self._pool.fetchrow(
+            "SELECT count(*) AS n, "
+            "coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age FROM outbox"
+        )
+        assert row is not None
+        pending, age = int(row["n"]), max(0.0, float(row["age"]))
+        OUTBOX_PENDING.labels(self._name).set(pending)
+        OUTBOX_OLDEST.labels(self._name).set(age)
+        return pending, age

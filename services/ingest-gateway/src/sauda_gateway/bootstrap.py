@@ -197,7 +197,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         pool = await open_pool(settings)
         producer = make_producer(settings.kafka_bootstrap_servers, "sauda-gateway")
         await producer.start()
-        relay = OutboxRelay(pool, producer, name="gateway", ordered=False)
+        relay = OutboxRelay(pool, producer, name="gateway", ordered=False, service="ingest-gateway")
         channel = outcome_channel(settings.gateway_db_schema)
         waiter = OutcomeWaiter(pool, settings.database_url, channel)
         await waiter.start()

@@ -27,7 +27,7 @@ async def main(settings: LedgerSettings | None = None) -> None:
     await migrate(pool, settings.ledger_db_schema, MIGRATIONS)
     producer = make_producer(settings.kafka_bootstrap_servers, "sauda-ledger-outbox")
     await producer.start()
-    relay = OutboxRelay(pool, producer, name="ledger", ordered=True)
+    relay = OutboxRelay(pool, producer, name="ledger", ordered=True, service="order-ledger")
     broker = make_broker(settings.kafka_bootstrap_servers, "sauda-ledger")
     kit = ConsumerKit(broker=broker, pool=pool, relay=relay, service="order-ledger")
     subscribe(kit, group_id=settings.ledger_group_id, batch_size=settings.ledger_batch_size)

@@ -9,6 +9,7 @@ import httpx
 from sauda_contracts.whatsapp import GraphError
 from sauda_notifier.domain.facts import Account
 from sauda_notifier.domain.retries import SendFailure, SendOutcome, Sent
+from sauda_runtime.metrics import GRAPH_CALLS, graph_labels
 
 
 class MessageSender(Protocol):
@@ -111,7 +112,13 @@ class GraphClient:
         shard = self._busy.index(min(self._busy))
         self._busy[shard] += 1
         try:
-            return await self._request(self._pools[shard], method, url, account, **kwargs)
+            result = await self._request(self._pools[shard], method, url, account, **kwargs)
+            if isinstance(result, SendFailure):
+                labels = graph_labels(result.http_status, result.error.code)
+            else:
+                labels = graph_labels(200, None)
+            GRAPH_CALLS.labels(method, *labels).inc()
+            return result
         finally:
             self._busy[shard] -= 1
             self._slots.release()

@@ -6,6 +6,7 @@ import time
 
 import httpx
 
+from sauda_runtime.metrics import WEBHOOK_DELIVERIES, delivery_labels
 from sauda_runtime.netguard import UnsafeUrl, pinned
 from sauda_webhooks.domain.deliveries import EXCERPT_BYTES, AttemptResult, outcome_error
 
@@ -23,7 +24,13 @@ class HttpSender:
         )
 
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> AttemptResult:
-        """Never raises: every way an attempt can go wrong is a result."""
+        """Never raises: every way an attempt can go wrong is a result (counted by outcome)."""
+        result = await self._attempt(url, body, headers)
+        labels = delivery_labels(result.status_code, result.error, result.permanent)
+        WEBHOOK_DELIVERIES.labels(*labels).inc()
+        return result
+
+    async def _attempt(self, url: str, body: bytes, headers: dict[str, str]) -> AttemptResult:
         try:
             to = await pinned(
                 url, require_https=not self._allow_private, allow_private=self._allow_private
