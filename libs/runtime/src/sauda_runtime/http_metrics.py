@@ -1,5 +1,5 @@
-"""HTTP request count and latency by route template, and the `/metrics` route an HTTP service
-mounts beside `/healthz`."""
+"""HTTP request count and latency by route template, a server span per request when tracing is
+on, and the `/metrics` route an HTTP service mounts beside `/healthz`."""
 
 import time
 from typing import Any
@@ -10,6 +10,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sauda_runtime.metrics import HTTP_REQUESTS, HTTP_SECONDS
+from sauda_runtime.tracing import finish_server_span, server_span
 
 UNMATCHED = "unmatched"  # any path no route knows: one label, however many paths are probed
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
@@ -45,8 +46,10 @@ def route_template(routes: Any, scope: Scope) -> str:
 
 
 class HttpMetricsMiddleware:
-    """Outermost middleware: every request counted and timed, including those refused by the
-    middleware inside it (size limits, CORS)."""
+    """Outermost middleware: every request counted, timed and (tracing on) a span, including
+    those refused by the middleware inside it (size limits, CORS). The span is current while the
+    request is served, so the outbox rows it writes carry its context; the correlation id is
+    the `X-Request-ID` the response echoes."""
 
     def __init__(self, app: ASGIApp, *, service: str, routes: Any) -> None:
         self.app = app
@@ -59,17 +62,26 @@ class HttpMetricsMiddleware:
             return
         started = time.perf_counter()
         status = 500
+        correlation: str | None = None
 
         async def sending(message: Message) -> None:
-            nonlocal status
+            nonlocal status, correlation
             if message["type"] == "http.response.start":
                 status = int(message["status"])
+                for key, value in message.get("headers", ()):
+                    if key.lower() == b"x-request-id":
+                        correlation = value.decode("latin-1")
             await send(message)
 
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            route = route_template(self.routes, scope)
-            method = m if (m := str(scope.get("method", ""))) in METHODS else "other"
-            HTTP_REQUESTS.labels(self.service, method, route, str(status)).inc()
-            HTTP_SECONDS.labels(self.service, method, route).observe(time.perf_counter() - started)
+        with server_span(scope) as span:
+            try:
+                await self.app(scope, receive, sending)
+            finally:
+                route = route_template(self.routes, scope)
+                finish_server_span(span, route, status, correlation)
+                self._count(scope, route, status, started)
+
+    def _count(self, scope: Scope, route: str, status: int, started: float) -> None:
+        method = m if (m := str(scope.get("method", ""))) in METHODS else "other"
+        HTTP_REQUESTS.labels(self.service, method, route, str(status)).inc()
+        HTTP_SECONDS.labels(self.service, method, route).observe(time.perf_counter() - started)

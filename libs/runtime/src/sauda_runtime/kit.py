@@ -34,6 +34,7 @@ from sauda_runtime.db import Conn
 from sauda_runtime.logging import get_logger
 from sauda_runtime.metrics import BATCH_SECONDS, CONSUMER_LAG, batch_lag
 from sauda_runtime.outbox import add_to_outbox
+from sauda_runtime.tracing import Span, batch_span, note_correlation
 
 log = get_logger(__name__)
 
@@ -247,7 +248,7 @@ class ConsumerKit:
         async def on_batch(
             records: Sequence[ConsumerRecord], consumer: AIOKafkaConsumer | None
         ) -> None:
-            await self.handle_batch(sub, records)
+            await self.handle_batch(sub, records, group=group_id)
             if consumer is not None:
                 self.observe_lag(group_id, records, consumer)
 
@@ -267,16 +268,25 @@ class ConsumerKit:
             CONSUMER_LAG.labels(self.service, group_id, topic, str(partition)).set(lag)
 
     async def handle_batch(
-        self, sub: Subscription[T, R], records: Sequence[ConsumerRecord]
+        self,
+        sub: Subscription[T, R],
+        records: Sequence[ConsumerRecord],
+        *,
+        group: str | None = None,
     ) -> None:
-        """One batch, start to end (also what tests call to drive a consumer without a broker)."""
-        with BATCH_SECONDS.labels(self.service, sub.consumer).time():
-            await self._handle_batch(sub, records)
+        """One batch, start to end (also what tests call to drive a consumer without a broker),
+        timed, and traced as a child of its first record's producer when tracing is on."""
+        with (
+            BATCH_SECONDS.labels(self.service, sub.consumer).time(),
+            batch_span(self.service, sub.consumer, group, records) as span,
+        ):
+            await self._handle_batch(sub, records, span)
 
     async def _handle_batch(
-        self, sub: Subscription[T, R], records: Sequence[ConsumerRecord]
+        self, sub: Subscription[T, R], records: Sequence[ConsumerRecord], span: Span | None
     ) -> None:
         parsed, poison, skipped = split_records(records, sub.parser_for)
+        note_correlation(span, parsed)
         count = RECORDS.labels(self.service, sub.consumer, "skipped")
         count.inc(skipped)
         for attempt in range(1, ATTEMPTS + 1):

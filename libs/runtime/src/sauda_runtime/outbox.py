@@ -9,14 +9,20 @@ from aiokafka import AIOKafkaProducer
 from sauda_runtime.db import Conn
 from sauda_runtime.logging import get_logger
 from sauda_runtime.metrics import OUTBOX_OLDEST, OUTBOX_PENDING, count_published
+from sauda_runtime.tracing import current_headers, kafka_headers
 
 log = get_logger(__name__)
 
 
 async def add_to_outbox(conn: Conn, rows: list[tuple[str, bytes, bytes]]) -> None:
-    """Queue (topic, key, value) rows inside the caller's transaction."""
+    """Queue (topic, key, value) rows inside the caller's transaction, with the current trace
+    context (None while tracing is off) for the records' headers."""
     if rows:
-        await conn.executemany("INSERT INTO outbox (topic, key, value) VALUES ($1, $2, $3)", rows)
+        headers = current_headers()
+        await conn.executemany(
+            "INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4)",
+            [(*row, headers) for row in rows],
+        )
 
 
 class OutboxRelay:
@@ -81,7 +87,7 @@ class OutboxRelay:
                     await asyncio.sleep(0.02)
                     return 0
             rows = await conn.fetch(
-                "SELECT id, topic, key, value FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+                "SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
                 self._batch,
             )
             if not rows:
@@ -90,7 +96,12 @@ class OutboxRelay:
             # on timeout the transaction rolls back and the rows wait for the next round.
             async with asyncio.timeout(self._send_timeout):
                 futures = [
-                    await self._producer.send(r["topic"], value=r["value"], key=r["key"])
+                    await self._producer.send(
+                        r["topic"],
+                        value=r["value"],
+                        key=r["key"],
+                        headers=kafka_headers(r["headers"]),
+                    )
                     for r in rows
                 ]
                 await asyncio.gather(*futures)

@@ -10,6 +10,7 @@ from sauda_contracts.whatsapp import GraphError
 from sauda_notifier.domain.facts import Account
 from sauda_notifier.domain.retries import SendFailure, SendOutcome, Sent
 from sauda_runtime.metrics import GRAPH_CALLS, graph_labels
+from sauda_runtime.tracing import traced_transport
 
 
 class MessageSender(Protocol):
@@ -78,12 +79,15 @@ class GraphClient:
         self._pools = [client] if client else [
             httpx.AsyncClient(
                 timeout=httpx.Timeout(timeout),
-                limits=httpx.Limits(
-                    max_connections=per_pool,
-                    max_keepalive_connections=per_pool,
-                    keepalive_expiry=KEEPALIVE_SECONDS,
+                # Each call a child span with its traceparent sent on, when tracing is on.
+                transport=traced_transport(
+                    limits=httpx.Limits(
+                        max_connections=per_pool,
+                        max_keepalive_connections=per_pool,
+                        keepalive_expiry=KEEPALIVE_SECONDS,
+                    ),
+                    http2=False,
                 ),
-                http2=False,
             )
             for _ in range(max(1, min(shards, max_connections)))
         ]  # fmt: skip

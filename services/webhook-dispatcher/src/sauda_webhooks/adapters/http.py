@@ -8,6 +8,7 @@ import httpx
 
 from sauda_runtime.metrics import WEBHOOK_DELIVERIES, delivery_labels
 from sauda_runtime.netguard import UnsafeUrl, pinned
+from sauda_runtime.tracing import traced_transport
 from sauda_webhooks.domain.deliveries import EXCERPT_BYTES, AttemptResult, outcome_error
 
 
@@ -20,7 +21,10 @@ class HttpSender:
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=50),
+            # Each POST a child span with its traceparent sent on, when tracing is on.
+            transport=traced_transport(
+                limits=httpx.Limits(max_connections=None, max_keepalive_connections=50)
+            ),
         )
 
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> AttemptResult:
