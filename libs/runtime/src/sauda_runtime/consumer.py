@@ -7,9 +7,10 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import orjson
-from aiokafka import ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage as MessageContext
 from faststream.kafka.message import KafkaMessage
 from faststream.params import NoCast
 
@@ -18,7 +19,8 @@ from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
 
-BatchHandler = Callable[[Sequence[ConsumerRecord]], Awaitable[None]]
+# The records, and the consumer that fetched them (its high watermarks give the lag).
+BatchHandler = Callable[[Sequence[ConsumerRecord], AIOKafkaConsumer | None], Awaitable[None]]
 T = TypeVar("T")
 
 
@@ -46,9 +48,10 @@ def subscribe_batch(
     again (after a pause, so a database outage does not become a hot loop).
     """
 
-    async def on_batch(records: NoCast[Any]) -> None:
+    async def on_batch(records: NoCast[Any], message: MessageContext) -> None:
+        consumer = getattr(message, "consumer", None)
         try:
-            await handler(records)
+            await handler(records, consumer if isinstance(consumer, AIOKafkaConsumer) else None)
         except Exception as exc:
             log.error("batch_failed", topics=list(topics), group_id=group_id, error=repr(exc))
             await asyncio.sleep(error_backoff)

@@ -22,6 +22,7 @@ from sauda_runtime.logging import configure_logging
 from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.service import consumer_health, run_until_stopped
 from sauda_runtime.settings import CommonSettings
+from sauda_runtime.tracing import configure_tracing, stop_tracing
 
 # Processed-event claims are kept as long as the input topics keep records (a week), and a day.
 PROCESSED_KEPT = timedelta(days=8)
@@ -53,6 +54,7 @@ class ConsumerService:
         schema: str = getattr(settings, f"{name}_db_schema")
         health_port: int = getattr(settings, f"{name}_health_port")
         configure_logging(name, settings.log_level)
+        configure_tracing(name)
         kafka = settings.kafka_bootstrap_servers
         await wait_for_kafka(kafka)
         pool = await create_pool(settings.database_url, schema, size=settings.db_pool_size)
@@ -86,6 +88,7 @@ class ConsumerService:
                 await stop()
             await self.producer.stop()
             await self.pool.close()
+            stop_tracing()
 
 
 async def consume(

@@ -24,7 +24,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 import asyncpg
-from aiokafka import ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 from faststream.kafka import KafkaBroker
 from prometheus_client import Counter
 from pydantic import ValidationError
@@ -32,7 +32,9 @@ from pydantic import ValidationError
 from sauda_runtime.consumer import subscribe_batch
 from sauda_runtime.db import Conn
 from sauda_runtime.logging import get_logger
+from sauda_runtime.metrics import BATCH_SECONDS, CONSUMER_LAG, batch_lag
 from sauda_runtime.outbox import add_to_outbox
+from sauda_runtime.tracing import Span, batch_span, note_correlation
 
 log = get_logger(__name__)
 
@@ -243,19 +245,48 @@ class ConsumerKit:
             claim=claim,
         )
 
-        async def on_batch(records: Sequence[ConsumerRecord]) -> None:
-            await self.handle_batch(sub, records)
+        async def on_batch(
+            records: Sequence[ConsumerRecord], consumer: AIOKafkaConsumer | None
+        ) -> None:
+            await self.handle_batch(sub, records, group=group_id)
+            if consumer is not None:
+                self.observe_lag(group_id, records, consumer)
 
         subscribe_batch(
             self.broker, topics, group_id=group_id, handler=on_batch, max_records=max_records
         )
         return sub
 
-    async def handle_batch(
-        self, sub: Subscription[T, R], records: Sequence[ConsumerRecord]
+    def observe_lag(
+        self, group_id: str, records: Sequence[ConsumerRecord], consumer: AIOKafkaConsumer
     ) -> None:
-        """One batch, start to end (also what tests call to drive a consumer without a broker)."""
+        """The lag gauge of each partition in a handled batch, from the high watermark the
+        consumer already holds from its last fetch (no call to the broker)."""
+        places = {(r.topic, r.partition) for r in records}
+        known = {(t, p): consumer.highwater(TopicPartition(t, p)) for t, p in places}
+        for (topic, partition), lag in batch_lag(records, known).items():
+            CONSUMER_LAG.labels(self.service, group_id, topic, str(partition)).set(lag)
+
+    async def handle_batch(
+        self,
+        sub: Subscription[T, R],
+        records: Sequence[ConsumerRecord],
+        *,
+        group: str | None = None,
+    ) -> None:
+        """One batch, start to end (also what tests call to drive a consumer without a broker),
+        timed, and traced as a child of its first record's producer when tracing is on."""
+        with (
+            BATCH_SECONDS.labels(self.service, sub.consumer).time(),
+            batch_span(self.service, sub.consumer, group, records) as span,
+        ):
+            await self._handle_batch(sub, records, span)
+
+    async def _handle_batch(
+        self, sub: Subscription[T, R], records: Sequence[ConsumerRecord], span: Span | None
+    ) -> None:
         parsed, poison, skipped = split_records(records, sub.parser_for)
+        note_correlation(span, parsed)
         count = RECORDS.labels(self.service, sub.consumer, "skipped")
         count.inc(skipped)
         for attempt in range(1, ATTEMPTS + 1):

@@ -8,14 +8,21 @@ from aiokafka import AIOKafkaProducer
 
 from sauda_runtime.db import Conn
 from sauda_runtime.logging import get_logger
+from sauda_runtime.metrics import OUTBOX_OLDEST, OUTBOX_PENDING, count_published
+from sauda_runtime.tracing import current_headers, kafka_headers
 
 log = get_logger(__name__)
 
 
 async def add_to_outbox(conn: Conn, rows: list[tuple[str, bytes, bytes]]) -> None:
-    """Queue (topic, key, value) rows inside the caller's transaction."""
+    """Queue (topic, key, value) rows inside the caller's transaction, with the current trace
+    context (None while tracing is off) for the records' headers."""
     if rows:
-        await conn.executemany("INSERT INTO outbox (topic, key, value) VALUES ($1, $2, $3)", rows)
+        headers = current_headers()
+        await conn.executemany(
+            "INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4)",
+            [(*row, headers) for row in rows],
+        )
 
 
 class OutboxRelay:
@@ -36,6 +43,7 @@ class OutboxRelay:
         batch_size: int = 1000,
         idle_poll: float = 0.5,
         send_timeout: float = 30.0,
+        service: str | None = None,
     ) -> None:
         self._pool = pool
         self._producer = producer
@@ -47,6 +55,7 @@ class OutboxRelay:
         self._lock_key = int.from_bytes(
             hashlib.sha256(f"outbox:{name}".encode()).digest()[:8], "big", signed=True
         )
+        self._name = service or name  # the metrics' service label (the name keys the lock)
         self.published = 0
 
     def wake(self) -> None:
@@ -62,6 +71,7 @@ class OutboxRelay:
             try:
                 while await self.publish_batch() == self._batch:
                     pass
+                await self.observe_depth()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # Kafka or Postgres away: keep the rows, try again later
@@ -77,7 +87,7 @@ class OutboxRelay:
                     await asyncio.sleep(0.02)
                     return 0
             rows = await conn.fetch(
-                "SELECT id, topic, key, value FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
+                "SELECT id, topic, key, value, headers FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED",
                 self._batch,
             )
             if not rows:
@@ -86,7 +96,12 @@ class OutboxRelay:
             # on timeout the transaction rolls back and the rows wait for the next round.
             async with asyncio.timeout(self._send_timeout):
                 futures = [
-                    await self._producer.send(r["topic"], value=r["value"], key=r["key"])
+                    await self._producer.send(
+                        r["topic"],
+                        value=r["value"],
+                        key=r["key"],
+                        headers=kafka_headers(r["headers"]),
+                    )
                     for r in rows
                 ]
                 await asyncio.gather(*futures)
@@ -94,4 +109,18 @@ class OutboxRelay:
                 "DELETE FROM outbox WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
             )
         self.published += len(rows)
+        count_published(self._name, [r["topic"] for r in rows])
         return len(rows)
+
+    async def observe_depth(self) -> tuple[int, float]:
+        """Count the rows still waiting and the oldest one's age into the outbox gauges (each
+        round, so the gauges are at most one idle poll old)."""
+        row = await self._pool.fetchrow(
+            "SELECT count(*) AS n, "
+            "coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age FROM outbox"
+        )
+        assert row is not None
+        pending, age = int(row["n"]), max(0.0, float(row["age"]))
+        OUTBOX_PENDING.labels(self._name).set(pending)
+        OUTBOX_OLDEST.labels(self._name).set(age)
+        return pending, age

@@ -74,7 +74,9 @@ class JsonBodyMiddleware:
             if not original.startswith(b"application/json"):
                 # In place: the state dict is shared with the middleware around this one.
                 scope.setdefault("state", {})["sent_content_type"] = original.decode("latin-1")
-                scope = {**scope, "headers": [*headers, (b"content-type", b"application/json")]}
+                # The scope itself, not a copy: the router's choice of route must stay visible
+                # to the middleware outside (the HTTP metrics read its template).
+                scope["headers"] = [*headers, (b"content-type", b"application/json")]
         await self.app(scope, receive, send)
 
 

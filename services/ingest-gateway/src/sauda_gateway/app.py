@@ -41,6 +41,7 @@ from sauda_gateway.wabotick.routes import wabotick
 from sauda_gateway.wabotick.sequences import wabotick_sequences
 from sauda_gateway.wabotick.templates import wabotick_templates
 from sauda_gateway.widget.routes import widget
+from sauda_runtime.http_metrics import HttpMetricsMiddleware, metrics_router
 from sauda_runtime.service import JsonBodyMiddleware
 
 
@@ -60,11 +61,12 @@ def build_app(
                    templates, webhooks, plan, catalog, widget, analytics, meta_webhooks, health,
                    topics_doc, sequences, wabotick_sequences, media, wabotick_media, bot,
                    wabotick_bot, template_admin, wabotick_templates, wabotick_catalog,
-                   wa_catalogs, web):  # fmt: skip
+                   wa_catalogs, metrics_router, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)
     app.add_middleware(BodySizeLimitMiddleware)
     app.add_middleware(CorrelationMiddleware)
     app.add_middleware(WidgetCorsMiddleware)
+    app.add_middleware(HttpMetricsMiddleware, service="ingest-gateway", routes=app.router.routes)
     return app

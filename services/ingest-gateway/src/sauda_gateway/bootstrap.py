@@ -50,6 +50,7 @@ from sauda_runtime.kit import KIT_MIGRATIONS, ConsumerKit
 from sauda_runtime.logging import configure_logging, get_logger
 from sauda_runtime.outbox import OutboxRelay
 from sauda_runtime.secrets import SecretBox
+from sauda_runtime.tracing import configure_tracing
 
 # The runtime's kit tables (outbox, processed events, poison) first, then this service's own.
 MIGRATIONS = (KIT_MIGRATIONS, Path(__file__).parent / "migrations")
@@ -189,6 +190,7 @@ async def forget_old_windows(wiring: Wiring, every: float = 600.0) -> None:
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     configure_logging("ingest-gateway", settings.log_level)
+    configure_tracing("ingest-gateway")
     log = get_logger(__name__)
 
     @asynccontextmanager
@@ -197,7 +199,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         pool = await open_pool(settings)
         producer = make_producer(settings.kafka_bootstrap_servers, "sauda-gateway")
         await producer.start()
-        relay = OutboxRelay(pool, producer, name="gateway", ordered=False)
+        relay = OutboxRelay(pool, producer, name="gateway", ordered=False, service="ingest-gateway")
         channel = outcome_channel(settings.gateway_db_schema)
         waiter = OutcomeWaiter(pool, settings.database_url, channel)
         await waiter.start()

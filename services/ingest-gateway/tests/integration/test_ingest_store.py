@@ -1,19 +1,23 @@
 """Idempotent intake on a real Postgres: one idempotency key, one order number, one queued command.
 
 Proves that recording a repeated key returns the first request's record (its order id, order
-number and body fingerprint) and leaves exactly one PlaceOrder in the outbox.
+number and body fingerprint) and leaves exactly one PlaceOrder in the outbox; and that an order
+taken inside a traced request queues the request's trace context with it.
 """
 
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
 import asyncpg
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from sauda_contracts import PlaceOrder, Topic, parse_order_command
 from sauda_contracts.orders import place_command_id
 from sauda_gateway.merchant.store import BusinessStore
 from sauda_gateway.orders.domain import order_id_for
 from sauda_gateway.orders.store import IngestRecord, IngestStore
+from sauda_runtime.tracing import configure_tracing, stop_tracing, tracer
 
 AT = datetime(2026, 6, 18, 12, 0, tzinfo=UTC)
 
@@ -64,3 +68,26 @@ async def test_a_repeated_idempotency_key_returns_the_first_record_and_queues_on
     ]
     # The command queued is the first request's, numbered ORD-000001.
     assert [parse_order_command(r["value"]) for r in queued] == built[:1]
+
+
+async def test_an_order_taken_inside_a_traced_request_queues_its_trace_context(
+    pool: asyncpg.Pool,
+) -> None:
+    business_id = uuid4()
+    await BusinessStore(pool).create(business_id, "Test shop", "business", f"sk_{uuid4().hex}")
+    order_id = order_id_for(business_id, "order-traced")
+    configure_tracing("test", processor=SimpleSpanProcessor(InMemorySpanExporter()))
+    try:
+        traced = tracer()
+        assert traced is not None
+        with traced.start_as_current_span("POST /api/v1/orders") as span:
+            await IngestStore(pool).record(
+                business_id=business_id, idempotency_key="order-traced", order_id=order_id,
+                body_hash="h", command_for=lambda n: place_order(business_id, order_id, "order-traced", n),
+            )  # fmt: skip
+    finally:
+        stop_tracing()
+
+    [row] = await pool.fetch("SELECT headers FROM outbox")
+    trace_id = format(span.get_span_context().trace_id, "032x")
+    assert row["headers"]["traceparent"].split("-")[1] == trace_id

@@ -11,6 +11,7 @@ from sauda_contracts import PlaceOrder, Topic
 from sauda_gateway.domain import order_sequence_name
 from sauda_gateway.orders.domain import format_order_number
 from sauda_runtime.db import Conn
+from sauda_runtime.tracing import current_headers
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ class IngestStore:
                 " INSERT INTO ingest_requests (business_id, idempotency_key, order_id, order_seq, body_hash)"
                 " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING 1"
                 "), queued AS ("
-                " INSERT INTO outbox (topic, key, value) SELECT $6, $7, $8 FROM request RETURNING 1"
+                " INSERT INTO outbox (topic, key, value, headers)"
+                " SELECT $6, $7, $8, $9::jsonb FROM request RETURNING 1"
                 ") SELECT count(*) FROM queued",
                 business_id,
                 idempotency_key,
@@ -59,6 +61,7 @@ class IngestStore:
                 Topic.ORDERS_COMMANDS.value,
                 str(order_id).encode(),
                 command.to_bytes(),
+                current_headers(),  # the request's trace context (None: tracing is off)
             )
             if inserted:
                 return True, IngestRecord(order_id, command.body.order_number, body_hash)

@@ -9,6 +9,8 @@ import httpx
 from sauda_contracts.whatsapp import GraphError
 from sauda_notifier.domain.facts import Account
 from sauda_notifier.domain.retries import SendFailure, SendOutcome, Sent
+from sauda_runtime.metrics import GRAPH_CALLS, graph_labels
+from sauda_runtime.tracing import traced_transport
 
 
 class MessageSender(Protocol):
@@ -77,12 +79,15 @@ class GraphClient:
         self._pools = [client] if client else [
             httpx.AsyncClient(
                 timeout=httpx.Timeout(timeout),
-                limits=httpx.Limits(
-                    max_connections=per_pool,
-                    max_keepalive_connections=per_pool,
-                    keepalive_expiry=KEEPALIVE_SECONDS,
+                # Each call a child span with its traceparent sent on, when tracing is on.
+                transport=traced_transport(
+                    limits=httpx.Limits(
+                        max_connections=per_pool,
+                        max_keepalive_connections=per_pool,
+                        keepalive_expiry=KEEPALIVE_SECONDS,
+                    ),
+                    http2=False,
                 ),
-                http2=False,
             )
             for _ in range(max(1, min(shards, max_connections)))
         ]  # fmt: skip
@@ -111,7 +116,13 @@ class GraphClient:
         shard = self._busy.index(min(self._busy))
         self._busy[shard] += 1
         try:
-            return await self._request(self._pools[shard], method, url, account, **kwargs)
+            result = await self._request(self._pools[shard], method, url, account, **kwargs)
+            if isinstance(result, SendFailure):
+                labels = graph_labels(result.http_status, result.error.code)
+            else:
+                labels = graph_labels(200, None)
+            GRAPH_CALLS.labels(method, *labels).inc()
+            return result
         finally:
             self._busy[shard] -= 1
             self._slots.release()

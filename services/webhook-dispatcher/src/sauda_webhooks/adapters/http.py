@@ -6,7 +6,9 @@ import time
 
 import httpx
 
+from sauda_runtime.metrics import WEBHOOK_DELIVERIES, delivery_labels
 from sauda_runtime.netguard import UnsafeUrl, pinned
+from sauda_runtime.tracing import traced_transport
 from sauda_webhooks.domain.deliveries import EXCERPT_BYTES, AttemptResult, outcome_error
 
 
@@ -19,11 +21,20 @@ class HttpSender:
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=None, max_keepalive_connections=50),
+            # Each POST a child span with its traceparent sent on, when tracing is on.
+            transport=traced_transport(
+                limits=httpx.Limits(max_connections=None, max_keepalive_connections=50)
+            ),
         )
 
     async def post(self, url: str, body: bytes, headers: dict[str, str]) -> AttemptResult:
-        """Never raises: every way an attempt can go wrong is a result."""
+        """Never raises: every way an attempt can go wrong is a result (counted by outcome)."""
+        result = await self._attempt(url, body, headers)
+        labels = delivery_labels(result.status_code, result.error, result.permanent)
+        WEBHOOK_DELIVERIES.labels(*labels).inc()
+        return result
+
+    async def _attempt(self, url: str, body: bytes, headers: dict[str, str]) -> AttemptResult:
         try:
             to = await pinned(
                 url, require_https=not self._allow_private, allow_private=self._allow_private
