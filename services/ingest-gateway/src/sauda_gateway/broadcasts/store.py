@@ -13,6 +13,7 @@ import asyncpg
 from sauda_contracts.broadcasts import BroadcastRecorded
 from sauda_runtime.db import Conn
 from sauda_runtime.kit import OutboxRow
+from sauda_runtime.tracing import current_headers
 
 _FIELDS = (
     "broadcast_id, status, template_label AS template, total, counts, label_id, created_at, "
@@ -75,8 +76,8 @@ class BroadcastStore:
                 list(message_ids),
             )
             await conn.execute(
-                "INSERT INTO outbox (topic, key, value) VALUES ($1, $2, $3)", topic, key_bytes,
-                value,
+                "INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4)", topic,
+                key_bytes, value, current_headers(),
             )  # fmt: skip
         return True
 

@@ -12,6 +12,7 @@ from sauda_contracts.media import MediaUploaded, UploadStatus, uploadable_kinds
 from sauda_gateway.media.domain import Upload
 from sauda_runtime.db import Conn
 from sauda_runtime.kit import OutboxRow
+from sauda_runtime.tracing import current_headers
 
 FIELDS = (
     "upload_id, business_id, status, media_id, mime_type, size, sha256, filename, error, "
@@ -42,10 +43,11 @@ class MediaUploads:
             "  sha256, filename, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
             " ON CONFLICT DO NOTHING RETURNING 1"
             "), queued AS ("
-            " INSERT INTO outbox (topic, key, value) SELECT $9, $10, $11 FROM upload RETURNING 1"
+            " INSERT INTO outbox (topic, key, value, headers) SELECT $9, $10, $11, $12 FROM upload "
+            " RETURNING 1"
             ") SELECT count(*) FROM queued",
             upload_id, business_id, key, upload.mime_type, upload.size, upload.sha256,
-            upload.filename, upload.data, topic, key_bytes, value,
+            upload.filename, upload.data, topic, key_bytes, value, current_headers(),
         )  # fmt: skip
         row = await self.find(business_id, upload_id)
         assert row is not None  # ours, or the one whose key stopped our insert

@@ -10,6 +10,7 @@ from uuid import UUID
 import asyncpg
 
 from sauda_runtime.kit import OutboxRow
+from sauda_runtime.tracing import current_headers
 
 MESSAGE_FIELDS = (
     "message_id, order_id, customer_phone, direction, purpose, kind, template, language, text, "
@@ -58,9 +59,11 @@ class MessageRequests:
             "  customer_phone, kind, text) VALUES ($1, $2, $3, $4, $5, $6, $7) "
             " ON CONFLICT DO NOTHING RETURNING 1"
             "), queued AS ("
-            " INSERT INTO outbox (topic, key, value) SELECT $8, $9, $10 FROM request RETURNING 1"
+            " INSERT INTO outbox (topic, key, value, headers) SELECT $8, $9, $10, $11 FROM request "
+            " RETURNING 1"
             ") SELECT count(*) FROM queued",
             business_id, key, message_id, body_hash, chat, kind, text, topic, chat_key, value,
+            current_headers(),
         )  # fmt: skip
         if inserted:
             return True, SendRecord(message_id, body_hash)
