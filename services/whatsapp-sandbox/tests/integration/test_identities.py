@@ -149,7 +149,8 @@ async def test_each_webhook_post_holds_one_change(env: Env) -> None:
 
 
 async def test_batching_can_still_be_turned_on(start_sandbox: Any) -> None:
-    env = await start_sandbox(sandbox_webhook_batch=20, sandbox_webhook_backoff_s=0.05)
+    # The first POST fails and is retried after a second: the texts sent meanwhile queue up.
+    env = await start_sandbox(sandbox_webhook_batch=20, sandbox_webhook_backoff_s=1.0)
     number = await env.number()
     env.receiver.answers = [500]  # hold the first POST back so that the rest queue up
     for word in ("one", "two", "three"):
