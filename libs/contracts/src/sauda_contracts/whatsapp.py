@@ -33,6 +33,7 @@ from pydantic import Field, TypeAdapter, model_validator
 
 from sauda_contracts.bot_flows import TriggerBotFlow
 from sauda_contracts.broadcasts import BroadcastRecorded, StartBroadcast
+from sauda_contracts.cod_policy import CodPolicyChanged
 from sauda_contracts.dead_letters import RedriveMessage
 from sauda_contracts.envelope import Additive, Contract, Envelope
 from sauda_contracts.identity import Shopper, UserId, Username
@@ -431,6 +432,7 @@ _inbound: TypeAdapter[InboundMessageReceived | ResetChatFlow | TriggerBotFlow] =
 AnyOutbound: TypeAlias = (
     SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | RedriveMessage
     | AssignSequence | RemoveSequence | UploadMedia | CreateTemplate | SyncTemplates
+    | CodPolicyChanged
 )  # fmt: skip
 OutboundCommand = Annotated[AnyOutbound, Field(discriminator="type")]
 _outbound: TypeAdapter[AnyOutbound] = TypeAdapter(OutboundCommand)
