@@ -358,6 +358,7 @@ class NoticeKind(StrEnum):
     WHATSAPP_NOT_CONNECTED = "whatsapp_not_connected"
     OPTED_OUT = "opted_out"
     WEBHOOK_ENDPOINT_DEACTIVATED = "webhook_endpoint_deactivated"
+    COD_EXPIRED = "cod_expired"  # no COD answer before the policy's expiry: review the order
 
 
 class NoticeBody(Additive):
