@@ -25,7 +25,7 @@ NOTIFIER, WEBHOOKS = "notifier", "webhook-dispatcher"
 
 # topic -> (services that send to it, services that receive from it)
 FLOWS: dict[Topic, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    Topic.ORDERS_COMMANDS: ((GATEWAY, CONVERSATION), (LEDGER,)),
+    Topic.ORDERS_COMMANDS: ((GATEWAY, CONVERSATION, NOTIFIER), (LEDGER,)),
     Topic.ORDERS_EVENTS: ((LEDGER,), (GATEWAY, CONVERSATION, NOTIFIER, WEBHOOKS)),
     Topic.ORDERS_REJECTIONS: ((LEDGER,), (GATEWAY, CONVERSATION)),
     Topic.CARTS: ((GATEWAY,), ()),

@@ -15,6 +15,7 @@ from sauda_contracts import (
     broadcasts,
     carts,
     catalog,
+    cod_policy,
     dead_letters,
     media,
     message_log,
@@ -72,6 +73,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         media.UploadMedia,
         template_admin.CreateTemplate,
         template_admin.SyncTemplates,
+        cod_policy.CodPolicyChanged,
     ),
     Topic.NOTIFIER_EVENTS: (
         whatsapp.MessageRecorded,
@@ -136,6 +138,7 @@ BODY_MODULES = (
     wabotick,
     broadcasts,
     broadcast_api,
+    cod_policy,
     sequences,
     sequence_api,
     media,

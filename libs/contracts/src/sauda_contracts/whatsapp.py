@@ -33,11 +33,15 @@ from pydantic import Field, TypeAdapter, model_validator
 
 from sauda_contracts.bot_flows import TriggerBotFlow
 from sauda_contracts.broadcasts import BroadcastRecorded, StartBroadcast
+from sauda_contracts.cod_policy import CodPolicyChanged
 from sauda_contracts.dead_letters import RedriveMessage
-from sauda_contracts.envelope import Additive, Contract, Envelope
+from sauda_contracts.envelope import Contract, Envelope
 from sauda_contracts.identity import Shopper, UserId, Username
 from sauda_contracts.media import MediaUploaded, UploadMedia
 from sauda_contracts.message_templates import TemplateRecorded
+from sauda_contracts.notices import NoticeBody as NoticeBody  # re-exported: one vocabulary
+from sauda_contracts.notices import NoticeKind as NoticeKind
+from sauda_contracts.notices import NoticeRaised
 from sauda_contracts.orders import Phone
 from sauda_contracts.sends import MediaToSend, TemplateToSend, shape_problem
 from sauda_contracts.sequences import AssignSequence, RemoveSequence, SequenceEnrolmentRecorded
@@ -349,36 +353,6 @@ class MessageRecorded(Envelope):
     body: MessageRecordedBody
 
 
-class NoticeKind(StrEnum):
-    NEW_ORDER = "new_order"
-    NO_CONSENT = "no_consent"
-    TEMPLATE_NOT_APPROVED = "template_not_approved"
-    MESSAGE_FAILED = "message_failed"
-    WHATSAPP_NOT_CONNECTED = "whatsapp_not_connected"
-    OPTED_OUT = "opted_out"
-    WEBHOOK_ENDPOINT_DEACTIVATED = "webhook_endpoint_deactivated"
-
-
-class NoticeBody(Additive):
-    ADDED: ClassVar[frozenset[str]] = frozenset({"customer_user_id"})
-
-    notice_id: UUID = Field(description="Deterministic: the same cause never makes two notices.")
-    kind: NoticeKind
-    message: str = Field(max_length=1000, description="What the merchant reads.")
-    order_id: UUID | None = Field(default=None, description="Order it concerns, if any.")
-    order_number: str | None = Field(default=None, max_length=40)
-    customer_phone: Phone | None = None
-    customer_user_id: UserId | None = Field(
-        default=None, description="The shopper's user id at Meta, for one who shares no number."
-    )
-    details: dict[str, str] = Field(default_factory=dict, description="Extra facts, e.g. template.")
-
-
-class NoticeRaised(Envelope):
-    type: Literal["NoticeRaised"] = "NoticeRaised"
-    body: NoticeBody
-
-
 # --- notifier retry topics (dead letters: `dead_letters`) ---
 
 
@@ -417,6 +391,7 @@ _inbound: TypeAdapter[InboundMessageReceived | ResetChatFlow | TriggerBotFlow] =
 AnyOutbound: TypeAlias = (
     SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | RedriveMessage
     | AssignSequence | RemoveSequence | UploadMedia | CreateTemplate | SyncTemplates
+    | CodPolicyChanged
 )  # fmt: skip
 OutboundCommand = Annotated[AnyOutbound, Field(discriminator="type")]
 _outbound: TypeAdapter[AnyOutbound] = TypeAdapter(OutboundCommand)

@@ -8,13 +8,16 @@ from typing import Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 
 from sauda_contracts import AnyOrderEvent, OrderPlaced
+from sauda_contracts.cod_policy import CodPolicy
 from sauda_contracts.language import Language
 from sauda_contracts.whatsapp import (
     DeliveryStatus,
     MessagePurpose,
 )
 from sauda_notifier.adapters.accounts import AccountDirectory
+from sauda_notifier.adapters.cod_policies import policies_of
 from sauda_notifier.adapters.store import Cause, NotifierUnitOfWork, PgNotifierStore
+from sauda_notifier.domain.cod_steps import CodStart, apply_policy
 from sauda_notifier.domain.facts import (
     Account,
     Notice,
@@ -32,6 +35,7 @@ from sauda_notifier.domain.planning import (
     too_old,
 )
 from sauda_notifier.domain.templates import template_sendable
+from sauda_notifier.handlers.cod_steps import start_policy
 from sauda_notifier.handlers.common import NotifierConfig, count_recorded, order_context
 from sauda_notifier.handlers.templates import TemplateBook
 from sauda_runtime.logging import bound_contextvars, get_logger
@@ -52,6 +56,8 @@ class _Decision:
     account: Account | None
     plan: OrderPlan
     statuses: dict[str, str | None]  # Meta's review status of each message's template, by key
+    cod: CodStart | None = None  # what the business's stored COD policy starts, if it has one
+    policy: CodPolicy | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +141,7 @@ async def _decide(
         languages = await uow.contact_languages(
             (e.business_id, contact) for e in placed if (contact := order_facts(e).chat_with)
         )
+        policies = await policies_of(uow.conn, (e.business_id for e in placed))
     asked: dict[tuple[str, str, str], str | None] = {}
     decisions: list[_Decision] = []
     for event in events:
@@ -148,8 +155,11 @@ async def _decide(
             if too_old(event.occurred_at, clock(), config.max_event_age):
                 log.info("order_event_too_old", occurred_at=event.occurred_at.isoformat())
                 plan = quiet(plan)
+            cod, policy = None, policies.get(event.business_id)
+            if isinstance(event, OrderPlaced) and policy is not None:
+                plan, cod = apply_policy(plan, policy, placed_at=event.occurred_at, now=clock())
             statuses = await _template_statuses(plan, account, asked, templates=templates)
-            decisions.append(_Decision(event, account, plan, statuses))
+            decisions.append(_Decision(event, account, plan, statuses, cod, policy))
     return decisions
 
 
@@ -236,6 +246,8 @@ async def _record(
         await uow.schedule_reminder(event.body.order_id, event.business_id, due)
     elif plan.reminder is ReminderAction.CANCEL:
         await uow.cancel_reminder(event.body.order_id)
+    if d.cod is not None and d.policy is not None and isinstance(event, OrderPlaced):
+        await start_policy(uow, event, d.cod, d.policy, cod_queued=cod_queued, now=now)
     await uow.raise_notices(done.notices, cause, now)
     return done
 

@@ -19,6 +19,7 @@ from sauda_notifier.domain.message_log import (
 )
 from sauda_notifier.domain.reminders import wants_reminder
 from sauda_notifier.domain.templates import cod_message, template_sendable
+from sauda_notifier.handlers.cod_steps import run_due_cod_steps
 from sauda_notifier.handlers.common import NotifierConfig, count_recorded, message_context
 from sauda_notifier.handlers.sending import Sending, send_all
 from sauda_notifier.handlers.templates import TemplateBook
@@ -113,6 +114,8 @@ async def run_due_work(*, sending: Sending, templates: TemplateBook) -> int:
     reminders = await queue_due_reminders(
         store=store, accounts=sending.accounts, templates=templates, wake=sending.wake, clock=clock
     )
+    reminders += await run_due_cod_steps(store=store, accounts=sending.accounts,
+                                         templates=templates, wake=sending.wake, clock=clock)  # fmt: skip
     stale = await claim_stale(store=store, config=sending.config, clock=clock)
     await send_all(reminders, sending=sending)
     await send_all(stale, sending=sending, claimed=True)

@@ -1,0 +1,104 @@
+"""A shop's COD policy, end to end (gateway, ledger, notifier, conversation, dispatcher and the
+sandbox over real Kafka and Postgres): the merchant sets it through the API; an order below the
+minimum is confirmed by the system without a COD message; an order nobody answers is cancelled
+at the expiry exactly once, the store's cancel endpoint called once, even after the order's
+events are replayed to the notifier."""
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from sauda_contracts import Topic
+from sauda_runtime.endpoints import Receiver, receivers
+
+from .conftest import Shop, to_shopper
+
+URL = "/api/v1/whatsapp/cod-policy"
+
+
+@pytest.fixture
+async def store_endpoint() -> AsyncIterator[Receiver]:
+    async with receivers("/orders/cancel") as make:
+        yield await make()
+
+
+async def set_policy(shop: Shop, db: asyncpg.Pool, **policy: Any) -> dict[str, Any]:
+    """PUT the policy, then wait until the notifier keeps it (it travels on Kafka), so an
+    order placed next is placed under it."""
+    put = await shop.api.put(URL, json=policy, headers=shop.headers)
+    assert put.status_code == 200, put.text
+    revision = put.json()["revision"]
+    schema = os.environ.get("NOTIFIER_DB_SCHEMA", "notifier")
+
+    async def kept() -> bool:
+        found = await db.fetchval(
+            f'SELECT revision FROM "{schema}".cod_policies WHERE business_id = $1::uuid',
+            shop.business["business_id"],
+        )
+        return found == revision
+
+    await shop.wait_for(kept, timeout=45, what="the notifier to keep the COD policy")
+    return put.json()  # type: ignore[no-any-return]
+
+
+async def test_below_the_minimum_the_system_confirms_without_a_cod_message(
+    shop: Shop, db: asyncpg.Pool
+) -> None:
+    read = await shop.get(URL)
+    assert read["revision"] == 0 and read["reminder_delays_seconds"] == [21600]
+    await set_policy(shop, db, min_order_total="5000.00")  # the seed's order is PKR 3,000
+    order = await shop.place()
+    confirmed = await shop.order_becomes(order, "confirmed")
+    last = confirmed["history"][-1]
+    assert last["actor"] == "system"
+    assert "below the shop's minimum" in last["reason"]
+    await shop.arrived("sauda_order_confirmed")
+    assert to_shopper(await shop.chat(), "sauda_cod_confirmation") == []
+
+
+async def test_an_unanswered_order_is_cancelled_once_at_the_expiry_even_after_a_replay(
+    shop: Shop, db: asyncpg.Pool, topic_reader: Any, stack: Any, store_endpoint: Receiver
+) -> None:
+    callbacks = await shop.api.put("/api/v1/store-callbacks", headers=shop.headers,
+                                   json={"cancel_url": store_endpoint.url})  # fmt: skip
+    assert callbacks.status_code == 200, callbacks.text
+    await set_policy(shop, db, reminder_delays_seconds=[2], expire_after_seconds=5,
+                     expiry_action="cancel")  # fmt: skip
+    order = await shop.place()
+    await shop.arrived("sauda_cod_confirmation")
+    await shop.arrived("sauda_cod_reminder")
+    cancelled = await shop.order_becomes(order, "cancelled")
+    assert cancelled["history"][-1]["actor"] == "system"
+    assert cancelled["history"][-1]["reason"] == "not confirmed on WhatsApp"
+    await shop.wait_for(store_endpoint.at_least, timeout=45, what="the store's cancel call")
+
+    # orders.events.v1 replayed to the notifier: the order's events again, three times.
+    events = [r for r in await topic_reader(Topic.ORDERS_EVENTS)
+              if r.key == order["order_id"].encode()]  # fmt: skip
+    assert events
+    producer = AIOKafkaProducer(bootstrap_servers=stack.bootstrap)
+    await producer.start()
+    try:
+        for _ in range(3):
+            for record in events:
+                await producer.send_and_wait(Topic.ORDERS_EVENTS, record.value, key=record.key)
+    finally:
+        await producer.stop()
+    # A second order, placed after the replay, is cancelled at its own expiry: by then the
+    # notifier has read the repeats and swept past the first order's expiry again.
+    later = await shop.place(phone="923331112222")
+    await shop.order_becomes(later, "cancelled")
+    await shop.wait_for(lambda: store_endpoint.at_least(2), timeout=45,
+                        what="the second order's cancel call")  # fmt: skip
+    await asyncio.sleep(1.0)
+    assert len(store_endpoint.hits) == 2  # one per order, none for the replay
+    history = (await shop.get(f"/api/v1/orders/{order['order_id']}"))["history"]
+    assert [h["status"] for h in history].count("cancelled") == 1
+    chat = await shop.chat()
+    assert len(to_shopper(chat, "sauda_cod_confirmation")) == 1
+    assert len(to_shopper(chat, "sauda_cod_reminder")) == 1
