@@ -2,10 +2,11 @@
 # `make test`: lint and type-check, then every test against private, fresh Kafka and Postgres
 # servers (state in .state/test) unless KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL name servers to
 # use instead. With its own servers and no arguments, the end-to-end suite (tests/e2e, whole
-# stacks in subprocesses, mostly waiting) runs beside the rest on a second private pair, so
-# neither sees the other's topics, consumer groups or schemas:
+# stacks in subprocesses, mostly waiting) runs beside the rest in two halves, each on a private
+# pair of its own, so none sees another's topics, consumer groups or schemas:
 #   the rest: Kafka 19092 (controller 19093), Postgres 55433   (TEST_KAFKA_PORT, ...)
-#   tests/e2e: Kafka 19094 (controller 19095), Postgres 55434  (the same ports + 2 / + 1)
+#   tests/e2e, first half: Kafka 19094 (controller 19095), Postgres 55434  (+ 2 / + 1)
+#   tests/e2e, second half: Kafka 19096 (controller 19097), Postgres 55435 (+ 4 / + 2)
 # With arguments (`make test ARGS` → pytest ARGS) one pytest runs them on the first pair.
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -65,6 +66,12 @@ if ((split)); then
   E2E_DATABASE_URL=$(bash deploy/scripts/postgres.sh url)
   fresh "$E2E_STATE" "$E2E_KAFKA_PORT" "$E2E_CONTROLLER_PORT" "$E2E_PG_PORT" kafka
   E2E_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$E2E_KAFKA_PORT
+  E2E2_STATE=$REPO/.state/test-e2e2 E2E2_KAFKA_PORT=$((KAFKA_PORT + 4))
+  E2E2_CONTROLLER_PORT=$((KAFKA_CONTROLLER_PORT + 4)) E2E2_PG_PORT=$((PG_PORT + 2))
+  fresh "$E2E2_STATE" "$E2E2_KAFKA_PORT" "$E2E2_CONTROLLER_PORT" "$E2E2_PG_PORT" postgres
+  E2E2_DATABASE_URL=$(bash deploy/scripts/postgres.sh url)
+  fresh "$E2E2_STATE" "$E2E2_KAFKA_PORT" "$E2E2_CONTROLLER_PORT" "$E2E2_PG_PORT" kafka
+  E2E2_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$E2E2_KAFKA_PORT
   KAFKA_PORT=${TEST_KAFKA_PORT:-19092} KAFKA_CONTROLLER_PORT=${TEST_KAFKA_CONTROLLER_PORT:-19093}
   PG_PORT=${TEST_PG_PORT:-55433}
 fi
@@ -73,7 +80,8 @@ if [[ -z ${SAUDA_TESTCONTAINERS:-} ]]; then
   export DATABASE_URL KAFKA_BOOTSTRAP_SERVERS
   echo "DATABASE_URL=$DATABASE_URL KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS"
   ((split)) && echo "tests/e2e: DATABASE_URL=$E2E_DATABASE_URL" \
-    "KAFKA_BOOTSTRAP_SERVERS=$E2E_KAFKA_BOOTSTRAP_SERVERS"
+    "KAFKA_BOOTSTRAP_SERVERS=$E2E_KAFKA_BOOTSTRAP_SERVERS and DATABASE_URL=$E2E2_DATABASE_URL" \
+    "KAFKA_BOOTSTRAP_SERVERS=$E2E2_KAFKA_BOOTSTRAP_SERVERS"
 fi
 
 echo "== browser (Debian's Chromium, for the sandbox chat page and dashboard tests)"
@@ -94,22 +102,40 @@ checked() {
 echo "== tests"
 set +e
 if ((split)); then
-  e2e_log=$REPO/.state/test/e2e.log
-  echo "tests/e2e runs beside the rest; its output follows theirs (and is in $e2e_log)"
+  # The end-to-end files in two halves (alternately, by name), each on its own servers; each
+  # half ends with the check of every record its tests left on the topics.
+  last=tests/e2e/test_topics_documented.py
+  mapfile -t e2e_files < <(ls tests/e2e/test_*.py | grep -vx "$last" | sort)
+  halves=("" "")
+  for i in "${!e2e_files[@]}"; do halves[i % 2]+="${e2e_files[i]} "; done
+  halves[0]+=$last halves[1]+=$last
+  e2e_log=$REPO/.state/test/e2e.log e2e2_log=$REPO/.state/test/e2e2.log
+  echo "tests/e2e runs beside the rest in two halves; their output follows (and is in" \
+    "$e2e_log, $e2e2_log)"
+  # shellcheck disable=SC2086  # the halves are lists of file names without spaces
   DATABASE_URL=$E2E_DATABASE_URL KAFKA_BOOTSTRAP_SERVERS=$E2E_KAFKA_BOOTSTRAP_SERVERS \
-    uv run --frozen pytest tests/e2e >"$e2e_log" 2>&1 &
+    uv run --frozen pytest ${halves[0]} >"$e2e_log" 2>&1 &
   e2e=$!
+  # shellcheck disable=SC2086
+  DATABASE_URL=$E2E2_DATABASE_URL KAFKA_BOOTSTRAP_SERVERS=$E2E2_KAFKA_BOOTSTRAP_SERVERS \
+    uv run --frozen pytest ${halves[1]} >"$e2e2_log" 2>&1 &
+  e2e2=$!
   uv run --frozen pytest --ignore=tests/e2e
   checked $?
   rest=$?
   wait "$e2e"
   checked $?
-  end_to_end=$?
-  echo "== tests/e2e (ran beside the rest)"
+  first=$?
+  wait "$e2e2"
+  checked $?
+  second=$?
+  echo "== tests/e2e, first half (ran beside the rest)"
   cat "$e2e_log"
+  echo "== tests/e2e, second half (ran beside the rest)"
+  cat "$e2e2_log"
   echo "== results: the rest $( ((rest)) && echo FAILED || echo passed)," \
-    "tests/e2e $( ((end_to_end)) && echo FAILED || echo passed)"
-  ((rest == 0 && end_to_end == 0))
+    "tests/e2e $( ((first || second)) && echo FAILED || echo passed)"
+  ((rest == 0 && first == 0 && second == 0))
   exit $?
 fi
 uv run --frozen pytest "$@"
