@@ -12,6 +12,7 @@ from sauda_contracts.templates import CodAction
 from sauda_contracts.whatsapp import InboundMessageReceived
 from sauda_conversation.adapters.shopper_orders import orders_of_chat
 from sauda_conversation.adapters.store import TapCommand, remember_tap, save_session
+from sauda_conversation.domain import replies as r
 from sauda_conversation.domain.flow import Said, Session, Step, language_after, resume
 from sauda_conversation.domain.my_orders import (
     OrderAnswer,
@@ -79,11 +80,14 @@ async def answer_orders(
                  correlation_id=message.correlation_id)  # fmt: skip
     shelf = Shelf(shop, ranker)
     ordering = s.step is not Step.IDLE or bool(s.cart)
+    replies = list(answer.replies)
     more: tuple[Reply, ...] = ()
-    if ordering or (answer.offer_menu and shelf.in_stock):
+    if ordering:
         resumed = resume(s, shelf)
         s, more = resumed.session, resumed.replies
-    queued += send([*answer.replies, *more])
+    elif answer.offer_menu and shelf.in_stock:  # the menu's button under the answer itself
+        replies[-1] = r.buttons(replies[-1].text, (r.MENU, r.say("order_now", s.language)))
+    queued += send([*replies, *more])
     await save_session(tx.conn, message.business_id, body.chat_with, s, now)
     log.info("chat_order_question", ask=ask if isinstance(ask, str) else ask.ask.value,
              orders=len(orders), resumed=bool(more) and ordering,
