@@ -21,6 +21,7 @@ from sauda_contracts.whatsapp import (
     SendWhatsAppMessage,
     chat_key,
 )
+from sauda_conversation.adapters.shopper_orders import record_shopper_orders
 from sauda_conversation.adapters.store import (
     TapCommand,
     awaiting_cod,
@@ -60,8 +61,10 @@ from sauda_conversation.domain.flow import (
     turn,
 )
 from sauda_conversation.domain.intents import cod_answer
+from sauda_conversation.domain.my_orders import order_moves, placed_orders
 from sauda_conversation.domain.replies import Reply, which_order
 from sauda_conversation.domain.shop import Ranker, Shop
+from sauda_conversation.order_questions import answer_orders
 from sauda_runtime.kit import Transaction
 from sauda_runtime.logging import get_logger
 
@@ -163,6 +166,12 @@ async def _chat_turn(
                 await save_session(conn, business_id, body.chat_with,
                                    replace(session, language=language), now)  # fmt: skip
             return answered
+    answered = await answer_orders(
+        tx, message, session, said, shop, ranker=ranker, now=now,
+        send=lambda replies: _send_replies(tx, message, replies, now),
+    )  # fmt: skip
+    if answered is not None:
+        return answered
     result = turn(session, said, shop, ranker=ranker)
     queued = 0
     replies = list(result.replies)
@@ -235,13 +244,15 @@ def _send_replies(
 async def handle_order_events(
     events: Sequence[AnyOrderEvent], *, tx: Transaction, clock: Clock
 ) -> None:
-    """Keep the orders that wait for a COD answer, so a typed answer can name its order. Each
+    """Keep the orders that wait for a COD answer, so a typed answer can name its order, and
+    every chat shopper's orders, for "where is my order?". Each
     write is idempotent (insert once, move a status forward by version), so no claim is needed."""
     if not events:
         return
     now = clock()
     await record_cod_orders(tx.conn, awaiting_orders(events, now), status_moves(events),
                             prune_before=now - COD_ANSWER_WINDOW)  # fmt: skip
+    await record_shopper_orders(tx.conn, placed_orders(events), order_moves(events))
 
 
 async def handle_rejections(
