@@ -6,13 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from sauda_contracts.wabotick import NO_NUL, WabotickForm
+from sauda_contracts.wabotick import NUMBER_ID, WabotickForm
 
 
 class TemplateListForm(WabotickForm):
-    phone_number_id: str | None = Field(default=None, min_length=1, max_length=64,
-                                        pattern=NO_NUL,
-                                        description="The business's WhatsApp phone number id.")  # fmt: skip
+    phone_number_id: str = NUMBER_ID
     limit: str | None = Field(default=None, max_length=7, description="Sauda: 1–100 (100).")
     offset: str | None = Field(default=None, max_length=9, description="Sauda: templates to skip.")
 
