@@ -13,6 +13,7 @@ from sauda_contracts import (
     bot_flows,
     broadcast_api,
     broadcasts,
+    cart_recovery,
     carts,
     catalog,
     dead_letters,
@@ -72,6 +73,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         media.UploadMedia,
         template_admin.CreateTemplate,
         template_admin.SyncTemplates,
+        cart_recovery.SetCartRecovery,
     ),
     Topic.NOTIFIER_EVENTS: (
         whatsapp.MessageRecorded,
@@ -126,6 +128,7 @@ BODY_MODULES = (
     analytics,
     catalog,
     bob,
+    cart_recovery,
     carts,
     orders,
     webhooks,
