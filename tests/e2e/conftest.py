@@ -150,6 +150,8 @@ class Stack:
             # Slow enough that the broadcast crash test kills the notifier mid-broadcast.
             NOTIFIER_BROADCAST_RATE="10",
             NOTIFIER_BROADCAST_ROUND_SECONDS="0.5",
+            # A minute of a cart recovery delay lasts a second (test_cart_recovery.py).
+            NOTIFIER_CART_MINUTE_SECONDS="1",
         )  # fmt: skip
         self.conversation = self.service(
             "conversation", "sauda_conversation", conversation_port,

@@ -48,6 +48,13 @@ class AnalyticsSummary(Contract):
     delivered_rate: Rate = Field(description="delivered / shipped (0 to 1).")
     returned: int = Field(ge=0, description="Shipped orders returned undelivered (RTO).")
     returned_rate: Rate = Field(description="returned / shipped (0 to 1).")
+    carts_abandoned: int = Field(default=0, ge=0, description="Carts the store reported abandoned.")
+    cart_recovery_messages: int = Field(
+        default=0, ge=0, description="Cart recovery messages that went out for them."
+    )
+    carts_recovered: int = Field(
+        default=0, ge=0, description="Of those carts, how many became an order."
+    )
 
 
 class AnalyticsOut(Contract):

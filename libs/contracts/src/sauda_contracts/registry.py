@@ -13,6 +13,7 @@ from sauda_contracts import (
     bot_flows,
     broadcast_api,
     broadcasts,
+    cart_recovery,
     carts,
     catalog,
     cod_policy,
@@ -74,6 +75,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         template_admin.CreateTemplate,
         template_admin.SyncTemplates,
         cod_policy.CodPolicyChanged,
+        cart_recovery.SetCartRecovery,
     ),
     Topic.NOTIFIER_EVENTS: (
         whatsapp.MessageRecorded,
@@ -128,6 +130,7 @@ BODY_MODULES = (
     analytics,
     catalog,
     bob,
+    cart_recovery,
     carts,
     orders,
     webhooks,

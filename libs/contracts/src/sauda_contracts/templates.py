@@ -27,7 +27,7 @@ class CodAction(StrEnum):
 class Template:
     purpose: MessagePurpose
     name: str
-    category: str  # UTILITY for everything Sauda sends: they work outside the 24-hour window
+    category: str  # UTILITY (works outside the 24-hour window); MARKETING for cart recovery
     params: tuple[str, ...]  # what {{1}}, {{2}}, ... stand for
     bodies: dict[Language, str]
     quick_replies: dict[Language, tuple[str, ...]]  # button labels, in CodAction order
@@ -179,6 +179,21 @@ TEMPLATES: dict[MessagePurpose, Template] = {
                 EN: "New order {{1}} from {{2}}, total {{3}}.",
                 UR: "نیا آرڈر {{1}}، گاہک {{2}}، کل رقم {{3}}۔",
                 RO: "Naya order {{1}}, customer {{2}}, total {{3}}.",
+            },
+            {},
+        ),
+        Template(
+            MessagePurpose.CART_RECOVERY,
+            "sauda_cart_recovery",
+            "MARKETING",  # Meta's category for abandoned-cart reminders; sent only with consent
+            ("customer name", "store name", "checkout link"),
+            {
+                EN: "Hi {{1}}, you left something in your cart at {{2}}. "
+                "Finish your order here: {{3}}",
+                UR: "السلام علیکم {{1}}، {{2}} پر آپ کی ٹوکری میں کچھ اشیاء رہ گئی ہیں۔ "
+                "اپنا آرڈر یہاں مکمل کریں: {{3}}",
+                RO: "Assalam o Alaikum {{1}}, {{2}} par aap ki cart mein kuch cheezein reh gayi "
+                "hain. Apna order yahan mukammal karein: {{3}}",
             },
             {},
         ),

@@ -33,6 +33,7 @@ from pydantic import Field, TypeAdapter, model_validator
 
 from sauda_contracts.bot_flows import TriggerBotFlow
 from sauda_contracts.broadcasts import BroadcastRecorded, StartBroadcast
+from sauda_contracts.cart_recovery import SetCartRecovery
 from sauda_contracts.cod_policy import CodPolicyChanged
 from sauda_contracts.dead_letters import RedriveMessage
 from sauda_contracts.envelope import Contract, Envelope
@@ -314,6 +315,7 @@ class MessagePurpose(StrEnum):
     ADMIN_NEW_ORDER = "admin_new_order"
     CHAT = "chat"  # a free-form message asked for on whatsapp.outbound.v1
     MERCHANT = "merchant"  # the merchant's own send through the messaging API
+    CART_RECOVERY = "cart_recovery"  # the one message of an abandoned cart (cart_recovery)
 
 
 class StatusChange(Contract):
@@ -392,6 +394,7 @@ AnyOutbound: TypeAlias = (
     SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | RedriveMessage
     | AssignSequence | RemoveSequence | UploadMedia | CreateTemplate | SyncTemplates
     | CodPolicyChanged
+    | SetCartRecovery
 )  # fmt: skip
 OutboundCommand = Annotated[AnyOutbound, Field(discriminator="type")]
 _outbound: TypeAdapter[AnyOutbound] = TypeAdapter(OutboundCommand)

@@ -147,6 +147,7 @@ SUMMARY = {
     "cancelled": 1, "cancel_rate": 0.25, "answered": 3, "median_minutes_to_answer": 15.0,
     "answered_after_reminder": 1, "answered_after_reminder_share": 0.3333,
     "shipped": 2, "delivered": 1, "delivered_rate": 0.5, "returned": 1, "returned_rate": 0.5,
+    "carts_abandoned": 0, "cart_recovery_messages": 0, "carts_recovered": 0,
 }  # fmt: skip
 
 

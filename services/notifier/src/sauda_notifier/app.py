@@ -7,7 +7,8 @@ from uuid import uuid5
 
 from aiokafka import ConsumerRecord
 
-from sauda_contracts import AnyOrderEvent, Topic, parse_order_event, type_name
+from sauda_contracts import AnyOrderEvent, OrderPlaced, Topic, parse_order_event, type_name
+from sauda_contracts.carts import CartAbandoned, CartRecovered
 from sauda_contracts.dead_letters import DeadLetter
 from sauda_contracts.whatsapp import (
     AnyOutbound,
@@ -38,6 +39,18 @@ def order_event(raw: bytes) -> AnyOrderEvent | None:
     if kind is not None and kind not in ORDER_EVENT_TYPES:
         return None
     return parse_order_event(raw)
+
+
+CART_RECORDS: dict[str, type[CartAbandoned | CartRecovered | OrderPlaced]] = {
+    type_name(cls): cls for cls in (CartAbandoned, CartRecovered, OrderPlaced)
+}
+
+
+def cart_record(raw: bytes) -> CartAbandoned | CartRecovered | OrderPlaced | None:
+    """A cart's record on carts.v1, or an OrderPlaced (it may cancel a cart's recovery); the
+    other order events pass by."""
+    cls = CART_RECORDS.get(message_type(raw) or "")
+    return cls.model_validate_json(raw) if cls else None
 
 
 def shopper_message(raw: bytes) -> InboundMessageReceived | None:
@@ -80,6 +93,7 @@ class Subscribers:
     on_receipts: Callable[[Sequence[MessageStatusReported]], Awaitable[object]]
     on_template_status: Callable[[TemplateStatusChanged], Awaitable[None]]
     on_replies: Callable[[Sequence[InboundMessageReceived]], Awaitable[int]]
+    on_carts: Callable[[Sequence[CartAbandoned | CartRecovered | OrderPlaced]], Awaitable[int]]
     send_all: Sends
     retrying: RetryingCaller[SendAttemptDue, Message]
     dead_letter: Callable[[ConsumerRecord, Exception], OutboxRow]
@@ -92,6 +106,9 @@ class Subscribers:
 
     async def replies(self, messages: Sequence[InboundMessageReceived]) -> None:
         await self.on_replies(messages)
+
+    async def carts(self, records: Sequence[CartAbandoned | CartRecovered | OrderPlaced]) -> None:
+        await self.on_carts(records)
 
     async def status(self, events: Sequence[MessageStatusReported | TemplateStatusChanged]) -> None:
         """A batch's receipts in one transaction; template reviews one by one (they are rare)."""
@@ -126,6 +143,10 @@ def subscribe(
     inbound = kit.subscribe((Topic.WHATSAPP_INBOUND,), group_id=f"{group_id}-inbound",
                   consumer="notifier-inbound", parse=shopper_message, handle=_as_parsed,
                   after=s.replies, dead_letter=dlq, claim=False, max_records=batch_size)  # fmt: skip
+    # Abandoned carts, and the orders that may make their recovery message moot.
+    carts = kit.subscribe((Topic.CARTS, Topic.ORDERS_EVENTS), group_id=f"{group_id}-carts",
+                  consumer="notifier-carts", parse=cart_record, handle=_as_parsed,
+                  after=s.carts, dead_letter=dlq, claim=False, max_records=batch_size)  # fmt: skip
     retry_groups = s.retrying.subscribe(
         kit, group_prefix=group_id, consumer="notifier-retry", dead_letter=s.dead_letter
     )
@@ -134,5 +155,6 @@ def subscribe(
         f"{group_id}-outbound": outbound,
         f"{group_id}-status": status,
         f"{group_id}-inbound": inbound,
+        f"{group_id}-carts": carts,
         **dict.fromkeys(retry_groups),
     }

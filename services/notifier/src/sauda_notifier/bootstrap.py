@@ -21,6 +21,7 @@ from sauda_notifier.app import (
 from sauda_notifier.domain.broadcasts import chunk_size
 from sauda_notifier.domain.message_log import Message
 from sauda_notifier.handlers.broadcasts import broadcast_forever, broadcast_round
+from sauda_notifier.handlers.carts import cart_round, handle_cart_records
 from sauda_notifier.handlers.common import MAX_RETRY_WAIT, NotifierConfig
 from sauda_notifier.handlers.orders import handle_order_events
 from sauda_notifier.handlers.outbound import handle_outbound_batch
@@ -113,6 +114,7 @@ def wire(
         on_receipts=bound(handle_status_reports),
         on_template_status=bound(handle_template_status),
         on_replies=bound(handle_replies),
+        on_carts=bound(handle_cart_records),
         send_all=bound(send_all),
         retrying=retrying,
         dead_letter=dead_letter_with(clock),
@@ -133,6 +135,7 @@ async def main(settings: NotifierSettings | None = None) -> None:
         pair_wait=settings.notifier_send_timeout,
         max_event_age=settings.notifier_max_event_age_seconds,
         template_sync=settings.notifier_template_sync_seconds,
+        cart_minute=settings.notifier_cart_minute_seconds,
     )
     n = wire(
         store=store,
@@ -201,7 +204,18 @@ async def main(settings: NotifierSettings | None = None) -> None:
     sequencer = sweep_forever(
         steps_round, every=settings.notifier_reminder_poll_seconds, name="sequence"
     )
+    # Abandoned carts' due recovery messages, as often.
+    cart_messages = n.bind(cart_round)
+
+    async def carts_round() -> int:
+        return await cart_messages(send=n.subscribers.send_all)
+
+    recoverer = sweep_forever(
+        carts_round, every=settings.notifier_reminder_poll_seconds, name="cart_recovery"
+    )
     try:
-        await service.run([due_work, template_sync, broadcaster, sequencer], on_stop=[graph.aclose])
+        await service.run(
+            [due_work, template_sync, broadcaster, sequencer, recoverer], on_stop=[graph.aclose]
+        )
     finally:
         log.info("notifier_stopped")

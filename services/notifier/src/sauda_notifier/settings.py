@@ -48,6 +48,11 @@ class NotifierSettings(CommonSettings):
     notifier_template_sync_seconds: float = Field(
         default=300.0, gt=0, description="NOTIFIER_TEMPLATE_SYNC_SECONDS: template sync period."
     )
+    notifier_cart_minute_seconds: float = Field(
+        default=60.0, gt=0, le=60.0,
+        description="NOTIFIER_CART_MINUTE_SECONDS: how long one minute of a business's "
+        "cart_recovery_delay_minutes lasts (60; tests and demos shorten it).",
+    )  # fmt: skip
     notifier_mps: float = Field(
         default=80.0, gt=0, description="NOTIFIER_MPS: sends per second per business number."
     )

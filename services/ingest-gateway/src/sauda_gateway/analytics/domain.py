@@ -265,7 +265,18 @@ def _summary(orders: Sequence[OrderFacts]) -> AnalyticsSummary:
     )
 
 
-def summarize(orders: Iterable[OrderFacts], span: DateRange) -> AnalyticsOut:
+@dataclass(frozen=True, slots=True)
+class CartFigures:
+    """The abandoned carts of a range: how many, how many became an order, recovery messages."""
+
+    abandoned: int = 0
+    recovered: int = 0
+    messages: int = 0
+
+
+def summarize(
+    orders: Iterable[OrderFacts], span: DateRange, carts: CartFigures = CartFigures()
+) -> AnalyticsOut:
     """Every figure counts the orders placed in the range: from 00:00 of `from` to 24:00 of
     `to` in the business's time zone (Pakistan: Asia/Karachi, India: Asia/Kolkata, any other
     country: UTC). An order counts on the day it was placed, and so do its later outcomes
@@ -292,6 +303,10 @@ def summarize(orders: Iterable[OrderFacts], span: DateRange) -> AnalyticsOut:
       shipped orders returned undelivered / orders that shipped.
     - A rate whose divisor is 0 is null, as is the median of no answers. Rates are fractions
       from 0 to 1, to four places; the median is in minutes, to one place.
+    - carts_abandoned: carts the store reported abandoned in the range (BusinessOnBot's push);
+      carts_recovered: those of them that became an order (CartRecovered);
+      cart_recovery_messages: recovery messages sent in the range that went out (a `sent`,
+      `delivered` or `read` status in the message log).
     """
     placed = [o for o in orders if span.start <= o.placed_at < span.end]
     by_day: dict[date, list[OrderFacts]] = {d: [] for d in span.days}
@@ -302,8 +317,10 @@ def summarize(orders: Iterable[OrderFacts], span: DateRange) -> AnalyticsOut:
         to_date=span.last,
         time_zone=span.zone.key,
         days=tuple(_day(d, day_orders) for d, day_orders in by_day.items()),
-        summary=_summary(placed),
-    )
+        summary=_summary(placed).model_copy(update={"carts_abandoned": carts.abandoned,
+                                                    "carts_recovered": carts.recovered,
+                                                    "cart_recovery_messages": carts.messages}),
+    )  # fmt: skip
 
 
 DEFINITIONS = inspect.cleandoc(summarize.__doc__ or "")

@@ -18,4 +18,7 @@ async def business_analytics(
 ) -> AnalyticsOut:
     """The business's figures from `raw_from` to `raw_to` (days where the shop is)."""
     span = date_range(raw_from, raw_to, country=business.default_country, now=now)
-    return summarize(await store.facts(business.business_id, span.start, span.end), span)
+    facts = await store.facts(business.business_id, span.start, span.end)
+    return summarize(
+        facts, span, carts=await store.carts(business.business_id, span.start, span.end)
+    )

@@ -6,7 +6,7 @@ from uuid import UUID
 import asyncpg
 
 from sauda_contracts import OrderSource, OrderStatus
-from sauda_gateway.analytics.domain import OrderFacts
+from sauda_gateway.analytics.domain import CartFigures, OrderFacts
 from sauda_gateway.analytics.fold import FACTS_TABLE
 
 # A reminder "went out" when the notifier's log shows it reached Meta: its first sent,
@@ -27,6 +27,19 @@ _FACTS = (
 )
 
 
+# Carts abandoned in the range, how many became an order, and how many got a recovery message
+# that went out (the notifier's log shows it sent, delivered or read).
+_CARTS = (
+    "SELECT count(*) AS abandoned, count(c.recovered_at) AS recovered, ("
+    " SELECT count(*) FROM wa_messages m WHERE m.business_id = $1 AND m.direction = 'outbound' "
+    "  AND m.purpose = 'cart_recovery' AND m.created_at >= $2 AND m.created_at < $3 "
+    "  AND EXISTS (SELECT 1 FROM jsonb_array_elements(m.history) h "
+    "   WHERE h ->> 'status' IN ('sent', 'delivered', 'read'))"
+    ") AS messages "
+    "FROM abandoned_carts c WHERE c.business_id = $1 AND c.abandoned_at >= $2 AND c.abandoned_at < $3"
+)
+
+
 def _facts(row: asyncpg.Record) -> OrderFacts:
     answer = row["answer"]
     return OrderFacts(**{**dict(row), "source": OrderSource(row["source"]),
@@ -42,3 +55,10 @@ class AnalyticsStore:
     async def facts(self, business_id: UUID, start: datetime, end: datetime) -> list[OrderFacts]:
         """The orders placed from `start` up to (not including) `end`."""
         return [_facts(r) for r in await self._pool.fetch(_FACTS, business_id, start, end)]
+
+    async def carts(self, business_id: UUID, start: datetime, end: datetime) -> CartFigures:
+        """The carts abandoned from `start` up to (not including) `end`, and their recovery."""
+        row = await self._pool.fetchrow(_CARTS, business_id, start, end)
+        assert row is not None
+        return CartFigures(abandoned=row["abandoned"], recovered=row["recovered"],
+                           messages=row["messages"])  # fmt: skip

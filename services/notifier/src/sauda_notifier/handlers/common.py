@@ -41,6 +41,7 @@ class NotifierConfig:
     template_resync: float = 30.0  # least time between two syncs of one WABA asked for on demand
     template_sync: float = 300.0  # the sweep lists each WABA's templates once per this period
     max_event_age: float = 86400.0  # older order events send nothing (see domain.too_old)
+    cart_minute: float = 60.0  # how long a minute of a cart recovery delay lasts (tests: less)
 
 
 def order_context(event: AnyOrderEvent) -> dict[str, Any]:

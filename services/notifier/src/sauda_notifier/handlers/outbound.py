@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from sauda_contracts.broadcasts import StartBroadcast
+from sauda_contracts.cart_recovery import SetCartRecovery
 from sauda_contracts.cod_policy import CodPolicyChanged
 from sauda_contracts.dead_letters import RedriveMessage
 from sauda_contracts.media import UploadMedia
@@ -20,6 +21,7 @@ from sauda_contracts.whatsapp import (
     OutboundKind,
     SendWhatsAppMessage,
 )
+from sauda_notifier.adapters import carts
 from sauda_notifier.adapters.accounts import AccountDirectory
 from sauda_notifier.adapters.cod_policies import keep_policy
 from sauda_notifier.adapters.media import MediaUploader
@@ -95,6 +97,9 @@ async def handle_outbound_batch(
                 continue
             if isinstance(command, CodPolicyChanged):
                 await keep_policy(uow.conn, command)
+                continue
+            if isinstance(command, SetCartRecovery):
+                await carts.set_delay(uow.conn, command)
                 continue
             if isinstance(command, RedriveMessage):
                 queued += await _redrive(uow, command, now)
