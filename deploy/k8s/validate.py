@@ -21,19 +21,30 @@ import yaml
 
 KUBERNETES_VERSION = "1.30.0"
 SCHEMAS = Path(__file__).parent / "schemas"
+SCRIPTS = Path(__file__).parents[1] / "scripts"
 CRD_GROUPS = ("kafka.strimzi.io", "postgresql.cnpg.io")
 
 
-def render(overlay: Path) -> list[dict[str, Any]]:
-    """`kubectl kustomize OVERLAY` as a list of resources (kubectl's built-in kustomize)."""
+def kustomize() -> list[str]:
+    """The command that renders an overlay: kubectl's built-in kustomize, else a kustomize
+    binary (deploy/scripts/kustomize.sh builds one from its Go module when neither is there)."""
     kubectl = shutil.which("kubectl")
-    if kubectl is None:
-        raise RuntimeError("kubectl is missing: `apt-get install kubectl` (it renders kustomize)")
+    if kubectl is not None:
+        return [kubectl, "kustomize"]
     out = subprocess.run(
-        [kubectl, "kustomize", str(overlay)], capture_output=True, text=True, check=False
+        ["bash", str(SCRIPTS / "kustomize.sh")], capture_output=True, text=True, check=False
     )
     if out.returncode != 0:
-        raise RuntimeError(f"kubectl kustomize {overlay} failed: {out.stderr.strip()}")
+        raise RuntimeError(f"no kustomize: {out.stderr.strip()}")
+    return [out.stdout.strip().splitlines()[-1], "build"]
+
+
+def render(overlay: Path) -> list[dict[str, Any]]:
+    """The rendered overlay (`kubectl kustomize OVERLAY`) as a list of resources."""
+    command = [*kustomize(), str(overlay)]
+    out = subprocess.run(command, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed: {out.stderr.strip()}")
     return [doc for doc in yaml.safe_load_all(out.stdout) if doc]
 
 
