@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv deps infra topics web run stop test screenshots lint bench-ingest bench-cod bench-webhooks bench-chat bench-dashboard bench-broadcast schemas clean
+.PHONY: help uv deps infra topics web run stop test screenshots lint bench-ingest bench-cod bench-webhooks bench-chat bench-dashboard bench-broadcast schemas k8s-check clean
 
 help:
 	@echo "make run    - install what is missing, start Kafka, Postgres and every service, print a demo key"
@@ -10,6 +10,7 @@ help:
 	@echo "make stop   - stop the dev Kafka and Postgres that make run started"
 	@echo "make screenshots - every dashboard page at phone and desktop width into docs/screenshots (a private stack)"
 	@echo "make web    - build the dashboard (services/ingest-gateway/web -> web/dist; installs Node.js if missing)"
+	@echo "make k8s-check - render deploy/k8s overlays (kubectl kustomize) and validate them offline against the Kubernetes and CRD schemas"
 	@echo "make bench-ingest - ingest benchmark (dev Kafka and Postgres up: make infra)"
 	@echo "make bench-cod    - POST to COD template at the sandbox, at a steady rate (make infra first)"
 	@echo "make bench-webhooks - deliveries/s to 50 endpoints, healthy and 10% sick (make infra first)"
@@ -51,6 +52,9 @@ lint: deps
 	@uv run --frozen ruff check .
 	@uv run --frozen ruff format --check .
 	@uv run --frozen mypy libs/*/src services/*/src
+
+k8s-check: deps
+	@uv run --frozen python deploy/k8s/validate.py deploy/k8s/overlays/production deploy/k8s/overlays/dev
 
 schemas: deps
 	@uv run --frozen sauda schemas schemas-out
