@@ -30,6 +30,7 @@ class CartRecoverySettings(Contract):
 
     cart_recovery_delay_minutes: int = Field(
         default=DEFAULT_DELAY_MINUTES,
+        strict=True,  # `true` is no number of minutes
         ge=0,
         le=MAX_DELAY_MINUTES,
         description="Minutes after a cart is abandoned before its one recovery message; 0 = "

@@ -17,7 +17,7 @@ from enum import StrEnum
 from typing import Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictInt, field_validator, model_validator
 
 from sauda_contracts.envelope import Contract, Envelope
 
@@ -49,14 +49,14 @@ class CodPolicy(Contract):
     reminder after 6 hours, no expiry, no minimum, no quiet hours."""
 
     first_message_delay_seconds: int = Field(
-        default=0, ge=0, le=MAX_FIRST_DELAY,
+        default=0, strict=True, ge=0, le=MAX_FIRST_DELAY,
         description="Delay between the order and the first COD message (0 … 48 h).",
     )  # fmt: skip
-    reminder_delays_seconds: tuple[int, ...] = Field(
+    reminder_delays_seconds: tuple[StrictInt, ...] = Field(
         default=(21600,), max_length=MAX_REMINDERS,
         description="0 to 3 reminders, each this long after the first COD message (ascending).",
     )  # fmt: skip
-    expire_after_seconds: int | None = Field(
+    expire_after_seconds: StrictInt | None = Field(
         default=None, ge=1, le=MAX_EXPIRY,
         description="With no answer this long after the first COD message, `expiry_action`.",
     )  # fmt: skip
