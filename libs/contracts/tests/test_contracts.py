@@ -23,7 +23,7 @@ from sauda_contracts.message_templates import (
     TemplateStatus,
     template_key,
 )
-from sauda_contracts.orders import ChangeOrderStatus, OrderConfirmed
+from sauda_contracts.order_stream import ChangeOrderStatus, OrderConfirmed
 from sauda_contracts.registry import TOPIC_RECORDS
 from sauda_contracts.schemas import MODELS, write_schemas
 from sauda_contracts.testing import seed_ingest_body

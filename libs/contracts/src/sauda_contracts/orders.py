@@ -11,11 +11,10 @@ from pydantic import (
     Field,
     PlainSerializer,
     StringConstraints,
-    TypeAdapter,
     model_validator,
 )
 
-from sauda_contracts.envelope import Additive, Contract, Envelope
+from sauda_contracts.envelope import Additive, Contract
 from sauda_contracts.identity import UserId, Username
 from sauda_contracts.language import Language
 from sauda_contracts.patterns import EMAIL
@@ -314,111 +313,7 @@ class RejectionBody(Contract):
     )
 
 
-# --- commands (topic orders.commands.v1, key = order id) ---
-
-
-class PlaceOrder(Envelope):
-    type: Literal["PlaceOrder"] = "PlaceOrder"
-    body: PlaceOrderBody
-
-
 def place_command_id(order_id: UUID) -> UUID:
     """The id of the one PlaceOrder an order can have: whoever sends it again (a retried
     request, a redelivered tap) sends the very same command, which the ledger drops."""
     return uuid5(order_id, "PlaceOrder")
-
-
-class ChangeOrderStatus(Envelope):
-    type: Literal["ChangeOrderStatus"] = "ChangeOrderStatus"
-    body: ChangeOrderStatusBody
-
-
-class UpsertOrder(Envelope):
-    type: Literal["UpsertOrder"] = "UpsertOrder"
-    body: UpsertOrderBody
-
-
-OrderCommand = Annotated[PlaceOrder | ChangeOrderStatus | UpsertOrder, Field(discriminator="type")]
-
-
-# --- events (topic orders.events.v1, key = order id) ---
-
-
-class OrderPlaced(Envelope):
-    type: Literal["OrderPlaced"] = "OrderPlaced"
-    body: OrderPlacedBody
-
-
-class _StatusChange(Contract):
-    """The body the five status events share (each is `_StatusChange, Envelope`, so the
-    envelope's fields still come first); they differ only in `type`."""
-
-    body: OrderStatusChangedBody
-
-
-class OrderConfirmed(_StatusChange, Envelope):
-    type: Literal["OrderConfirmed"] = "OrderConfirmed"
-
-
-class OrderShipped(_StatusChange, Envelope):
-    type: Literal["OrderShipped"] = "OrderShipped"
-
-
-class OrderDelivered(_StatusChange, Envelope):
-    type: Literal["OrderDelivered"] = "OrderDelivered"
-
-
-class OrderCancelled(_StatusChange, Envelope):
-    type: Literal["OrderCancelled"] = "OrderCancelled"
-
-
-class OrderReturned(_StatusChange, Envelope):
-    type: Literal["OrderReturned"] = "OrderReturned"
-
-
-class OrderPaymentChanged(Envelope):
-    type: Literal["OrderPaymentChanged"] = "OrderPaymentChanged"
-    body: PaymentChangedBody
-
-
-class OrderFulfillmentUpdated(Envelope):
-    type: Literal["OrderFulfillmentUpdated"] = "OrderFulfillmentUpdated"
-    body: FulfillmentUpdatedBody
-
-
-StatusEvent = OrderConfirmed | OrderShipped | OrderDelivered | OrderCancelled | OrderReturned
-AnyOrderEvent = OrderPlaced | StatusEvent | OrderPaymentChanged | OrderFulfillmentUpdated
-OrderEvent = Annotated[AnyOrderEvent, Field(discriminator="type")]
-
-STATUS_EVENT_TYPES: dict[OrderStatus, type[StatusEvent]] = {
-    S.CONFIRMED: OrderConfirmed,
-    S.SHIPPED: OrderShipped,
-    S.DELIVERED: OrderDelivered,
-    S.CANCELLED: OrderCancelled,
-    S.RETURNED: OrderReturned,
-}
-
-
-# --- rejections (topic orders.rejections.v1, key = order id) ---
-
-
-class OrderCommandRejected(Envelope):
-    type: Literal["OrderCommandRejected"] = "OrderCommandRejected"
-    body: RejectionBody
-
-
-AnyOrderCommand = PlaceOrder | ChangeOrderStatus | UpsertOrder
-_commands: TypeAdapter[AnyOrderCommand] = TypeAdapter(OrderCommand)
-_events: TypeAdapter[AnyOrderEvent] = TypeAdapter(OrderEvent)
-
-
-def parse_order_command(raw: bytes | str) -> AnyOrderCommand:
-    return _commands.validate_json(raw)
-
-
-def parse_order_event(raw: bytes | str) -> AnyOrderEvent:
-    return _events.validate_json(raw)
-
-
-def parse_order_rejection(raw: bytes | str) -> OrderCommandRejected:
-    return OrderCommandRejected.model_validate_json(raw)

@@ -22,6 +22,7 @@ from sauda_contracts import (
     message_log,
     message_templates,
     messaging,
+    order_stream,
     orders,
     sends,
     sequence_api,
@@ -45,18 +46,22 @@ _RETRIES = {
 
 # Every record type each topic carries (its key is in `topics.TOPICS`).
 TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
-    Topic.ORDERS_COMMANDS: (orders.PlaceOrder, orders.ChangeOrderStatus, orders.UpsertOrder),
-    Topic.ORDERS_EVENTS: (
-        orders.OrderPlaced,
-        orders.OrderConfirmed,
-        orders.OrderShipped,
-        orders.OrderDelivered,
-        orders.OrderCancelled,
-        orders.OrderReturned,
-        orders.OrderPaymentChanged,
-        orders.OrderFulfillmentUpdated,
+    Topic.ORDERS_COMMANDS: (
+        order_stream.PlaceOrder,
+        order_stream.ChangeOrderStatus,
+        order_stream.UpsertOrder,
     ),
-    Topic.ORDERS_REJECTIONS: (orders.OrderCommandRejected,),
+    Topic.ORDERS_EVENTS: (
+        order_stream.OrderPlaced,
+        order_stream.OrderConfirmed,
+        order_stream.OrderShipped,
+        order_stream.OrderDelivered,
+        order_stream.OrderCancelled,
+        order_stream.OrderReturned,
+        order_stream.OrderPaymentChanged,
+        order_stream.OrderFulfillmentUpdated,
+    ),
+    Topic.ORDERS_REJECTIONS: (order_stream.OrderCommandRejected,),
     Topic.CARTS: (carts.CartAbandoned, carts.CartRecovered),
     Topic.WHATSAPP_INBOUND: (
         whatsapp.InboundMessageReceived,
@@ -133,6 +138,7 @@ BODY_MODULES = (
     cart_recovery,
     carts,
     orders,
+    order_stream,
     webhooks,
     whatsapp,
     sends,

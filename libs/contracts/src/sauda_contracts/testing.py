@@ -6,18 +6,16 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from sauda_contracts.language import Language
+from sauda_contracts.order_stream import STATUS_EVENT_TYPES, OrderPlaced, StatusEvent
 from sauda_contracts.orders import (
-    STATUS_EVENT_TYPES,
     Actor,
     Customer,
     LineItem,
-    OrderPlaced,
     OrderPlacedBody,
     OrderSource,
     OrderStatus,
     OrderStatusChangedBody,
     Payment,
-    StatusEvent,
 )
 
 WIDGETS = (LineItem(name="Widget Pro", qty=3, price=Decimal("1000")),)
