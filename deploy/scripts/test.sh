@@ -2,8 +2,8 @@
 # `make test`: lint and type-check, then every test against private, fresh Kafka and Postgres
 # servers (state in .state/test) unless KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL name servers to
 # use instead. With its own servers and no arguments, the end-to-end suite (tests/e2e, whole
-# stacks in subprocesses, mostly waiting) runs beside the rest in two halves, each on a private
-# pair of its own, so none sees another's topics, consumer groups or schemas:
+# stacks in subprocesses, mostly waiting) runs beside the rest in two halves of about equal
+# time, each on a private pair of its own, so none sees another's topics, groups or schemas:
 #   the rest: Kafka 19092 (controller 19093), Postgres 55433   (TEST_KAFKA_PORT, ...)
 #   tests/e2e, first half: Kafka 19094 (controller 19095), Postgres 55434  (+ 2 / + 1)
 #   tests/e2e, second half: Kafka 19096 (controller 19097), Postgres 55435 (+ 4 / + 2)
@@ -102,32 +102,34 @@ checked() {
 echo "== tests"
 set +e
 if ((split)); then
-  # The end-to-end files in two halves (alternately, by name), each on its own servers; each
-  # half ends with the check of every record its tests left on the topics.
+  # The end-to-end tests in two halves of about equal time (pytest-split, by the durations
+  # in tests/e2e/.test_durations; a test not listed there counts as the average), each on its
+  # own servers; each half ends with the check of every record its tests left on the topics.
   last=tests/e2e/test_topics_documented.py
-  mapfile -t e2e_files < <(ls tests/e2e/test_*.py | grep -vx "$last" | sort)
-  halves=("" "")
-  for i in "${!e2e_files[@]}"; do halves[i % 2]+="${e2e_files[i]} "; done
-  halves[0]+=$last halves[1]+=$last
+  halves=(--splits 2 --splitting-algorithm least_duration
+          --durations-path tests/e2e/.test_durations)
   e2e_log=$REPO/.state/test/e2e.log e2e2_log=$REPO/.state/test/e2e2.log
   echo "tests/e2e runs beside the rest in two halves; their output follows (and is in" \
     "$e2e_log, $e2e2_log)"
-  # shellcheck disable=SC2086  # the halves are lists of file names without spaces
+  # half N LOG: the Nth half, then the topics check on the same servers.
+  half() {
+    uv run --frozen pytest tests/e2e --ignore="$last" "${halves[@]}" --group "$1"
+    checked $? || return 1
+    uv run --frozen pytest "$last"
+    checked $?
+  }
   DATABASE_URL=$E2E_DATABASE_URL KAFKA_BOOTSTRAP_SERVERS=$E2E_KAFKA_BOOTSTRAP_SERVERS \
-    uv run --frozen pytest ${halves[0]} >"$e2e_log" 2>&1 &
+    half 1 >"$e2e_log" 2>&1 &
   e2e=$!
-  # shellcheck disable=SC2086
   DATABASE_URL=$E2E2_DATABASE_URL KAFKA_BOOTSTRAP_SERVERS=$E2E2_KAFKA_BOOTSTRAP_SERVERS \
-    uv run --frozen pytest ${halves[1]} >"$e2e2_log" 2>&1 &
+    half 2 >"$e2e2_log" 2>&1 &
   e2e2=$!
   uv run --frozen pytest --ignore=tests/e2e
   checked $?
   rest=$?
   wait "$e2e"
-  checked $?
   first=$?
   wait "$e2e2"
-  checked $?
   second=$?
   echo "== tests/e2e, first half (ran beside the rest)"
   cat "$e2e_log"

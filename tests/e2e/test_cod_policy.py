@@ -2,12 +2,17 @@
 sandbox over real Kafka and Postgres): the merchant sets it through the API; an order below the
 minimum is confirmed by the system without a COD message; an order nobody answers is cancelled
 at the expiry exactly once, the store's cancel endpoint called once, even after the order's
-events are replayed to the notifier."""
+events are replayed to the notifier; quiet hours that cross midnight hold the COD message (the
+merchant's log says until when) and it goes when they end; a notifier killed before the first
+message's due time and restarted after it sends that message once."""
 
 import asyncio
 import os
+import signal
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import asyncpg
 import pytest
@@ -102,3 +107,64 @@ async def test_an_unanswered_order_is_cancelled_once_at_the_expiry_even_after_a_
     chat = await shop.chat()
     assert len(to_shopper(chat, "sauda_cod_confirmation")) == 1
     assert len(to_shopper(chat, "sauda_cod_reminder")) == 1
+
+
+async def order_messages(shop: Shop, order: dict[str, Any]) -> list[dict[str, Any]]:
+    return (await shop.get(f"/api/v1/orders/{order['order_id']}/messages"))["messages"]  # type: ignore[no-any-return]
+
+
+async def test_quiet_hours_crossing_midnight_hold_the_cod_message_until_they_end(
+    shop: Shop, db: asyncpg.Pool
+) -> None:
+    # Quiet from a minute after their end round the clock to their end, in the next minute or
+    # so: a window that crosses midnight, and it is quiet now in the shop's zone.
+    zone = ZoneInfo("Asia/Karachi")
+    local = datetime.now(UTC).astimezone(zone)
+    end = (local + timedelta(minutes=1)).replace(second=0, microsecond=0)
+    if (end - local).total_seconds() < 20:
+        end += timedelta(minutes=1)
+    start = end + timedelta(minutes=1)
+    await set_policy(shop, db, quiet_hours_start=start.strftime("%H:%M"),
+                     quiet_hours_end=end.strftime("%H:%M"), time_zone="Asia/Karachi",
+                     reminder_delays_seconds=[])  # fmt: skip
+    order = await shop.place()
+
+    async def scheduled() -> dict[str, Any] | None:
+        found = [m for m in await order_messages(shop, order) if m["status"] == "scheduled"]
+        return found[0] if found else None
+
+    held = await shop.wait_for(scheduled, timeout=45, what="the COD message, scheduled")
+    assert held["template"] == "sauda_cod_confirmation"
+    assert datetime.fromisoformat(held["scheduled_for"]) == end.astimezone(UTC)
+    assert to_shopper(await shop.chat(), "sauda_cod_confirmation") == []  # not in the night
+    await shop.arrived("sauda_cod_confirmation")  # the quiet hours ended: it went
+    assert datetime.now(UTC) >= end.astimezone(UTC)
+    went = [m for m in await order_messages(shop, order)
+            if m["template"] == "sauda_cod_confirmation"]  # fmt: skip
+    assert len(went) == 1 and went[0]["scheduled_for"] is None
+    assert [h["status"] for h in went[0]["history"]][:2] == ["scheduled", "queued"]
+
+
+async def test_a_notifier_down_at_the_due_time_sends_the_cod_message_once_when_back(
+    shop: Shop, db: asyncpg.Pool, stack: Any
+) -> None:
+    await set_policy(shop, db, first_message_delay_seconds=4, reminder_delays_seconds=[])
+    order = await shop.place()
+    schema = os.environ.get("NOTIFIER_DB_SCHEMA", "notifier")
+
+    async def step_waits() -> bool:
+        return bool(await db.fetchval(
+            f'SELECT count(*) FROM "{schema}".cod_steps WHERE order_id = $1::uuid',
+            order["order_id"]))  # fmt: skip
+
+    await shop.wait_for(step_waits, timeout=45, what="the first message's step row")
+    stack.notifier.kill(signal.SIGKILL)
+    await asyncio.sleep(6)  # the due time passes while the notifier is dead
+    assert to_shopper(await shop.chat(), "sauda_cod_confirmation") == []
+    stack.notifier.start()
+    await stack.notifier.ready()
+    await shop.arrived("sauda_cod_confirmation")
+    await asyncio.sleep(2)  # a repeat would come right behind it
+    assert len(to_shopper(await shop.chat(), "sauda_cod_confirmation")) == 1
+    assert len([m for m in await order_messages(shop, order)
+                if m["template"] == "sauda_cod_confirmation"]) == 1  # fmt: skip

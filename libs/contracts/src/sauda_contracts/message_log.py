@@ -26,7 +26,11 @@ class MessageOut(Contract):
     wamid: str | None = Field(default=None, description="Meta's message id.")
     status: str | None = Field(
         default=None,
-        description="queued, retrying, sent, delivered, read, failed, skipped; inbound: received.",
+        description="scheduled, queued, retrying, sent, delivered, read, failed, skipped; "
+        "inbound: received.",
+    )
+    scheduled_for: datetime | None = Field(
+        default=None, description="A scheduled message: when it goes (the shop's quiet hours end)."
     )
     history: tuple[StatusChange, ...] = Field(default=(), description="Every status, oldest first.")
     error: GraphError | None = None

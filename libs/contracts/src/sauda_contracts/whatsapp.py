@@ -137,6 +137,7 @@ class DeliveryStatus(StrEnum):
     READ = "read"
     FAILED = "failed"
     SKIPPED = "skipped"  # decided not to send: no consent, template not approved, opted out
+    SCHEDULED = "scheduled"  # waits for its time (the shop's quiet hours): `scheduled_for`
 
 
 class GraphError(Contract):
@@ -327,6 +328,8 @@ class StatusChange(Contract):
 class MessageRecordedBody(Shopper):
     """The whole message as the notifier knows it now; a newer `revision` replaces an older."""
 
+    ADDED: ClassVar[frozenset[str]] = Shopper.ADDED | {"scheduled_for"}
+
     message_id: UUID = Field(description="Notifier's id (also sent as biz_opaque_callback_data).")
     revision: int = Field(ge=1, description="Grows with every change; keep the highest.")
     phone_number_id: str = Field(max_length=64, description="Business number it is sent from.")
@@ -348,6 +351,9 @@ class MessageRecordedBody(Shopper):
     history: tuple[StatusChange, ...] = Field(description="Every status, oldest first.")
     error: GraphError | None = Field(default=None, description="Last error, if any.")
     created_at: datetime
+    scheduled_for: datetime | None = Field(
+        default=None, description="A `scheduled` message: when it goes (the quiet hours' end)."
+    )
 
 
 class MessageRecorded(Envelope):

@@ -23,7 +23,7 @@ export interface Counts { counts: Record<Status, number>; total: number }
 export interface Message {
   message_id: string; direction: "outbound" | "inbound"; purpose?: string | null; kind: string;
   template?: string | null; text: string; status?: string | null; created_at: string;
-  error?: { message?: string } | null;
+  error?: { message?: string } | null; scheduled_for?: string | null;
 }
 export interface NoticePage { notices: Notice[]; total: number; unread?: number | null }
 export interface AnalyticsDay {

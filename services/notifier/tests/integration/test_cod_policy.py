@@ -19,6 +19,7 @@ from sauda_contracts.cod_policy import (
     CodPolicyChangedBody,
 )
 from sauda_contracts.testing import status_changed
+from sauda_contracts.whatsapp import MessageRecorded
 from sauda_notifier.handlers.cod_steps import run_due_cod_steps
 from sauda_notifier.handlers.outbound import handle_outbound_batch
 from sauda_notifier.handlers.sending import send_all
@@ -143,15 +144,30 @@ async def test_quiet_hours_hold_the_cod_message_until_they_end(world: Any, make_
     await set_policy(world, 1, quiet_hours_start=start, quiet_hours_end=end,
                      time_zone="Asia/Karachi", reminder_delays_seconds=())  # fmt: skip
     await handle(world, make_order(world.business_id))
+    await sweep(world)
     row = await world.pool.fetchrow("SELECT step, due_at, state FROM cod_steps")
     assert (row["step"], row["state"]) == (0, "scheduled")
     assert row["due_at"] == ends_at
-    world.clock.advance(3600)  # still quiet
+    # The merchant's message log says so: the COD message is there, scheduled for the end.
+    assert [(s.status, s.scheduled_for) for s in await snapshots(world)] == [("scheduled", ends_at)]
+    world.clock.advance(3600)  # still quiet: swept again, nothing sent, nothing recorded twice
     await sweep(world)
     assert sent(world) == []
+    assert await world.pool.fetchval("SELECT count(*) FROM messages") == 1
     world.clock.advance(2 * 3600 + 60)
     await sweep(world)
     assert sent(world) == ["sauda_cod_confirmation"]
+    last = (await snapshots(world))[-1]
+    assert [h.status for h in last.history] == ["scheduled", "queued", "sent"]
+    assert last.scheduled_for is None
+
+
+async def snapshots(world: Any) -> list[Any]:
+    """The message snapshots the notifier published for the merchant's log, oldest first."""
+    records = [MessageRecorded.model_validate_json(r["value"])
+               for r in await world.outbox(Topic.NOTIFIER_EVENTS)
+               if b'"MessageRecorded"' in bytes(r["value"])]  # fmt: skip
+    return [r.body for r in sorted(records, key=lambda r: r.body.revision)]
 
 
 async def test_a_reminder_due_at_night_is_held_with_a_note(world: Any, make_order: Any) -> None:

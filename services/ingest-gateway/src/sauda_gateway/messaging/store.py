@@ -9,13 +9,9 @@ from uuid import UUID
 
 import asyncpg
 
+from sauda_gateway.view.queries import MESSAGE_FIELDS
 from sauda_runtime.kit import OutboxRow
 from sauda_runtime.tracing import current_headers
-
-MESSAGE_FIELDS = (
-    "message_id, order_id, customer_phone, direction, purpose, kind, template, language, text, "
-    "wamid, status, history, error, attempts, created_at, updated_at"
-)
 
 
 @dataclass(frozen=True)

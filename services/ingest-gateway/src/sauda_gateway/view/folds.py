@@ -158,11 +158,12 @@ async def record_messages(conn: Conn, messages: list[MessageRecorded]) -> None:
     await conn.executemany(
         "INSERT INTO wa_messages (message_id, business_id, customer_phone, order_id, direction, "
         " purpose, kind, template, language, text, wamid, status, history, error, attempts, "
-        " revision, created_at) VALUES ($1, $2, $3, $4, 'outbound', $5, $6, $7, $8, $9, $10, "
-        " $11, $12::jsonb, $13::jsonb, $14, $15, $16) "
+        " revision, created_at, scheduled_for) VALUES ($1, $2, $3, $4, 'outbound', $5, $6, $7, "
+        " $8, $9, $10, $11, $12::jsonb, $13::jsonb, $14, $15, $16, $17) "
         "ON CONFLICT (message_id) DO UPDATE SET wamid = EXCLUDED.wamid, status = EXCLUDED.status, "
         " history = EXCLUDED.history, error = EXCLUDED.error, attempts = EXCLUDED.attempts, "
-        " revision = EXCLUDED.revision, text = EXCLUDED.text, updated_at = now() "
+        " revision = EXCLUDED.revision, text = EXCLUDED.text, "
+        " scheduled_for = EXCLUDED.scheduled_for, updated_at = now() "
         "WHERE wa_messages.revision < EXCLUDED.revision",
         [
             (
@@ -182,6 +183,7 @@ async def record_messages(conn: Conn, messages: list[MessageRecorded]) -> None:
                 b.attempts,
                 b.revision,
                 b.created_at,
+                b.scheduled_for,
             )
             for m in messages
             for b in (m.body,)

@@ -80,11 +80,11 @@ class OrderView:
         return [dict(r) for r in rows]
 
 
-_MESSAGE_FIELDS = (
+MESSAGE_FIELDS = (
     "message_id, order_id, customer_phone, direction, purpose, kind, template, language, text, "
-    "wamid, status, history, error, attempts, created_at, updated_at"
+    "wamid, status, history, error, attempts, created_at, updated_at, scheduled_for"
 )
-_CONVERSATION = Table("wa_messages", _MESSAGE_FIELDS, "created_at DESC, message_id DESC")
+_CONVERSATION = Table("wa_messages", MESSAGE_FIELDS, "created_at DESC, message_id DESC")
 _NOTICES = Table("notices", "notice_id, kind, message, order_id, order_number, customer_phone, "
                  "details, created_at", "created_at DESC, notice_id")  # fmt: skip
 
@@ -101,7 +101,7 @@ class MessageLog:
 
     async def of_order(self, business_id: UUID, order_id: UUID) -> list[dict[str, Any]]:
         rows = await self._pool.fetch(
-            f"SELECT {_MESSAGE_FIELDS} FROM wa_messages WHERE order_id = $1 AND business_id = $2 "
+            f"SELECT {MESSAGE_FIELDS} FROM wa_messages WHERE order_id = $1 AND business_id = $2 "
             "ORDER BY created_at, message_id",
             order_id,
             business_id,

@@ -8,7 +8,7 @@ import type { OrderEvent } from "../live.js";
 import { href } from "../router.js";
 import type { Message, Order, Status } from "../types.js";
 
-const TICKS: Record<string, string> = { sent: "✓", delivered: "✓✓", read: "✓✓", failed: "!", queued: "🕓", retrying: "🕓" };
+const TICKS: Record<string, string> = { sent: "✓", delivered: "✓✓", read: "✓✓", failed: "!", queued: "🕓", retrying: "🕓", scheduled: "⏰" };
 
 @customElement("sauda-order-detail")
 export class OrderDetail extends Base {
@@ -192,6 +192,7 @@ export class OrderDetail extends Base {
       <div class="meta"><span>${m.template ?? m.purpose ?? ""}</span><span>${when(m.created_at)}</span>
         ${m.direction === "outbound" ? html`<span class="tick ${status}" data-testid="ticks" title=${status} aria-label=${status}>${TICKS[status] ?? status}</span>` : nothing}
       </div>
+      ${m.scheduled_for ? html`<div class="muted" data-testid="scheduled-for">${t("scheduledFor", { at: when(m.scheduled_for) })}</div>` : nothing}
       ${m.error?.message ? html`<div class="error">${m.error.message}</div>` : nothing}
     </div>`;
   }

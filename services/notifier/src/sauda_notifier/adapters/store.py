@@ -191,6 +191,15 @@ class NotifierUnitOfWork:
         )
         return {r["message_id"]: message_from_row(r) for r in rows}
 
+    async def message_by_key(self, business_id: UUID, dedupe_key: str) -> Message | None:
+        """The message recorded under a dedupe key, locked; None if there is none."""
+        row = await self.conn.fetchrow(
+            f"{MESSAGE_SELECT} WHERE m.business_id = $1 AND m.dedupe_key = $2 FOR UPDATE OF m",
+            business_id,
+            dedupe_key,
+        )
+        return message_from_row(row) if row else None
+
     async def find_receipted(
         self, *, wamids: Iterable[str], message_ids: Iterable[UUID]
     ) -> list[Message]:

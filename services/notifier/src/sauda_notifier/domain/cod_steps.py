@@ -57,8 +57,10 @@ def start_cod(policy: CodPolicy, total: Decimal, *, placed_at: datetime, now: da
         if nxt is None:
             return CodStart(Start.SEND_NOW)
         return CodStart(Start.SEND_NOW, nxt.number, due_after_first(nxt, now), now)
+    # In the quiet hours the step is due at once all the same: its sweep holds it, and records
+    # the message in the merchant's log as scheduled for their end.
     note = f"quiet hours: waits until {held.isoformat()}" if held else None
-    return CodStart(Start.WAIT, 0, held or due, None, note)
+    return CodStart(Start.WAIT, 0, due, None, note)
 
 
 class Act(StrEnum):

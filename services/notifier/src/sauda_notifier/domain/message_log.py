@@ -78,10 +78,11 @@ class Message:
 
 S = DeliveryStatus
 # The one table of a message's life: the statuses each status may move to. A message is queued
-# (or skipped) when recorded; an attempt leaves it sent, retrying or failed; Meta's receipts move
+# (or skipped, or scheduled for the end of the shop's quiet hours) when recorded; an attempt leaves it sent, retrying or failed; Meta's receipts move
 # it forward only (sent < delivered < read; failed unless already delivered). A receipt may name
 # a skipped message by our id: it can only mean Meta has it.
 ALLOWED: dict[DeliveryStatus, frozenset[DeliveryStatus]] = {
+    S.SCHEDULED: frozenset({S.QUEUED, S.SKIPPED}),  # its time came: sent, or not after all
     S.QUEUED: frozenset({S.SKIPPED, S.RETRYING, S.SENT, S.DELIVERED, S.READ, S.FAILED}),
     S.RETRYING: frozenset({S.RETRYING, S.SENT, S.DELIVERED, S.READ, S.FAILED}),
     S.SKIPPED: frozenset({S.SENT, S.DELIVERED, S.READ, S.FAILED}),
@@ -278,11 +279,30 @@ def recipient(message: Message) -> dict[str, str]:
     return identity_fields(message.customer_phone)
 
 
+def scheduled(message: Message, until: datetime, now: datetime) -> Message:
+    """A message recorded now to go at `until` (a COD step held by the shop's quiet hours): in
+    the log as `scheduled`, no sender takes it (its send state is done) until `due` frees it."""
+    return dataclasses.replace(
+        message, status=D.SCHEDULED, state=SendState.DONE, next_attempt_at=until, error=None,
+        history=(StatusChange(status=D.SCHEDULED, at=now),),
+    )  # fmt: skip
+
+
+def due(held: Message, fresh: Message, now: datetime) -> Message:
+    """A scheduled message whose time came, as `fresh` (the same message built now) would be
+    recorded: queued to send, or skipped (opted out since, template withdrawn)."""
+    return evolve(dataclasses.replace(held, next_attempt_at=None),
+                  StatusMoved(fresh.status, now, fresh.state, fresh.error))  # fmt: skip
+
+
 def snapshot(message: Message) -> MessageRecordedBody:
     # The snapshot is the message's own fields, its text cut to the wire's limit.
     fields = {name: getattr(message, name) for name in MessageRecordedBody.model_fields
-              if name not in ("customer_phone", "customer_user_id")}  # fmt: skip
-    return MessageRecordedBody(**fields | recipient(message) | {"text": message.text[:4096]})
+              if name not in ("customer_phone", "customer_user_id", "scheduled_for")}  # fmt: skip
+    when = message.next_attempt_at if message.status is D.SCHEDULED else None
+    return MessageRecordedBody(
+        **fields | recipient(message) | {"text": message.text[:4096], "scheduled_for": when}
+    )
 
 
 def failed_notice(message: Message, error: GraphError) -> Notice:

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sauda_contracts import OrderPlaced
 from sauda_contracts.cod_policy import CodPolicy, ExpiryAction
-from sauda_contracts.whatsapp import GraphError
+from sauda_contracts.whatsapp import DeliveryStatus, GraphError
 from sauda_notifier.adapters import cod_policies as rows
 from sauda_notifier.adapters.accounts import AccountDirectory
 from sauda_notifier.adapters.store import Cause, NotifierUnitOfWork, PgNotifierStore
@@ -28,8 +28,10 @@ from sauda_notifier.domain.facts import Notice, OrderFacts, order_facts
 from sauda_notifier.domain.message_log import (
     Message,
     SendState,
+    due,
     new_template_message,
     opted_out_notice,
+    scheduled,
     skip,
 )
 from sauda_notifier.domain.reminders import wants_reminder
@@ -62,11 +64,9 @@ async def run_due_cod_steps(
                 plan = plan_step(row.policy, row.step, row.first_sent_at, now)
                 if plan.act is Act.HOLD:
                     assert plan.until is not None
-                    note = f"quiet hours: waits until {plan.until.isoformat()}"
-                    await rows.move_step(uow.conn, row.order_id, step=row.step, due_at=plan.until,
-                                         first_sent_at=row.first_sent_at, note=note)  # fmt: skip
-                    log.info("cod_step_held_for_quiet_hours", step=row.step,
-                             until=plan.until.isoformat())  # fmt: skip
+                    held = await _hold(uow, row, order, plan, accounts=accounts,
+                                       templates=templates, now=now)  # fmt: skip
+                    recorded += held
                     continue
                 if plan.act is Act.EXPIRE:
                     raised += await _expire(uow, row, order, now)
@@ -93,17 +93,36 @@ async def _advance(uow: NotifierUnitOfWork, row: rows.StepRow, plan: StepPlan) -
                          first_sent_at=plan.first_sent_at, note=None)  # fmt: skip
 
 
-async def _message(
+async def _hold(
     uow: NotifierUnitOfWork, row: rows.StepRow, order: OrderFacts, plan: StepPlan, *,
     accounts: AccountDirectory, templates: TemplateBook, now: datetime,
-) -> tuple[Message | None, list[Notice]]:  # fmt: skip
-    """The step's COD message, recorded once (its dedupe key); None if already recorded or
-    WhatsApp is no longer connected."""
+) -> list[Message]:  # fmt: skip
+    """Quiet hours: the step waits until they end, and its message is in the merchant's log as
+    `scheduled` for then (recorded once: a later hold of the same step finds it there)."""
+    assert plan.until is not None
+    note = f"quiet hours: waits until {plan.until.isoformat()}"
+    await rows.move_step(uow.conn, row.order_id, step=row.step, due_at=plan.until,
+                         first_sent_at=row.first_sent_at, note=note)  # fmt: skip
+    log.info("cod_step_held_for_quiet_hours", step=row.step, until=plan.until.isoformat())
+    built = await _build(uow, row, order, plan, accounts=accounts, templates=templates, now=now)
+    if built is None:
+        return []
+    message = scheduled(built[0], plan.until, now)
+    cause = Cause(row.business_id, order.correlation_id, None)
+    return [message] if await uow.add_message(message, cause, now) else []
+
+
+async def _build(
+    uow: NotifierUnitOfWork, row: rows.StepRow, order: OrderFacts, plan: StepPlan, *,
+    accounts: AccountDirectory, templates: TemplateBook, now: datetime,
+) -> tuple[Message, list[Notice]] | None:  # fmt: skip
+    """The step's COD message as it would be recorded now (queued, or skipped with its
+    notices); None if WhatsApp is no longer connected."""
     assert order.chat_with is not None
     account = await accounts.of_business(row.business_id)
     if account is None:
         log.info("cod_step_without_account", step=row.step)
-        return None, []
+        return None
     purpose = step_purpose(plan.step)
     msg = step_message(cod_message(order, account, purpose, row.items), plan.step)
     status = await templates.status(account, *msg.meta_ref)
@@ -113,11 +132,28 @@ async def _message(
     if await uow.opted_out(row.business_id, order.chat_with):
         message = skip(message, now, GraphError(code=0, title="customer opted out"))
         notices = [opted_out_notice(message)]
+    return message, notices
+
+
+async def _message(
+    uow: NotifierUnitOfWork, row: rows.StepRow, order: OrderFacts, plan: StepPlan, *,
+    accounts: AccountDirectory, templates: TemplateBook, now: datetime,
+) -> tuple[Message | None, list[Notice]]:  # fmt: skip
+    """The step's COD message, recorded once (its dedupe key) or freed from its schedule; None
+    if already recorded or WhatsApp is no longer connected."""
+    built = await _build(uow, row, order, plan, accounts=accounts, templates=templates, now=now)
+    if built is None:
+        return None, []
+    message, notices = built
     cause = Cause(row.business_id, order.correlation_id, None)
     if not await uow.add_message(message, cause, now):
-        return None, []
+        held = await uow.message_by_key(row.business_id, message.dedupe_key)
+        if held is None or held.status is not DeliveryStatus.SCHEDULED:
+            return None, []
+        message = due(held, message, now)
+        await uow.save_message(message, cause, now)
     await uow.raise_notices(notices, cause, now)
-    log.info("cod_step_message", step=row.step, purpose=purpose.value,
+    log.info("cod_step_message", step=row.step, purpose=step_purpose(plan.step).value,
              status=message.status.value)  # fmt: skip
     return message, notices
 
