@@ -7,6 +7,7 @@ merchant's log says until when) and it goes when they end; a notifier killed bef
 message's due time and restarted after it sends that message once."""
 
 import asyncio
+import json
 import os
 import signal
 from collections.abc import AsyncIterator
@@ -137,7 +138,8 @@ async def test_quiet_hours_crossing_midnight_hold_the_cod_message_until_they_end
     assert held["template"] == "sauda_cod_confirmation"
     assert datetime.fromisoformat(held["scheduled_for"]) == end.astimezone(UTC)
     assert to_shopper(await shop.chat(), "sauda_cod_confirmation") == []  # not in the night
-    await shop.arrived("sauda_cod_confirmation")  # the quiet hours ended: it went
+    await asyncio.sleep((end - datetime.now(UTC)).total_seconds())  # the quiet hours end
+    await shop.arrived("sauda_cod_confirmation")  # and it goes
     assert datetime.now(UTC) >= end.astimezone(UTC)
     went = [m for m in await order_messages(shop, order)
             if m["template"] == "sauda_cod_confirmation"]  # fmt: skip
@@ -168,3 +170,39 @@ async def test_a_notifier_down_at_the_due_time_sends_the_cod_message_once_when_b
     assert len(to_shopper(await shop.chat(), "sauda_cod_confirmation")) == 1
     assert len([m for m in await order_messages(shop, order)
                 if m["template"] == "sauda_cod_confirmation"]) == 1  # fmt: skip
+
+
+async def test_an_unanswered_order_held_for_review_is_marked_and_the_merchant_hears_of_it(
+    shop: Shop, db: asyncpg.Pool
+) -> None:
+    async with receivers("/hooks/review") as make:
+        hook: Receiver = await make()
+        made = await shop.api.post("/api/v1/webhooks", headers=shop.headers, json={
+            "url": hook.url, "events": ["order_held_for_review"]})  # fmt: skip
+        assert made.status_code == 201, made.text
+        await set_policy(shop, db, reminder_delays_seconds=[], expire_after_seconds=3,
+                         expiry_action="hold")  # fmt: skip
+        order = await shop.place()
+        await shop.arrived("sauda_cod_confirmation")
+
+        async def held() -> dict[str, Any] | None:
+            found = await shop.get(f"/api/v1/orders/{order['order_id']}")
+            return found if found["needs_review"] else None  # type: ignore[no-any-return]
+
+        marked = await shop.wait_for(held, timeout=45, what="the order marked for review")
+        assert marked["status"] == "pending"
+        assert marked["history"][-1]["event"] == "OrderHeldForReview"
+        assert marked["history"][-1]["reason"].startswith("not confirmed on WhatsApp within")
+        [hit] = await shop.wait_for(hook.at_least, timeout=45, what="order_held_for_review")
+        payload = json.loads(hit.body)
+        assert payload["event"] == "order_held_for_review"
+        assert payload["data"]["order_id"] == order["order_id"]
+        [notice] = [n for n in await shop.notices() if n["kind"] == "cod_expired"]
+        assert notice["order_id"] == order["order_id"]
+    # The merchant reviews it and confirms it: no longer marked.
+    await shop.move(order, "confirmed")
+    assert (await shop.order_becomes(order, "confirmed"))["needs_review"] is False
+    listed = await shop.get("/api/v1/orders", limit=5)
+    assert [o["needs_review"] for o in listed["orders"] if o["order_id"] == order["order_id"]] == [
+        False
+    ]

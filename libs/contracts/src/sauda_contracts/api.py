@@ -146,6 +146,10 @@ class OrderOut(Contract):
     platform: str | None = Field(default=None, description="Store platform, for store upserts.")
     payment: Payment | None = Field(default=None, description="Payment; none means COD.")
     fulfillment: Fulfillment | None = Field(default=None, description="Shipping facts.")
+    needs_review: bool = Field(
+        default=False, description="Held for the merchant's review: no COD answer came before "
+        "the shop's expiry (its policy's `hold`); cleared by the order's next status.",
+    )  # fmt: skip
     version: int = Field(description="Number of events applied to this order.")
     created_at: datetime
     updated_at: datetime
@@ -321,8 +325,7 @@ class WebhookEndpointIn(Contract):
         default=(WebhookEvent.ORDER_CREATED, WebhookEvent.ORDER_STATUS_CHANGED),
         min_length=1,
         max_length=len(SUBSCRIBABLE),
-        description="Events to receive: order_created, order_status_changed, "
-        "order_payment_changed, order_fulfillment_updated.",
+        description="Events to receive: " + ", ".join(e.value for e in SUBSCRIBABLE) + ".",
     )
     active: bool = True
 

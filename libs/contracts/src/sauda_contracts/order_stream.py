@@ -2,11 +2,12 @@
 rejections (`orders.rejections.v1`), each keyed by the order id, with their parsers. The shapes
 they carry (bodies, statuses, the FSM's table) live in `orders`."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeAlias
 
 from pydantic import Field, TypeAdapter
 
 from sauda_contracts.envelope import Contract, Envelope
+from sauda_contracts.order_review import HoldOrderForReview, OrderHeldForReview
 from sauda_contracts.orders import (
     ChangeOrderStatusBody,
     FulfillmentUpdatedBody,
@@ -40,7 +41,8 @@ class UpsertOrder(Envelope):
     body: UpsertOrderBody
 
 
-OrderCommand = Annotated[PlaceOrder | ChangeOrderStatus | UpsertOrder, Field(discriminator="type")]
+AnyOrderCommand: TypeAlias = PlaceOrder | ChangeOrderStatus | UpsertOrder | HoldOrderForReview
+OrderCommand = Annotated[AnyOrderCommand, Field(discriminator="type")]
 
 
 # --- events (topic orders.events.v1, key = order id) ---
@@ -89,7 +91,9 @@ class OrderFulfillmentUpdated(Envelope):
 
 
 StatusEvent = OrderConfirmed | OrderShipped | OrderDelivered | OrderCancelled | OrderReturned
-AnyOrderEvent = OrderPlaced | StatusEvent | OrderPaymentChanged | OrderFulfillmentUpdated
+AnyOrderEvent: TypeAlias = (
+    OrderPlaced | StatusEvent | OrderPaymentChanged | OrderFulfillmentUpdated | OrderHeldForReview
+)
 OrderEvent = Annotated[AnyOrderEvent, Field(discriminator="type")]
 
 STATUS_EVENT_TYPES: dict[OrderStatus, type[StatusEvent]] = {
@@ -109,7 +113,6 @@ class OrderCommandRejected(Envelope):
     body: RejectionBody
 
 
-AnyOrderCommand = PlaceOrder | ChangeOrderStatus | UpsertOrder
 _commands: TypeAdapter[AnyOrderCommand] = TypeAdapter(OrderCommand)
 _events: TypeAdapter[AnyOrderEvent] = TypeAdapter(OrderEvent)
 

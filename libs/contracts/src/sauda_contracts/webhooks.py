@@ -28,6 +28,7 @@ class WebhookEvent(StrEnum):
     ORDER_STATUS_CHANGED = "order_status_changed"
     ORDER_PAYMENT_CHANGED = "order_payment_changed"
     ORDER_FULFILLMENT_UPDATED = "order_fulfillment_updated"
+    ORDER_HELD_FOR_REVIEW = "order_held_for_review"  # no COD answer by the policy's expiry
     WEBHOOK_TEST = "webhook_test"  # sent by POST /api/v1/webhooks/{id}/test, to that endpoint only
 
 

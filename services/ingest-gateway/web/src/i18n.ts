@@ -102,6 +102,7 @@ const STRINGS = {
   notices: ["Notices", "اطلاعات"],
   noMessages: ["No WhatsApp messages yet.", "ابھی کوئی واٹس ایپ پیغام نہیں۔"],
   noTracking: ["No tracking yet.", "ابھی ٹریکنگ نہیں۔"],
+  needsReview: ["Needs review", "جائزہ درکار"],
   scheduledFor: ["Quiet hours: goes at {at}", "خاموشی کے اوقات: {at} پر جائے گا"],
   back: ["Back to orders", "آرڈرز پر واپس"],
   moveTo: ["Mark {status}", "{status} کریں"],

@@ -33,6 +33,7 @@ export const shared = css`
   .badge.whatsapp { background: #dcf8c6; color: #075e54; }
   .badge.website, .badge.ingest, .badge.store { background: #e0ecff; color: #1d4ed8; }
   .badge.pending { background: #fff4d6; color: #7a4d00; }
+  .badge.review { background: #ffe4e0; color: #9f1d1d; }
   .badge.confirmed { background: #e0ecff; color: #1d4ed8; }
   .badge.shipped { background: #ede7ff; color: #5b21b6; }
   .badge.delivered { background: #e7f6ee; color: #05603a; }

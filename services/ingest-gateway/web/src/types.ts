@@ -16,7 +16,7 @@ export interface Order {
   platform?: string | null; payment?: { status: string; method?: string | null } | null;
   fulfillment?: { courier?: string | null; tracking_code?: string | null; tracking_url?: string | null; tracking_number?: string | null } | null;
   version: number; created_at: string; updated_at: string; history?: HistoryEntry[] | null;
-  notices?: Notice[] | null; next_statuses?: Status[];
+  notices?: Notice[] | null; next_statuses?: Status[]; needs_review?: boolean;
 }
 export interface OrderPage { orders: Order[]; total: number; next_cursor?: string | null }
 export interface Counts { counts: Record<Status, number>; total: number }

@@ -203,7 +203,11 @@ async def test_hold_for_review_raises_cod_expired_once(world: Any, make_order: A
     await sweep(world)
     expired = [n for n in await notices(world) if n.body.kind == "cod_expired"]
     assert [n.body.order_id for n in expired] == [placed.body.order_id]
-    assert await ledger_commands(world) == []
+    # The ledger is asked to hold it (marked in the view and the webhooks), once: no cancel.
+    held = await ledger_commands(world)
+    assert [c.type for c in held] == ["HoldOrderForReview"]
+    assert held[0].body.order_id == placed.body.order_id
+    assert held[0].body.reason == "not confirmed on WhatsApp within 0.0166667 hours"
 
 
 async def test_a_policy_change_applies_to_orders_placed_after_it(

@@ -31,6 +31,7 @@ from sauda_contracts import (
     RejectionCode,
     UpsertOrder,
 )
+from sauda_contracts.order_review import HeldForReviewBody, HoldOrderForReview, OrderHeldForReview
 
 OrderCommand: TypeAlias = AnyOrderCommand
 OrderEvent: TypeAlias = AnyOrderEvent
@@ -123,6 +124,9 @@ class _Emitter:
             OrderFulfillmentUpdated, FulfillmentUpdatedBody, fulfillment=fulfillment, actor=actor
         )
 
+    def hold(self, actor: Actor, reason: str) -> None:
+        self._change(OrderHeldForReview, HeldForReviewBody, actor=actor, reason=reason)
+
     def _change(
         self, event: Callable[..., OrderEvent], body: Callable[..., Contract], **fields: Any
     ) -> None:
@@ -199,6 +203,13 @@ def decide(state: OrderState, command: OrderCommand) -> list[OrderEvent]:
         out.move(target, command.body.actor, command.body.reason, command.body.fulfillment)
         return out.events
 
+    if isinstance(command, HoldOrderForReview):
+        if state.status is not OrderStatus.PENDING:
+            raise _reject(state, command, RejectionCode.INVALID_TRANSITION,
+                          f"only a pending order is held for review; this one is {state.status}")  # fmt: skip
+        out.hold(command.body.actor, command.body.reason)
+        return out.events
+
     return _upsert(out, command)
 
 
@@ -250,7 +261,7 @@ def evolve(state: OrderState, event: OrderEvent) -> OrderState:
     update: dict[str, object] = {"status": event.body.status, "version": event.body.version}
     if isinstance(event, OrderPaymentChanged):
         update["payment"] = event.body.payment
-    elif event.body.fulfillment is not None:
+    elif getattr(event.body, "fulfillment", None) is not None:
         update["fulfillment"] = event.body.fulfillment
     return state.model_copy(update=update)
 

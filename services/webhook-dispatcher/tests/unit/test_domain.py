@@ -58,6 +58,7 @@ SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         ("OrderReturned", WebhookEvent.ORDER_STATUS_CHANGED),
         ("OrderPaymentChanged", WebhookEvent.ORDER_PAYMENT_CHANGED),
         ("OrderFulfillmentUpdated", WebhookEvent.ORDER_FULFILLMENT_UPDATED),
+        ("OrderHeldForReview", WebhookEvent.ORDER_HELD_FOR_REVIEW),
         ("OrderCommandRejected", None),
         ("SomethingNew", None),
     ],

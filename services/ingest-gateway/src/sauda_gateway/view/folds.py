@@ -14,7 +14,9 @@ from sauda_contracts import (
     OrderFulfillmentUpdated,
     OrderPaymentChanged,
     OrderPlaced,
+    StatusEvent,
 )
+from sauda_contracts.order_review import OrderHeldForReview
 from sauda_contracts.webhooks import DeliveryRecorded, EndpointDeactivated
 from sauda_contracts.whatsapp import (
     InboundMessageReceived,
@@ -56,6 +58,9 @@ def _change_row(e: AnyOrderEvent) -> tuple[Any, ...]:
     if isinstance(e, OrderFulfillmentUpdated):
         return (b.order_id, b.status.value, b.version, e.occurred_at,
                 _history_entry(e, e.body.actor.value), None, _json(e.body.fulfillment))  # fmt: skip
+    if isinstance(e, OrderHeldForReview):
+        return (b.order_id, b.status.value, b.version, e.occurred_at,
+                _history_entry(e, e.body.actor.value, e.body.reason), None, None)  # fmt: skip
     assert not isinstance(e, OrderPlaced)
     return (b.order_id, b.status.value, b.version, e.occurred_at,
             _history_entry(e, e.body.actor.value, e.body.reason), None,
@@ -81,6 +86,8 @@ class ViewWriter:
             "fulfillment = coalesce($7::jsonb, fulfillment) "
             "WHERE order_id = $1 AND version = $3 - 1"
         )
+        # Held for review until the order's next status (only where that event applied).
+        self._review = f"UPDATE {table} SET needs_review = $3 WHERE order_id = $1 AND version = $2"
 
     async def apply(self, conn: Conn, events: Sequence[AnyOrderEvent]) -> None:
         placed = [e for e in events if isinstance(e, OrderPlaced)]
@@ -90,6 +97,10 @@ class ViewWriter:
         changes = [_change_row(e) for e in events if not isinstance(e, OrderPlaced)]
         if changes:
             await conn.executemany(self._update, changes)
+        marks = [(e.body.order_id, e.body.version, isinstance(e, OrderHeldForReview))
+                 for e in events if isinstance(e, OrderHeldForReview | StatusEvent)]  # fmt: skip
+        if marks:
+            await conn.executemany(self._review, marks)
 
     @staticmethod
     def _placed_row(e: OrderPlaced) -> tuple[Any, ...]:

@@ -111,6 +111,7 @@ export class OrderDetail extends Base {
       <div class="head">
         <h1 data-testid="detail-number">${t("order")} ${o.order_number}</h1>
         <span class="badge ${o.status}" data-testid="detail-status" data-status=${o.status}>${t(o.status)}</span>
+        ${o.needs_review ? html`<span class="badge review" data-testid="needs-review">${t("needsReview")}</span>` : nothing}
         <span class="badge ${o.source}" data-testid="source-badge">${word(o.source)}</span>
         <span class="muted">${when(o.created_at)}</span>
       </div>

@@ -150,7 +150,7 @@ export class OrdersPage extends Base {
         <span class="number" data-testid="order-number">${order.order_number}</span>
         <span class="who">${order.customer.name ?? ""} <span class="muted">${order.customer.phone ? `+${order.customer.phone}` : ""}</span></span>
         <span class="when muted">${when(order.created_at)}</span>
-        <span class="status"><span class="badge ${order.status}" data-testid="order-status">${t(order.status)}</span>
+        <span class="status"><span class="badge ${order.status}" data-testid="order-status">${t(order.status)}</span>${order.needs_review ? html` <span class="badge review" data-testid="needs-review">${t("needsReview")}</span>` : nothing}
           <span class="source badge ${order.source}" data-testid="source-badge">${word(order.source)}</span></span>
         <span class="total">${money(order.total, order.currency)}</span>
       </a>

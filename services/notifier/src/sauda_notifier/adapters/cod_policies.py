@@ -10,6 +10,7 @@ from uuid import UUID
 
 from sauda_contracts import ChangeOrderStatus, Topic
 from sauda_contracts.cod_policy import CodPolicy, CodPolicyChanged
+from sauda_contracts.order_review import HoldOrderForReview
 from sauda_runtime.db import Conn
 from sauda_runtime.outbox import add_to_outbox
 
@@ -92,7 +93,7 @@ async def finish_steps(conn: Conn, order_id: UUID, note: str) -> None:
     )
 
 
-async def send_to_ledger(conn: Conn, command: ChangeOrderStatus) -> None:
-    """A status change for the ledger (keyed by the order), in this transaction's outbox."""
+async def send_to_ledger(conn: Conn, command: ChangeOrderStatus | HoldOrderForReview) -> None:
+    """A command for the ledger (keyed by the order), in this transaction's outbox."""
     key = str(command.body.order_id).encode()
     await add_to_outbox(conn, [(Topic.ORDERS_COMMANDS.value, key, command.to_bytes())])

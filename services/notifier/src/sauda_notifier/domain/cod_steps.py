@@ -15,6 +15,7 @@ from sauda_contracts.cod_policy import (
     EXPIRY_CANCEL_REASON,
     CodPolicy,
 )
+from sauda_contracts.order_review import HoldForReviewBody, HoldOrderForReview
 from sauda_contracts.whatsapp import MessagePurpose, NoticeKind
 from sauda_notifier.domain.cod_schedule import (
     Step,
@@ -128,6 +129,17 @@ def confirm_below_minimum(order: OrderFacts, business_id: UUID, now: datetime) -
 def cancel_expired(order: OrderFacts, business_id: UUID, now: datetime) -> ChangeOrderStatus:
     return _command(order, business_id, OrderStatus.CANCELLED, EXPIRY_CANCEL_REASON,
                     "expired", now)  # fmt: skip
+
+
+def hold_expired(order: OrderFacts, business_id: UUID, hours: float,
+                 now: datetime) -> HoldOrderForReview:  # fmt: skip
+    """The order marked for the merchant's review (in the view and the webhooks)."""
+    return HoldOrderForReview(
+        event_id=command_id(order.order_id, "held"), occurred_at=now, business_id=business_id,
+        correlation_id=order.correlation_id, causation_id=None,
+        body=HoldForReviewBody(order_id=order.order_id, actor=Actor.SYSTEM,
+                               reason=f"not confirmed on WhatsApp within {hours:g} hours"),
+    )  # fmt: skip
 
 
 def expired_notice(order: OrderFacts, hours: float) -> Notice:

@@ -20,6 +20,7 @@ from sauda_notifier.domain.cod_steps import (
     cancel_expired,
     confirm_below_minimum,
     expired_notice,
+    hold_expired,
     plan_step,
     step_message,
     step_purpose,
@@ -169,6 +170,7 @@ async def _expire(
         hours = (policy.expire_after_seconds or 0) / 3600
         raised = [expired_notice(order, hours)]
         await uow.raise_notices(raised, Cause(row.business_id, order.correlation_id, None), now)
+        await rows.send_to_ledger(uow.conn, hold_expired(order, row.business_id, hours, now))
     await rows.finish_steps(uow.conn, row.order_id, f"expired: {policy.expiry_action.value}")
     log.info("cod_expired", action=policy.expiry_action.value)
     return raised

@@ -17,6 +17,7 @@ from sauda_contracts import (
     OrderShipped,
     type_name,
 )
+from sauda_contracts.order_review import OrderHeldForReview
 from sauda_contracts.orders import OrderSource, OrderStatus
 from sauda_contracts.webhooks import (
     StoreCancelPayload,
@@ -39,6 +40,7 @@ EVENT_FOR_TYPE: dict[str, WebhookEvent] = {
     type_name(OrderReturned): WebhookEvent.ORDER_STATUS_CHANGED,
     type_name(OrderPaymentChanged): WebhookEvent.ORDER_PAYMENT_CHANGED,
     type_name(OrderFulfillmentUpdated): WebhookEvent.ORDER_FULFILLMENT_UPDATED,
+    type_name(OrderHeldForReview): WebhookEvent.ORDER_HELD_FOR_REVIEW,
 }
 
 
