@@ -2,10 +2,16 @@
 rejections (`orders.rejections.v1`), each keyed by the order id, with their parsers. The shapes
 they carry (bodies, statuses, the FSM's table) live in `orders`."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeAlias
 
 from pydantic import Field, TypeAdapter
 
+from sauda_contracts.deliveries import (
+    AnswerDeliveryAttempt,
+    OrderDeliveryAttemptAnswered,
+    OrderDeliveryAttemptFailed,
+    RecordDeliveryAttempt,
+)
 from sauda_contracts.envelope import Contract, Envelope
 from sauda_contracts.orders import (
     ChangeOrderStatusBody,
@@ -40,7 +46,10 @@ class UpsertOrder(Envelope):
     body: UpsertOrderBody
 
 
-OrderCommand = Annotated[PlaceOrder | ChangeOrderStatus | UpsertOrder, Field(discriminator="type")]
+OrderCommand = Annotated[
+    PlaceOrder | ChangeOrderStatus | UpsertOrder | RecordDeliveryAttempt | AnswerDeliveryAttempt,
+    Field(discriminator="type"),
+]
 
 
 # --- events (topic orders.events.v1, key = order id) ---
@@ -89,7 +98,14 @@ class OrderFulfillmentUpdated(Envelope):
 
 
 StatusEvent = OrderConfirmed | OrderShipped | OrderDelivered | OrderCancelled | OrderReturned
-AnyOrderEvent = OrderPlaced | StatusEvent | OrderPaymentChanged | OrderFulfillmentUpdated
+AnyOrderEvent: TypeAlias = (
+    OrderPlaced
+    | StatusEvent
+    | OrderPaymentChanged
+    | OrderFulfillmentUpdated
+    | OrderDeliveryAttemptFailed
+    | OrderDeliveryAttemptAnswered
+)
 OrderEvent = Annotated[AnyOrderEvent, Field(discriminator="type")]
 
 STATUS_EVENT_TYPES: dict[OrderStatus, type[StatusEvent]] = {
@@ -109,7 +125,9 @@ class OrderCommandRejected(Envelope):
     body: RejectionBody
 
 
-AnyOrderCommand = PlaceOrder | ChangeOrderStatus | UpsertOrder
+AnyOrderCommand: TypeAlias = (
+    PlaceOrder | ChangeOrderStatus | UpsertOrder | RecordDeliveryAttempt | AnswerDeliveryAttempt
+)
 _commands: TypeAdapter[AnyOrderCommand] = TypeAdapter(OrderCommand)
 _events: TypeAdapter[AnyOrderEvent] = TypeAdapter(OrderEvent)
 

@@ -18,6 +18,7 @@ from sauda_contracts import (
     catalog,
     cod_policy,
     dead_letters,
+    deliveries,
     media,
     message_log,
     message_templates,
@@ -50,6 +51,8 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         order_stream.PlaceOrder,
         order_stream.ChangeOrderStatus,
         order_stream.UpsertOrder,
+        deliveries.RecordDeliveryAttempt,
+        deliveries.AnswerDeliveryAttempt,
     ),
     Topic.ORDERS_EVENTS: (
         order_stream.OrderPlaced,
@@ -60,6 +63,8 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         order_stream.OrderReturned,
         order_stream.OrderPaymentChanged,
         order_stream.OrderFulfillmentUpdated,
+        deliveries.OrderDeliveryAttemptFailed,
+        deliveries.OrderDeliveryAttemptAnswered,
     ),
     Topic.ORDERS_REJECTIONS: (order_stream.OrderCommandRejected,),
     Topic.CARTS: (carts.CartAbandoned, carts.CartRecovered),
@@ -152,6 +157,7 @@ BODY_MODULES = (
     sequence_api,
     media,
     bot_flows,
+    deliveries,
 )
 
 

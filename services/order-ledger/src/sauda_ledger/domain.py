@@ -31,6 +31,14 @@ from sauda_contracts import (
     RejectionCode,
     UpsertOrder,
 )
+from sauda_contracts.deliveries import (
+    AnswerDeliveryAttempt,
+    DeliveryAttemptAnsweredBody,
+    DeliveryAttemptFailedBody,
+    OrderDeliveryAttemptAnswered,
+    OrderDeliveryAttemptFailed,
+    RecordDeliveryAttempt,
+)
 
 OrderCommand: TypeAlias = AnyOrderCommand
 OrderEvent: TypeAlias = AnyOrderEvent
@@ -45,6 +53,8 @@ class OrderState(Contract):
     version: int = 0
     payment: Payment | None = None
     fulfillment: Fulfillment | None = None
+    failed_attempts: int = 0  # failed delivery attempts so far (the last one's number)
+    answered_attempts: tuple[int, ...] = ()  # the attempts the shopper has answered
 
 
 initial_state = OrderState()
@@ -199,7 +209,39 @@ def decide(state: OrderState, command: OrderCommand) -> list[OrderEvent]:
         out.move(target, command.body.actor, command.body.reason, command.body.fulfillment)
         return out.events
 
+    if isinstance(command, RecordDeliveryAttempt | AnswerDeliveryAttempt):
+        return _delivery(out, command)
+
     return _upsert(out, command)
+
+
+def _delivery(
+    out: _Emitter, command: RecordDeliveryAttempt | AnswerDeliveryAttempt
+) -> list[OrderEvent]:
+    """A failed attempt is numbered and recorded only while the order is shipped; an answer
+    only for an attempt that failed, once (a second answer to it changes nothing)."""
+    state = out.state
+    if state.status is None:
+        raise _reject(state, command, RejectionCode.ORDER_NOT_FOUND, "order not found")
+    if state.status is not OrderStatus.SHIPPED:
+        what = "a delivery attempt" if isinstance(command, RecordDeliveryAttempt) else "an answer"
+        raise _reject(state, command, RejectionCode.INVALID_TRANSITION,
+                      f"{what} is recorded only for a shipped order; this one is {state.status}")  # fmt: skip
+    if isinstance(command, RecordDeliveryAttempt):
+        b = command.body
+        out._change(OrderDeliveryAttemptFailed, DeliveryAttemptFailedBody,
+                    attempt=state.failed_attempts + 1, reason=b.reason, note=b.note,
+                    actor=b.actor, attempted_at=b.attempted_at)  # fmt: skip
+        return out.events
+    if not 1 <= command.body.attempt <= state.failed_attempts:
+        raise _reject(state, command, RejectionCode.INVALID_TRANSITION,
+                      f"no failed delivery attempt {command.body.attempt} on this order")  # fmt: skip
+    if command.body.attempt in state.answered_attempts:
+        return []  # answered already: the first answer stands
+    out._change(OrderDeliveryAttemptAnswered, DeliveryAttemptAnsweredBody,
+                attempt=command.body.attempt, answer=command.body.answer,
+                actor=command.body.actor)  # fmt: skip
+    return out.events
 
 
 def _confirm_if_prepaid(out: _Emitter, payment: Payment | None) -> None:
@@ -250,6 +292,10 @@ def evolve(state: OrderState, event: OrderEvent) -> OrderState:
     update: dict[str, object] = {"status": event.body.status, "version": event.body.version}
     if isinstance(event, OrderPaymentChanged):
         update["payment"] = event.body.payment
+    elif isinstance(event, OrderDeliveryAttemptFailed):
+        update["failed_attempts"] = event.body.attempt
+    elif isinstance(event, OrderDeliveryAttemptAnswered):
+        update["answered_attempts"] = (*state.answered_attempts, event.body.attempt)
     elif event.body.fulfillment is not None:
         update["fulfillment"] = event.body.fulfillment
     return state.model_copy(update=update)

@@ -15,6 +15,11 @@ from sauda_contracts import (
     OrderPaymentChanged,
     OrderPlaced,
 )
+from sauda_contracts.deliveries import (
+    OrderDeliveryAttemptAnswered,
+    OrderDeliveryAttemptFailed,
+    history_reason,
+)
 from sauda_contracts.webhooks import DeliveryRecorded, EndpointDeactivated
 from sauda_contracts.whatsapp import (
     InboundMessageReceived,
@@ -56,6 +61,9 @@ def _change_row(e: AnyOrderEvent) -> tuple[Any, ...]:
     if isinstance(e, OrderFulfillmentUpdated):
         return (b.order_id, b.status.value, b.version, e.occurred_at,
                 _history_entry(e, e.body.actor.value), None, _json(e.body.fulfillment))  # fmt: skip
+    if isinstance(e, OrderDeliveryAttemptFailed | OrderDeliveryAttemptAnswered):
+        return (b.order_id, b.status.value, b.version, e.occurred_at,
+                _history_entry(e, e.body.actor.value, history_reason(e)), None, None)  # fmt: skip
     assert not isinstance(e, OrderPlaced)
     return (b.order_id, b.status.value, b.version, e.occurred_at,
             _history_entry(e, e.body.actor.value, e.body.reason), None,
