@@ -322,7 +322,8 @@ class WebhookEndpointIn(Contract):
         min_length=1,
         max_length=len(SUBSCRIBABLE),
         description="Events to receive: order_created, order_status_changed, "
-        "order_payment_changed, order_fulfillment_updated.",
+        "order_payment_changed, order_fulfillment_updated, order_delivery_attempt_failed, "
+        "order_delivery_attempt_answered.",
     )
     active: bool = True
 
