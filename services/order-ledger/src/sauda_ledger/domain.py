@@ -33,11 +33,13 @@ from sauda_contracts import (
 )
 from sauda_contracts.deliveries import (
     AnswerDeliveryAttempt,
+    AnswerDeliveryAttemptBody,
     DeliveryAttemptAnsweredBody,
     DeliveryAttemptFailedBody,
     OrderDeliveryAttemptAnswered,
     OrderDeliveryAttemptFailed,
     RecordDeliveryAttempt,
+    RecordDeliveryAttemptBody,
 )
 
 OrderCommand: TypeAlias = AnyOrderCommand
@@ -132,6 +134,16 @@ class _Emitter:
         self._change(
             OrderFulfillmentUpdated, FulfillmentUpdatedBody, fulfillment=fulfillment, actor=actor
         )
+
+    def attempt_failed(self, b: RecordDeliveryAttemptBody) -> None:
+        """The order's next failed delivery attempt (numbered 1, 2, …); the status stays."""
+        self._change(OrderDeliveryAttemptFailed, DeliveryAttemptFailedBody,
+                     attempt=self.state.failed_attempts + 1, reason=b.reason, note=b.note,
+                     actor=b.actor, attempted_at=b.attempted_at)  # fmt: skip
+
+    def attempt_answered(self, b: AnswerDeliveryAttemptBody) -> None:
+        self._change(OrderDeliveryAttemptAnswered, DeliveryAttemptAnsweredBody,
+                     attempt=b.attempt, answer=b.answer, actor=b.actor)  # fmt: skip
 
     def _change(
         self, event: Callable[..., OrderEvent], body: Callable[..., Contract], **fields: Any
@@ -228,19 +240,14 @@ def _delivery(
         raise _reject(state, command, RejectionCode.INVALID_TRANSITION,
                       f"{what} is recorded only for a shipped order; this one is {state.status}")  # fmt: skip
     if isinstance(command, RecordDeliveryAttempt):
-        b = command.body
-        out._change(OrderDeliveryAttemptFailed, DeliveryAttemptFailedBody,
-                    attempt=state.failed_attempts + 1, reason=b.reason, note=b.note,
-                    actor=b.actor, attempted_at=b.attempted_at)  # fmt: skip
+        out.attempt_failed(command.body)
         return out.events
     if not 1 <= command.body.attempt <= state.failed_attempts:
         raise _reject(state, command, RejectionCode.INVALID_TRANSITION,
                       f"no failed delivery attempt {command.body.attempt} on this order")  # fmt: skip
     if command.body.attempt in state.answered_attempts:
         return []  # answered already: the first answer stands
-    out._change(OrderDeliveryAttemptAnswered, DeliveryAttemptAnsweredBody,
-                attempt=command.body.attempt, answer=command.body.answer,
-                actor=command.body.actor)  # fmt: skip
+    out.attempt_answered(command.body)
     return out.events
 
 
