@@ -153,6 +153,27 @@ async def test_change_address_is_recorded_and_the_shopper_is_asked_for_it(shop: 
     await reply_saying(shop, "new delivery address", phone="923005550001")
 
 
+async def test_cancel_is_told_to_the_store_and_the_merchant_returns_the_order(shop: Shop) -> None:
+    put = await shop.api.put("/api/v1/deliveries/policy", headers=shop.headers,
+                             json={"rto_after_failed_attempts": 1})  # fmt: skip
+    assert put.status_code == 200, put.text
+    phone = "923005550005"
+    order = await shipped(shop, phone=phone)
+    assert (await attempt(shop, order, outcome="failed", reason="refused")).status_code == 201
+    [message] = await shop.arrived(TEMPLATE, phone=phone)
+    await shop.tap(message["buttons"][2]["id"], phone=phone)
+    history = await history_with(shop, order, ANSWERED)
+    assert history[-1]["reason"] == "shopper answered delivery attempt 1: cancel"
+    assert history[-1]["status"] == "shipped"  # with the courier: the merchant decides the return
+    await reply_saying(shop, "no longer want this order", phone=phone)
+    returned = await shop.api.post(f"/api/v1/orders/{order['order_id']}/rto",
+                                   headers=shop.headers, json={"note": "shopper cancelled"})  # fmt: skip
+    assert returned.status_code == 200, returned.text
+    assert returned.json()["history"][-1]["reason"] == (
+        "returned to origin after 1 failed attempt (shopper cancelled)"
+    )
+
+
 async def test_rto_in_one_call_after_the_shops_number_of_failed_attempts(shop: Shop) -> None:
     assert (await shop.get("/api/v1/deliveries/policy")) == {
         "rto_after_failed_attempts": 2, "revision": 0}  # fmt: skip

@@ -52,7 +52,7 @@ def test_a_cod_tap_is_no_delivery_answer() -> None:
         (DeliveryAnswer.DELIVER_AGAIN, Language.EN, "deliver your order again"),
         (DeliveryAnswer.DELIVER_AGAIN, Language.UR_LATN, "dobara deliver"),
         (DeliveryAnswer.CHANGE_ADDRESS, Language.EN, "new delivery address"),
-        (DeliveryAnswer.CANCEL, Language.UR, "واپس"),
+        (DeliveryAnswer.CANCEL, Language.UR, "اسٹور کو بتا دیا"),
     ],
 )
 def test_the_reply_is_in_the_shoppers_language(

@@ -57,11 +57,9 @@ _REPLIES: dict[DeliveryAnswer, dict[Language, str]] = {
         L.UR_LATN: "Shukriya! Hum ne courier se aap ka order dobara deliver karne ko keh diya hai.",
     },
     A.CANCEL: {
-        L.EN: "Understood. We have told the store you no longer want this order; it will be "
-        "returned.",
-        L.UR: "ٹھیک ہے۔ ہم نے اسٹور کو بتا دیا ہے کہ آپ یہ آرڈر نہیں چاہتے؛ یہ واپس بھیج دیا جائے گا۔",
-        L.UR_LATN: "Theek hai. Hum ne store ko bata diya hai ke aap yeh order nahi chahte; yeh "
-        "wapas bhej diya jaye ga.",
+        L.EN: "Understood. We have told the store you no longer want this order.",
+        L.UR: "ٹھیک ہے۔ ہم نے اسٹور کو بتا دیا ہے کہ آپ یہ آرڈر نہیں چاہتے۔",
+        L.UR_LATN: "Theek hai. Hum ne store ko bata diya hai ke aap yeh order nahi chahte.",
     },
 }
 _ALREADY = {
