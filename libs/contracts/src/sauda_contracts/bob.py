@@ -103,7 +103,7 @@ class BobDeliveryEvent(Lenient):
         "Attempted-delivery", "Failed-attempt", "Failure",
     ]  # fmt: skip
     delivered_at: datetime | None = None
-    message: str | None = Field(default=None, max_length=500,
+    message: str | None = Field(default=None, max_length=400, pattern=r"^[^\x00]*$",
                                 description="The courier's remark (a failed attempt's note).")  # fmt: skip
 
 

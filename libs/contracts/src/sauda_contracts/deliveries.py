@@ -22,6 +22,7 @@ from sauda_contracts.language import Language
 from sauda_contracts.orders import Actor, OrderStatus
 
 MAX_RTO_AFTER = 10
+_NO_NUL = r"^[^\x00]*$"  # Postgres keeps no NUL in text or jsonb: refused at the edge
 DEFAULT_RTO_AFTER = 2
 
 
@@ -130,10 +131,10 @@ class DeliveryAttemptRequest(Contract):
     outcome: DeliveryOutcome = Field(description="`failed` records an attempt; `delivered` "
                                      "moves the order to delivered.")  # fmt: skip
     reason: FailureReason | None = Field(default=None, description="Required when failed.")
-    note: str | None = Field(default=None, max_length=500, description="Free text, e.g. the "
-                             "courier's remark.")  # fmt: skip
+    note: str | None = Field(default=None, max_length=500, pattern=_NO_NUL,
+                             description="Free text, e.g. the courier's remark.")  # fmt: skip
     attempt_id: str | None = Field(
-        default=None, min_length=1, max_length=200,
+        default=None, min_length=1, max_length=200, pattern=_NO_NUL,
         description="The courier's id of this attempt: sending it again records nothing new.",
     )  # fmt: skip
     attempted_at: datetime | None = Field(default=None, description="When (default: now).")
@@ -142,7 +143,8 @@ class DeliveryAttemptRequest(Contract):
 class RtoRequest(Contract):
     """`POST /api/v1/orders/{id}/rto`: optional words added to the history's reason."""
 
-    note: str | None = Field(default=None, max_length=300, description="Added to the reason.")
+    note: str | None = Field(default=None, max_length=300, pattern=_NO_NUL,
+                             description="Added to the reason.")  # fmt: skip
 
 
 class DeliveryPolicy(Contract):
