@@ -96,8 +96,15 @@ class BobDeliveryEvent(Lenient):
     id: StoreId = Field(description="Order id.")
     id_alias: str | None = Field(default=None, max_length=200)
     fulfillment_id: StoreId | None = None
-    status: Literal["Delivered", "In-transit", "Returned", "Dispatched"]
+    # The seed's four, and the courier's failed attempt (Shopify's fulfillment event statuses
+    # `attempted_delivery` / `failure`, in the seed's spelling): a failed delivery attempt (NDR).
+    status: Literal[
+        "Delivered", "In-transit", "Returned", "Dispatched",
+        "Attempted-delivery", "Failed-attempt", "Failure",
+    ]  # fmt: skip
     delivered_at: datetime | None = None
+    message: str | None = Field(default=None, max_length=400, pattern=r"^[^\x00]*$",
+                                description="The courier's remark (a failed attempt's note).")  # fmt: skip
 
 
 class ShopifyCheckout(Lenient):

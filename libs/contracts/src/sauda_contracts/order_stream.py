@@ -6,6 +6,12 @@ from typing import Annotated, Literal, TypeAlias
 
 from pydantic import Field, TypeAdapter
 
+from sauda_contracts.deliveries import (
+    AnswerDeliveryAttempt,
+    OrderDeliveryAttemptAnswered,
+    OrderDeliveryAttemptFailed,
+    RecordDeliveryAttempt,
+)
 from sauda_contracts.envelope import Contract, Envelope
 from sauda_contracts.order_review import HoldOrderForReview, OrderHeldForReview
 from sauda_contracts.orders import (
@@ -41,7 +47,14 @@ class UpsertOrder(Envelope):
     body: UpsertOrderBody
 
 
-AnyOrderCommand: TypeAlias = PlaceOrder | ChangeOrderStatus | UpsertOrder | HoldOrderForReview
+AnyOrderCommand: TypeAlias = (
+    PlaceOrder
+    | ChangeOrderStatus
+    | UpsertOrder
+    | HoldOrderForReview
+    | RecordDeliveryAttempt
+    | AnswerDeliveryAttempt
+)
 OrderCommand = Annotated[AnyOrderCommand, Field(discriminator="type")]
 
 
@@ -92,7 +105,13 @@ class OrderFulfillmentUpdated(Envelope):
 
 StatusEvent = OrderConfirmed | OrderShipped | OrderDelivered | OrderCancelled | OrderReturned
 AnyOrderEvent: TypeAlias = (
-    OrderPlaced | StatusEvent | OrderPaymentChanged | OrderFulfillmentUpdated | OrderHeldForReview
+    OrderPlaced
+    | StatusEvent
+    | OrderPaymentChanged
+    | OrderFulfillmentUpdated
+    | OrderHeldForReview
+    | OrderDeliveryAttemptFailed
+    | OrderDeliveryAttemptAnswered
 )
 OrderEvent = Annotated[AnyOrderEvent, Field(discriminator="type")]
 

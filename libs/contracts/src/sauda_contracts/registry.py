@@ -18,6 +18,7 @@ from sauda_contracts import (
     catalog,
     cod_policy,
     dead_letters,
+    deliveries,
     media,
     message_log,
     message_templates,
@@ -52,6 +53,8 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         order_stream.ChangeOrderStatus,
         order_stream.UpsertOrder,
         order_review.HoldOrderForReview,
+        deliveries.RecordDeliveryAttempt,
+        deliveries.AnswerDeliveryAttempt,
     ),
     Topic.ORDERS_EVENTS: (
         order_stream.OrderPlaced,
@@ -63,6 +66,8 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         order_stream.OrderPaymentChanged,
         order_stream.OrderFulfillmentUpdated,
         order_review.OrderHeldForReview,
+        deliveries.OrderDeliveryAttemptFailed,
+        deliveries.OrderDeliveryAttemptAnswered,
     ),
     Topic.ORDERS_REJECTIONS: (order_stream.OrderCommandRejected,),
     Topic.CARTS: (carts.CartAbandoned, carts.CartRecovered),
@@ -156,6 +161,7 @@ BODY_MODULES = (
     sequence_api,
     media,
     bot_flows,
+    deliveries,
 )
 
 

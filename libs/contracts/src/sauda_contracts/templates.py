@@ -30,7 +30,7 @@ class Template:
     category: str  # UTILITY (works outside the 24-hour window); MARKETING for cart recovery
     params: tuple[str, ...]  # what {{1}}, {{2}}, ... stand for
     bodies: dict[Language, str]
-    quick_replies: dict[Language, tuple[str, ...]]  # button labels, in CodAction order
+    quick_replies: dict[Language, tuple[str, ...]]  # labels, in CodAction (DeliveryAnswer) order
 
     def meta_ref(self, language: Language) -> tuple[str, str]:
         """(name, language code) as Meta knows this template in `language`."""
@@ -181,6 +181,25 @@ TEMPLATES: dict[MessagePurpose, Template] = {
                 RO: "Naya order {{1}}, customer {{2}}, total {{3}}.",
             },
             {},
+        ),
+        Template(
+            MessagePurpose.DELIVERY_FAILED,
+            "sauda_delivery_failed",
+            "UTILITY",
+            ("customer name", "order number", "store name"),
+            {
+                EN: "Hi {{1}}, the courier could not deliver your order {{2}} from {{3}}. "
+                "What would you like us to do? Tap Deliver again, Change address or Cancel.",
+                UR: "السلام علیکم {{1}}، کوریئر {{3}} سے آپ کا آرڈر {{2}} نہیں پہنچا سکا۔ "
+                "ہم کیا کریں؟ دوبارہ بھیجیں، پتہ تبدیل کریں یا منسوخ کریں دبائیں۔",
+                RO: "Assalam o Alaikum {{1}}, courier {{3}} se aap ka order {{2}} deliver nahi "
+                "kar saka. Hum kya karein? Dobara bhejein, Pata badlein ya Cancel dabayein.",
+            },
+            {
+                EN: ("Deliver again", "Change address", "Cancel"),
+                UR: ("دوبارہ بھیجیں", "پتہ تبدیل کریں", "منسوخ کریں"),
+                RO: ("Dobara bhejein", "Pata badlein", "Cancel"),
+            },
         ),
         Template(
             MessagePurpose.CART_RECOVERY,

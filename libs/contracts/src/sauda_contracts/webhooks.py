@@ -17,6 +17,7 @@ from uuid import UUID
 
 from pydantic import Field, TypeAdapter
 
+from sauda_contracts.deliveries import DeliveryAttemptData
 from sauda_contracts.envelope import Additive, Contract, Envelope
 from sauda_contracts.orders import Money, OrderSource, OrderStatus
 
@@ -29,6 +30,8 @@ class WebhookEvent(StrEnum):
     ORDER_PAYMENT_CHANGED = "order_payment_changed"
     ORDER_FULFILLMENT_UPDATED = "order_fulfillment_updated"
     ORDER_HELD_FOR_REVIEW = "order_held_for_review"  # no COD answer by the policy's expiry
+    ORDER_DELIVERY_ATTEMPT_FAILED = "order_delivery_attempt_failed"  # a courier's failed attempt
+    ORDER_DELIVERY_ATTEMPT_ANSWERED = "order_delivery_attempt_answered"  # the shopper's answer
     WEBHOOK_TEST = "webhook_test"  # sent by POST /api/v1/webhooks/{id}/test, to that endpoint only
 
 
@@ -40,7 +43,7 @@ class WebhookOrderData(Additive):
     """The order a merchant's webhook is about. `customer_user_id` came later and is left out
     of the body unless set: a phone customer's payload is what it always was."""
 
-    ADDED: ClassVar[frozenset[str]] = frozenset({"customer_user_id"})
+    ADDED: ClassVar[frozenset[str]] = frozenset({"customer_user_id", "delivery_attempt"})
 
     order_id: UUID
     order_number: str
@@ -55,6 +58,11 @@ class WebhookOrderData(Additive):
         default=None,
         description="Meta's business-scoped user id (`US.…`) of a WhatsApp username user who "
         "ordered in the chat; message them with `user_id` in the messaging API.",
+    )
+    delivery_attempt: DeliveryAttemptData | None = Field(
+        default=None,
+        description="The failed delivery attempt an `order_delivery_attempt_*` event is about "
+        "(left out of every other event).",
     )
 
 

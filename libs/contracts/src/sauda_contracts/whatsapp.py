@@ -317,6 +317,7 @@ class MessagePurpose(StrEnum):
     CHAT = "chat"  # a free-form message asked for on whatsapp.outbound.v1
     MERCHANT = "merchant"  # the merchant's own send through the messaging API
     CART_RECOVERY = "cart_recovery"  # the one message of an abandoned cart (cart_recovery)
+    DELIVERY_FAILED = "delivery_failed"  # a failed delivery attempt: again / address / cancel
 
 
 class StatusChange(Contract):

@@ -34,6 +34,7 @@ from sauda_conversation.adapters.store import (
     save_session,
     taps_by_command,
 )
+from sauda_conversation.deliveries import answer_delivery
 from sauda_conversation.domain.chat import (
     chat_order_id,
     chat_order_number,
@@ -52,6 +53,7 @@ from sauda_conversation.domain.cod import (
     status_moves,
     tap_command,
 )
+from sauda_conversation.domain.deliveries import delivery_tap
 from sauda_conversation.domain.flow import (
     CART_TTL,
     Session,
@@ -99,6 +101,9 @@ async def handle_inbound(
         body = message.body
         if not await tx.claim(INBOUND_CLAIMS, [command_id_for(message.business_id, body.wamid)]):
             continue  # redelivered: what it caused is already on its way
+        if (answer := delivery_tap(body)) is not None:
+            queued += await answer_delivery(tx, message, answer, now=clock())
+            continue
         tap = cod_tap(body)
         if tap is None:
             queued += await _chat_turn(tx, message, shops=shops, ranker=ranker, clock=clock,

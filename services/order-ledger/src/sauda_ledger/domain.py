@@ -31,6 +31,16 @@ from sauda_contracts import (
     RejectionCode,
     UpsertOrder,
 )
+from sauda_contracts.deliveries import (
+    AnswerDeliveryAttempt,
+    AnswerDeliveryAttemptBody,
+    DeliveryAttemptAnsweredBody,
+    DeliveryAttemptFailedBody,
+    OrderDeliveryAttemptAnswered,
+    OrderDeliveryAttemptFailed,
+    RecordDeliveryAttempt,
+    RecordDeliveryAttemptBody,
+)
 from sauda_contracts.order_review import HeldForReviewBody, HoldOrderForReview, OrderHeldForReview
 
 OrderCommand: TypeAlias = AnyOrderCommand
@@ -46,6 +56,8 @@ class OrderState(Contract):
     version: int = 0
     payment: Payment | None = None
     fulfillment: Fulfillment | None = None
+    failed_attempts: int = 0  # failed delivery attempts so far (the last one's number)
+    answered_attempts: tuple[int, ...] = ()  # the attempts the shopper has answered
 
 
 initial_state = OrderState()
@@ -126,6 +138,16 @@ class _Emitter:
 
     def hold(self, actor: Actor, reason: str) -> None:
         self._change(OrderHeldForReview, HeldForReviewBody, actor=actor, reason=reason)
+
+    def attempt_failed(self, b: RecordDeliveryAttemptBody) -> None:
+        """The order's next failed delivery attempt (numbered 1, 2, …); the status stays."""
+        self._change(OrderDeliveryAttemptFailed, DeliveryAttemptFailedBody,
+                     attempt=self.state.failed_attempts + 1, reason=b.reason, note=b.note,
+                     actor=b.actor, attempted_at=b.attempted_at)  # fmt: skip
+
+    def attempt_answered(self, b: AnswerDeliveryAttemptBody) -> None:
+        self._change(OrderDeliveryAttemptAnswered, DeliveryAttemptAnsweredBody,
+                     attempt=b.attempt, answer=b.answer, actor=b.actor)  # fmt: skip
 
     def _change(
         self, event: Callable[..., OrderEvent], body: Callable[..., Contract], **fields: Any
@@ -210,7 +232,34 @@ def decide(state: OrderState, command: OrderCommand) -> list[OrderEvent]:
         out.hold(command.body.actor, command.body.reason)
         return out.events
 
+    if isinstance(command, RecordDeliveryAttempt | AnswerDeliveryAttempt):
+        return _delivery(out, command)
+
     return _upsert(out, command)
+
+
+def _delivery(
+    out: _Emitter, command: RecordDeliveryAttempt | AnswerDeliveryAttempt
+) -> list[OrderEvent]:
+    """A failed attempt is numbered and recorded only while the order is shipped; an answer
+    only for an attempt that failed, once (a second answer to it changes nothing)."""
+    state = out.state
+    if state.status is None:
+        raise _reject(state, command, RejectionCode.ORDER_NOT_FOUND, "order not found")
+    if state.status is not OrderStatus.SHIPPED:
+        what = "a delivery attempt" if isinstance(command, RecordDeliveryAttempt) else "an answer"
+        raise _reject(state, command, RejectionCode.INVALID_TRANSITION,
+                      f"{what} is recorded only for a shipped order; this one is {state.status}")  # fmt: skip
+    if isinstance(command, RecordDeliveryAttempt):
+        out.attempt_failed(command.body)
+        return out.events
+    if not 1 <= command.body.attempt <= state.failed_attempts:
+        raise _reject(state, command, RejectionCode.INVALID_TRANSITION,
+                      f"no failed delivery attempt {command.body.attempt} on this order")  # fmt: skip
+    if command.body.attempt in state.answered_attempts:
+        return []  # answered already: the first answer stands
+    out.attempt_answered(command.body)
+    return out.events
 
 
 def _confirm_if_prepaid(out: _Emitter, payment: Payment | None) -> None:
@@ -261,6 +310,10 @@ def evolve(state: OrderState, event: OrderEvent) -> OrderState:
     update: dict[str, object] = {"status": event.body.status, "version": event.body.version}
     if isinstance(event, OrderPaymentChanged):
         update["payment"] = event.body.payment
+    elif isinstance(event, OrderDeliveryAttemptFailed):
+        update["failed_attempts"] = event.body.attempt
+    elif isinstance(event, OrderDeliveryAttemptAnswered):
+        update["answered_attempts"] = (*state.answered_attempts, event.body.attempt)
     elif getattr(event.body, "fulfillment", None) is not None:
         update["fulfillment"] = event.body.fulfillment
     return state.model_copy(update=update)

@@ -6,6 +6,7 @@ from typing import TypeAlias
 from uuid import UUID
 
 from sauda_contracts import ChangeOrderStatus, Topic, UpsertOrder
+from sauda_contracts.deliveries import RecordDeliveryAttempt
 from sauda_gateway.orders.outcomes import Outcome, OutcomeWaiter
 from sauda_gateway.outbox import Outbox
 from sauda_runtime.kit import Transaction
@@ -13,7 +14,7 @@ from sauda_runtime.logging import get_logger
 
 log = get_logger(__name__)
 
-OrderCommand: TypeAlias = ChangeOrderStatus | UpsertOrder
+OrderCommand: TypeAlias = ChangeOrderStatus | UpsertOrder | RecordDeliveryAttempt
 
 
 class Ledger:

@@ -16,6 +16,11 @@ from sauda_contracts import (
     OrderPlaced,
     StatusEvent,
 )
+from sauda_contracts.deliveries import (
+    OrderDeliveryAttemptAnswered,
+    OrderDeliveryAttemptFailed,
+    history_reason,
+)
 from sauda_contracts.order_review import OrderHeldForReview
 from sauda_contracts.webhooks import DeliveryRecorded, EndpointDeactivated
 from sauda_contracts.whatsapp import (
@@ -61,6 +66,9 @@ def _change_row(e: AnyOrderEvent) -> tuple[Any, ...]:
     if isinstance(e, OrderHeldForReview):
         return (b.order_id, b.status.value, b.version, e.occurred_at,
                 _history_entry(e, e.body.actor.value, e.body.reason), None, None)  # fmt: skip
+    if isinstance(e, OrderDeliveryAttemptFailed | OrderDeliveryAttemptAnswered):
+        return (b.order_id, b.status.value, b.version, e.occurred_at,
+                _history_entry(e, e.body.actor.value, history_reason(e)), None, None)  # fmt: skip
     assert not isinstance(e, OrderPlaced)
     return (b.order_id, b.status.value, b.version, e.occurred_at,
             _history_entry(e, e.body.actor.value, e.body.reason), None,

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from sauda_contracts import AnyOrderEvent, OrderPlaced
 from sauda_contracts.cod_policy import CodPolicy
+from sauda_contracts.deliveries import OrderDeliveryAttemptFailed
 from sauda_contracts.language import Language
 from sauda_contracts.whatsapp import (
     DeliveryStatus,
@@ -18,6 +19,7 @@ from sauda_notifier.adapters.accounts import AccountDirectory
 from sauda_notifier.adapters.cod_policies import policies_of
 from sauda_notifier.adapters.store import Cause, NotifierUnitOfWork, PgNotifierStore
 from sauda_notifier.domain.cod_steps import CodStart, apply_policy
+from sauda_notifier.domain.deliveries import plan_delivery_failed
 from sauda_notifier.domain.facts import (
     Account,
     Notice,
@@ -179,6 +181,8 @@ def _plan(
         plan = plan_order_placed(event, account, known)
         if contact and plan.contact_language is not None:
             languages[(event.business_id, contact)] = plan.contact_language
+    elif isinstance(event, OrderDeliveryAttemptFailed):
+        plan = plan_delivery_failed(event, orders.get(event.body.order_id), account)
     else:
         plan = plan_status_event(event, orders.get(event.body.order_id), account)
     if plan.facts is not None:

@@ -53,11 +53,16 @@ class PgUnitOfWork:
 
     async def load(self, order_ids: Iterable[UUID]) -> dict[UUID, OrderState]:
         rows = await self._conn.fetch(
-            "SELECT order_id, business_id, status, version, payment, fulfillment FROM orders "
-            "WHERE order_id = ANY($1::uuid[])",
+            "SELECT order_id, business_id, status, version, payment, fulfillment, "
+            "failed_attempts, answered_attempts FROM orders WHERE order_id = ANY($1::uuid[])",
             list(order_ids),
         )
-        return {r["order_id"]: OrderState(**dict(r)) for r in rows}
+        return {
+            r["order_id"]: OrderState(
+                **dict(r) | {"answered_attempts": tuple(r["answered_attempts"])}
+            )
+            for r in rows
+        }
 
     async def record(self, *, changes: BatchChanges) -> None:
         events, rejections = changes.events, changes.rejections
@@ -86,11 +91,13 @@ class PgUnitOfWork:
         except asyncpg.UniqueViolationError as exc:
             raise ConcurrencyConflict(str(exc)) from exc
         await self._many(
-            "INSERT INTO orders (order_id, business_id, status, version, payment, fulfillment) "
-            "VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb) "
+            "INSERT INTO orders (order_id, business_id, status, version, payment, fulfillment, "
+            "failed_attempts, answered_attempts) "
+            "VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8) "
             "ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, "
             "version = EXCLUDED.version, payment = EXCLUDED.payment, "
-            "fulfillment = EXCLUDED.fulfillment, updated_at = now()",
+            "fulfillment = EXCLUDED.fulfillment, failed_attempts = EXCLUDED.failed_attempts, "
+            "answered_attempts = EXCLUDED.answered_attempts, updated_at = now()",
             [
                 (
                     s.order_id,
@@ -99,6 +106,8 @@ class PgUnitOfWork:
                     s.version,
                     s.payment.model_dump(mode="json") if s.payment else None,
                     s.fulfillment.model_dump(mode="json") if s.fulfillment else None,
+                    s.failed_attempts,
+                    list(s.answered_attempts),
                 )
                 for s in changes.states.values()
             ],

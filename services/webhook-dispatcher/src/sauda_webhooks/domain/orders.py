@@ -17,6 +17,12 @@ from sauda_contracts import (
     OrderShipped,
     type_name,
 )
+from sauda_contracts.deliveries import (
+    DeliveryAttemptData,
+    OrderDeliveryAttemptAnswered,
+    OrderDeliveryAttemptFailed,
+    attempt_data,
+)
 from sauda_contracts.order_review import OrderHeldForReview
 from sauda_contracts.orders import OrderSource, OrderStatus
 from sauda_contracts.webhooks import (
@@ -41,7 +47,16 @@ EVENT_FOR_TYPE: dict[str, WebhookEvent] = {
     type_name(OrderPaymentChanged): WebhookEvent.ORDER_PAYMENT_CHANGED,
     type_name(OrderFulfillmentUpdated): WebhookEvent.ORDER_FULFILLMENT_UPDATED,
     type_name(OrderHeldForReview): WebhookEvent.ORDER_HELD_FOR_REVIEW,
+    type_name(OrderDeliveryAttemptFailed): WebhookEvent.ORDER_DELIVERY_ATTEMPT_FAILED,
+    type_name(OrderDeliveryAttemptAnswered): WebhookEvent.ORDER_DELIVERY_ATTEMPT_ANSWERED,
 }
+
+
+def delivery_attempt_of(event: AnyOrderEvent) -> DeliveryAttemptData | None:
+    """The attempt a failed-delivery event is about (the store tells its courier)."""
+    if isinstance(event, OrderDeliveryAttemptFailed | OrderDeliveryAttemptAnswered):
+        return attempt_data(event)
+    return None
 
 
 def webhook_event_for(event_type: str) -> WebhookEvent | None:
@@ -98,6 +113,7 @@ def order_payload(
     at: datetime,
     version: int,
     status: OrderStatus,
+    delivery_attempt: DeliveryAttemptData | None = None,
 ) -> WebhookPayload:
     return WebhookPayload(
         event=event,
@@ -110,6 +126,7 @@ def order_payload(
             customer_phone=facts.customer_phone,
             source=facts.source,
             customer_user_id=facts.customer_user_id,
+            delivery_attempt=delivery_attempt,
         ),
         event_id=event_id,
         order_version=version,

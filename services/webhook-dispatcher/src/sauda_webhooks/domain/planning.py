@@ -10,6 +10,7 @@ from sauda_webhooks.domain.deliveries import Delivery, new_delivery
 from sauda_webhooks.domain.endpoints import STORE_CANCEL, Endpoint, is_usable, subscribed
 from sauda_webhooks.domain.orders import (
     OrderFacts,
+    delivery_attempt_of,
     order_payload,
     payload_bytes,
     store_cancel_payload,
@@ -39,6 +40,7 @@ def plan_deliveries(
             at=event.occurred_at,
             version=version,
             status=status,
+            delivery_attempt=delivery_attempt_of(event),
         )
     )
     planned: list[Delivery] = []

@@ -36,7 +36,13 @@ from sauda_gateway.api.deps import (
 from sauda_gateway.api.errors import headers_of, status_of
 from sauda_gateway.carts.handlers import abandon_cart
 from sauda_gateway.domain import Business, DomainError
-from sauda_gateway.integrations.bob.translate import DELIVERY, PLATFORM, order_request
+from sauda_gateway.integrations.bob.failed import failed_attempt
+from sauda_gateway.integrations.bob.translate import (
+    DELIVERY,
+    FAILED_ATTEMPT,
+    PLATFORM,
+    order_request,
+)
 from sauda_gateway.integrations.bob.translate import abandoned_cart as cart_of
 from sauda_gateway.orders import handlers
 from sauda_gateway.orders.ledger import Ledger
@@ -140,7 +146,12 @@ async def fulfillments_create(body: ShopifyFulfillment, business: StoreBusinessD
 async def fulfillment_events_create(body: BobDeliveryEvent, business: StoreBusinessDep,
                                     view: OrderViewDep, ledger: LedgerDep,
                                     correlation_id: CorrelationDep) -> Response:  # fmt: skip
-    """Courier news: Dispatched / In-transit → shipped, Delivered → delivered, Returned → returned."""
+    """Courier news: Dispatched / In-transit → shipped, Delivered → delivered, Returned → returned;
+    Attempted-delivery / Failed-attempt / Failure → a failed delivery attempt (NDR)."""
+    if body.status in FAILED_ATTEMPT:
+        await failed_attempt(body, business=business, correlation_id=correlation_id, view=view,
+                             ledger=ledger)  # fmt: skip
+        return _answer(200)
     fulfillment = Fulfillment(fulfillment_id=body.fulfillment_id, delivered_at=body.delivered_at)
     return await _move(body.id, DELIVERY[body.status], fulfillment, business, view, ledger,
                        correlation_id)  # fmt: skip

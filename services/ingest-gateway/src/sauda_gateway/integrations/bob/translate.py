@@ -28,6 +28,8 @@ DELIVERY = {
     "Delivered": StoreStatus.DELIVERED,
     "Returned": StoreStatus.RETURNED,
 }
+# Courier statuses that mean a failed delivery attempt (NDR), not a status move.
+FAILED_ATTEMPT = frozenset({"Attempted-delivery", "Failed-attempt", "Failure"})
 
 
 def _name(customer: ShopifyCustomer | None, *fallbacks: str | None) -> str | None:
