@@ -18,6 +18,7 @@ from sauda_contracts import (
     catalog,
     cod_policy,
     dead_letters,
+    handover,
     media,
     message_log,
     message_templates,
@@ -67,6 +68,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         whatsapp.InboundMessageReceived,
         whatsapp.ResetChatFlow,
         bot_flows.TriggerBotFlow,
+        handover.ChatReleased,
     ),
     Topic.WHATSAPP_STATUS: (whatsapp.MessageStatusReported, whatsapp.TemplateStatusChanged),
     Topic.WHATSAPP_OUTBOUND: (
@@ -81,6 +83,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         template_admin.SyncTemplates,
         cod_policy.CodPolicyChanged,
         cart_recovery.SetCartRecovery,
+        handover.ChatHandedOver,
     ),
     Topic.NOTIFIER_EVENTS: (
         whatsapp.MessageRecorded,
@@ -152,6 +155,7 @@ BODY_MODULES = (
     sequence_api,
     media,
     bot_flows,
+    handover,
 )
 
 
