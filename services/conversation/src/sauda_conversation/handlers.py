@@ -185,8 +185,10 @@ async def _chat_turn(
     if answered is not None:
         return await _understood(tx, message, hold, people, speaks, now, answered)
     result = turn(session, said, shop, ranker=ranker)
-    if people is not None and hold is not None and said.text:
-        handed = await after_turn(tx, message, hold, understood=result.understood, people=people,
+    if people is not None and hold is not None and (said.text or said.reply_id):
+        # A tap is understood too: two misses "in a row" have nothing between them.
+        understood = result.understood or not said.text
+        handed = await after_turn(tx, message, hold, understood=understood, people=people,
                                   language=result.session.language, now=now)  # fmt: skip
         if handed is not None:
             await save_session(conn, business_id, body.chat_with, result.session, now)
@@ -225,7 +227,7 @@ async def _understood(
     people: People | None, language: Language, now: datetime, queued: int,
 ) -> int:  # fmt: skip
     """A message the bot answered: the count of misunderstood texts starts over."""
-    if people is not None and hold is not None and message.body.text:
+    if people is not None and hold is not None:
         await after_turn(tx, message, hold, understood=True, people=people, language=language,
                          now=now)  # fmt: skip
     return queued

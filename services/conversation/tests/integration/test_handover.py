@@ -62,6 +62,8 @@ async def test_the_second_miss_in_a_row_hands_over_once_however_often_delivered(
     await consume(pool, redelivered, clock=clock)
     await consume(pool, inbound("w2", text="menu"), inbound("w3", text="zzkq"), clock=clock)
     assert handovers(await outbox(pool)) == []  # an understood text in between
+    await consume(pool, inbound("w3b", tap=r.MENU), inbound("w3c", text="blah blah"), clock=clock)
+    assert handovers(await outbox(pool)) == []  # a tap in between
 
     second = inbound("w4", text="wubba frop")
     await consume(pool, second, second.model_copy(update={"event_id": uuid4()}), clock=clock)

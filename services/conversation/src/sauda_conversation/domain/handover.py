@@ -3,7 +3,8 @@ the bot failed to understand, is it time to hand over, and is the bot to keep qu
 
 A chat is handed over when the shopper asks ("talk to a person", "insaan se baat karni hai",
 "انسان سے بات", "इंसान से बात") or on the second misunderstood text in a row (one the flow could
-only answer with its welcome or a "sorry"). While a person holds the chat the bot answers no
+only answer with its welcome or a "sorry"; anything understood in between, a tap too, starts
+the count over). While a person holds the chat the bot answers no
 free text (taps, and STOP / START, still work) until the merchant unassigns the chat or the
 quiet window ends.
 """
