@@ -79,8 +79,8 @@ async def test_two_misunderstood_texts_hand_the_chat_to_the_owner_until_unassign
     named_shop: Open,
 ) -> None:
     shop = await named_shop()
+    await team_member(shop.business["business_id"])  # staff, there first
     owner = await team_member(shop.business["business_id"], "owner")
-    await team_member(shop.business["business_id"])
     [welcome] = await ask(shop, "xqzv blorp")
     assert [b["title"] for b in welcome["buttons"]] == ["Order now"]  # one miss: the menu
     [handed] = await ask(shop, "zzkq wubba frop")
