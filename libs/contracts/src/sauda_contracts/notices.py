@@ -22,6 +22,7 @@ class NoticeKind(StrEnum):
     OPTED_OUT = "opted_out"
     WEBHOOK_ENDPOINT_DEACTIVATED = "webhook_endpoint_deactivated"
     COD_EXPIRED = "cod_expired"  # no COD answer before the policy's expiry: review the order
+    HANDOVER = "handover"  # the bot handed a chat to a person (`handover.ChatHandedOver`)
 
 
 class NoticeBody(Additive):

@@ -19,6 +19,7 @@ from sauda_contracts import (
     cod_policy,
     dead_letters,
     deliveries,
+    handover,
     media,
     message_log,
     message_templates,
@@ -75,6 +76,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         whatsapp.InboundMessageReceived,
         whatsapp.ResetChatFlow,
         bot_flows.TriggerBotFlow,
+        handover.ChatReleased,
     ),
     Topic.WHATSAPP_STATUS: (whatsapp.MessageStatusReported, whatsapp.TemplateStatusChanged),
     Topic.WHATSAPP_OUTBOUND: (
@@ -89,6 +91,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         template_admin.SyncTemplates,
         cod_policy.CodPolicyChanged,
         cart_recovery.SetCartRecovery,
+        handover.ChatHandedOver,
     ),
     Topic.NOTIFIER_EVENTS: (
         whatsapp.MessageRecorded,
@@ -162,6 +165,7 @@ BODY_MODULES = (
     media,
     bot_flows,
     deliveries,
+    handover,
 )
 
 

@@ -2,7 +2,8 @@
 
 Topics (key = business id + the chat's identity, so one chat is handled in order):
 - `whatsapp.inbound.v1`: a shopper's message or tap, as the gateway received it from Meta; the
-  merchant's reset (`ResetChatFlow`) or start (`bot_flows.TriggerBotFlow`) of the chat's bot.
+  merchant's reset (`ResetChatFlow`) or start (`bot_flows.TriggerBotFlow`) of the chat's bot,
+  or release of a chat handed to a person (`handover.ChatReleased`).
 - `whatsapp.status.v1`: Meta's receipts for messages we sent (sent, delivered, read, failed),
   and template review results.
 - `whatsapp.outbound.v1`: what the conversation service and the merchant's messaging API ask
@@ -10,7 +11,7 @@ Topics (key = business id + the chat's identity, so one chat is handled in order
   (STOP) or opt-in (START); or a broadcast to run (`broadcasts.StartBroadcast`); or a failed
   send to try once more (`dead_letters.RedriveMessage`); or a subscriber's sequence to assign
   or remove (`sequences.AssignSequence`, `RemoveSequence`); or a file to upload
-  (`media.UploadMedia`).
+  (`media.UploadMedia`); or a chat handed to a person (`handover.ChatHandedOver`).
 - `notifier.events.v1`: the notifier's message log (one snapshot per change), its notices and
   each template's review state (`message_templates.TemplateRecorded`) and each broadcast's
   progress (`broadcasts.BroadcastRecorded`), each sequence enrolment's
@@ -37,6 +38,7 @@ from sauda_contracts.cart_recovery import SetCartRecovery
 from sauda_contracts.cod_policy import CodPolicyChanged
 from sauda_contracts.dead_letters import RedriveMessage
 from sauda_contracts.envelope import Contract, Envelope
+from sauda_contracts.handover import ChatHandedOver, ChatReleased
 from sauda_contracts.identity import Shopper, UserId, Username
 from sauda_contracts.media import MediaUploaded, UploadMedia
 from sauda_contracts.message_templates import TemplateRecorded
@@ -390,18 +392,16 @@ NotifierEvent = Annotated[
     AnyNotifierEvent,
     Field(discriminator="type"),
 ]
-InboundRecord = Annotated[
-    InboundMessageReceived | ResetChatFlow | TriggerBotFlow, Field(discriminator="type")
-]
-_inbound: TypeAdapter[InboundMessageReceived | ResetChatFlow | TriggerBotFlow] = TypeAdapter(
-    InboundRecord
-)
+AnyInbound: TypeAlias = InboundMessageReceived | ResetChatFlow | TriggerBotFlow | ChatReleased
+InboundRecord = Annotated[AnyInbound, Field(discriminator="type")]
+_inbound: TypeAdapter[AnyInbound] = TypeAdapter(InboundRecord)
 # Every record type of whatsapp.outbound.v1 (a new one is added here, once).
 AnyOutbound: TypeAlias = (
     SendWhatsAppMessage | ContactOptOutChanged | StartBroadcast | RedriveMessage
     | AssignSequence | RemoveSequence | UploadMedia | CreateTemplate | SyncTemplates
     | CodPolicyChanged
     | SetCartRecovery
+    | ChatHandedOver
 )  # fmt: skip
 OutboundCommand = Annotated[AnyOutbound, Field(discriminator="type")]
 _outbound: TypeAdapter[AnyOutbound] = TypeAdapter(OutboundCommand)
@@ -411,9 +411,7 @@ _status: TypeAdapter[MessageStatusReported | TemplateStatusChanged] = TypeAdapte
 _notifier: TypeAdapter[AnyNotifierEvent] = TypeAdapter(NotifierEvent)
 
 
-def parse_inbound_record(
-    raw: bytes | str,
-) -> InboundMessageReceived | ResetChatFlow | TriggerBotFlow:
+def parse_inbound_record(raw: bytes | str) -> AnyInbound:
     return _inbound.validate_json(raw)
 
 

@@ -16,6 +16,7 @@ from sauda_contracts import (
     parse_order_rejection,
 )
 from sauda_contracts.bot_flows import TriggerBotFlow
+from sauda_contracts.handover import ChatReleased
 from sauda_contracts.whatsapp import InboundMessageReceived, ResetChatFlow, parse_inbound_record
 from sauda_conversation.domain.chat import triggered_message
 from sauda_conversation.domain.flow import CART_TTL
@@ -28,6 +29,7 @@ from sauda_conversation.handlers import (
     handle_rejections,
     handle_resets,
 )
+from sauda_conversation.handover import People, handle_releases
 from sauda_runtime.kit import ConsumerKit, Parser, Transaction
 
 TOPICS = (Topic.WHATSAPP_INBOUND, Topic.ORDERS_REJECTIONS, Topic.ORDERS_EVENTS)
@@ -35,8 +37,12 @@ CONSUMER = "conversation"
 HANDLED = Counter("sauda_conversation_messages_total", "Messages handled", ["kind"])
 
 Record: TypeAlias = (
-    InboundMessageReceived | ResetChatFlow | TriggerBotFlow | OrderCommandRejected | AnyOrderEvent
-)
+    InboundMessageReceived | ResetChatFlow | TriggerBotFlow | ChatReleased | OrderCommandRejected
+    | AnyOrderEvent
+)  # fmt: skip
+
+# A chat's own records on whatsapp.inbound.v1, handled in their order.
+ChatRecord: TypeAlias = InboundMessageReceived | ResetChatFlow | ChatReleased
 
 PARSERS: dict[str, Parser[Record]] = {
     Topic.WHATSAPP_INBOUND: parse_inbound_record,
@@ -54,15 +60,15 @@ class OnMessages:
     ranker: Ranker
     clock: Clock
     cart_ttl: timedelta = CART_TTL
+    people: People | None = None  # None: no handover to a person (the bot answers everything)
 
     async def __call__(self, batch: Sequence[Record], tx: Transaction) -> None:
         # A merchant's trigger is the shopper's message that starts the flow, in its place.
         records = [triggered_message(r) if isinstance(r, TriggerBotFlow) else r for r in batch]
-        chat = [r for r in records if isinstance(r, InboundMessageReceived | ResetChatFlow)]
+        chat = [r for r in records if isinstance(r, ChatRecord)]
         rejections = [r for r in records if isinstance(r, OrderCommandRejected)]
         events = [
-            r for r in records
-            if not isinstance(r, InboundMessageReceived | ResetChatFlow | OrderCommandRejected)
+            r for r in records if not isinstance(r, ChatRecord | OrderCommandRejected)
         ]  # fmt: skip
         await handle_order_events(events, tx=tx, clock=self.clock)
         commands = 0
@@ -72,10 +78,15 @@ class OnMessages:
                 HANDLED.labels("reset").inc(await handle_resets(
                     [r for r in run if isinstance(r, ResetChatFlow)], tx=tx, clock=self.clock))  # fmt: skip
                 continue
+            if isinstance(run[0], ChatReleased):
+                HANDLED.labels("release").inc(await handle_releases(
+                    [r for r in run if isinstance(r, ChatReleased)], tx=tx, now=self.clock()))  # fmt: skip
+                continue
             messages = [r for r in run if isinstance(r, InboundMessageReceived)]
             commands += await handle_inbound(messages, tx=tx, shops=self.shops,
                                              ranker=self.ranker, clock=self.clock,
-                                             cart_ttl=self.cart_ttl)  # fmt: skip
+                                             cart_ttl=self.cart_ttl,
+                                             people=self.people)  # fmt: skip
             HANDLED.labels("inbound").inc(len(messages))
         replies = await handle_rejections(rejections, tx=tx, clock=self.clock)
         HANDLED.labels("order_event").inc(len(events))
@@ -83,11 +94,9 @@ class OnMessages:
         HANDLED.labels("refusal_reply").inc(replies)
 
 
-def _runs(
-    records: Sequence[InboundMessageReceived | ResetChatFlow],
-) -> list[list[InboundMessageReceived | ResetChatFlow]]:
+def _runs(records: Sequence[ChatRecord]) -> list[list[ChatRecord]]:
     """Consecutive records of one kind, in their order."""
-    runs: list[list[InboundMessageReceived | ResetChatFlow]] = []
+    runs: list[list[ChatRecord]] = []
     for record in records:
         if runs and type(runs[-1][0]) is type(record):
             runs[-1].append(record)

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sauda_conversation.adapters.catalog import Catalogs
+from sauda_conversation.adapters.handover import HandoverDirectory
 from sauda_conversation.adapters.ranking import FuzzyRanker
 from sauda_conversation.app import OnMessages, subscribe
 from sauda_conversation.settings import ConversationSettings
@@ -30,6 +31,7 @@ async def main(settings: ConversationSettings | None = None) -> None:
         ranker=FuzzyRanker(),
         clock=utc_now,
         cart_ttl=timedelta(hours=settings.conversation_cart_ttl_hours),
+        people=HandoverDirectory(schema=settings.conversation_gateway_schema),
     )  # fmt: skip
     subscribe(service.kit, group_id=settings.conversation_group_id, on_messages=on_messages)
     log.info("conversation_started", health_port=settings.conversation_health_port)

@@ -62,10 +62,12 @@ from sauda_conversation.domain.flow import (
     placed_reply,
     turn,
 )
+from sauda_conversation.domain.handover import ChatHold
 from sauda_conversation.domain.intents import cod_answer
 from sauda_conversation.domain.my_orders import order_moves, placed_orders
 from sauda_conversation.domain.replies import Reply, which_order
 from sauda_conversation.domain.shop import Ranker, Shop
+from sauda_conversation.handover import People, after_turn, before_turn
 from sauda_conversation.order_questions import answer_orders
 from sauda_runtime.kit import Transaction
 from sauda_runtime.logging import get_logger
@@ -92,6 +94,7 @@ async def handle_inbound(
     ranker: Ranker,
     clock: Clock,
     cart_ttl: timedelta = CART_TTL,
+    people: People | None = None,
 ) -> int:
     """Act on shoppers' messages in order: a COD tap becomes a ChangeOrderStatus command (actor
     `customer`); anything else moves the chat-ordering flow. A redelivered message (same wamid,
@@ -107,7 +110,7 @@ async def handle_inbound(
         tap = cod_tap(body)
         if tap is None:
             queued += await _chat_turn(tx, message, shops=shops, ranker=ranker, clock=clock,
-                                       cart_ttl=cart_ttl)  # fmt: skip
+                                       cart_ttl=cart_ttl, people=people)  # fmt: skip
         else:
             await _tap_command(tx, message, tap, now=clock())
             queued += 1
@@ -154,8 +157,11 @@ async def _chat_turn(
     ranker: Ranker,
     clock: Clock,
     cart_ttl: timedelta,
+    people: People | None = None,
 ) -> int:
-    """One step of the ordering flow: load the session (locked), decide, save, queue."""
+    """One step of the ordering flow: load the session (locked), decide, save, queue. With
+    `people`, a chat a person holds gets no answer to free text, and a request for a person or
+    a second misunderstood text in a row hands the chat over (`handover`)."""
     conn, body, business_id = tx.conn, message.body, message.business_id
     now = clock()
     shop, language = await shops.shop(business_id)
@@ -163,21 +169,35 @@ async def _chat_turn(
                                  default=Session(language=language), now=now,
                                  ttl=cart_ttl)  # fmt: skip
     said = said_in(body)
+    speaks = language_after(session.language, said.text)
+    hold = None
+    if people is not None:
+        hold, taken = await before_turn(tx, message, said, people=people, language=speaks,
+                                        now=now)  # fmt: skip
+        if taken is not None:
+            return taken
     if session.step is Step.IDLE and not session.cart and said.text:
-        language = language_after(session.language, said.text)
-        answered = await _typed_cod_answer(tx, message, said.text, language, now)
+        answered = await _typed_cod_answer(tx, message, said.text, speaks, now)
         if answered is not None:
-            if language is not session.language:
+            if speaks is not session.language:
                 await save_session(conn, business_id, body.chat_with,
-                                   replace(session, language=language), now)  # fmt: skip
-            return answered
+                                   replace(session, language=speaks), now)  # fmt: skip
+            return await _understood(tx, message, hold, people, speaks, now, answered)
     answered = await answer_orders(
         tx, message, session, said, shop, ranker=ranker, now=now,
         send=lambda replies: _send_replies(tx, message, replies, now),
     )  # fmt: skip
     if answered is not None:
-        return answered
+        return await _understood(tx, message, hold, people, speaks, now, answered)
     result = turn(session, said, shop, ranker=ranker)
+    if people is not None and hold is not None and (said.text or said.reply_id):
+        # A tap is understood too: two misses "in a row" have nothing between them.
+        understood = result.understood or not said.text
+        handed = await after_turn(tx, message, hold, understood=understood, people=people,
+                                  language=result.session.language, now=now)  # fmt: skip
+        if handed is not None:
+            await save_session(conn, business_id, body.chat_with, result.session, now)
+            return handed
     queued = 0
     replies = list(result.replies)
     order_id: UUID | None = None
@@ -204,6 +224,17 @@ async def _chat_turn(
     log.info("chat_turn", step_from=session.step.value, step_to=result.session.step.value,
              cart_lines=len(result.session.cart), replies=len(replies),
              correlation_id=message.correlation_id)  # fmt: skip
+    return queued
+
+
+async def _understood(
+    tx: Transaction, message: InboundMessageReceived, hold: ChatHold | None,
+    people: People | None, language: Language, now: datetime, queued: int,
+) -> int:  # fmt: skip
+    """A message the bot answered: the count of misunderstood texts starts over."""
+    if people is not None and hold is not None:
+        await after_turn(tx, message, hold, understood=True, people=people, language=language,
+                         now=now)  # fmt: skip
     return queued
 
 

@@ -125,6 +125,7 @@ const STRINGS = {
   whatsapp_not_connected: ["WhatsApp not connected", "واٹس ایپ منسلک نہیں"],
   opted_out: ["Customer opted out", "گاہک نے پیغامات بند کیے"],
   webhook_endpoint_deactivated: ["Webhook endpoint turned off", "ویب ہُک اینڈ پوائنٹ بند ہو گیا"],
+  handover: ["Chat handed to a person", "چیٹ کسی صاحب کے حوالے"],
   unread: ["{n} unread", "{n} نئی"],
   add: ["Add", "شامل کریں"],
   save: ["Save", "محفوظ کریں"],

@@ -16,6 +16,7 @@ from uuid import UUID
 from sauda_contracts.language import Language
 from sauda_contracts.orders import format_money
 from sauda_conversation.domain import replies as r
+from sauda_conversation.domain.handover import is_acknowledgement
 from sauda_conversation.domain.intents import (
     Command,
     command_of,
@@ -78,6 +79,7 @@ class Turn:
     replies: tuple[Reply, ...]
     checkout: Checkout | None = None
     opt_out: bool | None = None  # True: STOP, False: START
+    understood: bool = True  # False: free text the flow could only answer with a fallback
 
 
 def expired(updated_at: datetime, now: datetime, ttl: timedelta = CART_TTL) -> bool:
@@ -117,9 +119,11 @@ def _turn(session: Session, said: Said, shop: Shelf) -> Turn:
         return show_products(s, shop, query=text)
     if faq := shop.answer(text):
         return Turn(s, (r.text(faq.answer), *resume(s, shop).replies))
+    understood = is_acknowledgement(text)  # else a miss: the second in a row hands over
     if s.step is Step.IDLE and not s.cart:
-        return resume(s, shop)  # "thanks", "ok": the welcome, nothing to be sorry about
-    return resume(s, shop, prefix=say("sorry", s.language))
+        # "thanks", "ok": the welcome, nothing to be sorry about
+        return replace(resume(s, shop), understood=understood)
+    return replace(resume(s, shop, prefix=say("sorry", s.language)), understood=understood)
 
 
 def _no_catalog(s: Session, said: Said, shop: Shelf) -> Turn:

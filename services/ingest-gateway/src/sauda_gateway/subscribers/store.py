@@ -94,7 +94,7 @@ class SubscriberStore:
 
     async def assign(self, subscriber_id: int, user_id: UUID) -> None:
         await self._pool.execute(
-            "UPDATE subscribers SET assigned_user_id = $2, updated_at = now() "
+            "UPDATE subscribers SET assigned_user_id = $2, assigned_at = now(), updated_at = now() "
             "WHERE subscriber_id = $1",
             subscriber_id, user_id,
         )  # fmt: skip

@@ -23,6 +23,7 @@ from sauda_contracts import (
     parse_order_rejection,
 )
 from sauda_contracts.broadcasts import BroadcastRecorded
+from sauda_contracts.handover import ChatHandedOver
 from sauda_contracts.media import MediaUploaded
 from sauda_contracts.message_templates import TemplateRecorded
 from sauda_contracts.sequences import SequenceEnrolmentRecorded
@@ -46,6 +47,7 @@ from sauda_gateway.analytics.fold import fold_order_facts
 from sauda_gateway.bot.store import record_taps
 from sauda_gateway.broadcasts.store import record_broadcasts
 from sauda_gateway.carts.store import recover_carts
+from sauda_gateway.handover.store import record_handovers
 from sauda_gateway.media.store import record_uploads, upload_notes
 from sauda_gateway.sequences.store import record_enrolments
 from sauda_gateway.subscribers.fold import (
@@ -169,6 +171,7 @@ async def on_message_stream(
     await record_taps(tx.conn, inbound)
     await record_subscribers(tx.conn, inbound)
     await record_opt_outs(tx.conn, [i for i in items if isinstance(i, ContactOptOutChanged)])
+    await record_handovers(tx.conn, [i for i in items if isinstance(i, ChatHandedOver)])
     await record_deliveries(tx.conn, newest_snapshots(deliveries, lambda d: d.body.delivery_id))
     off = [i for i in items if isinstance(i, EndpointDeactivated)]
     raised = await record_deactivations(tx.conn, off)

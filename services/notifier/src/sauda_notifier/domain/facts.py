@@ -8,6 +8,7 @@ from sauda_contracts import (
     OrderPlaced,
     OrderStatus,
 )
+from sauda_contracts.handover import ChatHandedOver, HandoverReason
 from sauda_contracts.identity import chat_identity
 from sauda_contracts.language import Language
 from sauda_contracts.sends import MESSAGE_NAMESPACE
@@ -147,3 +148,32 @@ def message_id_for(business_id: UUID, key: str) -> UUID:
 
 def notice_id_for(cause: UUID, kind: NoticeKind) -> UUID:
     return uuid5(NAMESPACE, f"notice:{cause}:{kind.value}")
+
+
+_HANDOVER_WHY = {
+    HandoverReason.ASKED: "asked to talk to a person",
+    HandoverReason.NOT_UNDERSTOOD: "wrote twice what the bot did not understand",
+}
+
+
+def handover_notice(command: ChatHandedOver) -> Notice:
+    """The merchant's notice of a chat the bot handed to a person (`ChatHandedOver`): who, why,
+    to whom, and what the shopper wrote; one per handover, however often it is delivered."""
+    body = command.body
+    details = {"reason": body.reason.value, "wamid": body.wamid,
+               "quiet_until": body.quiet_until.isoformat()}  # fmt: skip
+    if body.assigned_user_id is not None:
+        details["assigned_user_id"] = str(body.assigned_user_id)
+    if body.text:
+        details["text"] = body.text[:500]
+    who = body.customer_phone or body.customer_user_id
+    to = "assigned to your team" if body.assigned_user_id else "not assigned: no team member"
+    return Notice(
+        notice_id=notice_id_for(body.handover_id, NoticeKind.HANDOVER),
+        kind=NoticeKind.HANDOVER,
+        message=f"A shopper ({who}) {_HANDOVER_WHY[body.reason]}: the chat is {to}; the bot "
+        "keeps quiet on their texts until the chat is unassigned.",
+        customer_phone=body.customer_phone,
+        customer_user_id=None if body.customer_phone else body.customer_user_id,
+        details=details,
+    )

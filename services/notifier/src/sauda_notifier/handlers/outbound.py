@@ -11,6 +11,7 @@ from sauda_contracts.broadcasts import StartBroadcast
 from sauda_contracts.cart_recovery import SetCartRecovery
 from sauda_contracts.cod_policy import CodPolicyChanged
 from sauda_contracts.dead_letters import RedriveMessage
+from sauda_contracts.handover import ChatHandedOver
 from sauda_contracts.media import UploadMedia
 from sauda_contracts.sequences import AssignSequence, RemoveSequence, StopReason
 from sauda_contracts.template_admin import CreateTemplate, SyncTemplates
@@ -27,7 +28,7 @@ from sauda_notifier.adapters.cod_policies import keep_policy
 from sauda_notifier.adapters.media import MediaUploader
 from sauda_notifier.adapters.store import Cause, NotifierUnitOfWork, PgNotifierStore
 from sauda_notifier.adapters.template_lookup import find_template
-from sauda_notifier.domain.facts import Account, Notice, notice_id_for
+from sauda_notifier.domain.facts import Account, Notice, handover_notice, notice_id_for
 from sauda_notifier.domain.merchant import (
     TemplateFacts,
     refusal_notice,
@@ -100,6 +101,9 @@ async def handle_outbound_batch(
                 continue
             if isinstance(command, SetCartRecovery):
                 await carts.set_delay(uow.conn, command)
+                continue
+            if isinstance(command, ChatHandedOver):
+                await uow.raise_notices([handover_notice(command)], _cause(command), now)
                 continue
             if isinstance(command, RedriveMessage):
                 queued += await _redrive(uow, command, now)
@@ -218,3 +222,7 @@ async def _opt_out(uow: NotifierUnitOfWork, command: ContactOptOutChanged, now: 
         await stop_chat(uow.conn, command.business_id, body.chat_with, StopReason.OPTED_OUT, now)
     log.info("contact_opt_out", opted_out=body.opted_out, business_id=str(command.business_id),
              correlation_id=command.correlation_id)  # fmt: skip
+
+
+def _cause(command: ChatHandedOver) -> Cause:
+    return Cause(command.business_id, command.correlation_id, str(command.event_id))
