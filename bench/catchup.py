@@ -4,7 +4,9 @@ dispatcher): the time until its consumer group's lag is 0, beside a bare aiokafk
 reading the same records in the same run.
 
 Both groups are new and start at the offsets the topic had before the events were written, so
-each reads exactly those events. Against the dev Kafka and Postgres (`make infra`).
+each reads exactly those events. Against the dev Kafka and Postgres (`make infra`). The events
+stay on the topic: every other consumer of that stack (the notifier, the view, …) reads them
+once when it next runs, so run bench/pipeline.py before this one, or on a fresh state dir.
 
     uv run python bench/catchup.py --events 100000
 """

@@ -144,6 +144,19 @@ async def cod_times(http: aiohttp.ClientSession, sandbox: str, step: Step) -> di
     return arrived
 
 
+async def behind(bootstrap: str) -> list[str]:
+    """Consumer groups still behind on the order topics (a backlog, e.g. bench/catchup.py's
+    100,000 events, would be read during the measure and counted in it)."""
+    from sauda_cli.lag import group_lags
+
+    lags = await group_lags(bootstrap, "")
+    groups: dict[str, int] = {}
+    for row in lags:
+        if row.topic.startswith("orders.") and not row.group.startswith(("catchup-", "bare-")):
+            groups[row.group] = groups.get(row.group, 0) + row.lag
+    return [f"{group} {lag}" for group, lag in sorted(groups.items()) if lag > 100]
+
+
 async def settle(meter: CpuMeter, idle_cores: float, timeout: float = 60.0) -> None:
     """Wait until the stack's CPU use is back near idle for two seconds in a row."""
     deadline, quiet = time.monotonic() + timeout, 0
@@ -182,11 +195,11 @@ class Bench:
 
     async def setup(self, http: aiohttp.ClientSession, receiver_port: int) -> None:
         await self.stack.start(*SERVICES, "bare")
-        for b in range(self.args.businesses):
-            shop = await asyncio.to_thread(
-                self.stack.cli, "business", "create", "--name", f"pipe-{self.run}-{b}",
-                "--rate-limit", "1000000000", "--whatsapp", "sandbox",
-            )  # fmt: skip
+        made = await asyncio.gather(*(asyncio.to_thread(
+            self.stack.cli, "business", "create", "--name", f"pipe-{self.run}-{b}",
+            "--rate-limit", "1000000000", "--whatsapp", "sandbox",
+        ) for b in range(self.args.businesses)))  # fmt: skip
+        for b, shop in enumerate(made):
             self.shops.append(Shop(shop["api_key"], shop["whatsapp_phone_number_id"]))
             async with http.post(f"{self.stack.gateway_url}/api/v1/webhooks",
                                  json={"url": f"http://127.0.0.1:{receiver_port}/b/{b}",
@@ -293,6 +306,9 @@ async def main() -> None:
     try:
         async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=1024)) as http:
             await bench.setup(http, receiver_port)
+            if late := await behind(bench.stack.env["KAFKA_BOOTSTRAP_SERVERS"]):
+                print(f"warning: consumer groups behind on the order topics: {', '.join(late)}; "
+                      "the measure will include their catching up", flush=True)  # fmt: skip
             # Warm every path (connections, caches, the template table) before measuring.
             await bench.measure(http, 10, 2, 9, 0.0)
             print(f"\n{args.businesses} businesses, {args.seconds:.0f} s per rate, "
