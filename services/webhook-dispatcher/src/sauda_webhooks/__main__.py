@@ -1,8 +1,8 @@
 """`python -m sauda_webhooks`: run the webhook dispatcher."""
 
-import asyncio
+import uvloop
 
 from sauda_webhooks.bootstrap import main
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    uvloop.run(main())
