@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-.PHONY: help uv deps infra topics web run stop test screenshots lint bench-ingest bench-cod bench-webhooks bench-chat bench-dashboard bench-broadcast schemas k8s-check clean
+.PHONY: help uv deps infra topics web run stop test screenshots lint bench-ingest bench-cod bench-webhooks bench-chat bench-dashboard bench-broadcast bench-pipeline bench-catchup schemas k8s-check clean
 
 help:
 	@echo "make run    - install what is missing, start Kafka, Postgres and every service, print a demo key"
@@ -16,6 +16,8 @@ help:
 	@echo "make bench-webhooks - deliveries/s to 50 endpoints, healthy and 10% sick (make infra first)"
 	@echo "make bench-chat   - 500 shoppers ordering in chat at once: messages/s, message-to-reply times"
 	@echo "make bench-broadcast - a template broadcast to 10,000 recipients through the sandbox: messages/s beside the limit (make infra first)"
+	@echo "make bench-pipeline - the whole stack at 50 orders/s over 10 businesses: CPU-ms per order beside a bare endpoint, POST/COD/webhook p99 (make infra first)"
+	@echo "make bench-catchup  - 100,000 events on orders.events.v1: how fast a consumer that fell behind catches up, beside a bare consumer"
 	@echo "make bench-dashboard - the orders page's API calls over 100,000 orders: p50/p99 beside /healthz (make infra first)"
 
 uv:
@@ -76,6 +78,12 @@ bench-dashboard: deps
 
 bench-broadcast: deps
 	@uv run --frozen python bench/broadcast.py
+
+bench-pipeline: deps
+	@uv run --frozen python bench/pipeline.py
+
+bench-catchup: deps
+	@uv run --frozen python bench/catchup.py
 
 clean: stop
 	rm -rf .state

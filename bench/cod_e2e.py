@@ -23,6 +23,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.openloop import open_loop  # noqa: E402
 from bench.processes import Processes  # noqa: E402
 from bench.report import percentiles, shown  # noqa: E402
 
@@ -63,16 +64,8 @@ async def steady(url: str, headers: dict, rate: float, seconds: float, run: str,
                 codes[r.status] = codes.get(r.status, 0) + 1
             latencies.append(time.perf_counter() - begin)
 
-        t0 = time.perf_counter()
-        tasks = []
-        for i in range(n):
-            delay = t0 + i / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(i)))
-        sent_in = time.perf_counter() - t0
-        await asyncio.gather(*tasks)
-    return latencies, started_at, codes, n / sent_in
+        achieved = await open_loop(rate, n, one)
+    return latencies, started_at, codes, achieved
 
 
 async def arrivals(

@@ -29,7 +29,10 @@ WHATSAPP = ("sandbox", "ledger", "gateway", "notifier", "conversation", "bare")
 
 
 class Processes:
-    def __init__(self, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, extra_env: dict[str, str] | None = None, bare_app: str = "bench.bare:app"
+    ) -> None:
+        self.bare_app = bare_app
         env = {**os.environ, "LOG_LEVEL": "WARNING", "PYTHONUNBUFFERED": "1"}
         env.setdefault("DATABASE_URL", "postgresql://sauda@127.0.0.1:55432/sauda")
         env.setdefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092")
@@ -52,12 +55,14 @@ class Processes:
         self.logs = ROOT / ".state" / "bench"
         self.logs.mkdir(parents=True, exist_ok=True)
         self.procs: list[subprocess.Popen[bytes]] = []
+        self.pids: dict[str, int] = {}  # name: pid, for the benches that sample CPU
 
     def _spawn(self, name: str, argv: list[str], extra: dict[str, str]) -> subprocess.Popen[bytes]:
         p = subprocess.Popen([sys.executable, "-m", *argv], env={**self.env, **extra}, cwd=ROOT,
                              stdout=(self.logs / f"{name}.log").open("w"),
                              stderr=subprocess.STDOUT)  # fmt: skip
         self.procs.append(p)
+        self.pids[name] = p.pid
         return p
 
     def cli(self, *argv: str) -> dict[str, Any]:
@@ -75,7 +80,7 @@ class Processes:
         for name in names or WHATSAPP:
             port = str(self.ports[name])
             if name == "bare":
-                argv = ["uvicorn", "bench.bare:app", "--port", port, "--loop", "uvloop", "--http",
+                argv = ["uvicorn", self.bare_app, "--port", port, "--loop", "uvloop", "--http",
                         "httptools", "--no-access-log", "--log-level", "warning"]  # fmt: skip
                 waiting.append((self._spawn(name, argv, {}), f"{self.bare_url}/docs"))
                 continue

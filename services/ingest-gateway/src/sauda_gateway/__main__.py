@@ -3,8 +3,10 @@
 import uvicorn
 
 from sauda_gateway.settings import GatewaySettings
+from sauda_runtime.gc_tuning import tune_gc
 
 if __name__ == "__main__":
+    tune_gc()
     settings = GatewaySettings()
     uvicorn.run(
         "sauda_gateway.bootstrap:create_app",

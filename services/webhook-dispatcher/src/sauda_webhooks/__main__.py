@@ -1,8 +1,10 @@
 """`python -m sauda_webhooks`: run the webhook dispatcher."""
 
-import asyncio
+import uvloop
 
+from sauda_runtime.gc_tuning import tune_gc
 from sauda_webhooks.bootstrap import main
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    tune_gc()
+    uvloop.run(main())

@@ -1,8 +1,10 @@
 """`python -m sauda_sandbox`: serve the WhatsApp sandbox on 127.0.0.1:$SANDBOX_PORT."""
 
-import asyncio
+import uvloop
 
+from sauda_runtime.gc_tuning import tune_gc
 from sauda_sandbox.bootstrap import main
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    tune_gc()
+    uvloop.run(main())
