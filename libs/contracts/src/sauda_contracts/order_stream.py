@@ -2,10 +2,11 @@
 rejections (`orders.rejections.v1`), each keyed by the order id, with their parsers. The shapes
 they carry (bodies, statuses, the FSM's table) live in `orders`."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeAlias
 
 from pydantic import Field, TypeAdapter
 
+from sauda_contracts.address_changes import ChangeDeliveryAddress, OrderAddressChanged
 from sauda_contracts.envelope import Contract, Envelope
 from sauda_contracts.orders import (
     ChangeOrderStatusBody,
@@ -40,7 +41,10 @@ class UpsertOrder(Envelope):
     body: UpsertOrderBody
 
 
-OrderCommand = Annotated[PlaceOrder | ChangeOrderStatus | UpsertOrder, Field(discriminator="type")]
+OrderCommand = Annotated[
+    PlaceOrder | ChangeOrderStatus | UpsertOrder | ChangeDeliveryAddress,
+    Field(discriminator="type"),
+]
 
 
 # --- events (topic orders.events.v1, key = order id) ---
@@ -89,7 +93,9 @@ class OrderFulfillmentUpdated(Envelope):
 
 
 StatusEvent = OrderConfirmed | OrderShipped | OrderDelivered | OrderCancelled | OrderReturned
-AnyOrderEvent = OrderPlaced | StatusEvent | OrderPaymentChanged | OrderFulfillmentUpdated
+AnyOrderEvent: TypeAlias = (
+    OrderPlaced | StatusEvent | OrderPaymentChanged | OrderFulfillmentUpdated | OrderAddressChanged
+)
 OrderEvent = Annotated[AnyOrderEvent, Field(discriminator="type")]
 
 STATUS_EVENT_TYPES: dict[OrderStatus, type[StatusEvent]] = {
@@ -109,7 +115,7 @@ class OrderCommandRejected(Envelope):
     body: RejectionBody
 
 
-AnyOrderCommand = PlaceOrder | ChangeOrderStatus | UpsertOrder
+AnyOrderCommand: TypeAlias = PlaceOrder | ChangeOrderStatus | UpsertOrder | ChangeDeliveryAddress
 _commands: TypeAdapter[AnyOrderCommand] = TypeAdapter(OrderCommand)
 _events: TypeAdapter[AnyOrderEvent] = TypeAdapter(OrderEvent)
 

@@ -7,6 +7,8 @@ from pydantic import BaseModel
 
 from sauda_contracts import (
     accounts,
+    address_changes,
+    addresses,
     analytics,
     api,
     bob,
@@ -50,6 +52,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         order_stream.PlaceOrder,
         order_stream.ChangeOrderStatus,
         order_stream.UpsertOrder,
+        address_changes.ChangeDeliveryAddress,
     ),
     Topic.ORDERS_EVENTS: (
         order_stream.OrderPlaced,
@@ -60,6 +63,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         order_stream.OrderReturned,
         order_stream.OrderPaymentChanged,
         order_stream.OrderFulfillmentUpdated,
+        address_changes.OrderAddressChanged,
     ),
     Topic.ORDERS_REJECTIONS: (order_stream.OrderCommandRejected,),
     Topic.CARTS: (carts.CartAbandoned, carts.CartRecovered),
@@ -152,6 +156,8 @@ BODY_MODULES = (
     sequence_api,
     media,
     bot_flows,
+    addresses,
+    address_changes,
 )
 
 

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from pydantic import Field, TypeAdapter
 
+from sauda_contracts.addresses import DeliveryAddress
 from sauda_contracts.envelope import Additive, Contract, Envelope
 from sauda_contracts.orders import Money, OrderSource, OrderStatus
 
@@ -28,6 +29,7 @@ class WebhookEvent(StrEnum):
     ORDER_STATUS_CHANGED = "order_status_changed"
     ORDER_PAYMENT_CHANGED = "order_payment_changed"
     ORDER_FULFILLMENT_UPDATED = "order_fulfillment_updated"
+    ORDER_ADDRESS_CHANGED = "order_address_changed"  # `data.delivery_address` is the new one
     WEBHOOK_TEST = "webhook_test"  # sent by POST /api/v1/webhooks/{id}/test, to that endpoint only
 
 
@@ -39,7 +41,7 @@ class WebhookOrderData(Additive):
     """The order a merchant's webhook is about. `customer_user_id` came later and is left out
     of the body unless set: a phone customer's payload is what it always was."""
 
-    ADDED: ClassVar[frozenset[str]] = frozenset({"customer_user_id"})
+    ADDED: ClassVar[frozenset[str]] = frozenset({"customer_user_id", "delivery_address"})
 
     order_id: UUID
     order_number: str
@@ -54,6 +56,11 @@ class WebhookOrderData(Additive):
         default=None,
         description="Meta's business-scoped user id (`US.…`) of a WhatsApp username user who "
         "ordered in the chat; message them with `user_id` in the messaging API.",
+    )
+    delivery_address: DeliveryAddress | None = Field(
+        default=None,
+        description="The order's delivery address after this event (`order_address_changed`); "
+        "left out when the event does not carry one.",
     )
 
 

@@ -53,7 +53,8 @@ class PgUnitOfWork:
 
     async def load(self, order_ids: Iterable[UUID]) -> dict[UUID, OrderState]:
         rows = await self._conn.fetch(
-            "SELECT order_id, business_id, status, version, payment, fulfillment FROM orders "
+            "SELECT order_id, business_id, status, version, payment, fulfillment, delivery_address "
+            "FROM orders "
             "WHERE order_id = ANY($1::uuid[])",
             list(order_ids),
         )
@@ -86,11 +87,12 @@ class PgUnitOfWork:
         except asyncpg.UniqueViolationError as exc:
             raise ConcurrencyConflict(str(exc)) from exc
         await self._many(
-            "INSERT INTO orders (order_id, business_id, status, version, payment, fulfillment) "
-            "VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb) "
+            "INSERT INTO orders (order_id, business_id, status, version, payment, fulfillment, "
+            "delivery_address) VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7::jsonb) "
             "ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, "
             "version = EXCLUDED.version, payment = EXCLUDED.payment, "
-            "fulfillment = EXCLUDED.fulfillment, updated_at = now()",
+            "fulfillment = EXCLUDED.fulfillment, delivery_address = EXCLUDED.delivery_address, "
+            "updated_at = now()",
             [
                 (
                     s.order_id,
@@ -99,6 +101,7 @@ class PgUnitOfWork:
                     s.version,
                     s.payment.model_dump(mode="json") if s.payment else None,
                     s.fulfillment.model_dump(mode="json") if s.fulfillment else None,
+                    s.delivery_address.model_dump(mode="json") if s.delivery_address else None,
                 )
                 for s in changes.states.values()
             ],

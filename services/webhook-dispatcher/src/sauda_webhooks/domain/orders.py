@@ -17,6 +17,8 @@ from sauda_contracts import (
     OrderShipped,
     type_name,
 )
+from sauda_contracts.address_changes import OrderAddressChanged
+from sauda_contracts.addresses import DeliveryAddress
 from sauda_contracts.orders import OrderSource, OrderStatus
 from sauda_contracts.webhooks import (
     StoreCancelPayload,
@@ -39,6 +41,7 @@ EVENT_FOR_TYPE: dict[str, WebhookEvent] = {
     type_name(OrderReturned): WebhookEvent.ORDER_STATUS_CHANGED,
     type_name(OrderPaymentChanged): WebhookEvent.ORDER_PAYMENT_CHANGED,
     type_name(OrderFulfillmentUpdated): WebhookEvent.ORDER_FULFILLMENT_UPDATED,
+    type_name(OrderAddressChanged): WebhookEvent.ORDER_ADDRESS_CHANGED,
 }
 
 
@@ -96,6 +99,7 @@ def order_payload(
     at: datetime,
     version: int,
     status: OrderStatus,
+    delivery_address: DeliveryAddress | None = None,
 ) -> WebhookPayload:
     return WebhookPayload(
         event=event,
@@ -108,6 +112,7 @@ def order_payload(
             customer_phone=facts.customer_phone,
             source=facts.source,
             customer_user_id=facts.customer_user_id,
+            delivery_address=delivery_address,
         ),
         event_id=event_id,
         order_version=version,

@@ -39,6 +39,7 @@ def plan_deliveries(
             at=event.occurred_at,
             version=version,
             status=status,
+            delivery_address=getattr(event.body, "delivery_address", None),
         )
     )
     planned: list[Delivery] = []
