@@ -338,7 +338,7 @@ class WebhookEndpointIn(Contract):
         min_length=1,
         max_length=len(SUBSCRIBABLE),
         description="Events to receive: order_created, order_status_changed, "
-        "order_payment_changed, order_fulfillment_updated.",
+        "order_payment_changed, order_fulfillment_updated, order_address_changed.",
     )
     active: bool = True
 
