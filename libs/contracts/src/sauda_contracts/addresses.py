@@ -50,3 +50,12 @@ def address_text(address: DeliveryAddress) -> str:
         if text and text not in seen:
             seen.append(text)
     return ", ".join(seen)
+
+
+class ChatOrderingSettings(Contract):
+    """Body of `GET` / `PUT /api/v1/whatsapp/chat-ordering`."""
+
+    ask_delivery_address: bool = Field(
+        description="Ask the shopper for a delivery address after Checkout, show it in the "
+        "summary and place the chat order with it (default false)."
+    )

@@ -17,6 +17,7 @@ from sauda_contracts.language import Language
 from sauda_contracts.whatsapp import InboundMessageReceived
 from sauda_conversation.domain import replies as r
 from sauda_conversation.domain.chat import caused_by
+from sauda_conversation.domain.chat_address import typed_address
 from sauda_conversation.domain.cod import command_id_for
 from sauda_conversation.domain.intents import Command, cod_answer, command_of
 from sauda_conversation.domain.language import normalize
@@ -26,7 +27,6 @@ from sauda_conversation.domain.replies import Reply
 CHANGED_REASON = "changed by the customer on WhatsApp"
 YES_PREFIX = "addr:yes:"  # + order id: the read-back's Yes
 NO_PREFIX = "addr:no:"  # + order id: the read-back's No (type it again)
-MIN_CHARS, MAX_CHARS = 8, 500  # a house, a street and a city do not fit in fewer
 CHANGE_TTL = timedelta(hours=24)  # an address typed a day later is about something else
 
 EN, UR, RO = Language.EN, Language.UR, Language.UR_LATN
@@ -177,9 +177,10 @@ def address_turn(
         if normalize(typed) in _NO_ANSWERS:
             return AddressTurn(replace(change, step=AddressStep.TYPING, typed=None),
                                (r.text(say("ask_again", language, number=number)),))  # fmt: skip
-    if len(typed) < MIN_CHARS or not any(ch.isalpha() for ch in typed):
+    address = typed_address(typed)
+    if address is None:
         return AddressTurn(change, (r.text(say("too_short", language)),))
-    read = replace(change, step=AddressStep.CONFIRMING, typed=typed[:MAX_CHARS])
+    read = replace(change, step=AddressStep.CONFIRMING, typed=address)
     return AddressTurn(read, (_prompt(read, language),))
 
 

@@ -11,3 +11,7 @@ CREATE TABLE address_changes (
     updated_at timestamptz NOT NULL,
     PRIMARY KEY (business_id, customer_phone)
 );
+
+-- The delivery address a chat order's shopper typed (shops that ask for one), until the order
+-- is placed or the cart cleared.
+ALTER TABLE sessions ADD COLUMN delivery_address text;
