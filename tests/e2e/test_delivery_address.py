@@ -220,3 +220,42 @@ async def test_a_store_upsert_and_a_shopify_push_carry_the_address(shop: Shop) -
     bob = await shop.get(f"/api/v1/orders/{summary['order_id']}")
     assert present(bob["delivery_address"]) == {"address1": "12 Mall Road", "city": "Lahore",
                                        "country": "Pakistan", "country_code": "PK"}  # fmt: skip
+
+
+async def test_a_shop_that_wants_an_address_asks_for_it_before_the_summary(shop: Shop) -> None:
+    setting = await shop.api.put("/api/v1/whatsapp/chat-ordering", headers=shop.headers,
+                                 json={"ask_delivery_address": True})  # fmt: skip
+    assert setting.status_code == 200 and setting.json() == {"ask_delivery_address": True}
+    assert (await shop.get("/api/v1/whatsapp/chat-ordering")) == {"ask_delivery_address": True}
+    added = await shop.api.post("/api/v1/products", headers=shop.headers,
+                                json={"name": "Olpers Milk 1L", "price": 330, "currency": "PKR"})  # fmt: skip
+    assert added.status_code == 201, added.text
+
+    async def choose(row_id: str) -> None:
+        sent = await shop.sandbox.post(f"/sandbox/{shop.number}/chats/{SHOPPER}",
+                                       json={"list_row_id": row_id})  # fmt: skip
+        assert sent.status_code == 201, sent.text
+
+    n = await said_so_far(shop)
+    await shop.write("I want to order")
+    [products] = await bot_replies(shop, n)
+    await choose(products["list"]["sections"][0]["rows"][0]["id"])
+    await bot_replies(shop, n + 1)
+    await choose("qty:2")
+    [more] = await bot_replies(shop, n + 2)
+    [checkout] = [b for b in more["buttons"] if b["title"] == "Checkout"]
+    await shop.tap(checkout["id"])
+    [ask] = await bot_replies(shop, n + 3)
+    assert ask["text"].startswith("Where should we deliver?")
+    await shop.write(NEW)
+    [summary] = await bot_replies(shop, n + 4)
+    assert "2 × Olpers Milk 1L: PKR 660" in summary["text"]
+    assert summary["text"].endswith(f"Deliver to: {NEW}")
+    [confirm] = [b for b in summary["buttons"] if b["title"] == "Confirm"]
+    await shop.tap(confirm["id"])
+
+    [cod] = await shop.arrived("sauda_cod_confirmation_address")
+    assert f"Deliver to: {NEW}" in cod["text"] and len(cod["buttons"]) == 3
+    listed = await shop.get("/api/v1/orders", source="whatsapp")
+    [placed] = listed["orders"]
+    assert present(placed["delivery_address"]) == {"address1": NEW}
