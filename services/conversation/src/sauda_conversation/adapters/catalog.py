@@ -1,4 +1,5 @@
-"""A business's products, FAQs and default language, read-only from the gateway's schema.
+"""A business's products, FAQs, default language and chat-ordering settings, read-only from the
+gateway's schema.
 
 Cached for a moment per business: a chat sends several messages a minute and the catalog
 rarely changes; a product the merchant just added shows up within the cache time. A business
