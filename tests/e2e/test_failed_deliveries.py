@@ -150,7 +150,21 @@ async def test_change_address_is_recorded_and_the_shopper_is_asked_for_it(shop: 
     await shop.tap(message["buttons"][1]["id"], phone="923005550001")
     history = await history_with(shop, order, ANSWERED)
     assert history[-1]["reason"] == "shopper answered delivery attempt 1: change_address"
-    await reply_saying(shop, "new delivery address", phone="923005550001")
+    # The address flow asks for it, reads it back, and a Yes makes it the order's.
+    await reply_saying(shop, f"new delivery address for order {order['order_number']}",
+                       phone="923005550001")  # fmt: skip
+    await shop.write("House 9, Street 4, Gulberg, Lahore", phone="923005550001")
+    chat = await shop.wait_for(lambda: _read_back(shop, "923005550001"), timeout=45,
+                               what="the address read back")  # fmt: skip
+    await shop.tap(chat["buttons"][0]["id"], phone="923005550001")
+    changed = await history_with(shop, order, "OrderAddressChanged")
+    assert changed[-1]["delivery_address"]["address1"] == "House 9, Street 4, Gulberg, Lahore"
+    assert changed[-1]["status"] == "shipped"
+
+
+async def _read_back(shop: Shop, phone: str) -> dict[str, Any] | None:
+    found = [m for m in to_shopper(await shop.chat(phone)) if "Is this right?" in m.get("text", "")]
+    return found[-1] if found else None
 
 
 async def test_cancel_is_told_to_the_store_and_the_merchant_returns_the_order(shop: Shop) -> None:

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from sauda_contracts.addresses import DeliveryAddress
 from sauda_contracts.envelope import Contract
 from sauda_contracts.language import Language
 from sauda_contracts.message_log import NoticeOut
@@ -88,6 +89,9 @@ class IngestOrder(Contract):
         pattern=NO_NUL,
         description="The store's own order id, e.g. WC-456.",
     )
+    delivery_address: DeliveryAddress | None = Field(
+        default=None, description="Where the order goes; shown in the COD message."
+    )
 
 
 class IngestRequest(Contract):
@@ -128,6 +132,9 @@ class HistoryEntry(Contract):
     at: datetime = Field(description="When it changed.")
     actor: Actor = Field(description="Who changed it.")
     reason: str | None = Field(default=None, description="Why, if given.")
+    delivery_address: DeliveryAddress | None = Field(
+        default=None, description="The new delivery address (`OrderAddressChanged` only)."
+    )
 
 
 class OrderOut(Contract):
@@ -150,6 +157,9 @@ class OrderOut(Contract):
         default=False, description="Held for the merchant's review: no COD answer came before "
         "the shop's expiry (its policy's `hold`); cleared by the order's next status.",
     )  # fmt: skip
+    delivery_address: DeliveryAddress | None = Field(
+        default=None, description="Where the order goes, if it has an address."
+    )
     version: int = Field(description="Number of events applied to this order.")
     created_at: datetime
     updated_at: datetime
@@ -253,6 +263,12 @@ class UpsertOrderRequest(BaseModel):
     )
     trackingUrl: str | None = Field(
         default=None, max_length=2000, pattern=NO_NUL, description="Tracking page."
+    )
+    deliveryAddress: DeliveryAddress | None = Field(
+        default=None,
+        description="Where the order goes (shown in the COD message); another address than the "
+        "order has changes it (`OrderAddressChanged`) while it is not delivered, cancelled or "
+        "returned.",
     )
 
 

@@ -51,6 +51,13 @@ class ShopifyCustomer(Lenient):
 class ShopifyAddress(Lenient):
     name: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=32)
+    address1: str | None = Field(default=None, max_length=500, pattern=r"^[^\x00]*$")
+    address2: str | None = Field(default=None, max_length=200, pattern=r"^[^\x00]*$")
+    city: str | None = Field(default=None, max_length=100, pattern=r"^[^\x00]*$")
+    province: str | None = Field(default=None, max_length=100, pattern=r"^[^\x00]*$")
+    zip: str | None = Field(default=None, max_length=20, pattern=r"^[^\x00]*$")
+    country: str | None = Field(default=None, max_length=100, pattern=r"^[^\x00]*$")
+    country_code: str | None = Field(default=None, max_length=10)
 
 
 class ShopifyLineItem(Lenient):

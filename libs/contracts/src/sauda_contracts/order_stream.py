@@ -6,6 +6,7 @@ from typing import Annotated, Literal, TypeAlias
 
 from pydantic import Field, TypeAdapter
 
+from sauda_contracts.address_changes import ChangeDeliveryAddress, OrderAddressChanged
 from sauda_contracts.deliveries import (
     AnswerDeliveryAttempt,
     OrderDeliveryAttemptAnswered,
@@ -54,6 +55,7 @@ AnyOrderCommand: TypeAlias = (
     | HoldOrderForReview
     | RecordDeliveryAttempt
     | AnswerDeliveryAttempt
+    | ChangeDeliveryAddress
 )
 OrderCommand = Annotated[AnyOrderCommand, Field(discriminator="type")]
 
@@ -112,6 +114,7 @@ AnyOrderEvent: TypeAlias = (
     | OrderHeldForReview
     | OrderDeliveryAttemptFailed
     | OrderDeliveryAttemptAnswered
+    | OrderAddressChanged
 )
 OrderEvent = Annotated[AnyOrderEvent, Field(discriminator="type")]
 

@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from sauda_contracts.addresses import DeliveryAddress
 from sauda_contracts.envelope import Additive, Contract
 from sauda_contracts.identity import UserId, Username
 from sauda_contracts.language import Language
@@ -164,7 +165,9 @@ class Customer(Additive):
     )
 
 
-class PlaceOrderBody(Contract):
+class PlaceOrderBody(Additive):
+    ADDED: ClassVar[frozenset[str]] = frozenset({"delivery_address"})
+
     order_id: UUID = Field(
         description="Deterministic order id (UUIDv5 of business + idempotency key)."
     )
@@ -190,6 +193,11 @@ class PlaceOrderBody(Contract):
     )
     payment: Payment | None = Field(
         default=None, description="Payment as reported at placing; none means cash on delivery."
+    )
+    delivery_address: DeliveryAddress | None = Field(
+        default=None,
+        description="Where the order goes, if the store (or the chat) gave an address; left "
+        "out of the record when none. Changed later by `OrderAddressChanged`.",
     )
 
     @model_validator(mode="after")
@@ -298,6 +306,7 @@ class FulfillmentUpdatedBody(_OrderFactBody):
 class RejectionCode(StrEnum):
     INVALID_TRANSITION = "invalid_transition"
     ORDER_NOT_FOUND = "order_not_found"
+    ORDER_CLOSED = "order_closed"  # delivered, cancelled or returned: its address is history
 
 
 class RejectionBody(Contract):

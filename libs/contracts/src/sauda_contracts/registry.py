@@ -7,6 +7,8 @@ from pydantic import BaseModel
 
 from sauda_contracts import (
     accounts,
+    address_changes,
+    addresses,
     analytics,
     api,
     bob,
@@ -56,6 +58,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         order_review.HoldOrderForReview,
         deliveries.RecordDeliveryAttempt,
         deliveries.AnswerDeliveryAttempt,
+        address_changes.ChangeDeliveryAddress,
     ),
     Topic.ORDERS_EVENTS: (
         order_stream.OrderPlaced,
@@ -69,6 +72,7 @@ TOPIC_RECORDS: dict[Topic, tuple[type[Envelope], ...]] = {
         order_review.OrderHeldForReview,
         deliveries.OrderDeliveryAttemptFailed,
         deliveries.OrderDeliveryAttemptAnswered,
+        address_changes.OrderAddressChanged,
     ),
     Topic.ORDERS_REJECTIONS: (order_stream.OrderCommandRejected,),
     Topic.CARTS: (carts.CartAbandoned, carts.CartRecovered),
@@ -166,6 +170,8 @@ BODY_MODULES = (
     bot_flows,
     deliveries,
     handover,
+    addresses,
+    address_changes,
 )
 
 

@@ -21,6 +21,7 @@ PLACEHOLDER = re.compile(r"\{\{(\d+)\}\}")
 class CodAction(StrEnum):
     CONFIRM = "confirm"
     CANCEL = "cancel"
+    CHANGE_ADDRESS = "change_address"  # the third button of a COD message that shows an address
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +66,11 @@ _COD_BUTTONS: dict[Language, tuple[str, ...]] = {
     UR: ("تصدیق کریں", "منسوخ کریں"),
     RO: ("Confirm", "Cancel"),
 }
+_COD_ADDRESS_BUTTONS: dict[Language, tuple[str, ...]] = {
+    EN: ("Confirm", "Cancel", "Change address"),
+    UR: ("تصدیق کریں", "منسوخ کریں", "پتہ تبدیل کریں"),
+    RO: ("Confirm", "Cancel", "Address badlein"),
+}
 
 TEMPLATES: dict[MessagePurpose, Template] = {
     t.purpose: t
@@ -86,6 +92,27 @@ TEMPLATES: dict[MessagePurpose, Template] = {
                 "dabayein, ya Cancel agar yeh order aap ne nahi diya.",
             },
             _COD_BUTTONS,
+        ),
+        Template(
+            MessagePurpose.COD_CONFIRMATION_ADDRESS,
+            "sauda_cod_confirmation_address",
+            "UTILITY",
+            ("customer name", "order number", "store name", "items", "total", "address"),
+            {
+                EN: "Hi {{1}}, thank you for your order {{2}} from {{3}}.\nItems: {{4}}\n"
+                "Total: {{5}}, cash on delivery.\nDeliver to: {{6}}\nPlease tap Confirm so we "
+                "can ship it, Change address if it should go elsewhere, or Cancel if you did "
+                "not place this order.",
+                UR: "السلام علیکم {{1}}، {{3}} سے آپ کے آرڈر {{2}} کا شکریہ۔\nاشیاء: {{4}}\n"
+                "کل رقم: {{5}}، ادائیگی بوقتِ ترسیل۔\nپتہ: {{6}}\nآرڈر بھیجنے کے لیے تصدیق "
+                "کریں دبائیں، پتہ بدلنے کے لیے پتہ تبدیل کریں، یا اگر یہ آرڈر آپ نے نہیں دیا "
+                "تو منسوخ کریں دبائیں۔",
+                RO: "Assalam o Alaikum {{1}}, {{3}} se aap ke order {{2}} ka shukriya.\n"
+                "Items: {{4}}\nTotal: {{5}}, cash on delivery.\nPata: {{6}}\nOrder bhejne ke "
+                "liye Confirm dabayein, pata badalna ho to Address badlein, ya Cancel agar yeh "
+                "order aap ne nahi diya.",
+            },
+            _COD_ADDRESS_BUTTONS,
         ),
         Template(
             MessagePurpose.COD_REMINDER,

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from pydantic import Field, TypeAdapter
 
+from sauda_contracts.addresses import DeliveryAddress
 from sauda_contracts.deliveries import DeliveryAttemptData
 from sauda_contracts.envelope import Additive, Contract, Envelope
 from sauda_contracts.orders import Money, OrderSource, OrderStatus
@@ -32,6 +33,7 @@ class WebhookEvent(StrEnum):
     ORDER_HELD_FOR_REVIEW = "order_held_for_review"  # no COD answer by the policy's expiry
     ORDER_DELIVERY_ATTEMPT_FAILED = "order_delivery_attempt_failed"  # a courier's failed attempt
     ORDER_DELIVERY_ATTEMPT_ANSWERED = "order_delivery_attempt_answered"  # the shopper's answer
+    ORDER_ADDRESS_CHANGED = "order_address_changed"  # `data.delivery_address` is the new one
     WEBHOOK_TEST = "webhook_test"  # sent by POST /api/v1/webhooks/{id}/test, to that endpoint only
 
 
@@ -43,7 +45,9 @@ class WebhookOrderData(Additive):
     """The order a merchant's webhook is about. `customer_user_id` came later and is left out
     of the body unless set: a phone customer's payload is what it always was."""
 
-    ADDED: ClassVar[frozenset[str]] = frozenset({"customer_user_id", "delivery_attempt"})
+    ADDED: ClassVar[frozenset[str]] = frozenset(
+        {"customer_user_id", "delivery_attempt", "delivery_address"}
+    )
 
     order_id: UUID
     order_number: str
@@ -63,6 +67,11 @@ class WebhookOrderData(Additive):
         default=None,
         description="The failed delivery attempt an `order_delivery_attempt_*` event is about "
         "(left out of every other event).",
+    )
+    delivery_address: DeliveryAddress | None = Field(
+        default=None,
+        description="The order's delivery address after this event (`order_address_changed`); "
+        "left out when the event does not carry one.",
     )
 
 

@@ -310,6 +310,7 @@ class ContactOptOutChanged(Envelope):
 class MessagePurpose(StrEnum):
     COD_CONFIRMATION = "cod_confirmation"
     COD_REMINDER = "cod_reminder"
+    COD_CONFIRMATION_ADDRESS = "cod_confirmation_address"  # with the address and Change address
     ORDER_CONFIRMED = "order_confirmed"
     ORDER_SHIPPED = "order_shipped"
     ORDER_DELIVERED = "order_delivered"

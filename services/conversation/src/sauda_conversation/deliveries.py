@@ -5,8 +5,14 @@ from datetime import datetime
 
 from sauda_contracts import Topic
 from sauda_contracts.whatsapp import InboundMessageReceived, chat_key
+from sauda_conversation.address_change import begin_address_change
 from sauda_conversation.domain.chat import reply_sends
-from sauda_conversation.domain.deliveries import DeliveryTap, answer_command, reply_to_answer
+from sauda_conversation.domain.deliveries import (
+    DeliveryTap,
+    answer_command,
+    reply_to_answer,
+    starts_address_change,
+)
 from sauda_conversation.domain.replies import Reply
 from sauda_runtime.kit import Transaction
 from sauda_runtime.logging import get_logger
@@ -32,6 +38,9 @@ async def answer_delivery(
     log.info("delivery_answer", order_id=str(tap.order_id), attempt=tap.attempt,
              answer=tap.answer.value, first=bool(first),
              correlation_id=message.correlation_id)  # fmt: skip
+    if starts_address_change(tap, first=bool(first)):
+        return queued + await begin_address_change(tx, message, tap.order_id,
+                                                   language=tap.language, now=now)  # fmt: skip
     sends = reply_sends(message, [Reply(reply_to_answer(tap, first=bool(first)))], now=now,
                             order_id=tap.order_id)  # fmt: skip
     key = chat_key(message.business_id, message.body.chat_with)

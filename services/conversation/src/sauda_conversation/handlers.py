@@ -34,6 +34,7 @@ from sauda_conversation.adapters.store import (
     save_session,
     taps_by_command,
 )
+from sauda_conversation.address_change import begin_address_change, continue_address_change
 from sauda_conversation.deliveries import answer_delivery
 from sauda_conversation.domain.chat import (
     chat_order_id,
@@ -108,7 +109,10 @@ async def handle_inbound(
             queued += await answer_delivery(tx, message, answer, now=clock())
             continue
         tap = cod_tap(body)
-        if tap is None:
+        if tap is not None and tap.action is CodAction.CHANGE_ADDRESS:
+            queued += await _change_address_tap(tx, message, tap, shops=shops, clock=clock,
+                                                cart_ttl=cart_ttl)  # fmt: skip
+        elif tap is None:
             queued += await _chat_turn(tx, message, shops=shops, ranker=ranker, clock=clock,
                                        cart_ttl=cart_ttl, people=people)  # fmt: skip
         else:
@@ -130,6 +134,20 @@ async def handle_resets(resets: Sequence[ResetChatFlow], *, tx: Transaction, clo
         log.info("chat_flow_reset", business_id=str(reset.business_id),
                  correlation_id=reset.correlation_id)  # fmt: skip
     return cleared
+
+
+async def _change_address_tap(
+    tx: Transaction, message: InboundMessageReceived, tap: CodTap, *, shops: ShopDirectory,
+    clock: Clock, cart_ttl: timedelta,
+) -> int:  # fmt: skip
+    """The COD message's "Change address": ask for the new one, in the chat's language."""
+    now = clock()
+    _, language = await shops.shop(message.business_id)
+    session = await load_session(tx.conn, message.business_id, message.body.chat_with,
+                                 default=Session(language=language), now=now,
+                                 ttl=cart_ttl)  # fmt: skip
+    return await begin_address_change(tx, message, tap.order_id, language=session.language,
+                                      now=now)  # fmt: skip
 
 
 async def _tap_command(
@@ -176,6 +194,10 @@ async def _chat_turn(
                                         now=now)  # fmt: skip
         if taken is not None:
             return taken
+    changed = await continue_address_change(tx, message, session, said, shop, ranker=ranker,
+                                            now=now)  # fmt: skip
+    if changed is not None:
+        return changed
     if session.step is Step.IDLE and not session.cart and said.text:
         answered = await _typed_cod_answer(tx, message, said.text, speaks, now)
         if answered is not None:

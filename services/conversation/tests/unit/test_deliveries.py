@@ -14,6 +14,7 @@ from sauda_conversation.domain.deliveries import (
     answer_command,
     delivery_tap,
     reply_to_answer,
+    starts_address_change,
 )
 
 BUSINESS = UUID("11111111-1111-4111-8111-111111111111")
@@ -51,7 +52,6 @@ def test_a_cod_tap_is_no_delivery_answer() -> None:
     [
         (DeliveryAnswer.DELIVER_AGAIN, Language.EN, "deliver your order again"),
         (DeliveryAnswer.DELIVER_AGAIN, Language.UR_LATN, "dobara deliver"),
-        (DeliveryAnswer.CHANGE_ADDRESS, Language.EN, "new delivery address"),
         (DeliveryAnswer.CANCEL, Language.UR, "اسٹور کو بتا دیا"),
     ],
 )
@@ -66,3 +66,11 @@ def test_the_reply_is_in_the_shoppers_language(
 def test_a_later_tap_hears_that_the_first_answer_stands() -> None:
     tap = DeliveryTap(DeliveryAnswer.CANCEL, ORDER, 1, Language.EN)
     assert "already answered" in reply_to_answer(tap, first=False)
+
+
+def test_only_the_first_change_address_starts_the_address_flow() -> None:
+    change = DeliveryTap(DeliveryAnswer.CHANGE_ADDRESS, ORDER, 1, Language.EN)
+    assert starts_address_change(change, first=True)
+    assert not starts_address_change(change, first=False)
+    again = DeliveryTap(DeliveryAnswer.DELIVER_AGAIN, ORDER, 1, Language.EN)
+    assert not starts_address_change(again, first=True)

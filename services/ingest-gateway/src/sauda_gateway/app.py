@@ -20,6 +20,7 @@ from sauda_gateway.bot.routes import bot
 from sauda_gateway.broadcasts.routes import broadcasts
 from sauda_gateway.cart_recovery.routes import cart_recovery
 from sauda_gateway.catalog.routes import catalog
+from sauda_gateway.chat_ordering.routes import chat_ordering
 from sauda_gateway.cod_policy.routes import cod_policy
 from sauda_gateway.deliveries.routes import deliveries
 from sauda_gateway.handover.routes import handover
@@ -65,8 +66,8 @@ def build_app(
                    templates, webhooks, plan, catalog, widget, analytics, meta_webhooks, health,
                    topics_doc, sequences, wabotick_sequences, media, wabotick_media, bot,
                    wabotick_bot, template_admin, wabotick_templates, wabotick_catalog,
-                   wa_catalogs, cod_policy, cart_recovery, deliveries, handover, metrics_router,
-                   web):  # fmt: skip
+                   wa_catalogs, cod_policy, cart_recovery, deliveries, handover, chat_ordering,
+                   metrics_router, web):  # fmt: skip
         app.include_router(router)
     install_error_handlers(app)
     app.add_middleware(JsonBodyMiddleware)

@@ -214,12 +214,12 @@ async def test_template_sync_creates_missing_templates_and_follows_reviews(world
         for r in world.graph.requests
         if r.method == "POST" and r.path.endswith("/message_templates")
     }
-    assert created == wanted and len(wanted) == 30  # 10 purposes x 3 languages
+    assert created == wanted and len(wanted) == 33  # 11 purposes x 3 languages
     statuses = await world.pool.fetch("SELECT name, language, status FROM templates")
-    assert len(statuses) == 31
+    assert len(statuses) == 34
     assert {r["status"] for r in statuses if r["name"] != "some_other_template"} == {"PENDING"}
 
-    # A second sync lists 31 templates over 4 pages and creates nothing.
+    # A second sync lists 34 templates over 4 pages and creates nothing.
     world.graph.requests.clear()
     assert await world.templates.sync(account)
     assert [r.method for r in world.graph.requests] == ["GET"] * 4

@@ -7,6 +7,7 @@ from uuid import UUID, uuid5
 
 from sauda_contracts import (
     ALLOWED_TRANSITIONS,
+    FINAL_STATUSES,
     STATUS_EVENT_TYPES,
     STORE_STATUS_MEANS,
     Actor,
@@ -31,6 +32,12 @@ from sauda_contracts import (
     RejectionCode,
     UpsertOrder,
 )
+from sauda_contracts.address_changes import (
+    ChangeDeliveryAddress,
+    OrderAddressChanged,
+    OrderAddressChangedBody,
+)
+from sauda_contracts.addresses import DeliveryAddress
 from sauda_contracts.deliveries import (
     AnswerDeliveryAttempt,
     AnswerDeliveryAttemptBody,
@@ -58,6 +65,7 @@ class OrderState(Contract):
     fulfillment: Fulfillment | None = None
     failed_attempts: int = 0  # failed delivery attempts so far (the last one's number)
     answered_attempts: tuple[int, ...] = ()  # the attempts the shopper has answered
+    delivery_address: DeliveryAddress | None = None
 
 
 initial_state = OrderState()
@@ -149,6 +157,16 @@ class _Emitter:
         self._change(OrderDeliveryAttemptAnswered, DeliveryAttemptAnsweredBody,
                      attempt=b.attempt, answer=b.answer, actor=b.actor)  # fmt: skip
 
+    def readdress(self, address: DeliveryAddress, actor: Actor, reason: str | None) -> None:
+        self._change(
+            OrderAddressChanged,
+            OrderAddressChangedBody,
+            delivery_address=address,
+            previous_delivery_address=self.state.delivery_address,
+            actor=actor,
+            reason=reason,
+        )
+
     def _change(
         self, event: Callable[..., OrderEvent], body: Callable[..., Contract], **fields: Any
     ) -> None:
@@ -235,6 +253,9 @@ def decide(state: OrderState, command: OrderCommand) -> list[OrderEvent]:
     if isinstance(command, RecordDeliveryAttempt | AnswerDeliveryAttempt):
         return _delivery(out, command)
 
+    if isinstance(command, ChangeDeliveryAddress):
+        return _change_address(out, command)
+
     return _upsert(out, command)
 
 
@@ -268,6 +289,20 @@ def _confirm_if_prepaid(out: _Emitter, payment: Payment | None) -> None:
         out.move(OrderStatus.CONFIRMED, Actor.PAYMENT)
 
 
+def _change_address(out: _Emitter, command: ChangeDeliveryAddress) -> list[OrderEvent]:
+    """A new delivery address, while the order can still go somewhere: a delivered, cancelled
+    or returned order refuses it; the address it already has is no change (no event)."""
+    state, body = out.state, command.body
+    if state.status is None:
+        raise _reject(state, command, RejectionCode.ORDER_NOT_FOUND, "order not found")
+    if state.status in FINAL_STATUSES:
+        raise _reject(state, command, RejectionCode.ORDER_CLOSED,
+                      f"the order is {state.status}: its delivery address can no longer change")  # fmt: skip
+    if body.delivery_address != state.delivery_address:
+        out.readdress(body.delivery_address, body.actor, body.reason)
+    return out.events
+
+
 def _upsert(out: _Emitter, command: UpsertOrder) -> list[OrderEvent]:
     """Bring the order to the store's view of it, through legal steps only, or refuse it whole."""
     body = command.body
@@ -279,6 +314,10 @@ def _upsert(out: _Emitter, command: UpsertOrder) -> list[OrderEvent]:
         out.pay(body.payment, Actor.STORE)
         _confirm_if_prepaid(out, body.payment)
     assert out.state.status is not None
+    address = body.place.delivery_address
+    if (address is not None and address != out.state.delivery_address
+            and out.state.status not in FINAL_STATUSES):  # fmt: skip
+        out.readdress(address, Actor.STORE, None)
     fulfillment = body.fulfillment if body.fulfillment != out.state.fulfillment else None
     if body.status is not None:
         wanted = STORE_STATUS_MEANS[body.status]
@@ -306,6 +345,7 @@ def evolve(state: OrderState, event: OrderEvent) -> OrderState:
             status=event.body.status,
             version=event.body.version,
             payment=event.body.payment,
+            delivery_address=event.body.delivery_address,
         )
     update: dict[str, object] = {"status": event.body.status, "version": event.body.version}
     if isinstance(event, OrderPaymentChanged):
@@ -314,6 +354,8 @@ def evolve(state: OrderState, event: OrderEvent) -> OrderState:
         update["failed_attempts"] = event.body.attempt
     elif isinstance(event, OrderDeliveryAttemptAnswered):
         update["answered_attempts"] = (*state.answered_attempts, event.body.attempt)
+    elif isinstance(event, OrderAddressChanged):
+        update["delivery_address"] = event.body.delivery_address
     elif getattr(event.body, "fulfillment", None) is not None:
         update["fulfillment"] = event.body.fulfillment
     return state.model_copy(update=update)

@@ -292,3 +292,27 @@ def test_a_username_users_chat_order_is_announced_with_their_user_id_and_no_phon
                                   event_id=uuid4(), at=datetime.now(UTC), version=1,
                                   status=OrderStatus.PENDING)  # fmt: skip
     assert "customer_user_id" not in json.loads(payload_bytes(phone_payload))["data"]
+
+
+def test_a_changed_address_is_announced_with_the_new_address() -> None:
+    from sauda_contracts.address_changes import OrderAddressChanged, OrderAddressChangedBody
+    from sauda_contracts.addresses import DeliveryAddress
+    from sauda_contracts.testing import order_placed
+    from sauda_webhooks.domain.orders import evolve_order
+
+    order_id = uuid4()
+    facts = evolve_order(None, order_placed(order_id))
+    assert facts is not None
+    new = DeliveryAddress(address1="Flat 3, Block B", city="Karachi")
+    changed = OrderAddressChanged(
+        event_id=UUID(int=11), occurred_at=T0, business_id=facts.business_id,
+        correlation_id="req-1",
+        body=OrderAddressChangedBody(order_id=order_id, version=2, status=OrderStatus.PENDING,
+                                     delivery_address=new, actor=Actor.CUSTOMER),
+    )  # fmt: skip
+    hook = _endpoint(events=("order_address_changed",))
+    [delivery] = plan_deliveries(changed, facts, [hook], now=T0)
+    body = json.loads(delivery.body)
+    assert body["event"] == "order_address_changed" and body["order_version"] == 2
+    assert body["data"]["delivery_address"]["address1"] == "Flat 3, Block B"
+    assert plan_deliveries(changed, facts, [_endpoint(events=("order_created",))], now=T0) == []

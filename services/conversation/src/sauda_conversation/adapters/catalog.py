@@ -1,4 +1,5 @@
-"""A business's products, FAQs and default language, read-only from the gateway's schema.
+"""A business's products, FAQs, default language and chat-ordering settings, read-only from the
+gateway's schema.
 
 Cached for a moment per business: a chat sends several messages a minute and the catalog
 rarely changes; a product the merchant just added shows up within the cache time. A business
@@ -31,6 +32,10 @@ class Catalogs:
             f'FROM "{schema}".faqs WHERE business_id = $1 ORDER BY created_at'
         )
         self._language = f'SELECT language FROM "{schema}".whatsapp_accounts WHERE business_id = $1'
+        self._asks_address = (
+            f'SELECT ask_delivery_address FROM "{schema}".chat_ordering_settings '
+            "WHERE business_id = $1"
+        )
         self._sells = (
             f"SELECT '{WHATSAPP_ORDERS}' = ANY (p.apis) FROM \"{schema}\".businesses b "
             f'JOIN "{schema}".plans p ON p.name = b.plan WHERE b.business_id = $1'
@@ -47,6 +52,7 @@ class Catalogs:
             products = await conn.fetch(self._products, business_id) if sells else []
             faqs = await conn.fetch(self._faqs, business_id)
             language = await conn.fetchval(self._language, business_id)
+            asks_address = bool(await conn.fetchval(self._asks_address, business_id))
         shop = Shop(
             products=tuple(
                 Product(
@@ -69,6 +75,7 @@ class Catalogs:
                 )
                 for f in faqs
             ),
+            asks_address=asks_address,
         )
         default = Language(language) if language in set(Language) else Language.EN
         self._cache[business_id] = (now, shop, default)

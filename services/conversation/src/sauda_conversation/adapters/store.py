@@ -53,7 +53,7 @@ async def load_session(
 ) -> Session:
     """The shopper's session, locked for this transaction; a fresh one if none or expired."""
     row = await conn.fetchrow(
-        "SELECT step, cart, pending, language, query, updated_at FROM sessions "
+        "SELECT step, cart, pending, language, query, delivery_address, updated_at FROM sessions "
         "WHERE business_id = $1 AND customer_phone = $2 FOR UPDATE",
         business_id,
         chat,
@@ -69,6 +69,7 @@ async def load_session(
         pending=row["pending"],
         language=language,
         query=row["query"],
+        address=row["delivery_address"],
     )
 
 
@@ -78,12 +79,13 @@ async def save_session(
     cart = [[str(line.product_id), line.qty] for line in session.cart]
     await conn.execute(
         "INSERT INTO sessions (business_id, customer_phone, step, cart, pending, language, query, "
-        " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+        " updated_at, delivery_address) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
         "ON CONFLICT (business_id, customer_phone) DO UPDATE SET step = EXCLUDED.step, "
         " cart = EXCLUDED.cart, pending = EXCLUDED.pending, language = EXCLUDED.language, "
-        " query = EXCLUDED.query, updated_at = EXCLUDED.updated_at",
+        " query = EXCLUDED.query, updated_at = EXCLUDED.updated_at, "
+        " delivery_address = EXCLUDED.delivery_address",
         business_id, chat, session.step.value, cart, session.pending, session.language.value,
-        session.query[:500], now,
+        session.query[:500], now, session.address,
     )  # fmt: skip
 
 
@@ -91,6 +93,7 @@ async def clear_session(conn: Conn, business_id: UUID, phone: str, now: datetime
     """End the shopper's flow: back to idle with an empty cart (their language is kept)."""
     done = await conn.execute(
         "UPDATE sessions SET step = 'idle', cart = '[]', pending = NULL, query = '', "
+        "delivery_address = NULL, "
         "updated_at = $3 WHERE business_id = $1 AND customer_phone = $2",
         business_id, phone, now,
     )  # fmt: skip

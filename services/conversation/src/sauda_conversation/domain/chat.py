@@ -14,6 +14,7 @@ from sauda_contracts import (
     PlaceOrder,
     PlaceOrderBody,
 )
+from sauda_contracts.addresses import DeliveryAddress
 from sauda_contracts.bot_flows import TriggerBotFlow, trigger_wamid
 from sauda_contracts.language import Language
 from sauda_contracts.orders import place_command_id
@@ -113,6 +114,9 @@ def place_order(
             idempotency_key=f"whatsapp:{order_id}",
             actor=Actor.CUSTOMER,
             platform="whatsapp",
+            delivery_address=DeliveryAddress(address1=checkout.address)
+            if checkout.address
+            else None,
         ),
     )
 

@@ -68,20 +68,6 @@ _ALREADY = {
     L.UR_LATN: "Aap is delivery ka jawab pehle hi de chuke hain; store ke paas aap ka pehla "
     "jawab hai.",
 }
-_NEW_ADDRESS = {
-    L.EN: "Please type your new delivery address in one message (house, street, area, city).",
-    L.UR: "براہ کرم اپنا نیا پتہ ایک پیغام میں لکھیں (مکان، گلی، علاقہ، شہر)۔",
-    L.UR_LATN: "Meharbani kar ke apna naya pata aik message mein likhein (ghar, gali, ilaqa, "
-    "shehar).",
-}
-
-
-def change_address_reply(tap: DeliveryTap) -> str:
-    """MERGE: join with the address flow (`domain/address.py`, `start_address_change(...)`, on
-    the delivery-address branch): there the shopper's next message is read back for a yes and
-    becomes an order event. Until joined, this is the ask alone; the answer event and the
-    merchant's webhook are already recorded (they do not depend on it)."""
-    return _NEW_ADDRESS[tap.language]
 
 
 def reply_to_answer(tap: DeliveryTap, *, first: bool) -> str:
@@ -89,6 +75,10 @@ def reply_to_answer(tap: DeliveryTap, *, first: bool) -> str:
     already answered) that the first answer stands."""
     if not first:
         return _ALREADY[tap.language]
-    if tap.answer is A.CHANGE_ADDRESS:
-        return change_address_reply(tap)
     return _REPLIES[tap.answer][tap.language]
+
+
+def starts_address_change(tap: DeliveryTap, *, first: bool) -> bool:
+    """The first "Change address" on an attempt asks for the new address (the address flow,
+    `address_change.begin_address_change`): read back for a yes, it becomes an order event."""
+    return first and tap.answer is A.CHANGE_ADDRESS

@@ -16,6 +16,12 @@ from uuid import UUID
 from sauda_contracts.language import Language
 from sauda_contracts.orders import format_money
 from sauda_conversation.domain import replies as r
+from sauda_conversation.domain.chat_address import (
+    address_line,
+    ask_text,
+    too_short_text,
+    typed_address,
+)
 from sauda_conversation.domain.handover import is_acknowledgement
 from sauda_conversation.domain.intents import (
     Command,
@@ -39,6 +45,7 @@ class Step(StrEnum):
     QUANTITY = "quantity"  # the quantity list is out for `pending`
     MORE = "more"  # Add More / Checkout are out
     SUMMARY = "summary"  # Confirm / Cancel are out
+    ADDRESS = "address"  # the delivery address is asked for (shops that want one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +61,7 @@ class Session:
     pending: UUID | None = None
     language: Language = Language.EN
     query: str = ""  # what the product list was last ranked by
+    address: str | None = None  # the delivery address typed at Step.ADDRESS
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +79,7 @@ class Checkout:
     lines: tuple[tuple[Product, int], ...]
     total: Decimal
     currency: str
+    address: str | None = None  # the delivery address, for shops that ask for one
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +115,8 @@ def _turn(session: Session, said: Said, shop: Shelf) -> Turn:
     if s.step is Step.QUANTITY and (qty := parse_quantity(text)):
         return _add(s, qty, shop)
     asked = is_question(text)
+    if s.step is Step.ADDRESS and not (asked and shop.answer(text)):
+        return take_address(s, text, shop)
     if asked and (faq := shop.answer(text)):
         return Turn(s, (r.text(faq.answer), *resume(s, shop).replies))
     named = shop.named(text)
@@ -177,7 +188,7 @@ def _tap(s: Session, reply_id: str, shop: Shelf) -> Turn:
     if reply_id in (r.ADD_MORE, r.MENU):
         return show_products(s, shop)
     if reply_id == r.CHECKOUT:
-        return _summary(s, shop)
+        return ask_address(s) if shop.shop.asks_address else _summary(s, shop)
     if reply_id == r.CONFIRM:
         return _confirm(s, shop)
     if reply_id == r.CANCEL:
@@ -220,6 +231,8 @@ def resume(s: Session, shop: Shelf, *, prefix: str | None = None) -> Turn:
             return _ask_quantity(s, product, prefix=prefix)
         case Step.SUMMARY:
             return _summary(s, shop, prefix=prefix)
+        case Step.ADDRESS:
+            return ask_address(s, prefix=prefix)
         case Step.MORE:
             return _more_or_checkout(s, shop, prefix=prefix)
         case Step.IDLE if s.cart:
@@ -343,16 +356,31 @@ def _summary(s: Session, shop: Shelf, *, prefix: str | None = None) -> Turn:
     s = replace(s, cart=tuple(Line(p.product_id, qty) for p, qty in lines), step=Step.SUMMARY)
     total = format_money(_total(lines), lines[0][0].currency)
     summary = say("summary", lang, lines=_lines(lines), total=total)
+    if s.address:
+        summary = f"{summary}\n{address_line(s.address, lang)}"
     message = r.buttons(r.body(prefix, summary), (r.CONFIRM, say("confirm", lang)),
                         (r.CANCEL, say("cancel", lang)))  # fmt: skip
     return Turn(s, (message,))
+
+
+def ask_address(s: Session, *, prefix: str | None = None) -> Turn:
+    """After Checkout, in a shop that wants one: the delivery address, typed."""
+    return Turn(replace(s, step=Step.ADDRESS, pending=None),
+                (r.text(r.body(prefix, ask_text(s.language))),))  # fmt: skip
+
+
+def take_address(s: Session, text: str, shop: Shelf) -> Turn:
+    address = typed_address(text)
+    if address is None:
+        return ask_address(s, prefix=too_short_text(s.language))
+    return _summary(replace(s, address=address), shop)
 
 
 def _confirm(s: Session, shop: Shelf) -> Turn:
     lines = priced(s.cart, shop)
     if s.step is not Step.SUMMARY or not lines or len(lines) != len(s.cart):
         return _summary(s, shop)  # confirm only what the shopper was shown
-    checkout = Checkout(lines, _total(lines), lines[0][0].currency)
+    checkout = Checkout(lines, _total(lines), lines[0][0].currency, s.address)
     return Turn(Session(language=s.language), (), checkout=checkout)
 
 

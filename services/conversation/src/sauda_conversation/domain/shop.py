@@ -32,6 +32,7 @@ class Faq:
 class Shop:
     products: tuple[Product, ...]
     faqs: tuple[Faq, ...] = ()
+    asks_address: bool = False  # chat orders ask for a delivery address before the summary
     # Derived once: a shop is built when its catalog is read and serves many messages.
     in_stock: tuple[Product, ...] = field(init=False)
     _by_id: dict[UUID, Product] = field(init=False, repr=False, compare=False)

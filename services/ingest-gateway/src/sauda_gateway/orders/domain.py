@@ -18,6 +18,7 @@ from sauda_contracts import (
     PlaceOrderBody,
     StoreStatus,
 )
+from sauda_contracts.addresses import DeliveryAddress
 from sauda_contracts.api import IngestRequest, UpsertOrderRequest
 from sauda_gateway.domain import Conflict, DomainError, NotFound
 
@@ -115,6 +116,7 @@ def ingest_place(request: IngestRequest, *, order_id: UUID, order_number: str,
         external_order_id=order.external_order_id,
         idempotency_key=request.idempotency_key,
         actor=Actor.STORE,
+        delivery_address=order.delivery_address,
     )
 
 
@@ -132,10 +134,12 @@ def store_fulfillment(request: UpsertOrderRequest) -> Fulfillment | None:
 
 
 def unchanged(current: dict[str, Any], status: StoreStatus, payment: Payment | None,
-              fulfillment: Fulfillment | None) -> bool:  # fmt: skip
+              fulfillment: Fulfillment | None,
+              address: DeliveryAddress | None = None) -> bool:  # fmt: skip
     """Whether the view already shows everything the store reports (fields not sent don't count)."""
     return (
-        current["status"] in STORE_STATUS_MEANS[status]
+        (address is None or current.get("delivery_address") == address.model_dump(mode="json"))
+        and current["status"] in STORE_STATUS_MEANS[status]
         and (payment is None or current["payment"] == payment.model_dump(mode="json"))
         and (fulfillment is None or current["fulfillment"] == fulfillment.model_dump(mode="json"))
     )
@@ -161,12 +165,14 @@ def store_place(request: UpsertOrderRequest, *, order_id: UUID, order_number: st
         actor=Actor.STORE,
         platform=platform,
         payment=store_payment(request),
+        delivery_address=request.deliveryAddress,
     )  # fmt: skip
 
 
 # What the view keeps of an order's PlaceOrder body, under the same names.
 _PLACED_IN_VIEW = ("order_id", "order_number", "source", "customer", "items", "total", "currency",
-                   "external_order_id", "idempotency_key", "platform", "payment")  # fmt: skip
+                   "external_order_id", "idempotency_key", "platform", "payment",
+                   "delivery_address")  # fmt: skip
 
 
 def place_from_view(row: dict[str, Any]) -> PlaceOrderBody:

@@ -193,7 +193,9 @@ async def upsert_order(
     status = StoreStatus(request.orderStatus)
     payment, fulfillment = store_payment(request), store_fulfillment(request)
     current = await view.get(business.business_id, order_id)
-    if current is not None and unchanged(current, status, payment, fulfillment):
+    if current is not None and unchanged(
+        current, status, payment, fulfillment, request.deliveryAddress
+    ):
         return UpsertResult(False, CommandResult(True, current, clock.new_id()), order_id,
                             current["order_number"])  # fmt: skip
     fields = clock.fresh_envelope(business, correlation_id)

@@ -16,6 +16,7 @@ from sauda_contracts import (
     OrderPlaced,
     StatusEvent,
 )
+from sauda_contracts.address_changes import OrderAddressChanged
 from sauda_contracts.deliveries import (
     OrderDeliveryAttemptAnswered,
     OrderDeliveryAttemptFailed,
@@ -55,8 +56,17 @@ def _history_entry(
 
 
 def _change_row(e: AnyOrderEvent) -> tuple[Any, ...]:
-    """(order, status, version, at, history entry, payment, fulfillment) of a non-placing event."""
+    """(order, status, version, at, history entry, payment, fulfillment, delivery address) of a
+    non-placing event."""
+    return (*_fact_row(e), None)
+
+
+def _fact_row(e: AnyOrderEvent) -> tuple[Any, ...]:
     b = e.body
+    if isinstance(e, OrderAddressChanged):
+        entry = _history_entry(e, e.body.actor.value, e.body.reason)
+        entry[0]["delivery_address"] = _json(e.body.delivery_address)
+        return (b.order_id, b.status.value, b.version, e.occurred_at, entry, None, None)
     if isinstance(e, OrderPaymentChanged):
         return (b.order_id, b.status.value, b.version, e.occurred_at,
                 _history_entry(e, e.body.actor.value), _json(e.body.payment), None)  # fmt: skip
@@ -75,6 +85,10 @@ def _change_row(e: AnyOrderEvent) -> tuple[Any, ...]:
             _json(e.body.fulfillment))  # fmt: skip
 
 
+def _address_row(e: OrderAddressChanged) -> tuple[Any, ...]:
+    return (*_fact_row(e), _json(e.body.delivery_address))
+
+
 class ViewWriter:
     """Applies events to one view table, idempotently: an event applies only to the version before it."""
 
@@ -84,14 +98,16 @@ class ViewWriter:
         self._insert = (
             f"INSERT INTO {table} (order_id, business_id, order_number, status, source, customer, "
             "items, total, currency, external_order_id, idempotency_key, version, history, "
-            "created_at, updated_at, platform, payment, customer_phone, customer_email) "
+            "created_at, updated_at, platform, payment, customer_phone, customer_email, "
+            "delivery_address) "
             "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, $11, $12, $13::jsonb, "
-            "$14, $14, $15, $16::jsonb, $17, $18) ON CONFLICT (order_id) DO NOTHING"
+            "$14, $14, $15, $16::jsonb, $17, $18, $19::jsonb) ON CONFLICT (order_id) DO NOTHING"
         )
         self._update = (
             f"UPDATE {table} SET status = $2, version = $3, updated_at = $4, "
             "history = history || $5::jsonb, payment = coalesce($6::jsonb, payment), "
-            "fulfillment = coalesce($7::jsonb, fulfillment) "
+            "fulfillment = coalesce($7::jsonb, fulfillment), "
+            "delivery_address = coalesce($8::jsonb, delivery_address) "
             "WHERE order_id = $1 AND version = $3 - 1"
         )
         # Held for review until the order's next status (only where that event applied).
@@ -102,7 +118,8 @@ class ViewWriter:
         if placed:
             await conn.executemany(self._insert, [self._placed_row(e) for e in placed])
         # executemany runs in order: each change applies to the version the previous one left.
-        changes = [_change_row(e) for e in events if not isinstance(e, OrderPlaced)]
+        changes = [_address_row(e) if isinstance(e, OrderAddressChanged) else _change_row(e)
+                   for e in events if not isinstance(e, OrderPlaced)]  # fmt: skip
         if changes:
             await conn.executemany(self._update, changes)
         marks = [(e.body.order_id, e.body.version, isinstance(e, OrderHeldForReview))
@@ -119,6 +136,7 @@ class ViewWriter:
             body["customer"], body["items"], b.total, b.currency, b.external_order_id,
             b.idempotency_key, b.version, _history_entry(e, b.actor.value), e.occurred_at,
             b.platform, body["payment"], b.customer.phone, b.customer.email,
+            body.get("delivery_address"),
         )  # fmt: skip
 
 

@@ -14,7 +14,7 @@ from sauda_gateway.view.folds import VIEW_TABLE
 ORDER_COLUMNS = (
     "order_id, order_number, status, source, customer, items, total, currency, "
     "external_order_id, idempotency_key, version, created_at, updated_at, platform, payment, "
-    "fulfillment, needs_review"
+    "fulfillment, needs_review, delivery_address"
 )
 # Newest first; order_id breaks ties so a cursor names one place in the list.
 _NEWEST_FIRST = "created_at DESC, order_id"

@@ -6,7 +6,8 @@ import { Listing, errorBox, submitted } from "../base.js";
 import { t, when } from "../i18n.js";
 
 const EVENTS = ["order_created", "order_status_changed", "order_payment_changed", "order_fulfillment_updated",
-  "order_held_for_review", "order_delivery_attempt_failed", "order_delivery_attempt_answered"];
+  "order_held_for_review", "order_delivery_attempt_failed", "order_delivery_attempt_answered",
+  "order_address_changed"];
 
 interface Endpoint { id: string; url: string; events: string[]; active: boolean; consecutive_failures: number; deactivated_at: string | null; created_at: string }
 interface Delivery { delivery_id: string; event: string; status: string; attempts: number; response_status: number | null; error: string | null; created_at: string }

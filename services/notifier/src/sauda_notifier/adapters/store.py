@@ -76,14 +76,16 @@ class NotifierUnitOfWork:
         await self.conn.execute(
             "INSERT INTO orders (order_id, business_id, order_number, customer_phone, "
             " customer_name, language, consent, total, currency, status, version, correlation_id, "
-            " customer_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
+            " customer_user_id, delivery_address) "
+            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
             "ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, "
-            " version = EXCLUDED.version, updated_at = now() "
+            " version = EXCLUDED.version, delivery_address = EXCLUDED.delivery_address, "
+            " updated_at = now() "
             "WHERE orders.version < EXCLUDED.version",
             order.order_id, order.business_id, order.order_number, order.customer_phone,
             order.customer_name, order.language.value if order.language else None, order.consent,
             order.total, order.currency, order.status.value, order.version, order.correlation_id,
-            order.customer_user_id,
+            order.customer_user_id, order.delivery_address,
         )  # fmt: skip
 
     async def remember_contact(self, business_id: UUID, phone: str, language: str | None) -> None:

@@ -8,6 +8,7 @@ from sauda_contracts import (
     OrderPlaced,
     OrderStatus,
 )
+from sauda_contracts.addresses import address_text
 from sauda_contracts.handover import ChatHandedOver, HandoverReason
 from sauda_contracts.identity import chat_identity
 from sauda_contracts.language import Language
@@ -59,6 +60,7 @@ class OrderFacts:
     version: int
     correlation_id: str
     customer_user_id: str | None = None  # Meta's user id of a chat order's username shopper
+    delivery_address: str | None = None  # on one line (address_text), for the COD message
 
     @property
     def chat_with(self) -> str | None:
@@ -84,6 +86,7 @@ def order_facts(event: OrderPlaced) -> OrderFacts:
         version=body.version,
         correlation_id=event.correlation_id,
         customer_user_id=body.customer.whatsapp_user_id,
+        delivery_address=address_text(body.delivery_address) if body.delivery_address else None,
     )
 
 
@@ -93,7 +96,8 @@ def order_after_save(current: OrderFacts | None, new: OrderFacts) -> OrderFacts:
     if current is None:
         return new
     if current.version < new.version:
-        return replace(current, status=new.status, version=new.version)
+        return replace(current, status=new.status, version=new.version,
+                       delivery_address=new.delivery_address)  # fmt: skip
     return current
 
 

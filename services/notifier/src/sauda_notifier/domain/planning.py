@@ -10,6 +10,8 @@ from sauda_contracts import (
     AnyOrderEvent,
     OrderPlaced,
 )
+from sauda_contracts.address_changes import OrderAddressChanged
+from sauda_contracts.addresses import address_text
 from sauda_contracts.language import Language
 from sauda_contracts.orders import asks_cod_answer, format_money
 from sauda_contracts.whatsapp import (
@@ -159,6 +161,10 @@ def plan_status_event(
     facts = dataclasses.replace(
         order, status=status, version=max(order.version, event.body.version)
     )
+    if isinstance(event, OrderAddressChanged):  # a later COD message shows the new one
+        facts = dataclasses.replace(
+            facts, delivery_address=address_text(event.body.delivery_address)
+        )
     purpose = STATUS_PURPOSE.get(status)
     moved = isinstance(event, STATUS_EVENTS) and status is not order.status
     if purpose is None or not moved:

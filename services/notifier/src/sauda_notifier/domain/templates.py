@@ -26,6 +26,7 @@ ITEMS_MAX_CHARS = 200
 
 
 PARAM_MAX_CHARS = 200
+ADDRESS_MAX_CHARS = 300
 
 
 NO_TRACKING = "—"
@@ -109,6 +110,8 @@ def cod_message(
     name = clean_param(order.customer_name or DEFAULT_NAME[lang])
     money = format_money(order.total, order.currency)
     params: tuple[str, ...]
+    actions: tuple[CodAction, ...] = (CodAction.CONFIRM, CodAction.CANCEL)
+    key = dedupe_key(purpose, order.order_id)
     if purpose is MessagePurpose.COD_CONFIRMATION:
         params = (
             name,
@@ -117,15 +120,17 @@ def cod_message(
             clean_param(items or "-", ITEMS_MAX_CHARS + 20),
             money,
         )
+        if order.delivery_address:
+            # The template with the address and a third button; the same message (its key).
+            purpose = MessagePurpose.COD_CONFIRMATION_ADDRESS
+            params += (clean_param(order.delivery_address, ADDRESS_MAX_CHARS),)
+            actions += (CodAction.CHANGE_ADDRESS,)
     else:
         params = (name, clean_param(order.order_number), money)
-    payloads = tuple(
-        cod_payload(action, order.order_id, order.order_number)
-        for action in (CodAction.CONFIRM, CodAction.CANCEL)
-    )
+    payloads = tuple(cod_payload(action, order.order_id, order.order_number) for action in actions)
     return TemplateMessage(
         purpose=purpose,
-        dedupe_key=dedupe_key(purpose, order.order_id),
+        dedupe_key=key,
         to=order.chat_with,
         language=lang,
         params=params,

@@ -54,7 +54,8 @@ class PgUnitOfWork:
     async def load(self, order_ids: Iterable[UUID]) -> dict[UUID, OrderState]:
         rows = await self._conn.fetch(
             "SELECT order_id, business_id, status, version, payment, fulfillment, "
-            "failed_attempts, answered_attempts FROM orders WHERE order_id = ANY($1::uuid[])",
+            "failed_attempts, answered_attempts, delivery_address "
+            "FROM orders WHERE order_id = ANY($1::uuid[])",
             list(order_ids),
         )
         return {
@@ -92,12 +93,13 @@ class PgUnitOfWork:
             raise ConcurrencyConflict(str(exc)) from exc
         await self._many(
             "INSERT INTO orders (order_id, business_id, status, version, payment, fulfillment, "
-            "failed_attempts, answered_attempts) "
-            "VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8) "
+            "failed_attempts, answered_attempts, delivery_address) "
+            "VALUES ($1, $2, $3, $4, $5::jsonb, $6::jsonb, $7, $8, $9::jsonb) "
             "ON CONFLICT (order_id) DO UPDATE SET status = EXCLUDED.status, "
             "version = EXCLUDED.version, payment = EXCLUDED.payment, "
             "fulfillment = EXCLUDED.fulfillment, failed_attempts = EXCLUDED.failed_attempts, "
-            "answered_attempts = EXCLUDED.answered_attempts, updated_at = now()",
+            "answered_attempts = EXCLUDED.answered_attempts, "
+            "delivery_address = EXCLUDED.delivery_address, updated_at = now()",
             [
                 (
                     s.order_id,
@@ -108,6 +110,7 @@ class PgUnitOfWork:
                     s.fulfillment.model_dump(mode="json") if s.fulfillment else None,
                     s.failed_attempts,
                     list(s.answered_attempts),
+                    s.delivery_address.model_dump(mode="json") if s.delivery_address else None,
                 )
                 for s in changes.states.values()
             ],

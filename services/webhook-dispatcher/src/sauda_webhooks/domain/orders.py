@@ -17,6 +17,8 @@ from sauda_contracts import (
     OrderShipped,
     type_name,
 )
+from sauda_contracts.address_changes import OrderAddressChanged
+from sauda_contracts.addresses import DeliveryAddress
 from sauda_contracts.deliveries import (
     DeliveryAttemptData,
     OrderDeliveryAttemptAnswered,
@@ -49,6 +51,7 @@ EVENT_FOR_TYPE: dict[str, WebhookEvent] = {
     type_name(OrderHeldForReview): WebhookEvent.ORDER_HELD_FOR_REVIEW,
     type_name(OrderDeliveryAttemptFailed): WebhookEvent.ORDER_DELIVERY_ATTEMPT_FAILED,
     type_name(OrderDeliveryAttemptAnswered): WebhookEvent.ORDER_DELIVERY_ATTEMPT_ANSWERED,
+    type_name(OrderAddressChanged): WebhookEvent.ORDER_ADDRESS_CHANGED,
 }
 
 
@@ -114,6 +117,7 @@ def order_payload(
     version: int,
     status: OrderStatus,
     delivery_attempt: DeliveryAttemptData | None = None,
+    delivery_address: DeliveryAddress | None = None,
 ) -> WebhookPayload:
     return WebhookPayload(
         event=event,
@@ -127,6 +131,7 @@ def order_payload(
             source=facts.source,
             customer_user_id=facts.customer_user_id,
             delivery_attempt=delivery_attempt,
+            delivery_address=delivery_address,
         ),
         event_id=event_id,
         order_version=version,

@@ -41,6 +41,7 @@ def plan_deliveries(
             version=version,
             status=status,
             delivery_attempt=delivery_attempt_of(event),
+            delivery_address=getattr(event.body, "delivery_address", None),
         )
     )
     planned: list[Delivery] = []

@@ -6,8 +6,15 @@ from decimal import Decimal
 from uuid import UUID
 
 from sauda_contracts import Customer, LineItem, PaymentStatus, StoreStatus
+from sauda_contracts.addresses import DeliveryAddress
 from sauda_contracts.api import StoreItem, UpsertOrderRequest
-from sauda_contracts.bob import ShopifyCheckout, ShopifyCustomer, ShopifyLineItem, ShopifyOrder
+from sauda_contracts.bob import (
+    ShopifyAddress,
+    ShopifyCheckout,
+    ShopifyCustomer,
+    ShopifyLineItem,
+    ShopifyOrder,
+)
 from sauda_contracts.carts import CartAbandoned, CartAbandonedBody
 from sauda_gateway.domain import Business, MissingField, envelope
 from sauda_gateway.phones import phone_of
@@ -46,6 +53,23 @@ def _items(lines: tuple[ShopifyLineItem, ...]) -> tuple[StoreItem, ...]:
     )  # fmt: skip
 
 
+def _country_code(code: str | None) -> str | None:
+    code = (code or "").strip().upper()
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else None
+
+
+def delivery_address(address: ShopifyAddress | None) -> DeliveryAddress | None:
+    """Shopify's `shipping_address` in Sauda's words (the same names); none without a street."""
+    if address is None or not (address.address1 or "").strip():
+        return None
+    return DeliveryAddress(
+        address1=address.address1.strip(), address2=address.address2 or None,
+        city=address.city or None, province=address.province or None, zip=address.zip or None,
+        country=address.country or None, country_code=_country_code(address.country_code),
+        name=address.name or None, phone=address.phone or None,
+    )  # fmt: skip
+
+
 def order_request(order: ShopifyOrder, status: StoreStatus) -> UpsertOrderRequest:
     """A Shopify order as the store-upsert request Sauda already understands."""
     address = order.shipping_address or order.billing_address
@@ -64,6 +88,7 @@ def order_request(order: ShopifyOrder, status: StoreStatus) -> UpsertOrderReques
         currency=order.currency,
         paymentStatus=payment or (PaymentStatus.PENDING if order.gateway else None),
         paymentMethod=order.gateway,
+        deliveryAddress=delivery_address(order.shipping_address),
     )
 
 

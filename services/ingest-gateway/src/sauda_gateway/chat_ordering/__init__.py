@@ -1,0 +1,1 @@
+"""Chat-ordering settings: what the WhatsApp ordering flow asks of a shopper."""
