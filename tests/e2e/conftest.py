@@ -449,15 +449,16 @@ async def page() -> AsyncIterator[Page]:
 
 @pytest.fixture
 def placed(client: httpx.AsyncClient, wait_for: Callable[..., Awaitable[Any]]) -> Place:
-    """placed(business) -> an order placed through the Store API with the business's key, once
-    the view shows it."""
+    """placed(business, **order) -> an order placed through the Store API with the business's
+    key (`order` fields added to the seed's, e.g. a delivery address), once the view shows it."""
 
-    async def place(business: dict[str, str]) -> dict[str, Any]:
+    async def place(business: dict[str, str], **order: Any) -> dict[str, Any]:
         body = {
             "event_type": "order_created",
             "idempotency_key": f"order-{uuid.uuid4().hex}",
             "customer": {"phone": "923001234567", "name": "Ayesha Siddiqui", "consent": True},
-            "order": {"items": [{"name": "Lawn suit", "qty": 2, "price": 2500}], "total": 5000},
+            "order": {"items": [{"name": "Lawn suit", "qty": 2, "price": 2500}], "total": 5000}
+            | order,
         }
         headers = {"X-API-Key": business["api_key"]}
         created = await client.post("/api/v1/events/ingest", json=body, headers=headers)

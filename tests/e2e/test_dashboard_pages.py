@@ -1,5 +1,5 @@
 """The merchant's dashboard in Debian's Chromium against the real stack, at phone and desktop
-width: sign-in, the status tabs, search, a date range and "Load more", a new order arriving live and its notice, one-click confirm and
+width: sign-in, the status tabs, search, a date range and "Load more", a new order arriving live and its notice, one-click confirm (its delivery address shown) and
 cancel with a reason, a store import with its skipped pages, a webhook's secret shown once, an invited staff member kept out of API keys,
 another business's order not found, and a write without the CSRF token refused; axe-core finds
 no serious violation on the pages they pass through."""
@@ -89,7 +89,8 @@ async def test_search_a_date_range_and_load_more(
 async def test_one_click_confirm_and_a_cancel_with_its_reason(
     stack: Stack, business: Business, placed: Place, page: Page
 ) -> None:
-    confirmed, cancelled = await placed(business), await placed(business)
+    home = {"address1": "House 5, Street 2", "city": "Lahore", "country": "Pakistan"}
+    confirmed, cancelled = await placed(business, delivery_address=home), await placed(business)
     await sign_in(page, stack, await user(business), PHONE)
     row = page.locator(f'[data-testid="order-row"][data-order-id="{confirmed["order_id"]}"]')
     await row.get_by_role("link").click()
@@ -97,6 +98,9 @@ async def test_one_click_confirm_and_a_cancel_with_its_reason(
         f"Order {confirmed['order_number']}"
     )
     await expect(page.get_by_test_id("customer-name")).to_have_text("Ayesha Siddiqui")
+    await expect(page.get_by_test_id("delivery-address")).to_have_text(
+        "House 5, Street 2, Lahore, Pakistan"
+    )
     await expect(page.get_by_test_id("item")).to_have_count(1)
     # Only the FSM's next states are offered: no "Mark Delivered" on a pending order.
     await expect(page.get_by_test_id("move-delivered")).to_have_count(0)

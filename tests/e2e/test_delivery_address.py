@@ -256,6 +256,9 @@ async def test_a_shop_that_wants_an_address_asks_for_it_before_the_summary(shop:
 
     [cod] = await shop.arrived("sauda_cod_confirmation_address")
     assert f"Deliver to: {NEW}" in cod["text"] and len(cod["buttons"]) == 3
-    listed = await shop.get("/api/v1/orders", source="whatsapp")
-    [placed] = listed["orders"]
+
+    async def in_view() -> Any:
+        return (await shop.get("/api/v1/orders", source="whatsapp"))["orders"]
+
+    [placed] = await shop.wait_for(in_view, timeout=45, what="the chat order in the view")
     assert present(placed["delivery_address"]) == {"address1": NEW}

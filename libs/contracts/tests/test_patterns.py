@@ -4,6 +4,7 @@
 import re
 from typing import Annotated
 
+import pytest
 from jsonschema import Draft202012Validator
 from pydantic import StringConstraints, TypeAdapter, ValidationError
 
@@ -44,3 +45,21 @@ def test_an_email_with_a_control_character_gets_one_verdict_from_both_engines() 
         jsonschema_ok = Draft202012Validator(schema).is_valid(record)
         python_re_ok = bool(re.match(EMAIL, email))
         assert pydantic_ok == jsonschema_ok == python_re_ok, email
+
+
+@pytest.mark.parametrize("token", ["EAAG tok", "EAAGtök", "EAAG\x19x", ""])
+def test_an_access_token_is_visible_ascii_or_refused(token: str) -> None:
+    from sauda_contracts.messaging import WhatsAppConnectRequest
+    from sauda_contracts.wabotick import ConnectForm
+
+    with pytest.raises(ValidationError):
+        WhatsAppConnectRequest(phone_number_id="1555", waba_id="9", access_token=token)
+    with pytest.raises(ValidationError):
+        ConnectForm.model_validate({"whatsapp_business_account_id": "9", "access_token": token})
+
+
+def test_a_meta_style_token_is_accepted() -> None:
+    from sauda_contracts.messaging import WhatsAppConnectRequest
+
+    token = "EAAGm0PX4ZCpsBA-_.~+/=" + "x" * 200
+    assert WhatsAppConnectRequest(phone_number_id="1555", waba_id="9", access_token=token)

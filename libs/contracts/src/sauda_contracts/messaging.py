@@ -14,7 +14,7 @@ from pydantic import Field
 from sauda_contracts.api import NO_NUL, RawPhone
 from sauda_contracts.envelope import Contract
 from sauda_contracts.identity import UserId
-from sauda_contracts.patterns import NO_SPACE
+from sauda_contracts.patterns import TOKEN
 from sauda_contracts.sends import MediaFile, MediaToSend, TemplateToSend
 from sauda_contracts.whatsapp import GraphError, ListMenu, ReplyButton
 
@@ -81,9 +81,9 @@ class WhatsAppConnectRequest(Contract):
                                  description="Meta's phone number id.")  # fmt: skip
     waba_id: str = Field(pattern=r"^[0-9A-Za-z_\-]{1,64}$",
                          description="The WhatsApp Business Account it belongs to.")  # fmt: skip
-    access_token: str = Field(min_length=1, max_length=4096, pattern=NO_SPACE,
-                              description="A system user's permanent token; stored sealed, "
-                              "never shown again.")  # fmt: skip
+    access_token: str = Field(min_length=1, max_length=4096, pattern=TOKEN,
+                              description="A system user's permanent token (visible ASCII, as "
+                              "Meta's are); stored sealed, never shown again.")  # fmt: skip
     display_phone_number: str | None = Field(default=None, max_length=32, pattern=NO_NUL,
                                              description="The number shoppers see.")  # fmt: skip
     api_version: str = Field(default="v21.0", pattern=r"^v[0-9]{1,3}\.[0-9]{1,3}$",

@@ -15,3 +15,5 @@ EMAIL = rf"^[^@{SPACE}]+@[^@{SPACE}]+\.[^@{SPACE}]+$"
 EMAIL_NO_NUL = rf"^[^@{SPACE}\x00]+@[^@{SPACE}\x00]+\.[^@{SPACE}\x00]+$"
 HTTP_URL = rf"^https?://[^{SPACE}\x00]+$"
 NO_SPACE = rf"^[^{SPACE}\x00]+$"
+# A bearer token goes in an HTTP header: visible ASCII only (Meta's tokens are).
+TOKEN = r"^[\x21-\x7e]+$"

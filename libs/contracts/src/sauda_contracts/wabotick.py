@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sauda_contracts.patterns import TOKEN
+
 NO_NUL = r"^[^\x00]*$"
 
 
@@ -126,7 +128,7 @@ class ConversationForm(SendForm):
 
 class ConnectForm(WabotickForm):
     whatsapp_business_account_id: str = Field(min_length=1, max_length=64, pattern=NO_NUL)
-    access_token: str = Field(min_length=1, max_length=4096, pattern=NO_NUL)
+    access_token: str = Field(min_length=1, max_length=4096, pattern=TOKEN)
     phone_number_id: str | None = Field(
         default=None, max_length=64, pattern=NO_NUL,
         description="Sauda: the number to connect (required: Sauda connects one number).",

@@ -103,6 +103,7 @@ const STRINGS = {
   noMessages: ["No WhatsApp messages yet.", "ابھی کوئی واٹس ایپ پیغام نہیں۔"],
   noTracking: ["No tracking yet.", "ابھی ٹریکنگ نہیں۔"],
   needsReview: ["Needs review", "جائزہ درکار"],
+  deliverTo: ["Deliver to", "ڈیلیوری کا پتہ"],
   scheduledFor: ["Quiet hours: goes at {at}", "خاموشی کے اوقات: {at} پر جائے گا"],
   back: ["Back to orders", "آرڈرز پر واپس"],
   moveTo: ["Mark {status}", "{status} کریں"],

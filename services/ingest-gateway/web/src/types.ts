@@ -10,6 +10,10 @@ export interface Notice {
   notice_id: string; kind: string; message: string; order_id?: string | null; order_number?: string | null;
   customer_phone?: string | null; details?: Record<string, string>; created_at: string;
 }
+export interface DeliveryAddress {
+  address1: string; address2?: string | null; city?: string | null; province?: string | null;
+  zip?: string | null; country?: string | null; country_code?: string | null; name?: string | null;
+}
 export interface Order {
   order_id: string; order_number: string; status: Status; source: string; customer: Customer;
   items: LineItem[]; total: number | string; currency: string; external_order_id?: string | null;
@@ -17,6 +21,7 @@ export interface Order {
   fulfillment?: { courier?: string | null; tracking_code?: string | null; tracking_url?: string | null; tracking_number?: string | null } | null;
   version: number; created_at: string; updated_at: string; history?: HistoryEntry[] | null;
   notices?: Notice[] | null; next_statuses?: Status[]; needs_review?: boolean;
+  delivery_address?: DeliveryAddress | null;
 }
 export interface OrderPage { orders: Order[]; total: number; next_cursor?: string | null }
 export interface Counts { counts: Record<Status, number>; total: number }

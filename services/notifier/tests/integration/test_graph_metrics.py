@@ -49,3 +49,21 @@ async def test_graph_calls_are_counted_by_status_and_meta_error_code(graph: Fake
     assert added(("POST", "400", "131026")) == 2
     assert added(("POST", "502", "502")) == 1
     assert added(("POST", "200", "")) == 1
+
+
+async def test_a_token_no_header_can_carry_fails_that_call_as_an_invalid_token(
+    graph: FakeGraph,
+) -> None:
+    """Not an exception that would fail the whole batch (and every batch after it, forever)."""
+    account = Account(
+        business_id=uuid4(), business_name="Chai Wala", phone_number_id="1555", waba_id="9",
+        graph_url=graph.url, api_version="v21.0", access_token="tök\x19en", admin_phone=None,
+        language=Language("en"),
+    )  # fmt: skip
+    client = GraphClient(timeout=5.0)
+    try:
+        outcome = await client.send(account, {"to": "923001234567"})
+    finally:
+        await client.aclose()
+    assert type(outcome).__name__ == "SendFailure"
+    assert (outcome.error.code, outcome.http_status) == (190, 401)  # type: ignore[union-attr]

@@ -6,7 +6,11 @@ import { Base, errorBox, submitted } from "../base.js";
 import { money, t, when, word } from "../i18n.js";
 import type { OrderEvent } from "../live.js";
 import { href } from "../router.js";
-import type { Message, Order, Status } from "../types.js";
+import type { DeliveryAddress, Message, Order, Status } from "../types.js";
+
+// The address on one line, as the bot reads it back to the shopper.
+const addressLine = (a: DeliveryAddress): string =>
+  [a.name, a.address1, a.address2, a.city, a.province, a.zip, a.country].filter((p) => p && p.trim()).join(", ");
 
 const TICKS: Record<string, string> = { sent: "✓", delivered: "✓✓", read: "✓✓", failed: "!", queued: "🕓", retrying: "🕓", scheduled: "⏰" };
 
@@ -149,6 +153,7 @@ export class OrderDetail extends Base {
               <dt>${t("phone")}</dt><dd>${o.customer.phone ? html`<a href="tel:+${o.customer.phone}">+${o.customer.phone}</a>` : ""}</dd>
               ${o.customer.email ? html`<dt>${t("email")}</dt><dd>${o.customer.email}</dd>` : nothing}
               ${o.customer.address ? html`<dt>${t("address")}</dt><dd>${o.customer.address}</dd>` : nothing}
+              ${o.delivery_address ? html`<dt>${t("deliverTo")}</dt><dd data-testid="delivery-address">${addressLine(o.delivery_address)}</dd>` : nothing}
               <dt>${t("payment")}</dt><dd data-testid="payment">${o.payment ? `${o.payment.method ?? ""} ${o.payment.status}` : t("cod")}</dd>
               <dt>${t("tracking")}</dt><dd data-testid="tracking">${this.tracking(o)}</dd>
             </dl>

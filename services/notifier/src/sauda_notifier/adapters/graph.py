@@ -136,6 +136,11 @@ class GraphClient:
             return SendFailure(GraphError(code=0, title=f"timeout: {exc!r}"[:500]), None)
         except httpx.HTTPError as exc:
             return SendFailure(GraphError(code=0, title=f"connection: {exc!r}"[:500]), None)
+        except UnicodeEncodeError:
+            # A token no header can carry (stored before tokens were held to visible ASCII):
+            # Meta would refuse it as it refuses any bad token, so do we, for this call only.
+            return SendFailure(GraphError(code=190, title="invalid access token: reconnect the "
+                                          "number"), 401)  # fmt: skip
         try:
             payload = response.json()
         except ValueError:
