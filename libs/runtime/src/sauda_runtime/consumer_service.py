@@ -64,7 +64,7 @@ class ConsumerService:
         relay = OutboxRelay(pool, producer, name=name, ordered=True)
         broker = make_broker(kafka, f"sauda-{name}")
         kit = ConsumerKit(broker=broker, pool=pool, relay=relay, service=name)
-        health = consumer_health(name, pool, producer, health_port)
+        health = consumer_health(name, pool, producer, health_port, settings.health_host)
         return cls(name, pool, producer, relay, broker, kit, health)
 
     async def forget_old_claims(self) -> int:

@@ -45,8 +45,11 @@ def health_app(service: str, checks: dict[str, ReadyCheck]) -> FastAPI:
     return app
 
 
-def consumer_health(service: str, pool: Any, producer: Any, port: int) -> uvicorn.Server:
-    """The health server of a consumer service: ready when its Postgres and Kafka answer."""
+def consumer_health(
+    service: str, pool: Any, producer: Any, port: int, host: str = "127.0.0.1"
+) -> uvicorn.Server:
+    """The health server of a consumer service: ready when its Postgres and Kafka answer.
+    It listens on `host` (the settings' HEALTH_HOST): loopback unless a deployment opens it."""
 
     async def postgres() -> object:
         return await pool.fetchval("SELECT 1")
@@ -54,9 +57,7 @@ def consumer_health(service: str, pool: Any, producer: Any, port: int) -> uvicor
     async def kafka() -> object:
         return await producer.client.fetch_all_metadata()
 
-    return http_server(
-        health_app(service, {"postgres": postgres, "kafka": kafka}), "127.0.0.1", port
-    )
+    return http_server(health_app(service, {"postgres": postgres, "kafka": kafka}), host, port)
 
 
 class JsonBodyMiddleware:

@@ -15,6 +15,11 @@ class CommonSettings(BaseSettings):
         default="127.0.0.1:9092", description="Kafka bootstrap servers (KAFKA_BOOTSTRAP_SERVERS)."
     )
     log_level: str = Field(default="INFO", description="LOG_LEVEL: DEBUG, INFO, WARNING, ERROR.")
+    health_host: str = Field(
+        default="127.0.0.1",
+        description="HEALTH_HOST: the address a consumer service's /healthz, /readyz and "
+        "/metrics listen on (0.0.0.0 in Kubernetes, for the kubelet's probes).",
+    )
     db_pool_size: int = Field(
         default=10, ge=1, description="DB_POOL_SIZE: connections per process."
     )

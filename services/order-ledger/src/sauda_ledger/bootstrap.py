@@ -34,7 +34,9 @@ async def main(settings: LedgerSettings | None = None) -> None:
     kit = ConsumerKit(broker=broker, pool=pool, relay=relay, service="order-ledger")
     subscribe(kit, group_id=settings.ledger_group_id, batch_size=settings.ledger_batch_size)
 
-    health = consumer_health("order-ledger", pool, producer, settings.ledger_health_port)
+    health = consumer_health(
+        "order-ledger", pool, producer, settings.ledger_health_port, settings.health_host
+    )
     await broker.start()
     log.info("ledger_started", health_port=settings.ledger_health_port)
     try:
