@@ -33,7 +33,7 @@ export class TemplatesPanel extends Base {
     .badge.ok { background: #e7f6ee; color: #05603a; }
     .badge.wait { background: #fff4d6; color: #7a4d00; }
     .badge.bad { background: #fdecea; color: #b42318; }
-    .reason { overflow-wrap: anywhere; }
+    .reason, .name code { overflow-wrap: anywhere; }
     .label { display: none; }
     @media (max-width: 720px) {
       table.stack tr { padding: 0.75rem 0; }
