@@ -14,7 +14,7 @@ from pydantic import Field
 
 from sauda_contracts.addresses import DeliveryAddress
 from sauda_contracts.envelope import Contract, Envelope
-from sauda_contracts.orders import Actor, OrderStatus
+from sauda_contracts.orders import Actor, _OrderFactBody
 
 
 class ChangeDeliveryAddressBody(Contract):
@@ -24,10 +24,7 @@ class ChangeDeliveryAddressBody(Contract):
     reason: str | None = Field(default=None, max_length=500, description="Why, shown in history.")
 
 
-class OrderAddressChangedBody(Contract):
-    order_id: UUID = Field(description="The order.")
-    version: int = Field(ge=2, description="Order version after this event.")
-    status: OrderStatus = Field(description="Order status (unchanged by this event).")
+class OrderAddressChangedBody(_OrderFactBody):
     delivery_address: DeliveryAddress = Field(description="The delivery address now.")
     previous_delivery_address: DeliveryAddress | None = Field(
         default=None, description="The address before, if the order had one."

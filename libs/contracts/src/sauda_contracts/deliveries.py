@@ -19,7 +19,7 @@ from pydantic import Field
 
 from sauda_contracts.envelope import Contract, Envelope
 from sauda_contracts.language import Language
-from sauda_contracts.orders import Actor, OrderStatus
+from sauda_contracts.orders import Actor, _OrderFactBody
 
 MAX_RTO_AFTER = 10
 _NO_NUL = r"^[^\x00]*$"  # Postgres keeps no NUL in text or jsonb: refused at the edge
@@ -79,10 +79,7 @@ class AnswerDeliveryAttempt(Envelope):
 # --- orders.events.v1 ---
 
 
-class DeliveryAttemptFailedBody(Contract):
-    order_id: UUID = Field(description="The order.")
-    version: int = Field(ge=2, description="Order version after this event.")
-    status: OrderStatus = Field(description="Order status (unchanged: shipped).")
+class DeliveryAttemptFailedBody(_OrderFactBody):
     attempt: int = Field(ge=1, description="Which failed attempt this is (1 = the first).")
     reason: FailureReason = Field(description="Why it failed.")
     note: str | None = Field(default=None, max_length=500, description="The courier's words.")
@@ -95,10 +92,7 @@ class OrderDeliveryAttemptFailed(Envelope):
     body: DeliveryAttemptFailedBody
 
 
-class DeliveryAttemptAnsweredBody(Contract):
-    order_id: UUID = Field(description="The order.")
-    version: int = Field(ge=2, description="Order version after this event.")
-    status: OrderStatus = Field(description="Order status (unchanged).")
+class DeliveryAttemptAnsweredBody(_OrderFactBody):
     attempt: int = Field(ge=1, description="The failed attempt answered.")
     answer: DeliveryAnswer = Field(description="What the shopper wants.")
     actor: Actor = Field(description="Who answered (the customer, on WhatsApp).")
